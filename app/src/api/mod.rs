@@ -1,0 +1,111 @@
+//! Server functions, one file per domain. Each is a public HTTP endpoint (under `/rpc`): it
+//! checks the admin session, parses input, calls one backend service and maps the error.
+
+pub mod auth;
+
+/// Server-side helpers shared by every server function.
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use crate::backend::admin::CurrentAdmin;
+    use crate::backend::state::ClientAddress;
+    use crate::backend::AppState;
+    use crate::error::AppError;
+    use http::request::Parts;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server function context");
+            AppError::Internal
+        })
+    }
+
+    fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or(AppError::Internal)
+    }
+
+    /// The signed-in admin, even one who still has to replace a one-time password.
+    pub fn require_session() -> Result<CurrentAdmin, AppError> {
+        match parts()?.extensions.get::<CurrentAdmin>() {
+            Some(admin) => Ok(admin.clone()),
+            None => {
+                set_status(http::StatusCode::UNAUTHORIZED);
+                Err(AppError::Unauthorized)
+            }
+        }
+    }
+
+    /// The signed-in admin, allowed to use the dashboard. Every server function but the sign-in
+    /// ones starts with this.
+    pub fn require_admin() -> Result<CurrentAdmin, AppError> {
+        let admin = require_session()?;
+        if admin.must_change_password {
+            set_status(http::StatusCode::FORBIDDEN);
+            return Err(AppError::Forbidden("Choose a new password before you continue.".into()));
+        }
+        Ok(admin)
+    }
+
+    pub fn client_address() -> String {
+        parts()
+            .ok()
+            .and_then(|p| p.extensions.get::<ClientAddress>().map(|a| a.0.clone()))
+            .unwrap_or_else(|| "unknown".to_string())
+    }
+
+    /// True for a plain HTML form post (no JavaScript): errors then travel in the URL.
+    pub fn is_plain_form_post() -> bool {
+        parts()
+            .ok()
+            .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .unwrap_or(false)
+    }
+
+    pub fn set_status(status: http::StatusCode) {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(status);
+        }
+    }
+
+    pub fn append_set_cookie(cookie: String) {
+        if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), http::HeaderValue::from_str(&cookie)) {
+            res.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
+    /// Maps a backend error, setting the response status the error calls for.
+    pub fn fail(e: crate::backend::Error) -> AppError {
+        set_status(e.status());
+        e.into()
+    }
+}
+
+/// Percent-encodes a value for a query string (`return_to=%2Fsettings`).
+pub fn encode_query_value(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A `return_to` that stays on this site: a local absolute path, never `//host` or a scheme.
+pub fn safe_return_to(candidate: Option<&str>) -> String {
+    const HOME: &str = "/connections/enterprise";
+    match candidate {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n'])
+            && !p.starts_with("/signin") => p.to_string(),
+        _ => HOME.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_to_only_follows_local_paths() {
+        assert_eq!(safe_return_to(Some("/settings?tab=x")), "/settings?tab=x");
+        for hostile in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/signin"] {
+            assert_eq!(safe_return_to(Some(hostile)), "/connections/enterprise", "{hostile}");
+        }
+        assert_eq!(safe_return_to(None), "/connections/enterprise");
+    }
+}

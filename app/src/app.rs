@@ -1,0 +1,58 @@
+//! The HTML shell and the route table of the dashboard.
+
+use crate::components::layout::DashboardLayout;
+use crate::components::toast::Toaster;
+use crate::pages::{
+    enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
+    signin::SignInPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="bg-gray-50 text-gray-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let toaster = Toaster::provide();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tessera.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="color-scheme" content="light"/>
+        <Title formatter=|text: String| if text.is_empty() { "Tessera".to_string() } else { format!("{text} · Tessera") }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/signin") view=SignInPage/>
+                <Route path=path!("/signin/password") view=ChooseNewPasswordPage/>
+                <ParentRoute path=path!("") view=DashboardLayout>
+                    <Route path=path!("/connections/enterprise") view=EnterprisePage/>
+                    <Route path=path!("/applications") view=|| view! { <PlaceholderPage page="applications"/> }/>
+                    <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> }/>
+                    <Route path=path!("/users") view=|| view! { <PlaceholderPage page="users"/> }/>
+                    <Route path=path!("/logs") view=|| view! { <PlaceholderPage page="logs"/> }/>
+                    <Route path=path!("/settings") view=|| view! { <PlaceholderPage page="settings"/> }/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+        {toaster.view()}
+    }
+}

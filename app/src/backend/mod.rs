@@ -1,0 +1,15 @@
+//! The server-only backend: one module per capability. The dashboard's server functions, the
+//! Management API (`/api/v2`) and the protocol endpoints are three doors into these functions.
+
+pub mod admin;
+pub mod clock;
+pub mod crypto;
+pub mod error;
+pub mod settings;
+pub mod state;
+pub mod store;
+
+pub use clock::Clock;
+pub use error::{Error, Result};
+pub use settings::Settings;
+pub use state::AppState;

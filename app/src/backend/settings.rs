@@ -1,0 +1,50 @@
+//! Runtime settings, already parsed and checked. The server reads the environment in one place
+//! (`server::config`) and hands this struct to the backend.
+
+use crate::backend::crypto::MasterKey;
+use std::net::SocketAddr;
+use url::Url;
+
+#[derive(Clone)]
+pub struct Settings {
+    /// `TESSERA_PUBLIC_URL`: the address browsers and identity providers use to reach Tessera.
+    pub public_url: Url,
+    /// `TESSERA_LISTEN`: the socket the server binds.
+    pub listen: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://…` (embedded, default) or `postgres://…`.
+    pub database_url: String,
+    /// `TESSERA_MASTER_KEY`: encrypts secrets at rest.
+    pub master_key: MasterKey,
+    /// `TESSERA_ALLOW_PRIVATE_NETWORK`: lets admins point Tessera at loopback/private addresses
+    /// and plain `http://` identity providers (tests and local development only).
+    pub allow_private_network: bool,
+}
+
+impl Settings {
+    /// Where identity providers send users back: `{public}/login/callback`.
+    pub fn callback_url(&self) -> String {
+        format!("{}/login/callback", self.public_base())
+    }
+
+    /// The public URL without a trailing slash, for joining paths.
+    pub fn public_base(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_string()
+    }
+
+    /// Cookies get `Secure` when Tessera is served over https.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("public_url", &self.public_url.as_str())
+            .field("listen", &self.listen)
+            .field("database_url", &crate::backend::store::redact_url(&self.database_url))
+            .field("master_key", &"[redacted]")
+            .field("allow_private_network", &self.allow_private_network)
+            .finish()
+    }
+}

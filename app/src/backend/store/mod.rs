@@ -1,0 +1,148 @@
+//! Storage: one `Db` handle over SQLite (embedded default) or PostgreSQL (several replicas).
+//!
+//! Queries are written once, in SQL both dialects accept (`$1` placeholders work in SQLite too),
+//! and run through [`on_db!`], which expands the same code for each pool type. Where the dialects
+//! differ, the difference stays in this module tree. Queries are checked at run time rather than
+//! with `query!`: the macros check against a single database kind, and every query here must run
+//! on two; the storage tests run the whole suite against both instead.
+
+pub mod testing;
+
+use crate::backend::{Error, Result};
+use sqlx::postgres::{PgPoolOptions, PgPool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same block against whichever pool `db` holds: `on_db!(db, |pool| query.fetch_all(pool).await)`.
+/// Both arms must produce one type, so statements end in `.map(|r| r.rows_affected())`.
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::backend::store::Db::Sqlite($pool) => $body,
+            $crate::backend::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Opens the database `url` names: `postgres://…`/`postgresql://…` or `sqlite:…` (the file and
+    /// its directory are created if missing; WAL mode and foreign keys on).
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            if let Some(dir) = options.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        Error::internal(format!("cannot create the database directory {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(Error::invalid("DATABASE_URL", "must start with sqlite: or postgres://"))
+        }
+    }
+
+    /// Brings the schema up to date. A failure here must stop the server.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// `GET /healthz` asks this.
+    pub async fn ping(&self) -> Result<()> {
+        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await)
+    }
+}
+
+/// True when the error is a unique-constraint violation. Callers know which unique value their
+/// statement can collide on and turn this into a 409 naming that field.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// A database URL without its password, for logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("********"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_is_logged_without_its_password() {
+        assert_eq!(redact_url("postgres://tessera:pa55@db:5432/tessera"), "postgres://tessera:********@db:5432/tessera");
+        assert_eq!(redact_url("sqlite://data/tessera.db"), "sqlite://data/tessera.db");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_database_scheme_is_refused_with_the_variable_named() {
+        let err = Db::connect("mysql://x").await.err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("DATABASE_URL: must start with sqlite: or postgres://"));
+    }
+
+    #[tokio::test]
+    async fn the_test_database_answers_and_has_the_schema() -> Result<()> {
+        let db = testing::fresh_database().await?;
+        db.ping().await?;
+        let n: i64 = on_db!(&db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM admins").fetch_one(pool).await)?;
+        assert_eq!(n, 0);
+        Ok(())
+    }
+}

@@ -1,0 +1,27 @@
+//! Fresh databases for tests (unit and integration). The suite runs once per database kind:
+//! with `TESSERA_TEST_DATABASE_URL` unset each test gets its own SQLite file; set to a
+//! PostgreSQL server URL (`make test` does), each test gets its own new database on that server.
+
+use super::Db;
+use crate::backend::{Error, Result};
+
+/// A migrated, empty database of the kind this test run is for.
+pub async fn fresh_database() -> Result<Db> {
+    let name = format!("tessera_test_{}", crate::backend::crypto::random_alphanumeric(12).to_lowercase());
+    let db = match std::env::var("TESSERA_TEST_DATABASE_URL") {
+        Ok(server) if server.starts_with("postgres") => {
+            let admin = Db::connect(&server).await?;
+            super::on_db!(&admin, |pool| sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|r| r.rows_affected()))?;
+            admin.close().await;
+            let mut url = url::Url::parse(&server).map_err(Error::internal)?;
+            url.set_path(&name);
+            Db::connect(url.as_str()).await?
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            Db::connect(&format!("sqlite://{}", path.display())).await?
+        }
+    };
+    db.migrate().await?;
+    Ok(db)
+}

@@ -1,0 +1,15 @@
+//! Tessera's application library: every page, component and server function, plus (behind the
+//! `ssr` feature) the backend services they and the server's REST API call.
+//!
+//! Features live only here: `ssr` for the server build, `hydrate` for the wasm build.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+pub use app::{shell, App};

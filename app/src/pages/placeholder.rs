@@ -1,0 +1,36 @@
+//! Sections of the sidebar whose screens arrive in later releases. Each says so plainly.
+
+use crate::components::icons::Wrench;
+use crate::components::layout::PageHeader;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Title, description, and what the section will hold.
+pub fn placeholder_text(page: &str) -> (&'static str, &'static str, &'static str) {
+    match page {
+        "applications" => ("Applications", "The applications that sign users in through Tessera.",
+            "Registering applications arrives with Tessera as an OpenID Provider. Until then, connections are set up here and used through the Management API."),
+        "organizations" => ("Organizations", "Customers whose IT admins set up their own connections.",
+            "Organization self-service setup links, with group-to-role assignment, arrive in a later release."),
+        "users" => ("Users", "People who signed in through your connections.",
+            "Users appear here once logins through connections arrive in a later release."),
+        "logs" => ("Logs", "Sign-ins, failures and admin changes.",
+            "Tenant logs arrive in a later release. Until then, Tessera writes structured logs to its standard output."),
+        _ => ("Settings", "Tenant-wide settings.",
+            "Tenant settings arrive in a later release. Tessera is configured through environment variables today; see the README."),
+    }
+}
+
+#[component]
+pub fn PlaceholderPage(page: &'static str) -> impl IntoView {
+    let (title, description, later) = placeholder_text(page);
+    view! {
+        <Title text=title/>
+        <PageHeader title=title description=description/>
+        <section class="rounded-xl border border-dashed border-gray-300 bg-white px-6 py-16 text-center">
+            <Wrench class="mx-auto h-10 w-10 text-gray-300"/>
+            <h2 class="mt-4 text-base font-semibold text-gray-900">"Not available yet"</h2>
+            <p class="mx-auto mt-2 max-w-md text-sm text-gray-500">{later}</p>
+        </section>
+    }
+}

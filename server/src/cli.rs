@@ -1,0 +1,118 @@
+//! The command line: `tessera` (serve), `tessera token …` for Management API tokens and
+//! `tessera admin …` for dashboard accounts. Commands use the same `DATABASE_URL` as the server.
+
+use crate::{open_database, StartError};
+use app::backend::admin::{accounts, password, tokens};
+use app::backend::crypto::SecretString;
+use app::backend::Clock;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "tessera", version, about = "Tessera: a self-hosted identity broker for enterprise OpenID Connect connections.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the dashboard, the Management API and the login endpoints (the default).
+    Serve,
+    /// Management API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Dashboard admin accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token and print it once. Only its hash is stored.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Limit the token to these scopes (repeatable); default: all of them.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+    },
+    /// List tokens (names, scopes, dates; never the tokens themselves).
+    List,
+    /// Revoke a token by name; it stops working at once.
+    Revoke { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Add an admin. Prints a one-time password unless --password-stdin is given.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input instead of generating a one-time password.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// Runs a non-serving command and returns the text to print.
+pub async fn run(database_url: &str, command: Command) -> Result<String, StartError> {
+    let db = open_database(database_url).await?;
+    let clock = Clock::System;
+    let out = match command {
+        Command::Serve => String::new(),
+        Command::Token(TokenCommand::Create { name, scopes }) => {
+            let (token, plaintext) = tokens::create_token(&db, &clock, &name, &scopes).await.map_err(other)?;
+            format!(
+                "Created Management API token {:?} with scopes: {}\nUse it as `Authorization: Bearer <token>`. It is shown only this once:\n{plaintext}\n",
+                token.name,
+                token.scopes.join(" ")
+            )
+        }
+        Command::Token(TokenCommand::List) => {
+            let list = tokens::list_tokens(&db).await.map_err(other)?;
+            if list.is_empty() {
+                "No tokens. Create one with: tessera token create --name NAME\n".to_string()
+            } else {
+                let mut out = format!("{:<24} {:<70} {:<25} {}\n", "NAME", "SCOPES", "CREATED", "LAST USED");
+                for t in list {
+                    out.push_str(&format!(
+                        "{:<24} {:<70} {:<25} {}\n",
+                        t.name,
+                        t.scopes.join(" "),
+                        date(t.created_at),
+                        t.last_used_at.map(date).unwrap_or_else(|| "never".into())
+                    ));
+                }
+                out
+            }
+        }
+        Command::Token(TokenCommand::Revoke { name }) => {
+            tokens::revoke_token(&db, &name).await.map_err(other)?;
+            format!("Revoked token {name:?}.\n")
+        }
+        Command::Admin(AdminCommand::Create { email, password_stdin }) => {
+            if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| StartError::Other(format!("cannot read the password: {e}")))?;
+                let pw = SecretString::new(line.trim_end_matches(['\r', '\n']));
+                let admin = accounts::create_admin(&db, &clock, &email, pw, false).await.map_err(other)?;
+                format!("Created admin {}.\n", admin.email)
+            } else {
+                let otp = password::generate_one_time_password();
+                let admin = accounts::create_admin(&db, &clock, &email, otp.clone(), true).await.map_err(other)?;
+                format!("Created admin {} with the one-time password:\n{}\n", admin.email, otp.expose())
+            }
+        }
+    };
+    db.close().await;
+    Ok(out)
+}
+
+fn other(e: app::backend::Error) -> StartError {
+    StartError::Other(e.to_string())
+}
+
+/// `2026-11-22 20:35 UTC` from Unix milliseconds.
+fn date(ms: i64) -> String {
+    app::backend::clock::format_utc(ms)
+}

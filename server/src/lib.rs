@@ -1,0 +1,122 @@
+//! The Tessera server: configuration, the router and its middleware, start-up, and the CLI.
+//! `main.rs` only parses the command line and calls into here, so integration tests can start
+//! the same server in-process.
+
+pub mod cli;
+pub mod config;
+pub mod middleware;
+pub mod router;
+
+use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
+use app::backend::store::{redact_url, Db};
+use app::backend::{AppState, Clock, Settings};
+use config::Config;
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// A start-up failure, printed as one line before the process exits.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("configuration error: {0}")]
+    Config(#[from] config::ConfigError),
+    #[error("cannot open the database {url}: {reason}")]
+    Database { url: String, reason: String },
+    #[error("database migration failed, the server will not start: {0}")]
+    Migration(String),
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: SocketAddr, reason: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The Leptos options: where the compiled site is (`LEPTOS_SITE_ROOT`, default `target/site`).
+/// Built here rather than by `get_configuration` so a binary not built by cargo-leptos (tests)
+/// works too.
+pub fn leptos_options(listen: SocketAddr) -> LeptosOptions {
+    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+    LeptosOptions::builder()
+        .output_name(env("LEPTOS_OUTPUT_NAME", "tessera"))
+        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(listen)
+        .reload_port(env("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+        .build()
+}
+
+/// Opens the database and brings its schema up to date.
+pub async fn open_database(url: &str) -> Result<Db, StartError> {
+    let db = Db::connect(url)
+        .await
+        .map_err(|e| StartError::Database { url: redact_url(url), reason: e.to_string() })?;
+    db.migrate().await.map_err(|e| StartError::Migration(e.to_string()))?;
+    Ok(db)
+}
+
+/// Everything up to serving: settings, database, first admin. Prints the first admin's
+/// credentials when it creates them.
+pub async fn prepare(config: Config, clock: Clock) -> Result<AppState, StartError> {
+    let admin_email = config.admin_email.clone();
+    let admin_password = config.admin_password.clone();
+    let (settings, key_warning) = config.into_settings()?;
+    if let Some(warning) = key_warning {
+        tracing::warn!("{warning}");
+    }
+    let db = open_database(&settings.database_url).await?;
+    match bootstrap_first_admin(&db, &clock, admin_email.as_deref(), admin_password)
+        .await
+        .map_err(|e| StartError::Other(format!("cannot create the first admin: {e}")))?
+    {
+        Bootstrap::Created { email, one_time_password: Some(otp) } => {
+            // Printed once, on the terminal, never through the logger.
+            eprintln!(
+                "\n  Tessera created the first admin account.\n    email:             {email}\n    one-time password: {}\n  Sign in at {}/signin and choose your own password.\n",
+                otp.expose(),
+                settings.public_base()
+            );
+        }
+        Bootstrap::Created { email, one_time_password: None } => {
+            tracing::info!(%email, "created the first admin account from TESSERA_ADMIN_EMAIL / TESSERA_ADMIN_PASSWORD");
+        }
+        Bootstrap::AlreadySetUp => {}
+    }
+    Ok(state(settings, db, clock))
+}
+
+pub fn state(settings: Settings, db: Db, clock: Clock) -> AppState {
+    AppState { leptos_options: leptos_options(settings.listen), db, settings: Arc::new(settings), clock }
+}
+
+/// A server running in this process (tests), with the address it really bound.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Binds `listener` and serves until `shutdown` resolves.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router::build(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Starts the server in the background on `state.settings.listen` (port 0 picks a free port).
+pub async fn spawn(state: AppState) -> Result<Running, StartError> {
+    let listen = state.settings.listen;
+    let listener = TcpListener::bind(listen).await.map_err(|e| StartError::Listen { addr: listen, reason: e.to_string() })?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen { addr: listen, reason: e.to_string() })?;
+    let serving = state.clone();
+    let task = tokio::spawn(async move {
+        if let Err(e) = serve(serving, listener, std::future::pending()).await {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    Ok(Running { addr, state, task })
+}

@@ -1,0 +1,38 @@
+//! Loads the signed-in admin from the session cookie into the request's extensions, where the
+//! page guard, the server functions and the pages find it.
+
+use app::backend::admin::sessions::{self, SESSION_COOKIE};
+use app::backend::state::ClientAddress;
+use app::backend::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use http::StatusCode;
+use std::net::SocketAddr;
+
+pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
+    let address = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientAddress(address));
+
+    // The Management API authenticates with bearer tokens only, never with the cookie.
+    if !req.uri().path().starts_with("/api/v2/") {
+        if let Some(cookie) = jar.get(SESSION_COOKIE).filter(|c| !c.value().is_empty()) {
+            match sessions::load_session(&state.db, &state.clock, cookie.value()).await {
+                Ok(Some(admin)) => {
+                    req.extensions_mut().insert(admin);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "could not load the admin session");
+                    return (StatusCode::SERVICE_UNAVAILABLE, "Tessera cannot reach its database right now.").into_response();
+                }
+            }
+        }
+    }
+    next.run(req).await
+}

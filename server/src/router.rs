@@ -1,0 +1,39 @@
+//! The HTTP surface: Leptos pages and server functions, `/healthz`, and (with the connections
+//! engine) `/api/v2`, wrapped in the middleware stack.
+
+use crate::middleware::{csrf, page_guard, session, trace};
+use app::backend::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::{Json, Router};
+use http::StatusCode;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/connections/enterprise") }))
+        .route("/healthz", get(healthz))
+        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(page_guard::require_signed_in_admin))
+        .layer(from_fn_with_state(state.clone(), csrf::refuse_cross_site))
+        .layer(from_fn_with_state(state.clone(), session::load_session))
+        .layer(from_fn(trace::log_request))
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" })))
+        }
+    }
+}
