@@ -37,15 +37,14 @@ pub async fn sign_in(email: String, password: String, return_to: Option<String>)
             }
             Ok(())
         }
-        Err(e) => {
-            if is_plain_form_post() {
-                // Without JavaScript the page is reloaded: carry the message in the URL.
-                let kind = if matches!(e, crate::backend::Error::TooManyRequests(_)) { "throttled" } else { "credentials" };
-                let back = super::safe_return_to(return_to.as_deref());
-                leptos_axum::redirect(&format!("/signin?error={kind}&return_to={}", super::encode_query_value(&back)));
-            }
-            Err(fail(e))
+        Err(e) if is_plain_form_post() => {
+            // Without JavaScript the browser follows a redirect: carry the message in the URL.
+            let kind = if matches!(e, crate::backend::Error::TooManyRequests(_)) { "throttled" } else { "credentials" };
+            let back = super::safe_return_to(return_to.as_deref());
+            leptos_axum::redirect(&format!("/signin?error={kind}&return_to={}", super::encode_query_value(&back)));
+            Err(e.into())
         }
+        Err(e) => Err(fail(e)),
     }
 }
 

@@ -38,7 +38,7 @@ pub fn DashboardLayout() -> impl IntoView {
                 <nav class="flex-1 overflow-y-auto px-2 py-4 space-y-6 text-sm" aria-label="Main">
                     <div>
                         <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" class:sr-only=move || collapsed.get()>
-                            "Authentication"
+                            "Connections"
                         </p>
                         <NavItem href="/connections/enterprise" label="Enterprise connections" short="Enterprise" collapsed>
                             <Plug class="h-5 w-5 shrink-0"/>

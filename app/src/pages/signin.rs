@@ -35,7 +35,12 @@ fn title_case(field: &str) -> String {
 }
 
 #[component]
-fn AuthCard(title: &'static str, subtitle: &'static str, children: Children) -> impl IntoView {
+fn AuthCard(
+    title: &'static str,
+    subtitle: &'static str,
+    #[prop(optional)] footer: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <main class="min-h-screen flex items-center justify-center px-4 py-12">
             <div class="w-full max-w-sm">
@@ -45,6 +50,7 @@ fn AuthCard(title: &'static str, subtitle: &'static str, children: Children) -> 
                     <p class="mt-1 text-sm text-gray-500">{subtitle}</p>
                 </div>
                 <div class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm">{children()}</div>
+                {footer.map(|text| view! { <p class="mt-4 text-center text-xs text-gray-500">{text}</p> })}
             </div>
         </main>
     }
@@ -77,10 +83,14 @@ pub fn SignInPage() -> impl IntoView {
 
     view! {
         <Title text="Sign in"/>
-        <AuthCard title="Sign in to Tessera" subtitle="Use your admin account to manage connections.">
+        <AuthCard
+            title="Sign in to Tessera"
+            subtitle="Use your admin account to manage connections."
+            footer="First start? The admin email and a one-time password were printed by the server."
+        >
             <FormAlert message/>
             <ActionForm action=action attr:class="space-y-4">
-                <input type="hidden" name="return_to" prop:value=return_to/>
+                <input type="hidden" name="return_to" value=return_to/>
                 <div>
                     <label for="email" class=LABEL>"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required autofocus class=INPUT
@@ -96,9 +106,6 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </AuthCard>
-        <p class="-mt-8 pb-8 text-center text-xs text-gray-500">
-            "First start? The admin email and a one-time password were printed by the server."
-        </p>
     }
 }
 
@@ -124,10 +131,10 @@ pub fn ChooseNewPasswordPage() -> impl IntoView {
         <AuthCard title="Choose a new password" subtitle="You signed in with a one-time password. Choose your own to continue.">
             <FormAlert message=general/>
             <ActionForm action=action attr:class="space-y-4">
-                <input type="hidden" name="return_to" prop:value=return_to/>
+                <input type="hidden" name="return_to" value=return_to/>
                 <div>
                     <label for="new_password" class=LABEL>"New password"</label>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="12"
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required
                         class=INPUT aria-describedby="new_password_help"/>
                     <p id="new_password_help" class="mt-1 text-xs text-gray-500">"At least 12 characters."</p>
                     <p class="mt-1 text-xs text-red-600">{error("new_password")}</p>

@@ -1,0 +1,98 @@
+# Tessera: two commands on a fresh machine.
+#   make run   installs what is missing, builds, and serves the dashboard on an embedded SQLite
+#   make test  installs what is missing, runs the Rust tests on SQLite and PostgreSQL, builds the
+#              wasm, and runs the Playwright suite in Debian's Chromium
+# Every install step is guarded by a version check, so only the first run on a machine is slow
+# (cargo-leptos and wasm-bindgen-cli compile for about 25 minutes on 2 cores).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+# Build output and installed tools live outside the clone, so a fresh clone reuses them.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tessera/target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+TESSERA := $(CARGO_TARGET_DIR)/debug/tessera
+# Leptos reads the compiled site from here at run time.
+export LEPTOS_SITE_ROOT ?= target/site
+
+.SILENT: postgres-start postgres-stop tools test-tools
+.PHONY: help run test tools test-tools build rust-tests e2e postgres-start postgres-stop fmt
+
+help:
+	@echo "make run    build and serve the dashboard on http://127.0.0.1:3000 (SQLite in ./data)"
+	@echo "make test   run every test: Rust on SQLite and PostgreSQL, then Playwright in Chromium"
+
+## ---- installs (each guarded; safe to run again) -----------------------------------------------
+tools:
+	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	cargo leptos --version 2>/dev/null | grep -q ' $(CARGO_LEPTOS_VERSION)$$' \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	# not --locked: its lockfile pins a webpki-roots that no longer resolves
+	wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	# Tailwind v4 and wasm-opt (binaryen) from npm; cargo-leptos puts ./node_modules/.bin first on PATH
+	[ -x node_modules/.bin/tailwindcss ] && [ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
+
+test-tools: tools
+	missing=""
+	command -v chromium >/dev/null || missing="$$missing chromium"
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; fi
+	# Playwright's package only: the browser is Debian's chromium, never a download
+	[ -d end2end/node_modules/@playwright/test ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+
+## ---- build and run ---------------------------------------------------------------------------
+build: tools
+	cargo leptos build
+
+run: build
+	mkdir -p data
+	exec $(TESSERA)
+
+## ---- tests ---------------------------------------------------------------------------------------
+# A throw-away PostgreSQL on loopback, in a temp dir, as the postgres user (initdb refuses root).
+PG_PORT ?= 55432
+PG_STATE := $(CARGO_TARGET_DIR)/../pgtest
+postgres-start:
+	$(MAKE) --no-print-directory postgres-stop
+	PG_BIN=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+	PGDATA=$$(mktemp -d /tmp/tessera-pg.XXXXXX)
+	mkdir -p $(PG_STATE) && echo "$$PGDATA" > $(PG_STATE)/dir
+	chown postgres:postgres "$$PGDATA"
+	runuser -u postgres -- "$$PG_BIN/initdb" -D "$$PGDATA" -A trust -U postgres --no-sync >/dev/null
+	runuser -u postgres -- "$$PG_BIN/pg_ctl" -D "$$PGDATA" -l "$$PGDATA/server.log" -w \
+	  -o "-h 127.0.0.1 -p $(PG_PORT) -k $$PGDATA -F -c max_connections=300" start >/dev/null
+	echo "PostgreSQL $$("$$PG_BIN/postgres" --version | awk '{print $$3}') on 127.0.0.1:$(PG_PORT)"
+
+postgres-stop:
+	if [ -f $(PG_STATE)/dir ]; then
+	  PG_BIN=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+	  PGDATA=$$(cat $(PG_STATE)/dir)
+	  [ -d "$$PGDATA" ] && runuser -u postgres -- "$$PG_BIN/pg_ctl" -D "$$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+	  rm -rf "$$PGDATA" $(PG_STATE)/dir
+	fi
+
+RUST_TEST := cargo test -p app -p server --features app/ssr
+rust-tests:
+	echo "== Rust tests on SQLite"
+	$(RUST_TEST)
+	echo "== Rust tests on PostgreSQL"
+	$(MAKE) --no-print-directory postgres-start
+	trap '$(MAKE) --no-print-directory postgres-stop' EXIT
+	TESSERA_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/postgres $(RUST_TEST)
+
+e2e: build
+	echo "== Playwright in Chromium"
+	cd end2end && TESSERA_BIN=$(TESSERA) npx playwright test
+
+test: test-tools
+	$(MAKE) --no-print-directory rust-tests
+	$(MAKE) --no-print-directory e2e
+
+fmt:
+	cargo fmt --all
