@@ -1,0 +1,89 @@
+//! The integration-test harness: a real Tessera server on a free loopback port with a fresh
+//! database (SQLite, or PostgreSQL when `TESSERA_TEST_DATABASE_URL` says so), talked to over
+//! real HTTP.
+#![allow(dead_code)] // each test binary uses part of the harness
+
+use app::backend::crypto::{MasterKey, SecretString};
+use app::backend::store::testing::fresh_database;
+use app::backend::{AppState, Clock, Settings};
+use std::net::SocketAddr;
+
+pub struct TestServer {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub http: reqwest::Client,
+}
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
+        let db = fresh_database().await.unwrap_or_else(|e| panic!("test database: {e}"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
+        let base = format!("http://{addr}");
+        let mut settings = Settings {
+            public_url: url::Url::parse(&base).unwrap_or_else(|e| panic!("{e}")),
+            listen: addr,
+            database_url: String::new(),
+            master_key: MasterKey::generate(),
+            allow_private_network: true,
+        };
+        adjust(&mut settings);
+        let clock = Clock::System;
+        app::backend::admin::accounts::create_admin(&db, &clock, ADMIN_EMAIL, SecretString::new(ADMIN_PASSWORD), false)
+            .await
+            .unwrap_or_else(|e| panic!("admin: {e}"));
+        let state = server::state(settings, db, clock);
+        let serving = state.clone();
+        tokio::spawn(async move {
+            let _ = server::serve(serving, listener, std::future::pending()).await;
+        });
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        TestServer { base, addr, state, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A same-origin form post, as the dashboard's own pages send it.
+    pub fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+        self.http
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+    }
+
+    /// Signs in through the sign-in server function; returns the session cookie (`name=value`).
+    pub async fn sign_in(&self) -> String {
+        let res = self
+            .post_form("/rpc/sign_in", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("sign in: {e}"));
+        assert!(res.status().is_success(), "sign-in answered {}", res.status());
+        session_cookie(&res).unwrap_or_else(|| panic!("sign-in set no session cookie"))
+    }
+}
+
+/// The `tessera_session=…` pair from a response's Set-Cookie, if any.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tessera_session="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+}
