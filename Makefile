@@ -36,7 +36,7 @@ tools:
 	wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	# Tailwind v4 and wasm-opt (binaryen) from npm; cargo-leptos puts ./node_modules/.bin first on PATH
-	[ -x node_modules/.bin/tailwindcss ] && [ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
+	[ -x node_modules/.bin/tailwindcss ] && [ -x node_modules/.bin/wasm-opt ] || npm install --no-audit --no-fund
 
 test-tools: tools
 	missing=""
@@ -44,7 +44,7 @@ test-tools: tools
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; fi
 	# Playwright's package only: the browser is Debian's chromium, never a download
-	[ -d end2end/node_modules/@playwright/test ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+	[ -d end2end/node_modules/@playwright/test ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
 
 ## ---- build and run ---------------------------------------------------------------------------
 build: tools
