@@ -2,12 +2,14 @@
 //! `main.rs` only parses the command line and calls into here, so integration tests can start
 //! the same server in-process.
 
+pub mod api_v2;
 pub mod cli;
 pub mod config;
 pub mod middleware;
 pub mod router;
 
 use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
+use app::backend::discovery::{guard::GuardedClient, Discovery};
 use app::backend::store::{redact_url, Db};
 use app::backend::{AppState, Clock, Settings};
 use config::Config;
@@ -81,11 +83,21 @@ pub async fn prepare(config: Config, clock: Clock) -> Result<AppState, StartErro
         }
         Bootstrap::AlreadySetUp => {}
     }
-    Ok(state(settings, db, clock))
+    state(settings, db, clock)
 }
 
-pub fn state(settings: Settings, db: Db, clock: Clock) -> AppState {
-    AppState { leptos_options: leptos_options(settings.listen), db, settings: Arc::new(settings), clock }
+/// Assembles the shared state: settings, database, clock, and the issuer check with its guarded
+/// HTTP client.
+pub fn state(settings: Settings, db: Db, clock: Clock) -> Result<AppState, StartError> {
+    let rules = app::connections::validate::Rules { allow_private_network: settings.allow_private_network };
+    let client = GuardedClient::new(settings.allow_private_network).map_err(|e| StartError::Other(e.to_string()))?;
+    Ok(AppState {
+        leptos_options: leptos_options(settings.listen),
+        db,
+        settings: Arc::new(settings),
+        clock,
+        discovery: Arc::new(Discovery::new(client, rules)),
+    })
 }
 
 /// A server running in this process (tests), with the address it really bound.

@@ -1,5 +1,5 @@
-//! The HTTP surface: Leptos pages and server functions, `/healthz`, and (with the connections
-//! engine) `/api/v2`, wrapped in the middleware stack.
+//! The HTTP surface: Leptos pages and server functions, `/healthz` and the Management API
+//! (`/api/v2`), wrapped in the middleware stack.
 
 use crate::middleware::{csrf, page_guard, session, trace};
 use app::backend::AppState;
@@ -18,6 +18,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/connections/enterprise") }))
         .route("/healthz", get(healthz))
+        .merge(crate::api_v2::router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(page_guard::require_signed_in_admin))

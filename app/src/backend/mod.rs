@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod clock;
+pub mod connections;
 pub mod crypto;
+pub mod discovery;
 pub mod error;
 pub mod settings;
 pub mod state;

@@ -1,7 +1,9 @@
 //! The one state every handler and server function shares. Nothing in it is needed by another
 //! replica: the database holds the truth, the rest is configuration and caches.
 
+use crate::backend::discovery::Discovery;
 use crate::backend::{store::Db, Clock, Settings};
+use crate::connections::validate::Rules;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -12,6 +14,15 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    /// The one issuer check, with its guarded HTTP client and short-lived cache.
+    pub discovery: Arc<Discovery>,
+}
+
+impl AppState {
+    /// The deployment facts validation needs.
+    pub fn rules(&self) -> Rules {
+        Rules { allow_private_network: self.settings.allow_private_network }
+    }
 }
 
 /// The client's IP address, put in each request's extensions by the server's middleware (for

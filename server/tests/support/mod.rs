@@ -40,7 +40,7 @@ impl TestServer {
         app::backend::admin::accounts::create_admin(&db, &clock, ADMIN_EMAIL, SecretString::new(ADMIN_PASSWORD), false)
             .await
             .unwrap_or_else(|e| panic!("admin: {e}"));
-        let state = server::state(settings, db, clock);
+        let state = server::state(settings, db, clock).unwrap_or_else(|e| panic!("state: {e}"));
         let serving = state.clone();
         tokio::spawn(async move {
             let _ = server::serve(serving, listener, std::future::pending()).await;

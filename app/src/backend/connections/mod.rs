@@ -1,0 +1,329 @@
+//! The connections service: create, read, list, update and delete enterprise connections. The
+//! Management API handlers and the dashboard's server functions call these functions and
+//! nothing else; every rule lives in `crate::connections::validate` and every issuer check in
+//! `backend::discovery`.
+
+pub mod keys;
+pub mod store;
+
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::discovery::document::{same_issuer, validate_document};
+use crate::backend::{AppState, Error, Result};
+use crate::connections::options::{Channel, SigningAlg, TokenEndpointAuthMethod};
+use crate::connections::validate::{check_name, validate_common, validate_options, DiscoveryPlan, Draft};
+use crate::connections::{
+    CheckStatus, Connection, CreateConnection, IssuerCheck, ListQuery, OptionsView, Strategy, UpdateConnection, MAX_PER_PAGE,
+};
+use crate::error::FieldError;
+use store::ConnectionRow;
+
+fn invalid(fields: Vec<FieldError>) -> Error {
+    Error::Invalid { fields }
+}
+
+fn not_found() -> Error {
+    Error::NotFound("The connection does not exist.".into())
+}
+
+fn status_str(status: CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::Found => "found",
+        CheckStatus::NotFound => "not_found",
+        CheckStatus::Invalid => "invalid",
+        CheckStatus::NotChecked => "not_checked",
+    }
+}
+
+fn status_from(text: &str) -> CheckStatus {
+    match text {
+        "found" => CheckStatus::Found,
+        "not_found" => CheckStatus::NotFound,
+        "invalid" => CheckStatus::Invalid,
+        _ => CheckStatus::NotChecked,
+    }
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(Error::internal)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::internal(format!("stored {what} is unreadable: {e}")))
+}
+
+/// The view every read returns: never a secret or a private key.
+fn to_view(row: &ConnectionRow) -> Result<Connection> {
+    let mut options: OptionsView = from_json(&row.options, "connection options")?;
+    options.client_secret_set = row.client_secret_enc.is_some();
+    Ok(Connection {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        display_name: row.display_name.clone(),
+        strategy: Strategy::parse(&row.strategy).ok_or_else(|| Error::internal(format!("unknown stored strategy {}", row.strategy)))?,
+        options,
+        enabled_clients: from_json(&row.enabled_clients, "enabled_clients")?,
+        is_domain_connection: row.is_domain_connection,
+        show_as_button: row.show_as_button,
+        realms: from_json(&row.realms, "realms")?,
+        metadata: from_json(&row.metadata, "metadata")?,
+        status: status_from(&row.check_status),
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    })
+}
+
+/// Fills the issuer settings a draft still lacks by running its discovery plan through the one
+/// issuer check. Explicitly given settings win over discovered ones.
+async fn resolve_issuer(state: &AppState, draft: &mut Draft) -> Result<CheckStatus> {
+    let channel = draft.options.channel;
+    let rules = state.rules();
+    let (check, field, status) = match draft.plan.clone() {
+        DiscoveryPlan::Document(doc) => {
+            let expected = Some(draft.options.issuer.as_str()).filter(|i| !i.is_empty());
+            let source = draft.options.discovery_url.clone().unwrap_or_else(|| "options.oidc_metadata".into());
+            (validate_document(&doc, &source, expected, channel, rules), "options.oidc_metadata", CheckStatus::NotChecked)
+        }
+        DiscoveryPlan::Fetch { url, field } => {
+            (state.discovery.check_issuer(&state.clock, &url, channel).await, field, CheckStatus::Found)
+        }
+        DiscoveryPlan::Explicit { needs_token_endpoint: false } => return Ok(CheckStatus::NotChecked),
+        DiscoveryPlan::Explicit { needs_token_endpoint: true } => {
+            let check = state.discovery.check_issuer(&state.clock, &draft.options.issuer, channel).await;
+            return match check {
+                IssuerCheck::Found { issuer, token_endpoint: Some(token), .. } if same_issuer(&issuer, &draft.options.issuer) => {
+                    draft.options.token_endpoint = Some(token);
+                    Ok(CheckStatus::NotChecked)
+                }
+                other => Err(invalid(vec![FieldError::new(
+                    "options.token_endpoint",
+                    format!("is required for back channel, and the issuer's discovery document does not provide it ({})", other.summary()),
+                )])),
+            };
+        }
+    };
+    match check {
+        IssuerCheck::Found { issuer, authorization_endpoint, token_endpoint, userinfo_endpoint, jwks_uri, document, .. } => {
+            let o = &mut draft.options;
+            if !o.issuer.is_empty() && !same_issuer(&o.issuer, &issuer) {
+                return Err(invalid(vec![FieldError::new(
+                    "options.issuer",
+                    format!("{} does not match the issuer in the discovery document ({issuer})", o.issuer),
+                )]));
+            }
+            if o.issuer.is_empty() {
+                o.issuer = issuer;
+            }
+            if o.authorization_endpoint.is_empty() {
+                o.authorization_endpoint = authorization_endpoint;
+            }
+            if o.jwks_uri.is_empty() {
+                o.jwks_uri = jwks_uri;
+            }
+            o.token_endpoint = o.token_endpoint.take().or(token_endpoint);
+            o.userinfo_endpoint = o.userinfo_endpoint.take().or(userinfo_endpoint);
+            o.oidc_metadata = Some(document);
+            Ok(status)
+        }
+        other => Err(invalid(vec![FieldError::new(field, other.summary())])),
+    }
+}
+
+/// Home realm discovery domains must be unique across connections: names the ones taken.
+async fn check_domains_free(state: &AppState, domains: &[String], except_id: Option<&str>) -> Result<()> {
+    let taken = store::domain_owners(&state.db, domains, except_id).await?;
+    if taken.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = taken.iter().map(|(d, c)| format!("{d} (connection {c})")).collect();
+    Err(Error::conflict("options.domain_aliases", format!("already used by another connection: {}", list.join(", "))))
+}
+
+/// Secret and key columns for a validated draft. `current` is the stored row on update.
+async fn credentials(state: &AppState, id: &str, draft: &mut Draft, current: Option<&ConnectionRow>) -> Result<(Option<String>, Option<String>)> {
+    let key = &state.settings.master_key;
+    let secret_context = format!("connection:{id}:client_secret");
+    let key_context = format!("connection:{id}:private_key");
+    let method = draft.options.token_endpoint_auth_method;
+    let uses_secret = matches!(method, TokenEndpointAuthMethod::ClientSecretPost | TokenEndpointAuthMethod::ClientSecretBasic);
+    let secret = match (&draft.client_secret, current.and_then(|c| c.client_secret_enc.clone())) {
+        _ if !uses_secret && draft.options.channel == Channel::BackChannel => None,
+        (Some(new), _) => Some(key.encrypt(&secret_context, new)?),
+        (None, kept) => kept,
+    };
+    let private_key = if method == TokenEndpointAuthMethod::PrivateKeyJwt {
+        let alg = draft.options.token_endpoint_auth_signing_alg.unwrap_or(SigningAlg::RS256);
+        let reuse = current.and_then(|c| {
+            let old: OptionsView = serde_json::from_str(&c.options).ok()?;
+            let old_alg = old.token_endpoint_auth_signing_alg?;
+            (keys::same_key_type(old_alg, alg) && c.private_key_enc.is_some()).then(|| (c.private_key_enc.clone(), old.client_public_jwks))
+        });
+        match reuse {
+            Some((enc, jwks)) => {
+                // Same key, possibly used with the other RSA algorithm: relabel the public JWK.
+                draft.options.client_public_jwks = jwks.map(|mut j| {
+                    if let Some(k) = j["keys"].get_mut(0) {
+                        k["alg"] = serde_json::json!(alg.as_str());
+                    }
+                    j
+                });
+                enc
+            }
+            None => {
+                let generated = keys::generate(alg).await?;
+                draft.options.client_public_jwks = Some(generated.public_jwks);
+                Some(key.encrypt(&key_context, &generated.private_pem)?)
+            }
+        }
+    } else {
+        None
+    };
+    Ok((secret, private_key))
+}
+
+/// Creates a connection. Runs the issuer check when the body asks for discovery.
+pub async fn create_connection(state: &AppState, body: CreateConnection) -> Result<Connection> {
+    let rules = state.rules();
+    let mut errors = Vec::new();
+    let name = body.name.trim().to_string();
+    if let Err(m) = check_name(&name) {
+        errors.push(FieldError::new("name", m));
+    }
+    let strategy = Strategy::parse(&body.strategy);
+    if strategy.is_none() {
+        errors.push(FieldError::new("strategy", format!("must be oidc or okta (got {:?})", body.strategy)));
+    }
+    errors.extend(validate_common(body.display_name.as_deref(), body.realms.as_deref(), body.metadata.as_ref(), body.enabled_clients.as_deref()));
+    let (mut draft, strategy) = match (strategy.map(|s| (validate_options(s, &body.options, false, rules), s)), errors.is_empty()) {
+        (Some((Ok(draft), s)), true) => (draft, s),
+        (Some((Err(e), _)), _) => {
+            errors.extend(e);
+            return Err(invalid(errors));
+        }
+        _ => return Err(invalid(errors)),
+    };
+    if store::name_exists(&state.db, &name).await? {
+        return Err(Error::conflict("name", format!("a connection named {name:?} already exists")));
+    }
+    check_domains_free(state, &draft.options.domain_aliases, None).await?;
+    let status = resolve_issuer(state, &mut draft).await?;
+
+    let id = format!("con_{}", random_alphanumeric(16));
+    let (client_secret_enc, private_key_enc) = credentials(state, &id, &mut draft, None).await?;
+    let now = state.clock.now_ms();
+    let row = ConnectionRow {
+        id: id.clone(),
+        name: name.clone(),
+        strategy: strategy.as_str().into(),
+        display_name: body.display_name.filter(|d| !d.trim().is_empty()),
+        options: to_json(&draft.options)?,
+        client_secret_enc,
+        private_key_enc,
+        enabled_clients: to_json(&body.enabled_clients.unwrap_or_default())?,
+        is_domain_connection: body.is_domain_connection.unwrap_or(false),
+        show_as_button: body.show_as_button.unwrap_or(true),
+        realms: to_json(&body.realms.unwrap_or_else(|| vec![name.clone()]))?,
+        metadata: to_json(&body.metadata.unwrap_or_default())?,
+        check_status: status_str(status).into(),
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(&state.db, &row, &draft.options.domain_aliases).await?;
+    tracing::info!(connection_id = %id, strategy = %strategy.as_str(), "connection created");
+    to_view(&row)
+}
+
+pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    to_view(&row)
+}
+
+/// A page of connections and the total that match. `per_page` is capped at 100.
+pub async fn list_connections(state: &AppState, mut query: ListQuery) -> Result<(Vec<Connection>, u64)> {
+    query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+    let (rows, total) = store::list(&state.db, &query).await?;
+    let connections = rows.iter().map(to_view).collect::<Result<Vec<_>>>()?;
+    Ok((connections, total))
+}
+
+/// Whether a connection name is free (the dashboard's live name check).
+pub async fn name_available(state: &AppState, name: &str) -> Result<bool> {
+    Ok(!store::name_exists(&state.db, name.trim()).await?)
+}
+
+/// Changes a connection. `options`, when given, replaces the options whole; an omitted
+/// `client_secret` keeps the stored one. `name` and `strategy` cannot change.
+pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnection) -> Result<Connection> {
+    let current = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    let strategy = Strategy::parse(&current.strategy).ok_or_else(|| Error::internal("unknown stored strategy"))?;
+    let mut errors = Vec::new();
+    if body.name.as_deref().is_some_and(|n| n != current.name) {
+        errors.push(FieldError::new("name", "cannot be changed"));
+    }
+    if body.strategy.as_deref().is_some_and(|s| s != current.strategy) {
+        errors.push(FieldError::new("strategy", "cannot be changed"));
+    }
+    errors.extend(validate_common(body.display_name.as_deref(), body.realms.as_deref(), body.metadata.as_ref(), body.enabled_clients.as_deref()));
+
+    let mut row = current.clone();
+    let mut domains = None;
+    if let Some(options) = &body.options {
+        match validate_options(strategy, options, current.client_secret_enc.is_some(), state.rules()) {
+            Ok(mut draft) if errors.is_empty() => {
+                check_domains_free(state, &draft.options.domain_aliases, Some(id)).await?;
+                let previous: OptionsView = from_json(&current.options, "connection options")?;
+                let unchanged_document = matches!(&draft.plan, DiscoveryPlan::Document(doc) if Some(doc) == previous.oidc_metadata.as_ref());
+                let status = resolve_issuer(state, &mut draft).await?;
+                row.check_status = if unchanged_document { current.check_status.clone() } else { status_str(status).into() };
+                let (secret, key) = credentials(state, id, &mut draft, Some(&current)).await?;
+                row.client_secret_enc = secret;
+                row.private_key_enc = key;
+                row.options = to_json(&draft.options)?;
+                domains = Some(draft.options.domain_aliases.clone());
+            }
+            Ok(_) => {}
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    if let Some(d) = body.display_name {
+        row.display_name = Some(d).filter(|d| !d.trim().is_empty());
+    }
+    if let Some(c) = body.enabled_clients {
+        row.enabled_clients = to_json(&c)?;
+    }
+    if let Some(b) = body.is_domain_connection {
+        row.is_domain_connection = b;
+    }
+    if let Some(b) = body.show_as_button {
+        row.show_as_button = b;
+    }
+    if let Some(r) = body.realms {
+        row.realms = to_json(&r)?;
+    }
+    if let Some(m) = body.metadata {
+        row.metadata = to_json(&m)?;
+    }
+    row.updated_at = state.clock.now_ms();
+    store::update(&state.db, &row, domains.as_deref()).await?;
+    tracing::info!(connection_id = %id, "connection updated");
+    to_view(&row)
+}
+
+pub async fn delete_connection(state: &AppState, id: &str) -> Result<()> {
+    if !store::delete(&state.db, id).await? {
+        return Err(not_found());
+    }
+    tracing::info!(connection_id = %id, "connection deleted");
+    Ok(())
+}
+
+/// The live issuer check for the dashboard: the same check the API and login flow use.
+pub async fn check_issuer(state: &AppState, url: &str, channel: Channel) -> IssuerCheck {
+    state.discovery.check_issuer(&state.clock, url, channel).await
+}

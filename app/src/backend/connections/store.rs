@@ -1,0 +1,211 @@
+//! SQL for connections and their home realm discovery domains, the same text on both dialects.
+
+use crate::backend::store::{is_unique_violation, on_db, Db};
+use crate::backend::{Error, Result};
+use crate::connections::ListQuery;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ConnectionRow {
+    pub id: String,
+    pub name: String,
+    pub strategy: String,
+    pub display_name: Option<String>,
+    pub options: String,
+    pub client_secret_enc: Option<String>,
+    pub private_key_enc: Option<String>,
+    pub enabled_clients: String,
+    pub is_domain_connection: bool,
+    pub show_as_button: bool,
+    pub realms: String,
+    pub metadata: String,
+    pub check_status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, name, strategy, display_name, options, client_secret_enc, private_key_enc, enabled_clients, \
+                       is_domain_connection, show_as_button, realms, metadata, check_status, created_at, updated_at";
+
+fn name_taken(name: &str) -> Error {
+    Error::conflict("name", format!("a connection named {name:?} already exists"))
+}
+
+fn domain_taken() -> Error {
+    Error::conflict("options.domain_aliases", "a home realm discovery domain is already used by another connection")
+}
+
+/// Inserts a connection and its domains in one transaction.
+pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String]) -> Result<()> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO connections ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        ))
+        .bind(&row.id)
+        .bind(&row.name)
+        .bind(&row.strategy)
+        .bind(&row.display_name)
+        .bind(&row.options)
+        .bind(&row.client_secret_enc)
+        .bind(&row.private_key_enc)
+        .bind(&row.enabled_clients)
+        .bind(row.is_domain_connection)
+        .bind(row.show_as_button)
+        .bind(&row.realms)
+        .bind(&row.metadata)
+        .bind(&row.check_status)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => return Err(name_taken(&row.name)),
+            other => other?,
+        };
+        for domain in domains {
+            let added = sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
+                .bind(domain)
+                .bind(&row.id)
+                .execute(&mut *tx)
+                .await;
+            match added {
+                Err(e) if is_unique_violation(&e) => return Err(domain_taken()),
+                other => other?,
+            };
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Replaces a connection's row and, when given, its domains, in one transaction.
+pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>) -> Result<()> {
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE connections SET display_name = $2, options = $3, client_secret_enc = $4, private_key_enc = $5,
+               enabled_clients = $6, is_domain_connection = $7, show_as_button = $8, realms = $9, metadata = $10,
+               check_status = $11, updated_at = $12
+             WHERE id = $1",
+        )
+        .bind(&row.id)
+        .bind(&row.display_name)
+        .bind(&row.options)
+        .bind(&row.client_secret_enc)
+        .bind(&row.private_key_enc)
+        .bind(&row.enabled_clients)
+        .bind(row.is_domain_connection)
+        .bind(row.show_as_button)
+        .bind(&row.realms)
+        .bind(&row.metadata)
+        .bind(&row.check_status)
+        .bind(row.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(Error::NotFound("The connection does not exist.".into()));
+        }
+        if let Some(domains) = domains {
+            sqlx::query("DELETE FROM connection_domains WHERE connection_id = $1").bind(&row.id).execute(&mut *tx).await?;
+            for domain in domains {
+                let added = sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
+                    .bind(domain)
+                    .bind(&row.id)
+                    .execute(&mut *tx)
+                    .await;
+                match added {
+                    Err(e) if is_unique_violation(&e) => return Err(domain_taken()),
+                    other => other?,
+                };
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+pub async fn find(db: &Db, id: &str) -> Result<Option<ConnectionRow>> {
+    Ok(on_db!(db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn name_exists(db: &Db, name: &str) -> Result<bool> {
+    let n: i64 = on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM connections WHERE lower(name) = lower($1)")
+        .bind(name)
+        .fetch_one(pool)
+        .await)?;
+    Ok(n > 0)
+}
+
+pub async fn delete(db: &Db, id: &str) -> Result<bool> {
+    let n = on_db!(db, |pool| sqlx::query("DELETE FROM connections WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Which of `domains` other connections already use: `(domain, connection name)`.
+pub async fn domain_owners(db: &Db, domains: &[String], except_id: Option<&str>) -> Result<Vec<(String, String)>> {
+    if domains.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..domains.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT d.domain, c.name FROM connection_domains d JOIN connections c ON c.id = d.connection_id
+         WHERE d.connection_id <> $1 AND d.domain IN ({}) ORDER BY d.domain",
+        placeholders.join(", ")
+    );
+    let except = except_id.unwrap_or("");
+    Ok(on_db!(db, |pool| {
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(except);
+        for d in domains {
+            q = q.bind(d);
+        }
+        q.fetch_all(pool).await
+    })?)
+}
+
+/// One page of connections in a stable order (name, then id) and the total that match.
+pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64)> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    if !query.strategies.is_empty() {
+        let start = args.len();
+        let marks: Vec<String> = query.strategies.iter().enumerate().map(|(i, _)| format!("${}", start + i + 1)).collect();
+        args.extend(query.strategies.iter().map(|s| s.as_str().to_string()));
+        clauses.push(format!("strategy IN ({})", marks.join(", ")));
+    }
+    if let Some(name) = &query.name {
+        args.push(name.clone());
+        clauses.push(format!("name = ${}", args.len()));
+    }
+    if let Some(search) = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        args.push(format!("%{escaped}%"));
+        clauses.push(format!("lower(name) LIKE ${} ESCAPE '\\'", args.len()));
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let limit_mark = args.len() + 1;
+    let page_sql = format!(
+        "SELECT {COLUMNS} FROM connections {filter} ORDER BY lower(name), id LIMIT ${limit_mark} OFFSET ${}",
+        limit_mark + 1
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM connections {filter}");
+    let limit = i64::try_from(query.per_page).unwrap_or(i64::MAX);
+    let offset = i64::try_from(query.page.saturating_mul(query.per_page)).unwrap_or(i64::MAX);
+    on_db!(db, |pool| {
+        let mut page = sqlx::query_as::<_, ConnectionRow>(&page_sql);
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for a in &args {
+            page = page.bind(a);
+            count = count.bind(a);
+        }
+        let rows = page.bind(limit).bind(offset).fetch_all(pool).await?;
+        let total = count.fetch_one(pool).await?;
+        Ok((rows, u64::try_from(total).unwrap_or(0)))
+    })
+}
