@@ -8,6 +8,8 @@ use app::backend::store::testing::fresh_database;
 use app::backend::{AppState, Clock, Settings};
 use std::net::SocketAddr;
 
+pub mod idp;
+
 pub struct TestServer {
     pub base: String,
     pub addr: SocketAddr,
@@ -50,6 +52,15 @@ impl TestServer {
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"));
         TestServer { base, addr, state, http }
+    }
+
+    /// A Management API token with these scopes (all when empty).
+    pub async fn api_token(&self, name: &str, scopes: &[&str]) -> String {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        app::backend::admin::tokens::create_token(&self.state.db, &self.state.clock, name, &scopes)
+            .await
+            .unwrap_or_else(|e| panic!("token: {e}"))
+            .1
     }
 
     pub fn url(&self, path: &str) -> String {
