@@ -2,6 +2,11 @@
 
 use crate::components::layout::DashboardLayout;
 use crate::components::toast::Toaster;
+use crate::pages::connection::{
+    applications::ApplicationsTab, login_experience::LoginExperienceTab, provisioning::ProvisioningTab, settings::SettingsTab,
+    ConnectionPage,
+};
+use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
 use crate::pages::{
     enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
     signin::SignInPage,
@@ -9,6 +14,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::SsrMode;
 use leptos_router::path;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -45,17 +51,28 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="color-scheme" content="light"/>
         <Title formatter=|text: String| if text.is_empty() { "Tessera".to_string() } else { format!("{text} · Tessera") }/>
+        // Dashboard pages wait for their data before sending HTML (SsrMode::Async), so they are
+        // complete without JavaScript; they are small, and this keeps them readable by any client.
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/signin") view=SignInPage/>
                 <Route path=path!("/signin/password") view=ChooseNewPasswordPage/>
-                <ParentRoute path=path!("") view=DashboardLayout>
-                    <Route path=path!("/connections/enterprise") view=EnterprisePage/>
-                    <Route path=path!("/applications") view=|| view! { <PlaceholderPage page="applications"/> }/>
-                    <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> }/>
-                    <Route path=path!("/users") view=|| view! { <PlaceholderPage page="users"/> }/>
-                    <Route path=path!("/logs") view=|| view! { <PlaceholderPage page="logs"/> }/>
-                    <Route path=path!("/settings") view=|| view! { <PlaceholderPage page="settings"/> }/>
+                <ParentRoute path=path!("") view=DashboardLayout ssr=SsrMode::Async>
+                    <Route path=path!("/connections/enterprise") view=EnterprisePage ssr=SsrMode::Async/>
+                    <Route path=path!("/connections/enterprise/oidc/new") view=NewOidcConnectionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/connections/enterprise/okta/new") view=NewOktaConnectionPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/connections/enterprise/:id") view=ConnectionPage ssr=SsrMode::Async>
+                        <Route path=path!("") view=SettingsTab ssr=SsrMode::Async/>
+                        <Route path=path!("settings") view=SettingsTab ssr=SsrMode::Async/>
+                        <Route path=path!("provisioning") view=ProvisioningTab ssr=SsrMode::Async/>
+                        <Route path=path!("login-experience") view=LoginExperienceTab ssr=SsrMode::Async/>
+                        <Route path=path!("applications") view=ApplicationsTab ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <Route path=path!("/applications") view=|| view! { <PlaceholderPage page="applications"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/users") view=|| view! { <PlaceholderPage page="users"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/logs") view=|| view! { <PlaceholderPage page="logs"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=|| view! { <PlaceholderPage page="settings"/> } ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

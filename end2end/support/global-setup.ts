@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { startOpenIdProvider, startStandIn } from "./identity-providers";
 
 export const STATE_DIR = resolve(import.meta.dirname, "..", ".state");
 
@@ -81,9 +82,20 @@ export default async function globalSetup() {
   });
   if (created.status !== 0) throw new Error(`tessera admin create failed: ${created.stderr}`);
 
+  // A Management API token, for tests that set up many connections quickly.
+  const token = spawnSync(bin, ["token", "create", "--name", "e2e"], { env, encoding: "utf8" });
+  if (token.status !== 0) throw new Error(`tessera token create failed: ${token.stderr}`);
+  const apiToken = token.stdout.trim().split("\n").pop();
+
+  const op = await startOpenIdProvider(await freePort(), `${baseURL}/login/callback`);
+  const standIn = await startStandIn(await freePort());
+  const closedPort = await freePort(); // nothing listens there
+
   mkdirSync(STATE_DIR, { recursive: true });
   mkdirSync(join(import.meta.dirname, "..", "screenshots"), { recursive: true });
-  writeFileSync(join(STATE_DIR, "server.json"), JSON.stringify({ baseURL, firstAdmin, admin, dataDir, pid: server.pid }, null, 2));
+  writeFileSync(join(STATE_DIR, "server.json"), JSON.stringify({ baseURL, firstAdmin, admin, dataDir, pid: server.pid, apiToken,
+    opIssuer: op.issuer, standIn: standIn.base, closedPort }, null, 2));
   process.env.BASE_URL = baseURL;
   (globalThis as any).__tessera = server;
+  (globalThis as any).__identityProviders = [op, standIn];
 }

@@ -7,6 +7,10 @@ export interface ServerState {
   baseURL: string;
   firstAdmin: { email: string; password: string };
   admin: { email: string; password: string };
+  apiToken: string;
+  opIssuer: string;
+  standIn: string;
+  closedPort: number;
 }
 
 export function serverState(): ServerState {
@@ -31,4 +35,23 @@ export async function signIn(page: Page, returnTo?: string) {
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/** Creates a connection through the Management API (for setting the scene quickly). */
+export async function createViaApi(body: unknown): Promise<any> {
+  const { baseURL, apiToken } = serverState();
+  const res = await fetch(`${baseURL}/api/v2/connections`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** An explicit-settings OpenID Connect body (no discovery needed). */
+export function explicitBody(name: string, extra: Record<string, unknown> = {}) {
+  return { strategy: "oidc", name, options: { type: "front_channel", issuer: "https://idp.example",
+    authorization_endpoint: "https://idp.example/authorize", jwks_uri: "https://idp.example/jwks", client_id: "abc", ...extra } };
 }

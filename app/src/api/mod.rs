@@ -2,6 +2,7 @@
 //! checks the admin session, parses input, calls one backend service and maps the error.
 
 pub mod auth;
+pub mod connections;
 
 /// Server-side helpers shared by every server function.
 #[cfg(feature = "ssr")]

@@ -1,5 +1,7 @@
 //! One module per screen.
 
+pub mod connection;
+pub mod connection_new;
 pub mod enterprise;
 pub mod not_found;
 pub mod placeholder;

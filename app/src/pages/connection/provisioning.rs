@@ -1,0 +1,49 @@
+//! Provisioning tab: profile sync at login, sync frequency, and SCIM (the setting persists now;
+//! the SCIM endpoint arrives in a later release).
+
+use super::{with_connection, CurrentConnection};
+use crate::api::connections::SaveConnectionProvisioning;
+use crate::components::form::*;
+use crate::components::save_bar::{form_level_error, on_saved, FormAlert, SaveBar};
+use crate::connections::options::{SetUserRootAttributes, SyncFrequency};
+use leptos::prelude::*;
+
+#[component]
+pub fn ProvisioningTab() -> impl IntoView {
+    with_connection(|c, _| {
+        let action = ServerAction::<SaveConnectionProvisioning>::new();
+        let dirty = RwSignal::new(false);
+        on_saved(action, dirty, CurrentConnection::get().map(|x| x.connection));
+        let o = c.options.clone();
+        let frequency = o.sync_frequency;
+        view! {
+            <FormAlert message=form_level_error(action, &[])/>
+            <ActionForm action=action on:input=move |_| dirty.set(true) on:change=move |_| dirty.set(true)>
+                <input type="hidden" name="id" value=c.id.clone()/>
+                <Section title="Profile sync" description="What Tessera copies from the identity provider into the user's profile.">
+                    <Checkbox id="sync_attributes" name="sync_attributes" label="Sync user profile attributes at each login"
+                        checked=o.set_user_root_attributes == SetUserRootAttributes::OnEachLogin
+                        help="Updates name, nickname, given_name, family_name and picture at each login. Unchecked, they are set at the first login only."/>
+                    <div>
+                        <label for="sync_frequency" class=LABEL>"Sync Frequency"</label>
+                        <select id="sync_frequency" name="sync_frequency" class=SELECT aria-describedby="sync_frequency-help">
+                            {SyncFrequency::ALL.iter().map(|f| view! {
+                                <option value=f.as_str() selected=*f == frequency>{match f {
+                                    SyncFrequency::Hourly => "Every hour",
+                                    SyncFrequency::Daily => "Every day",
+                                    SyncFrequency::Weekly => "Every week",
+                                }}</option>
+                            }).collect_view()}
+                        </select>
+                        <Help for_id="sync_frequency">"How often provisioned user profiles are refreshed from the directory."</Help>
+                    </div>
+                </Section>
+                <Section title="SCIM" description="Let the identity provider create, update and deactivate users in Tessera.">
+                    <Checkbox id="scim_enabled" name="scim_enabled" label="Sync user profiles using SCIM" checked=o.scim_enabled
+                        help="The setting is saved now; the SCIM endpoint and its token arrive in a later release."/>
+                </Section>
+                <SaveBar dirty pending=action.pending()/>
+            </ActionForm>
+        }
+    })
+}

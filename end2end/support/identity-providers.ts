@@ -1,0 +1,59 @@
+// Identity providers for the browser tests, started by global-setup on free ports:
+// - a real OpenID Provider (the npm `oidc-provider` package);
+// - a small stand-in server for what a real provider will not serve on demand: an Okta-like
+//   custom authorization server at /oauth2/default, a document without jwks_uri at /broken,
+//   a slow but valid document at /slow, and nothing (404) anywhere else.
+import Provider from "oidc-provider";
+import { createServer, type Server } from "node:http";
+
+export async function startOpenIdProvider(port: number, callbackUrl: string): Promise<{ issuer: string; close: () => void }> {
+  const issuer = `http://127.0.0.1:${port}`;
+  const provider = new Provider(issuer, {
+    clients: [{ client_id: "app", client_secret: "secret", redirect_uris: [callbackUrl],
+      grant_types: ["authorization_code", "refresh_token"], response_types: ["code"] }],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id,
+      claims: async () => ({ sub: id, email: `${id}@example.test`, email_verified: true, name: id }) }),
+    features: { devInteractions: { enabled: true } },
+  });
+  const server: Server = provider.listen(port, "127.0.0.1");
+  await new Promise<void>((ok) => server.once("listening", () => ok()));
+  return { issuer, close: () => server.close() };
+}
+
+function document(issuer: string, without: string[] = []) {
+  const doc: Record<string, unknown> = {
+    issuer,
+    authorization_endpoint: `${issuer}/v1/authorize`,
+    token_endpoint: `${issuer}/v1/token`,
+    userinfo_endpoint: `${issuer}/v1/userinfo`,
+    jwks_uri: `${issuer}/v1/keys`,
+    response_types_supported: ["code", "id_token", "code id_token"],
+    subject_types_supported: ["public"],
+    id_token_signing_alg_values_supported: ["RS256"],
+    scopes_supported: ["openid", "profile", "email", "groups"],
+  };
+  for (const key of without) delete doc[key];
+  return doc;
+}
+
+export async function startStandIn(port: number): Promise<{ base: string; close: () => void }> {
+  const base = `http://127.0.0.1:${port}`;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    const wellKnown = "/.well-known/openid-configuration";
+    if (!path.endsWith(wellKnown)) return send(404, { error: "not_found" });
+    const prefix = path.slice(0, -wellKnown.length);
+    if (prefix === "/oauth2/default") return send(200, document(`${base}/oauth2/default`));
+    if (prefix === "/broken") return send(200, document(`${base}/broken`, ["jwks_uri"]));
+    if (prefix === "/slow") return void setTimeout(() => send(200, document(`${base}/slow`)), 1500);
+    return send(404, { error: "not_found" });
+  });
+  server.listen(port, "127.0.0.1");
+  await new Promise<void>((ok) => server.once("listening", () => ok()));
+  return { base, close: () => server.close() };
+}
