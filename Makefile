@@ -21,7 +21,7 @@ TESSERA := $(CARGO_TARGET_DIR)/debug/tessera
 export LEPTOS_SITE_ROOT ?= target/site
 
 .SILENT: postgres-start postgres-stop tools test-tools
-.PHONY: help run test tools test-tools build rust-tests e2e postgres-start postgres-stop fmt
+.PHONY: help run test tools test-tools build rust-tests e2e postgres-start postgres-stop bench fmt
 
 help:
 	@echo "make run    build and serve the dashboard on http://127.0.0.1:3000 (SQLite in ./data)"
@@ -93,6 +93,10 @@ e2e: build
 test: test-tools
 	$(MAKE) --no-print-directory rust-tests
 	$(MAKE) --no-print-directory e2e
+
+# The Enterprise page with 10,000 connections, timed over real HTTP (release build).
+bench:
+	cargo run --release -p server --example bench_enterprise_page
 
 fmt:
 	cargo fmt --all

@@ -3,6 +3,10 @@
 //!
 //! Features live only here: `ssr` for the server build, `hydrate` for the wasm build.
 
+// Leptos views are nested static types; the Settings tab's is deep enough that release builds
+// exceed the default query depth while computing its layout.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

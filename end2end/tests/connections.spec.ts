@@ -230,3 +230,59 @@ test.describe("without JavaScript", () => {
     await expect(page.getByTestId("connection-id")).toHaveText(created.id);
   });
 });
+
+test("the pages read well at 768 px wide, with no sideways scrolling", async ({ page }) => {
+  const created = await createViaApi(explicitBody("narrow-demo", { domain_aliases: ["narrow.example"] }));
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await signIn(page, "/connections/enterprise");
+  for (const [path, name] of [
+    ["/connections/enterprise", "enterprise-768"],
+    ["/connections/enterprise/oidc/new", "create-oidc-768"],
+    [`/connections/enterprise/${created.id}/settings`, "connection-settings-768"],
+    [`/connections/enterprise/${created.id}/login-experience`, "connection-login-experience-768"],
+  ]) {
+    await page.goto(path);
+    await hydrated(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath(name) });
+  }
+});
+
+test("the delete dialog is keyboard-friendly: it focuses the name field and Escape closes it", async ({ page }) => {
+  const created = await createViaApi(explicitBody("keyboard-demo"));
+  await signIn(page, `/connections/enterprise/${created.id}/settings`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Delete connection" }).focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Delete connection" });
+  await expect(dialog.getByLabel("Type keyboard-demo to confirm.")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+});
+
+test("uploading a discovery document replaces the issuer details, and a bad one is refused", async ({ page }) => {
+  const created = await createViaApi(explicitBody("upload-demo"));
+  await signIn(page, `/connections/enterprise/${created.id}/settings`);
+  await hydrated(page);
+  await page.getByText("Show Issuer Details").click();
+  const issuer = "https://login.uploaded.example";
+  const doc = {
+    issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/keys`,
+    response_types_supported: ["code"], subject_types_supported: ["public"], id_token_signing_alg_values_supported: ["RS256"],
+  };
+  const { jwks_uri: _dropped, ...broken } = doc;
+  await page.getByLabel("Upload metadata file").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(broken)) });
+  await expect(page.getByText("broken.json: issuer https://login.uploaded.example")).toBeVisible();
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(page.getByText(/options\.oidc_metadata.*missing jwks_uri|missing jwks_uri/)).toBeVisible();
+
+  await page.getByLabel("Upload metadata file").setInputFiles({ name: "idp.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(doc)) });
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await page.reload();
+  await page.getByText("Show Issuer Details").click();
+  await expect(page.getByLabel("Issuer", { exact: true })).toHaveValue(issuer);
+  await expect(page.getByLabel("JWKS URL")).toHaveValue(`${issuer}/keys`);
+  await expect(page.getByLabel("Token Endpoint")).toHaveValue(`${issuer}/token`);
+});

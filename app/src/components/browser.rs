@@ -35,37 +35,48 @@ mod imp {
         });
     }
 
-    /// While installed, leaving the page (reload, close, or a link inside the dashboard) asks
-    /// the admin to confirm. Returns a function that uninstalls it.
-    pub fn warn_before_leaving(message: &'static str) -> impl FnOnce() {
+    struct LeaveGuard {
+        before_unload: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::BeforeUnloadEvent)>,
+        on_click: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MouseEvent)>,
+    }
+
+    thread_local! {
+        static LEAVE_GUARD: std::cell::RefCell<Option<LeaveGuard>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// While on, leaving the page (reload, close, or a link inside the dashboard) asks the admin
+    /// to confirm with `message`.
+    pub fn set_leave_warning(on: bool, message: &'static str) {
         use wasm_bindgen::closure::Closure;
-        let window = web_sys::window();
-        let before_unload = Closure::<dyn FnMut(web_sys::BeforeUnloadEvent)>::new(move |ev: web_sys::BeforeUnloadEvent| {
-            ev.prevent_default();
-            ev.set_return_value(message);
-        });
-        let on_click = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
-            let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
-            if link.is_some() {
-                let leave = web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true);
-                if !leave {
+        let Some(window) = web_sys::window() else { return };
+        LEAVE_GUARD.with_borrow_mut(|guard| match (on, guard.is_some()) {
+            (true, false) => {
+                let before_unload = Closure::<dyn FnMut(web_sys::BeforeUnloadEvent)>::new(move |ev: web_sys::BeforeUnloadEvent| {
                     ev.prevent_default();
-                    ev.stop_immediate_propagation();
+                    ev.set_return_value(message);
+                });
+                let on_click = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+                    let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a[href]").ok().flatten());
+                    if link.is_some() {
+                        let leave = web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(true);
+                        if !leave {
+                            ev.prevent_default();
+                            ev.stop_immediate_propagation();
+                        }
+                    }
+                });
+                let _ = window.add_event_listener_with_callback("beforeunload", before_unload.as_ref().unchecked_ref());
+                let _ = window.add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
+                *guard = Some(LeaveGuard { before_unload, on_click });
+            }
+            (false, true) => {
+                if let Some(g) = guard.take() {
+                    let _ = window.remove_event_listener_with_callback("beforeunload", g.before_unload.as_ref().unchecked_ref());
+                    let _ = window.remove_event_listener_with_callback_and_bool("click", g.on_click.as_ref().unchecked_ref(), true);
                 }
             }
+            _ => {}
         });
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback("beforeunload", before_unload.as_ref().unchecked_ref());
-            let _ = w.add_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
-        }
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback("beforeunload", before_unload.as_ref().unchecked_ref());
-                let _ = w.remove_event_listener_with_callback_and_bool("click", on_click.as_ref().unchecked_ref(), true);
-            }
-            drop(before_unload);
-            drop(on_click);
-        }
     }
 }
 
@@ -75,7 +86,5 @@ mod imp {
 
     pub fn read_chosen_file(_ev: &leptos::ev::Event, _done: impl FnOnce(Option<(String, String)>) + 'static) {}
 
-    pub fn warn_before_leaving(_message: &'static str) -> impl FnOnce() {
-        || {}
-    }
+    pub fn set_leave_warning(_on: bool, _message: &'static str) {}
 }

@@ -22,13 +22,23 @@ pub fn Section(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <section class="grid grid-cols-1 gap-x-8 gap-y-4 border-b border-gray-200 py-8 first:pt-0 md:grid-cols-3">
+        <section class="grid grid-cols-1 gap-x-8 gap-y-4 border-b border-gray-200 py-8 first:pt-0 lg:grid-cols-3">
             <div>
                 <h2 class="text-base font-semibold text-gray-900">{title}</h2>
                 {description.map(|d| view! { <p class="mt-1 text-sm leading-6 text-gray-500">{d}</p> })}
             </div>
-            <div class="space-y-6 md:col-span-2">{children()}</div>
+            <div class="min-w-0 space-y-6 lg:col-span-2">{children()}</div>
         </section>
+    }
+}
+
+/// A form-level message above a form (a failed sign-in, a save that broke a rule).
+#[component]
+pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || message.get().is_some()>
+            <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{move || message.get()}</div>
+        </Show>
     }
 }
 
@@ -92,7 +102,7 @@ pub fn CopyField(
         <div>
             <label for=id class=LABEL>{label}</label>
             <div class="mt-1 flex gap-2">
-                <input id=id type="text" readonly class=format!("{INPUT} mt-0 font-mono text-xs") prop:value=move || value.get() value=value.get_untracked()
+                <input id=id type="text" readonly class=format!("{INPUT} mt-0 min-w-0 flex-1 font-mono text-xs") prop:value=move || value.get() value=value.get_untracked()
                     aria-describedby=help.map(|_| format!("{id}-help"))/>
                 <CopyButton text=value label=copy_label/>
             </div>

@@ -47,23 +47,8 @@ where
 /// "Save Changes" at the end of a tab, with the unsaved-changes marker.
 #[component]
 pub fn SaveBar(dirty: RwSignal<bool>, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
-    let uninstall = StoredValue::new_local(None::<Box<dyn FnOnce()>>);
-    Effect::new(move |_| {
-        let is_dirty = dirty.get();
-        let installed = uninstall.with_value(Option::is_some);
-        if is_dirty && !installed {
-            uninstall.set_value(Some(Box::new(crate::components::browser::warn_before_leaving(LEAVE_WARNING))));
-        } else if !is_dirty && installed {
-            if let Some(remove) = uninstall.try_update_value(Option::take).flatten() {
-                remove();
-            }
-        }
-    });
-    on_cleanup(move || {
-        if let Some(remove) = uninstall.try_update_value(Option::take).flatten() {
-            remove();
-        }
-    });
+    Effect::new(move |_| crate::components::browser::set_leave_warning(dirty.get(), LEAVE_WARNING));
+    on_cleanup(move || crate::components::browser::set_leave_warning(false, LEAVE_WARNING));
     view! {
         <div class="sticky bottom-0 -mx-8 mt-8 flex items-center justify-end gap-4 border-t border-gray-200 bg-white/95 px-8 py-4 backdrop-blur">
             <Show when=move || dirty.get()>
@@ -74,15 +59,5 @@ pub fn SaveBar(dirty: RwSignal<bool>, #[prop(into)] pending: Signal<bool>) -> im
                 "Save Changes"
             </button>
         </div>
-    }
-}
-
-/// A form-level error banner.
-#[component]
-pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{move || message.get()}</div>
-        </Show>
     }
 }

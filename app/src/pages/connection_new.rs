@@ -80,12 +80,31 @@ fn SubmitRow(#[prop(into)] enabled: Signal<bool>, #[prop(into)] pending: Signal<
     }
 }
 
+/// "Client ID", shared by both create forms.
 #[component]
-fn FormProblem(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+fn ClientIdField(value: RwSignal<String>, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
     view! {
-        <Show when=move || message.get().is_some()>
-            <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{move || message.get()}</div>
-        </Show>
+        <div>
+            <label for="client_id" class=LABEL>"Client ID"</label>
+            <input id="client_id" name="client_id" type="text" required autocomplete="off" spellcheck="false" class=INPUT
+                aria-describedby="client_id-help" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <FieldErrorText message=error/>
+            <Help for_id="client_id">"Unique identifier for your registered application."</Help>
+        </div>
+    }
+}
+
+/// "Client Secret", shared by both create forms.
+#[component]
+fn ClientSecretField(value: RwSignal<String>, #[prop(into)] error: Signal<Option<String>>, help: &'static str) -> impl IntoView {
+    view! {
+        <div>
+            <label for="client_secret" class=LABEL>"Client Secret"</label>
+            <input id="client_secret" name="client_secret" type="password" autocomplete="new-password" class=INPUT
+                aria-describedby="client_secret-help" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <FieldErrorText message=error/>
+            <Help for_id="client_secret">{help}</Help>
+        </div>
     }
 }
 
@@ -119,7 +138,7 @@ pub fn NewOidcConnectionPage() -> impl IntoView {
 
     view! {
         <NewConnectionFrame strategy=Strategy::Oidc>
-            <FormProblem message=Signal::derive(move || server_error(result(), None))/>
+            <FormAlert message=Signal::derive(move || server_error(result(), None))/>
             <ActionForm action=action attr:novalidate=true>
                 <Section title="General" description="How you intend to use the connection and how it is called.">
                     <div>
@@ -144,13 +163,7 @@ pub fn NewOidcConnectionPage() -> impl IntoView {
                         <FieldErrorText message=Signal::derive(move || server_error(result(), Some("options.discovery_url")))/>
                         <Help for_id="discovery_url">"The issuer's base URL or its full /.well-known/openid-configuration URL. You will see a green checkmark if it can be found at that location, a red mark if it cannot be found, or an error message if the file is found but the required information is not present in the configuration file."</Help>
                     </div>
-                    <div>
-                        <label for="client_id" class=LABEL>"Client ID"</label>
-                        <input id="client_id" name="client_id" type="text" required autocomplete="off" spellcheck="false" class=INPUT
-                            aria-describedby="client_id-help" prop:value=move || client_id.get() on:input=move |ev| client_id.set(event_target_value(&ev))/>
-                        <FieldErrorText message=Signal::derive(move || server_error(result(), Some("options.client_id")))/>
-                        <Help for_id="client_id">"Unique identifier for your registered application."</Help>
-                    </div>
+                    <ClientIdField value=client_id error=Signal::derive(move || server_error(result(), Some("options.client_id")))/>
                 </Section>
                 <Section title="Authentication" description="How the identity provider's answer reaches Tessera.">
                     <fieldset>
@@ -179,13 +192,8 @@ pub fn NewOidcConnectionPage() -> impl IntoView {
                         </Show>
                     </Show>
                     <Show when=shows_secret>
-                        <div>
-                            <label for="client_secret" class=LABEL>"Client Secret"</label>
-                            <input id="client_secret" name="client_secret" type="password" autocomplete="new-password" class=INPUT
-                                aria-describedby="client_secret-help" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev))/>
-                            <FieldErrorText message=Signal::derive(move || server_error(result(), Some("options.client_secret")))/>
-                            <Help for_id="client_secret">"The secret of the application you registered at the identity provider. Stored encrypted; never shown again."</Help>
-                        </div>
+                        <ClientSecretField value=secret error=Signal::derive(move || server_error(result(), Some("options.client_secret")))
+                            help="The secret of the application you registered at the identity provider. Stored encrypted; never shown again."/>
                     </Show>
                     <Transition fallback=|| ()>
                         {move || info.get().and_then(|r| r.ok()).map(|i: DeploymentInfo| view! {
@@ -251,7 +259,7 @@ pub fn NewOktaConnectionPage() -> impl IntoView {
 
     view! {
         <NewConnectionFrame strategy=Strategy::Okta>
-            <FormProblem message=Signal::derive(move || server_error(result(), None))/>
+            <FormAlert message=Signal::derive(move || server_error(result(), None))/>
             <ActionForm action=action attr:novalidate=true>
                 <Section title="Okta organization" description="In Okta: Applications → Create App Integration → OIDC, Web Application. Paste the Sign-in redirect URI below into it.">
                     <ConnectionNameField value=name status=name_status server_error=Signal::derive(move || server_error(result(), Some("name")))/>
@@ -272,20 +280,9 @@ pub fn NewOktaConnectionPage() -> impl IntoView {
                     </Transition>
                 </Section>
                 <Section title="Credentials" description="From the General tab of the Okta app integration.">
-                    <div>
-                        <label for="client_id" class=LABEL>"Client ID"</label>
-                        <input id="client_id" name="client_id" type="text" required autocomplete="off" spellcheck="false" class=INPUT
-                            aria-describedby="client_id-help" prop:value=move || client_id.get() on:input=move |ev| client_id.set(event_target_value(&ev))/>
-                        <FieldErrorText message=Signal::derive(move || server_error(result(), Some("options.client_id")))/>
-                        <Help for_id="client_id">"Unique identifier for your registered application."</Help>
-                    </div>
-                    <div>
-                        <label for="client_secret" class=LABEL>"Client Secret"</label>
-                        <input id="client_secret" name="client_secret" type="password" required autocomplete="new-password" class=INPUT
-                            aria-describedby="client_secret-help" prop:value=move || secret.get() on:input=move |ev| secret.set(event_target_value(&ev))/>
-                        <FieldErrorText message=Signal::derive(move || server_error(result(), Some("options.client_secret")))/>
-                        <Help for_id="client_secret">"Stored encrypted; never shown again."</Help>
-                    </div>
+                    <ClientIdField value=client_id error=Signal::derive(move || server_error(result(), Some("options.client_id")))/>
+                    <ClientSecretField value=secret error=Signal::derive(move || server_error(result(), Some("options.client_secret")))
+                        help="From the Okta app integration's General tab. Stored encrypted; never shown again."/>
                 </Section>
                 <SubmitRow enabled pending=action.pending()/>
             </ActionForm>

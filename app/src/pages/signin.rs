@@ -1,6 +1,7 @@
 //! The admin sign-in page and the "choose a new password" step that follows a one-time password.
 
 use crate::api::auth::{ChangePassword, SignIn};
+use crate::components::form::FormAlert;
 use crate::components::icons::{Spinner, TesseraMark};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -59,17 +60,6 @@ fn AuthCard(
 const INPUT: &str = "mt-1 block w-full rounded-md border border-gray-300 bg-white px-3 py-2 text-sm text-gray-900 shadow-sm placeholder:text-gray-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30";
 const LABEL: &str = "block text-sm font-medium text-gray-700";
 const PRIMARY: &str = "w-full inline-flex items-center justify-center gap-2 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2";
-
-#[component]
-fn FormAlert(message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <div role="alert" class="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
-                {move || message.get()}
-            </div>
-        </Show>
-    }
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

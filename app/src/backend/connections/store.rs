@@ -34,6 +34,24 @@ fn domain_taken() -> Error {
     Error::conflict("options.domain_aliases", "a home realm discovery domain is already used by another connection")
 }
 
+/// Adds a connection's home realm discovery domains inside transaction `$tx` (either dialect);
+/// a domain another connection owns is a 409.
+macro_rules! insert_domains {
+    ($tx:ident, $id:expr, $domains:expr) => {
+        for domain in $domains {
+            let added = sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
+                .bind(domain)
+                .bind($id)
+                .execute(&mut *$tx)
+                .await;
+            match added {
+                Err(e) if is_unique_violation(&e) => return Err(domain_taken()),
+                other => other?,
+            };
+        }
+    };
+}
+
 /// Inserts a connection and its domains in one transaction.
 pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String]) -> Result<()> {
     on_db!(db, |pool| {
@@ -62,17 +80,7 @@ pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String]) -> Result<
             Err(e) if is_unique_violation(&e) => return Err(name_taken(&row.name)),
             other => other?,
         };
-        for domain in domains {
-            let added = sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
-                .bind(domain)
-                .bind(&row.id)
-                .execute(&mut *tx)
-                .await;
-            match added {
-                Err(e) if is_unique_violation(&e) => return Err(domain_taken()),
-                other => other?,
-            };
-        }
+        insert_domains!(tx, &row.id, domains);
         tx.commit().await?;
         Ok(())
     })
@@ -107,17 +115,7 @@ pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>) ->
         }
         if let Some(domains) = domains {
             sqlx::query("DELETE FROM connection_domains WHERE connection_id = $1").bind(&row.id).execute(&mut *tx).await?;
-            for domain in domains {
-                let added = sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
-                    .bind(domain)
-                    .bind(&row.id)
-                    .execute(&mut *tx)
-                    .await;
-                match added {
-                    Err(e) if is_unique_violation(&e) => return Err(domain_taken()),
-                    other => other?,
-                };
-            }
+            insert_domains!(tx, &row.id, domains);
         }
         tx.commit().await?;
         Ok(())

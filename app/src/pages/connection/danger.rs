@@ -28,6 +28,15 @@ pub fn DangerZone(id: String, name: String) -> impl IntoView {
     let prompt = format!("Type {name} to confirm.");
     let id = StoredValue::new(id);
     let prompt = StoredValue::new(prompt);
+    // Opening the dialog puts the keyboard in its only field.
+    let confirm_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(input) = confirm_input.get() {
+                let _ = input.focus();
+            }
+        }
+    });
     view! {
         <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="danger-title">
             <h2 id="danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
@@ -43,7 +52,7 @@ pub fn DangerZone(id: String, name: String) -> impl IntoView {
                             <input type="hidden" name="id" value=id.get_value()/>
                             <div>
                                 <label for="confirm_name" class="block text-sm text-gray-700">{prompt.get_value()}</label>
-                                <input id="confirm_name" name="confirm_name" type="text" autocomplete="off" autofocus class=INPUT
+                                <input id="confirm_name" name="confirm_name" type="text" autocomplete="off" class=INPUT node_ref=confirm_input
                                     prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
                                 <Show when=move || error().is_some()><p class=ERROR role="alert">{error}</p></Show>
                             </div>

@@ -4,7 +4,7 @@
 use super::{with_connection, CurrentConnection};
 use crate::api::connections::SaveConnectionProvisioning;
 use crate::components::form::*;
-use crate::components::save_bar::{form_level_error, on_saved, FormAlert, SaveBar};
+use crate::components::save_bar::{form_level_error, on_saved, SaveBar};
 use crate::connections::options::{SetUserRootAttributes, SyncFrequency};
 use leptos::prelude::*;
 

@@ -7,7 +7,7 @@ use super::{with_connection, CurrentConnection};
 use crate::api::connections::{DeploymentInfo, SaveConnectionSettings};
 use crate::components::form::*;
 use crate::components::issuer_field::{watch_issuer, IssuerStatus, IssuerStatusMark};
-use crate::components::save_bar::{form_level_error, on_saved, FormAlert, SaveBar};
+use crate::components::save_bar::{form_level_error, on_saved, SaveBar};
 use crate::connections::options::*;
 use crate::connections::validate::{discovery_target, okta_issuer};
 use crate::connections::{Connection, Strategy};
@@ -104,10 +104,9 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
     let revocation = info.revocation_url(&c.id);
     let danger = view! { <DangerZone id=c.id.clone() name=c.name.clone()/> };
 
-    view! {
-        <FormAlert message=form_level_error(action, SHOWN_FIELDS)/>
-        <ActionForm action=action attr:novalidate=true on:input=move |_| dirty.set(true) on:change=move |_| dirty.set(true)>
-            <input type="hidden" name="id" value=c.id.clone()/>
+    // Each section is type-erased: one view of this size overflows the compiler's query depth in
+    // release builds.
+    let general = view! {
             <Section title="General">
                 <div>
                     <label for="connection_name" class=LABEL>"Connection Name"</label>
@@ -129,6 +128,9 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
                 </div>
             </Section>
 
+    }
+    .into_any();
+    let metadata = view! {
             <Section title="Connection Metadata" description="Where the identity provider publishes its configuration.">
                 {match strategy {
                     Strategy::Oidc => view! {
@@ -186,6 +188,9 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
                 </details>
             </Section>
 
+    }
+    .into_any();
+    let authentication = view! {
             <Section title="Authentication" description="How Tessera talks to the identity provider.">
                 {(strategy == Strategy::Oidc).then(|| view! {
                     <fieldset>
@@ -254,6 +259,9 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
                     help="Ensure that this value is configured for the app you registered with the OIDC Identity Provider."/>
             </Section>
 
+    }
+    .into_any();
+    let user_mapping = view! {
             <Section title="User Mapping" description="How the identity provider's claims become the user's profile.">
                 <div>
                     <label for="mapping_mode" class=LABEL>"Mapping mode"</label>
@@ -286,6 +294,9 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
                 </div>
             </Section>
 
+    }
+    .into_any();
+    let connection_profile = view! {
             <Section title="Connection Profile">
                 <div>
                     <label for="pkce" class=LABEL>"PKCE"</label>
@@ -302,15 +313,34 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
                 </div>
             </Section>
 
+    }
+    .into_any();
+    let revocation = view! {
             <Section title="Global Token Revocation">
                 <CopyField id="revocation_url" label="Revocation endpoint" value=revocation
                     help="Give this URL to the identity provider to revoke a user's sessions. Requests are accepted once Global Token Revocation arrives in a later release."/>
             </Section>
 
+    }
+    .into_any();
+    let access = view! {
             <Section title="Access">
                 <Checkbox id="domain_level" name="domain_level" label="Promote Connection to Domain Level" checked=c.is_domain_connection
                     help="Allows third-party applications to access the connection."/>
             </Section>
+    }
+    .into_any();
+    view! {
+        <FormAlert message=form_level_error(action, SHOWN_FIELDS)/>
+        <ActionForm action=action attr:novalidate=true on:input=move |_| dirty.set(true) on:change=move |_| dirty.set(true)>
+            <input type="hidden" name="id" value=c.id.clone()/>
+            {general}
+            {metadata}
+            {authentication}
+            {user_mapping}
+            {connection_profile}
+            {revocation}
+            {access}
             <SaveBar dirty pending=action.pending()/>
         </ActionForm>
         {danger}
