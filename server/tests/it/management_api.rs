@@ -2,7 +2,7 @@
 //! every error case, secrets never echoed, paging and filters, PATCH rules. Runs on SQLite and
 //! (with `TESSERA_TEST_DATABASE_URL`) on PostgreSQL.
 
-mod support;
+use crate::support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! The integration-test harness: a real Tessera server on a free loopback port with a fresh
 //! database (SQLite, or PostgreSQL when `TESSERA_TEST_DATABASE_URL` says so), talked to over
 //! real HTTP.
-#![allow(dead_code)] // each test binary uses part of the harness
+
 
 use app::backend::crypto::{MasterKey, SecretString};
 use app::backend::store::testing::fresh_database;

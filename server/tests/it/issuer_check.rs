@@ -1,7 +1,7 @@
 //! The one issuer check against local identity providers over real HTTP: the three URL forms,
 //! found / not found / invalid, size, redirect and time limits, and the SSRF guard.
 
-mod support;
+use crate::support;
 
 use app::backend::discovery::guard::GuardedClient;
 use app::backend::discovery::Discovery;

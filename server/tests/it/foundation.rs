@@ -1,7 +1,7 @@
 //! The foundation over real HTTP: health, the page guard, sign-in and its cookie, the
 //! throttle, and CSRF refusal.
 
-mod support;
+use crate::support;
 
 use support::{session_cookie, TestServer, ADMIN_EMAIL};
 
