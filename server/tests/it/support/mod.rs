@@ -6,13 +6,11 @@
 use app::backend::crypto::{MasterKey, SecretString};
 use app::backend::store::testing::fresh_database;
 use app::backend::{AppState, Clock, Settings};
-use std::net::SocketAddr;
 
 pub mod idp;
 
 pub struct TestServer {
     pub base: String,
-    pub addr: SocketAddr,
     pub state: AppState,
     pub http: reqwest::Client,
 }
@@ -51,7 +49,7 @@ impl TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"));
-        TestServer { base, addr, state, http }
+        TestServer { base, state, http }
     }
 
     /// A Management API token with these scopes (all when empty).
