@@ -286,3 +286,25 @@ test("uploading a discovery document replaces the issuer details, and a bad one 
   await expect(page.getByLabel("JWKS URL")).toHaveValue(`${issuer}/keys`);
   await expect(page.getByLabel("Token Endpoint")).toHaveValue(`${issuer}/token`);
 });
+
+test("Private Key JWT shows the public key to register before the connection is created", async ({ page }) => {
+  const { opIssuer } = serverState();
+  await openOidcForm(page);
+  await page.getByLabel("Connection name").fill("pkjwt-ui");
+  await page.getByLabel("OpenID Connect Discovery URL (Issuer URL)").fill(opIssuer);
+  await page.getByLabel("Client ID").fill("app");
+  await page.getByLabel("Authentication Method").selectOption("private_key_jwt");
+  await expect(page.getByTestId("public-jwks")).toContainText('"kty": "RSA"');
+  await page.getByLabel("Signing Algorithm").selectOption("ES256");
+  await expect(page.getByTestId("public-jwks")).toContainText('"kty": "EC"');
+  await expect(page.getByRole("button", { name: "Copy Public key (JWK Set)" })).toBeVisible();
+  const kid = JSON.parse((await page.getByTestId("public-jwks").textContent()) ?? "{}").keys[0].kid;
+  await expect(page.getByLabel("Client Secret", { exact: true })).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath("create-oidc-private-key-jwt"), fullPage: true });
+  await expect(status(page)).toHaveText(`Found: ${opIssuer}`);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "pkjwt-ui", level: 1 })).toBeVisible();
+  await expect(page.getByLabel("Authentication Method")).toHaveValue("private_key_jwt");
+  await expect(page.getByLabel("Signing Algorithm")).toHaveValue("ES256");
+  await expect(page.getByRole("textbox", { name: "Public key (JWK Set)" })).toHaveValue(new RegExp(kid));
+});

@@ -65,6 +65,14 @@ impl DeploymentInfo {
     }
 }
 
+/// A signing key made for the create form: its public half to show, its id to send back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreparedSigningKey {
+    pub id: String,
+    /// The public JWK Set, pretty-printed.
+    pub public_jwks: String,
+}
+
 /// The live connection-name check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NameCheck {
@@ -130,6 +138,16 @@ pub async fn check_connection_name(name: String) -> Result<NameCheck, AppError> 
     Ok(if free { NameCheck::Available } else { NameCheck::Taken })
 }
 
+/// Private Key JWT on the create form: a key pair made now, so the admin can register its public
+/// key at the identity provider before creating the connection.
+#[server(prefix = "/rpc", endpoint = "connections/prepare_signing_key")]
+pub async fn prepare_signing_key(alg: SigningAlg) -> Result<PreparedSigningKey, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let key = crate::backend::connections::keys::prepare_pending(&state()?, alg).await.map_err(fail)?;
+    Ok(PreparedSigningKey { id: key.id, public_jwks: serde_json::to_string_pretty(&key.public_jwks).unwrap_or_default() })
+}
+
 /// "Create" on the OpenID Connect form. Works as a plain form post too.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/rpc", endpoint = "connections/create_oidc")]
@@ -141,6 +159,8 @@ pub async fn create_oidc_connection(
     channel: Option<String>,
     auth_method: Option<String>,
     client_secret: Option<String>,
+    signing_alg: Option<String>,
+    pending_key: Option<String>,
     sync_attributes: Option<String>,
     domain_level: Option<String>,
 ) -> Result<Connection, AppError> {
@@ -148,17 +168,20 @@ pub async fn create_oidc_connection(
     require_admin()?;
     let channel = channel.as_deref().and_then(Channel::parse).unwrap_or(Channel::BackChannel);
     let method = auth_method.as_deref().and_then(TokenEndpointAuthMethod::parse);
+    let private_key_jwt = channel == Channel::BackChannel && method == Some(TokenEndpointAuthMethod::PrivateKeyJwt);
     let options = OptionsInput {
         channel: Some(channel),
         discovery_url: ssr::non_empty(Some(discovery_url)),
         client_id: Some(client_id),
         client_secret: if channel == Channel::BackChannel { ssr::non_empty(client_secret) } else { None },
         token_endpoint_auth_method: if channel == Channel::BackChannel { method } else { None },
+        token_endpoint_auth_signing_alg: if private_key_jwt { signing_alg.as_deref().and_then(SigningAlg::parse) } else { None },
         purpose: purpose.as_deref().and_then(Purpose::parse),
         set_user_root_attributes: Some(if ssr::checked(&sync_attributes) { SetUserRootAttributes::OnEachLogin } else { SetUserRootAttributes::OnFirstLogin }),
         ..Default::default()
     };
-    ssr::create(name, Strategy::Oidc, options, ssr::checked(&domain_level)).await
+    let pending_key = if private_key_jwt { ssr::non_empty(pending_key) } else { None };
+    ssr::create(name, Strategy::Oidc, options, ssr::checked(&domain_level), pending_key).await
 }
 
 /// "Create" on the Okta Workforce form.
@@ -177,7 +200,7 @@ pub async fn create_okta_connection(
         client_secret: ssr::non_empty(Some(client_secret)),
         ..Default::default()
     };
-    ssr::create(name, Strategy::Okta, options, false).await
+    ssr::create(name, Strategy::Okta, options, false, None).await
 }
 
 
@@ -349,7 +372,13 @@ mod ssr {
         value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
-    pub async fn create(name: String, strategy: Strategy, options: OptionsInput, domain_level: bool) -> Result<Connection, AppError> {
+    pub async fn create(
+        name: String,
+        strategy: Strategy,
+        options: OptionsInput,
+        domain_level: bool,
+        pending_key: Option<String>,
+    ) -> Result<Connection, AppError> {
         let body = CreateConnection {
             name: name.trim().to_string(),
             strategy: strategy.as_str().into(),
@@ -357,7 +386,9 @@ mod ssr {
             is_domain_connection: Some(domain_level),
             ..Default::default()
         };
-        let created = crate::backend::connections::create_connection(&state()?, body).await.map_err(fail)?;
+        let created = crate::backend::connections::create_connection_with_key(&state()?, body, pending_key.as_deref())
+            .await
+            .map_err(fail)?;
         leptos_axum::redirect(&format!("/connections/enterprise/{}/settings", created.id));
         Ok(created)
     }

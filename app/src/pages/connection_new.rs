@@ -3,13 +3,15 @@
 //! filled; the server validates everything again. The forms are plain form posts underneath, so
 //! they still submit without JavaScript.
 
-use crate::api::connections::{get_deployment_info, CreateOidcConnection, CreateOktaConnection, DeploymentInfo};
+use crate::api::connections::{
+    get_deployment_info, prepare_signing_key, CreateOidcConnection, CreateOktaConnection, DeploymentInfo, PreparedSigningKey,
+};
 use crate::components::form::*;
 use crate::components::icons::Spinner;
 use crate::components::issuer_field::{watch_issuer, IssuerStatus, IssuerStatusMark};
 use crate::components::name_field::{ConnectionNameField, NameStatus};
 use crate::components::toast::Toaster;
-use crate::connections::options::{Channel, Purpose, TokenEndpointAuthMethod};
+use crate::connections::options::{Channel, Purpose, SigningAlg, TokenEndpointAuthMethod};
 use crate::connections::validate::{discovery_target, okta_issuer};
 use crate::connections::{Connection, Strategy};
 use crate::error::AppError;
@@ -186,9 +188,7 @@ pub fn NewOidcConnectionPage() -> impl IntoView {
                             <Help for_id="auth_method">"How Tessera authenticates to the identity provider's token endpoint."</Help>
                         </div>
                         <Show when=move || method.get() == TokenEndpointAuthMethod::PrivateKeyJwt>
-                            <p class="rounded-md border border-indigo-100 bg-indigo-50 px-4 py-3 text-sm text-indigo-900">
-                                "Tessera generates a signing key for this connection when you create it. Its public key (a JWK Set) is shown on the connection's Settings tab with a copy button: register it at your identity provider."
-                            </p>
+                            <PrivateKeyPanel/>
                         </Show>
                     </Show>
                     <Show when=shows_secret>
@@ -211,6 +211,47 @@ pub fn NewOidcConnectionPage() -> impl IntoView {
                 <SubmitRow enabled pending=action.pending()/>
             </ActionForm>
         </NewConnectionFrame>
+    }
+}
+
+/// Private Key JWT: a key pair is made as soon as the method is chosen, so its public key can be
+/// registered at the identity provider before the connection is created.
+#[component]
+fn PrivateKeyPanel() -> impl IntoView {
+    let alg = RwSignal::new(SigningAlg::RS256);
+    let prepared = RwSignal::new(None::<Result<PreparedSigningKey, AppError>>);
+    let tickets = StoredValue::new(crate::components::issuer_field::Tickets::default());
+    Effect::new(move |_| {
+        let alg = alg.get();
+        let ticket = tickets.try_update_value(|t| t.issue()).unwrap_or_default();
+        prepared.set(None);
+        leptos::task::spawn_local(async move {
+            let key = prepare_signing_key(alg).await;
+            if tickets.with_value(|t| t.is_current(ticket)) {
+                prepared.set(Some(key));
+            }
+        });
+    });
+    view! {
+        <div>
+            <label for="signing_alg" class=LABEL>"Signing Algorithm"</label>
+            <select id="signing_alg" name="signing_alg" class=SELECT
+                on:change=move |ev| if let Some(a) = SigningAlg::parse(&event_target_value(&ev)) { alg.set(a) }>
+                {SigningAlg::ALL.iter().map(|a| view! { <option value=a.as_str() selected=*a == SigningAlg::RS256>{a.as_str()}</option> }).collect_view()}
+            </select>
+        </div>
+        {move || match prepared.get() {
+            None => view! { <p class="flex items-center gap-2 text-sm text-gray-500"><Spinner class="h-4 w-4"/>"Generating a key pair…"</p> }.into_any(),
+            Some(Ok(key)) => view! {
+                <div>
+                    <input type="hidden" name="pending_key" value=key.id.clone()/>
+                    <CopyField id="client_public_jwks" label="Public key (JWK Set)" value=key.public_jwks.clone()
+                        help="Register this public key at your identity provider. Tessera signs its token requests with the private half, which never leaves the server."/>
+                    <pre class="mt-2 max-h-48 overflow-auto rounded-md bg-gray-900 p-3 text-xs text-gray-100" data-testid="public-jwks">{key.public_jwks}</pre>
+                </div>
+            }.into_any(),
+            Some(Err(e)) => view! { <p class=ERROR role="alert">{format!("Could not make a key pair: {e}")}</p> }.into_any(),
+        }}
     }
 }
 

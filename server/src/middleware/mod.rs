@@ -3,5 +3,6 @@
 
 pub mod csrf;
 pub mod page_guard;
+pub mod rpc_errors;
 pub mod session;
 pub mod trace;

@@ -2,7 +2,9 @@
 //! key generated per connection. The private key is stored encrypted; the public key is shown
 //! to the admin as a JWK Set to register at the identity provider.
 
-use crate::backend::{Error, Result};
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::{on_db, Db};
+use crate::backend::{AppState, Error, Result};
 use crate::connections::options::SigningAlg;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -61,6 +63,74 @@ fn generate_now(alg: SigningAlg) -> Result<GeneratedKey> {
         object.insert("alg".into(), json!(alg.as_str()));
     }
     Ok(GeneratedKey { private_pem, public_jwks: json!({ "keys": [jwk] }) })
+}
+
+/// How long a key made for a create form waits for its connection.
+pub const PENDING_TTL_MS: i64 = 60 * 60 * 1000;
+
+/// A key made before its connection exists: the form shows `public_jwks` and sends `id` back.
+pub struct PendingKey {
+    pub id: String,
+    pub public_jwks: Value,
+}
+
+fn pending_context(id: &str) -> String {
+    format!("pending-signing-key:{id}")
+}
+
+/// Generates a key for a create form and keeps it (encrypted) until the connection is created.
+pub async fn prepare_pending(state: &AppState, alg: SigningAlg) -> Result<PendingKey> {
+    let key = generate(alg).await?;
+    let id = format!("psk_{}", random_alphanumeric(24));
+    let sealed = state.settings.master_key.encrypt(&pending_context(&id), &key.private_pem)?;
+    let now = state.clock.now_ms();
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO pending_signing_keys (id, alg, private_key_enc, public_jwks, expires_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(&id)
+    .bind(alg.as_str())
+    .bind(&sealed)
+    .bind(key.public_jwks.to_string())
+    .bind(now + PENDING_TTL_MS)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    // Forget keys nobody came back for.
+    on_db!(&state.db, |pool| sqlx::query("DELETE FROM pending_signing_keys WHERE expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(PendingKey { id, public_jwks: key.public_jwks })
+}
+
+/// The pending key `id`, if it is still waiting and made for `alg`.
+pub async fn load_pending(state: &AppState, id: &str, alg: SigningAlg) -> Result<GeneratedKey> {
+    let row: Option<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT alg, private_key_enc, public_jwks FROM pending_signing_keys WHERE id = $1 AND expires_at > $2"
+    )
+    .bind(id)
+    .bind(state.clock.now_ms())
+    .fetch_optional(pool)
+    .await)?;
+    let gone = || Error::invalid("options.client_public_jwks", "the prepared signing key has expired or was already used; generate a new one");
+    let (stored_alg, sealed, jwks) = row.ok_or_else(gone)?;
+    if stored_alg != alg.as_str() {
+        return Err(Error::invalid("options.token_endpoint_auth_signing_alg", format!("the prepared key is for {stored_alg}, not {}", alg.as_str())));
+    }
+    let private_pem = state.settings.master_key.decrypt(&pending_context(id), &sealed)?.expose().to_string();
+    let public_jwks = serde_json::from_str(&jwks).map_err(Error::internal)?;
+    Ok(GeneratedKey { private_pem, public_jwks })
+}
+
+/// Single use: called once the connection holding the key is stored.
+pub async fn forget_pending(db: &Db, id: &str) -> Result<()> {
+    on_db!(db, |pool| sqlx::query("DELETE FROM pending_signing_keys WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 #[cfg(test)]

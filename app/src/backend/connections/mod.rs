@@ -142,8 +142,15 @@ async fn check_domains_free(state: &AppState, domains: &[String], except_id: Opt
     Err(Error::conflict("options.domain_aliases", format!("already used by another connection: {}", list.join(", "))))
 }
 
-/// Secret and key columns for a validated draft. `current` is the stored row on update.
-async fn credentials(state: &AppState, id: &str, draft: &mut Draft, current: Option<&ConnectionRow>) -> Result<(Option<String>, Option<String>)> {
+/// Secret and key columns for a validated draft. `current` is the stored row on update;
+/// `prepared` a key made earlier for the create form.
+async fn credentials(
+    state: &AppState,
+    id: &str,
+    draft: &mut Draft,
+    current: Option<&ConnectionRow>,
+    prepared: Option<keys::GeneratedKey>,
+) -> Result<(Option<String>, Option<String>)> {
     let key = &state.settings.master_key;
     let secret_context = format!("connection:{id}:client_secret");
     let key_context = format!("connection:{id}:private_key");
@@ -173,7 +180,10 @@ async fn credentials(state: &AppState, id: &str, draft: &mut Draft, current: Opt
                 enc
             }
             None => {
-                let generated = keys::generate(alg).await?;
+                let generated = match prepared {
+                    Some(key) => key,
+                    None => keys::generate(alg).await?,
+                };
                 draft.options.client_public_jwks = Some(generated.public_jwks);
                 Some(key.encrypt(&key_context, &generated.private_pem)?)
             }
@@ -186,6 +196,12 @@ async fn credentials(state: &AppState, id: &str, draft: &mut Draft, current: Opt
 
 /// Creates a connection. Runs the issuer check when the body asks for discovery.
 pub async fn create_connection(state: &AppState, body: CreateConnection) -> Result<Connection> {
+    create_connection_with_key(state, body, None).await
+}
+
+/// Creates a connection whose `private_key_jwt` key was prepared for the create form
+/// (`keys::prepare_pending`), so the public key the admin already registered stays valid.
+pub async fn create_connection_with_key(state: &AppState, body: CreateConnection, pending_key: Option<&str>) -> Result<Connection> {
     let rules = state.rules();
     let mut errors = Vec::new();
     let name = body.name.trim().to_string();
@@ -212,7 +228,14 @@ pub async fn create_connection(state: &AppState, body: CreateConnection) -> Resu
     let status = resolve_issuer(state, &mut draft).await?;
 
     let id = format!("con_{}", random_alphanumeric(16));
-    let (client_secret_enc, private_key_enc) = credentials(state, &id, &mut draft, None).await?;
+    let prepared = match (pending_key, draft.options.token_endpoint_auth_method) {
+        (Some(key_id), TokenEndpointAuthMethod::PrivateKeyJwt) => {
+            let alg = draft.options.token_endpoint_auth_signing_alg.unwrap_or(SigningAlg::RS256);
+            Some(keys::load_pending(state, key_id, alg).await?)
+        }
+        _ => None,
+    };
+    let (client_secret_enc, private_key_enc) = credentials(state, &id, &mut draft, None, prepared).await?;
     let now = state.clock.now_ms();
     let row = ConnectionRow {
         id: id.clone(),
@@ -232,6 +255,9 @@ pub async fn create_connection(state: &AppState, body: CreateConnection) -> Resu
         updated_at: now,
     };
     store::insert(&state.db, &row, &draft.options.domain_aliases).await?;
+    if let Some(key_id) = pending_key {
+        keys::forget_pending(&state.db, key_id).await?;
+    }
     tracing::info!(connection_id = %id, strategy = %strategy.as_str(), "connection created");
     to_view(&row)
 }
@@ -278,7 +304,7 @@ pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnectio
                 let unchanged_document = matches!(&draft.plan, DiscoveryPlan::Document(doc) if Some(doc) == previous.oidc_metadata.as_ref());
                 let status = resolve_issuer(state, &mut draft).await?;
                 row.check_status = if unchanged_document { current.check_status.clone() } else { status_str(status).into() };
-                let (secret, key) = credentials(state, id, &mut draft, Some(&current)).await?;
+                let (secret, key) = credentials(state, id, &mut draft, Some(&current), None).await?;
                 row.client_secret_enc = secret;
                 row.private_key_enc = key;
                 row.options = to_json(&draft.options)?;
