@@ -12,7 +12,7 @@ use url::Url;
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tessera.db";
-pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn,tower_http=info";
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 
 /// One configuration problem: `VARIABLE: what was wrong`.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

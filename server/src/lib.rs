@@ -100,13 +100,6 @@ pub fn state(settings: Settings, db: Db, clock: Clock) -> Result<AppState, Start
     })
 }
 
-/// A server running in this process (tests), with the address it really bound.
-pub struct Running {
-    pub addr: SocketAddr,
-    pub state: AppState,
-    pub task: tokio::task::JoinHandle<()>,
-}
-
 /// Binds `listener` and serves until `shutdown` resolves.
 pub async fn serve(
     state: AppState,
@@ -117,18 +110,4 @@ pub async fn serve(
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
-}
-
-/// Starts the server in the background on `state.settings.listen` (port 0 picks a free port).
-pub async fn spawn(state: AppState) -> Result<Running, StartError> {
-    let listen = state.settings.listen;
-    let listener = TcpListener::bind(listen).await.map_err(|e| StartError::Listen { addr: listen, reason: e.to_string() })?;
-    let addr = listener.local_addr().map_err(|e| StartError::Listen { addr: listen, reason: e.to_string() })?;
-    let serving = state.clone();
-    let task = tokio::spawn(async move {
-        if let Err(e) = serve(serving, listener, std::future::pending()).await {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
-    Ok(Running { addr, state, task })
 }
