@@ -18,6 +18,9 @@ use leptos_router::SsrMode;
 use leptos_router::path;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The Content-Security-Policy names this response's script nonce, so it is set here.
+    #[cfg(feature = "ssr")]
+    crate::backend::security_headers::send_with_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -36,6 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         database_url: url.clone(),
         master_key: MasterKey::generate(),
         allow_private_network: false,
+        trusted_proxies: Default::default(),
     };
     let clock = Clock::System;
     create_admin(&db, &clock, "bench@example.com", SecretString::new("benchmark password"), false).await?;

@@ -4,6 +4,7 @@
 use app::backend::admin::accounts::normalize_email;
 use app::backend::admin::password::check_password_rules;
 use app::backend::crypto::{MasterKey, SecretString};
+use app::backend::proxies::TrustedProxies;
 use app::backend::Settings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ pub struct Config {
     /// `None`: no `TESSERA_MASTER_KEY`; one is loaded from or generated into the data dir.
     pub master_key: Option<MasterKey>,
     pub allow_private_network: bool,
+    pub trusted_proxies: TrustedProxies,
     pub admin_email: Option<String>,
     pub admin_password: Option<SecretString>,
     pub log_filter: String,
@@ -47,6 +49,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &app::backend::store::redact_url(&self.database_url))
             .field("master_key", &self.master_key.as_ref().map(|_| "[redacted]"))
             .field("allow_private_network", &self.allow_private_network)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password)
             .field("log_filter", &self.log_filter)
@@ -75,6 +78,18 @@ impl Config {
         let master_key = value("TESSERA_MASTER_KEY")
             .map(|k| MasterKey::parse(&k).map_err(|e| bad("TESSERA_MASTER_KEY", e.to_string())))
             .transpose()?;
+        // Replicas on one PostgreSQL must share the key that encrypts their secrets: a key
+        // generated into one replica's disk would make the others' secrets unreadable.
+        if master_key.is_none() && !database_url.starts_with("sqlite:") {
+            return Err(bad(
+                "TESSERA_MASTER_KEY",
+                "is required with PostgreSQL: give every replica the same key (openssl rand -base64 32)",
+            ));
+        }
+        let trusted_proxies = match value("TESSERA_TRUSTED_PROXIES") {
+            None => TrustedProxies::default(),
+            Some(list) => TrustedProxies::parse(&list).map_err(|e| bad("TESSERA_TRUSTED_PROXIES", e))?,
+        };
         let allow_private_network = match value("TESSERA_ALLOW_PRIVATE_NETWORK") {
             None => false,
             Some(v) => parse_flag(&v).ok_or_else(|| bad("TESSERA_ALLOW_PRIVATE_NETWORK", format!("must be 1 or 0 (got {v:?})")))?,
@@ -93,7 +108,7 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&log_filter)
             .map_err(|e| bad("RUST_LOG", format!("is not a valid log filter: {e}")))?;
 
-        Ok(Config { public_url, listen, database_url, master_key, allow_private_network, admin_email, admin_password, log_filter })
+        Ok(Config { public_url, listen, database_url, master_key, allow_private_network, trusted_proxies, admin_email, admin_password, log_filter })
     }
 
     /// The directory for the embedded database and a generated master key: the SQLite file's
@@ -124,6 +139,7 @@ impl Config {
             database_url: self.database_url,
             master_key,
             allow_private_network: self.allow_private_network,
+            trusted_proxies: self.trusted_proxies,
         };
         Ok((settings, warning))
     }
@@ -225,6 +241,8 @@ mod tests {
             ("TESSERA_ADMIN_EMAIL", "admin", "TESSERA_ADMIN_EMAIL: must be an email address"),
             ("TESSERA_ADMIN_PASSWORD", "short", "TESSERA_ADMIN_PASSWORD: must be at least 12 characters"),
             ("RUST_LOG", "info,[", "RUST_LOG: is not a valid log filter"),
+            ("DATABASE_URL", "postgres://tessera@db/tessera", "TESSERA_MASTER_KEY: is required with PostgreSQL"),
+            ("TESSERA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal", "TESSERA_TRUSTED_PROXIES: \"proxy.internal\" is not an IP address"),
         ];
         for (var, value, expected) in cases {
             let line = error_line(&[(var, value)]);
@@ -250,11 +268,13 @@ mod tests {
             ("TESSERA_ALLOW_PRIVATE_NETWORK", "1"),
             ("TESSERA_ADMIN_EMAIL", "Ops@Example.com"),
             ("TESSERA_ADMIN_PASSWORD", "a long admin password"),
+            ("TESSERA_TRUSTED_PROXIES", "10.0.0.0/8 2001:db8::/32"),
         ])
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.listen.port(), 8080);
         assert!(c.allow_private_network && c.master_key.is_some());
         assert_eq!(c.admin_email.as_deref(), Some("ops@example.com"));
+        assert!(c.trusted_proxies.contains("10.20.30.40".parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))));
         assert_eq!(c.data_dir(), PathBuf::from("data"));
     }
 

@@ -5,6 +5,7 @@
 pub mod api_v2;
 pub mod cli;
 pub mod config;
+pub mod maintenance;
 pub mod middleware;
 pub mod router;
 
@@ -106,8 +107,11 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let pruning = maintenance::spawn(state.clone());
     let app = router::build(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    pruning.abort();
+    served
 }

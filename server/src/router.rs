@@ -1,7 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, `/healthz` and the Management API
 //! (`/api/v2`), wrapped in the middleware stack.
 
-use crate::middleware::{csrf, page_guard, rpc_errors, session, trace};
+use crate::middleware::{csrf, headers, page_guard, rpc_errors, rpc_guard, session, trace};
 use app::backend::AppState;
 use app::{shell, App};
 use axum::extract::State;
@@ -22,9 +22,11 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(rpc_errors::bad_arguments_are_400))
+        .layer(from_fn(rpc_guard::guard_server_functions))
         .layer(from_fn(page_guard::require_signed_in_admin))
         .layer(from_fn_with_state(state.clone(), csrf::refuse_cross_site))
         .layer(from_fn_with_state(state.clone(), session::load_session))
+        .layer(from_fn_with_state(state.clone(), headers::add_security_headers))
         .layer(from_fn(trace::log_request))
         .with_state(state)
 }

@@ -90,7 +90,8 @@ pub async fn list_connections(q: Option<String>, page: Option<u64>) -> Result<Co
     let state = state()?;
     let query = crate::connections::ListQuery {
         search: q.filter(|s| !s.trim().is_empty()),
-        page: page.unwrap_or(0),
+        // A page past any real list renders as an empty page, never an overflow.
+        page: page.unwrap_or(0).min(crate::connections::MAX_PAGE),
         per_page: PAGE_SIZE,
         ..Default::default()
     };

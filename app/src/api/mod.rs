@@ -87,12 +87,27 @@ pub fn encode_query_value(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// A `return_to` that stays on this site: a local absolute path, never `//host` or a scheme.
+/// A `return_to` that stays on this site. The candidate is resolved the way a browser would
+/// resolve it against Tessera's own origin (browsers drop tabs and newlines, turn `\\` into `/`),
+/// and only a path on that same origin is kept, rebuilt from the parsed URL, so what goes into
+/// the `Location` header is exactly what was checked. Control characters are refused outright.
 pub fn safe_return_to(candidate: Option<&str>) -> String {
     const HOME: &str = "/connections/enterprise";
-    match candidate {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n'])
-            && !p.starts_with("/signin") => p.to_string(),
+    // Any fixed origin works for the same-origin test; this one can never be a real host.
+    const BASE: &str = "https://tessera.invalid/";
+    let Some(candidate) = candidate.filter(|c| c.starts_with('/') && !c.chars().any(char::is_control)) else {
+        return HOME.to_string();
+    };
+    let Ok(base) = url::Url::parse(BASE) else { return HOME.to_string() };
+    match base.join(candidate) {
+        Ok(url) if url.origin() == base.origin() && !url.path().starts_with("/signin") && !url.path().starts_with("//") => {
+            let mut local = url.path().to_string();
+            if let Some(query) = url.query() {
+                local.push('?');
+                local.push_str(query);
+            }
+            local
+        }
         _ => HOME.to_string(),
     }
 }
@@ -104,9 +119,16 @@ mod tests {
     #[test]
     fn return_to_only_follows_local_paths() {
         assert_eq!(safe_return_to(Some("/settings?tab=x")), "/settings?tab=x");
-        for hostile in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/signin"] {
+        for hostile in [
+            "https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/signin",
+            "/\t/evil.example", "/\n/evil.example", "/\u{7f}", "\\\\evil.example", "/\\/evil.example", "/signin/password",
+        ] {
             assert_eq!(safe_return_to(Some(hostile)), "/connections/enterprise", "{hostile}");
         }
         assert_eq!(safe_return_to(None), "/connections/enterprise");
+        assert_eq!(safe_return_to(Some("/connections/enterprise/con_1/settings")), "/connections/enterprise/con_1/settings");
+        assert_eq!(safe_return_to(Some("/a/../users")), "/users", "dot segments are resolved");
+        // Still encoded, the tab is part of a local path, not a way off the site.
+        assert_eq!(safe_return_to(Some("/%09/evil.example")), "/%09/evil.example");
     }
 }

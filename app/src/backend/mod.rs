@@ -7,6 +7,8 @@ pub mod connections;
 pub mod crypto;
 pub mod discovery;
 pub mod error;
+pub mod proxies;
+pub mod security_headers;
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -2,6 +2,7 @@
 //! (`server::config`) and hands this struct to the backend.
 
 use crate::backend::crypto::MasterKey;
+use crate::backend::proxies::TrustedProxies;
 use std::net::SocketAddr;
 use url::Url;
 
@@ -18,6 +19,8 @@ pub struct Settings {
     /// `TESSERA_ALLOW_PRIVATE_NETWORK`: lets admins point Tessera at loopback/private addresses
     /// and plain `http://` identity providers (tests and local development only).
     pub allow_private_network: bool,
+    /// `TESSERA_TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Settings {
@@ -45,6 +48,7 @@ impl std::fmt::Debug for Settings {
             .field("database_url", &crate::backend::store::redact_url(&self.database_url))
             .field("master_key", &"[redacted]")
             .field("allow_private_network", &self.allow_private_network)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }

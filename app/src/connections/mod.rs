@@ -2,6 +2,7 @@
 //! issuer check. Isomorphic: the dashboard uses the same types and rules in the browser for
 //! instant feedback, and the backend applies them again on every write.
 
+pub mod address;
 pub mod issuer;
 pub mod model;
 pub mod options;

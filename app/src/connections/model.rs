@@ -144,6 +144,8 @@ pub struct ListQuery {
     pub name: Option<String>,
     /// Names containing this text, case-insensitively (dashboard search).
     pub search: Option<String>,
+    /// Only the connection that has this home realm discovery domain (Auth0's `domain_alias`).
+    pub domain_alias: Option<String>,
     /// Zero-based page number.
     pub page: u64,
     pub per_page: u64,
@@ -151,3 +153,19 @@ pub struct ListQuery {
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 100;
+/// The highest page number accepted: page × per_page stays far from any overflow.
+pub const MAX_PAGE: u64 = 100_000;
+
+/// Where a checkpoint page (`from`/`take`) starts: after this connection in list order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The connection's name, lower-cased (the list is ordered by it, then by id).
+    pub name: String,
+    pub id: String,
+}
+
+/// The top-level fields of a connection, for `fields` / `include_fields`.
+pub const CONNECTION_FIELDS: &[&str] = &[
+    "id", "name", "display_name", "strategy", "options", "enabled_clients", "is_domain_connection", "show_as_button", "realms",
+    "metadata", "status", "created_at", "updated_at",
+];

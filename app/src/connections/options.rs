@@ -172,6 +172,14 @@ pub struct OptionsInput {
     pub sync_frequency: Option<SyncFrequency>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_enabled: Option<bool>,
+    /// Read-only, accepted so that options read with GET can be sent back with PATCH: ignored
+    /// when it matches what is stored (send `client_secret` to set a secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_set: Option<bool>,
+    /// Read-only, like `client_secret_set`: Tessera generates the key pair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub client_public_jwks: Option<serde_json::Value>,
 }
 
 /// `options` as every read returns them: defaults filled in, `scope` normalized to one
@@ -253,6 +261,8 @@ impl OptionsView {
             oidc_metadata: self.oidc_metadata.clone(),
             sync_frequency: Some(self.sync_frequency),
             scim_enabled: Some(self.scim_enabled),
+            client_secret_set: None,
+            client_public_jwks: None,
         };
         match strategy {
             super::Strategy::Oidc => input,

@@ -82,6 +82,11 @@ pub fn check_url(value: &str, rules: Rules) -> Result<Url, String> {
     if url.fragment().is_some() {
         return Err("must not contain a #fragment".into());
     }
+    // The same address rule as the guarded client, for hosts typed as IP literals; names are
+    // checked by the client each time they are resolved.
+    if let Some(refusal) = url.host_str().and_then(|h| super::address::literal_refusal(h, rules.allow_private_network)) {
+        return Err(refusal);
+    }
     Ok(url)
 }
 
@@ -193,6 +198,65 @@ const PROTOCOL_PARAMS: &[&str] = &[
 fn push(errors: &mut Vec<FieldError>, field: &str, result: Result<(), String>) {
     if let Err(message) = result {
         errors.push(FieldError::new(field, message));
+    }
+}
+
+/// Options sent back as they were read (Auth0's read-modify-write: GET, change a field, PATCH
+/// the whole `options`) carry fields Tessera computes. Each is dropped when it matches what is
+/// stored (`stored`, `None` on create) and refused as read-only when it does not. When an OpenID
+/// Connect connection's `discovery_url` changes, the settings echoed from the old document are
+/// dropped too, so the new document supplies them.
+pub fn reconcile_read_only(strategy: Strategy, mut input: OptionsInput, stored: Option<&OptionsView>) -> Result<OptionsInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let secret_stored = stored.is_some_and(|s| s.client_secret_set);
+    if let Some(claimed) = input.client_secret_set.take() {
+        if claimed != secret_stored && input.client_secret.is_none() {
+            errors.push(FieldError::new(
+                "options.client_secret_set",
+                "is read-only (it tells whether a secret is stored); send options.client_secret to set or replace the secret",
+            ));
+        }
+    }
+    if let Some(jwks) = input.client_public_jwks.take() {
+        if !jwks.is_null() && stored.and_then(|s| s.client_public_jwks.as_ref()) != Some(&jwks) {
+            errors.push(FieldError::new(
+                "options.client_public_jwks",
+                "is read-only: Tessera generates the key pair for private_key_jwt and publishes its public key here",
+            ));
+        }
+    }
+    fn drop_if_same<T: PartialEq>(field: &mut Option<T>, stored: Option<&T>) {
+        if field.is_some() && field.as_ref() == stored {
+            *field = None;
+        }
+    }
+    match (strategy, stored) {
+        // Okta derives these from the domain; echoed unchanged they are simply dropped.
+        (Strategy::Okta, Some(s)) => {
+            drop_if_same(&mut input.channel, Some(&s.channel));
+            drop_if_same(&mut input.issuer, Some(&s.issuer));
+            drop_if_same(&mut input.authorization_endpoint, Some(&s.authorization_endpoint));
+            drop_if_same(&mut input.token_endpoint, s.token_endpoint.as_ref());
+            drop_if_same(&mut input.userinfo_endpoint, s.userinfo_endpoint.as_ref());
+            drop_if_same(&mut input.jwks_uri, Some(&s.jwks_uri));
+            drop_if_same(&mut input.oidc_metadata, s.oidc_metadata.as_ref());
+        }
+        (Strategy::Oidc, Some(s)) if input.discovery_url.is_some() && input.discovery_url != s.discovery_url => {
+            drop_if_same(&mut input.oidc_metadata, s.oidc_metadata.as_ref());
+            if s.oidc_metadata.is_some() {
+                drop_if_same(&mut input.issuer, Some(&s.issuer));
+                drop_if_same(&mut input.authorization_endpoint, Some(&s.authorization_endpoint));
+                drop_if_same(&mut input.token_endpoint, s.token_endpoint.as_ref());
+                drop_if_same(&mut input.userinfo_endpoint, s.userinfo_endpoint.as_ref());
+                drop_if_same(&mut input.jwks_uri, Some(&s.jwks_uri));
+            }
+        }
+        _ => {}
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
     }
 }
 

@@ -48,8 +48,8 @@ pub fn range_text(listing: &ConnectionListing) -> String {
     if listing.total == 0 {
         return "No connections".into();
     }
-    let first = listing.page * listing.per_page + 1;
-    let last = (first + listing.items.len() as u64).saturating_sub(1);
+    let first = listing.page.saturating_mul(listing.per_page).saturating_add(1);
+    let last = first.saturating_add(listing.items.len() as u64).saturating_sub(1);
     format!("Showing {}–{} of {}", group(first), group(last), group(listing.total))
 }
 
@@ -175,9 +175,9 @@ fn ConnectionsTable(listing: ConnectionListing, q: String) -> impl IntoView {
     }
     let range = range_text(&listing);
     let has_prev = listing.page > 0;
-    let has_next = (listing.page + 1) * listing.per_page < listing.total;
+    let has_next = listing.page.saturating_add(1).saturating_mul(listing.per_page) < listing.total;
     let prev = page_href(&q, listing.page.saturating_sub(1));
-    let next = page_href(&q, listing.page + 1);
+    let next = page_href(&q, listing.page.saturating_add(1));
     view! {
         <div class="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
             <table class="min-w-full divide-y divide-gray-200 text-sm">

@@ -5,19 +5,32 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{Caller, JsonBody};
 use app::backend::connections as service;
 use app::backend::AppState;
-use app::connections::{Connection, ConnectionPage, CreateConnection, ListQuery, Strategy, UpdateConnection, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use app::connections::{
+    Checkpoint, Connection, ConnectionPage, CreateConnection, ListQuery, Strategy, UpdateConnection, CONNECTION_FIELDS, DEFAULT_PER_PAGE,
+    MAX_PAGE, MAX_PER_PAGE,
+};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-/// The list answer: a bare array, or with `include_totals=true` a page with totals.
+/// The list answer: a bare array; with `include_totals=true` a page with totals; with `from` /
+/// `take` (checkpoint paging) the connections and, when there are more, the `next` checkpoint.
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum ConnectionList {
     Page(ConnectionPage),
+    Checkpoint(CheckpointPage),
     List(Vec<Connection>),
+}
+
+/// A checkpoint page: pass `next` as `from` to get the following one; no `next`, no more.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CheckpointPage {
+    pub connections: Vec<Connection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// Query parameters of `GET /api/v2/connections` (parsed by [`parse_list_query`]).
@@ -25,58 +38,179 @@ pub enum ConnectionList {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the parameters; parsing is done by hand for repeated `strategy`
 pub struct ListParams {
-    /// Only connections of these strategies (repeatable: `strategy=oidc&strategy=okta`).
-    strategy: Option<Vec<Strategy>>,
+    /// Only connections of these strategies (repeatable: `strategy=oidc&strategy=okta`). A
+    /// strategy Tessera does not offer (e.g. `samlp`) matches nothing.
+    strategy: Option<Vec<String>>,
     /// Only the connection with exactly this name.
     name: Option<String>,
-    /// Page index, from 0.
+    /// Only the connection with this home realm discovery domain.
+    domain_alias: Option<String>,
+    /// Page index, from 0 (at most 100000).
     page: Option<u64>,
     /// Results per page, 1 to 100 (default 50).
     per_page: Option<u64>,
-    /// Return `{connections, start, limit, total}` instead of a bare array.
+    /// Return `{connections, start, limit, total}` instead of a bare array (ignored with checkpoint paging).
     include_totals: Option<bool>,
+    /// Checkpoint paging: the `next` value of the previous answer.
+    from: Option<String>,
+    /// Checkpoint paging: how many connections to return, 1 to 100 (default 50).
+    take: Option<u64>,
+    /// Comma-separated top-level fields to include (or, with `include_fields=false`, to leave out).
+    fields: Option<String>,
+    /// Whether `fields` lists the fields to include (true, the default) or to leave out.
+    include_fields: Option<bool>,
+}
+
+/// How the list answer is shaped and paged.
+#[derive(Debug, PartialEq)]
+pub enum Paging {
+    Offset { include_totals: bool },
+    Checkpoint { from: Option<Checkpoint>, take: u64 },
+}
+
+/// A parsed list request.
+#[derive(Debug)]
+pub struct ListRequest {
+    pub query: ListQuery,
+    pub paging: Paging,
+    /// A strategy filter was given but names no strategy Tessera has: nothing can match.
+    pub matches_nothing: bool,
+    pub fields: FieldSelection,
+}
+
+/// `fields` / `include_fields`: which top-level fields of each connection to return.
+#[derive(Debug, Default, PartialEq)]
+pub struct FieldSelection {
+    fields: Vec<String>,
+    include: bool,
+}
+
+impl FieldSelection {
+    fn parse(fields: Option<&str>, include: Option<bool>) -> Result<Self, ApiError> {
+        let mut list = Vec::new();
+        for field in fields.unwrap_or("").split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            if !CONNECTION_FIELDS.contains(&field) {
+                return Err(ApiError::bad_query(format!(
+                    "Query validation error: fields lists {field:?}, which is not a connection field (one of {})",
+                    CONNECTION_FIELDS.join(", ")
+                )));
+            }
+            list.push(field.to_string());
+        }
+        Ok(FieldSelection { fields: list, include: include.unwrap_or(true) })
+    }
+
+    /// The connection as JSON with only the selected fields.
+    pub fn apply(&self, connection: &Connection) -> serde_json::Value {
+        let mut value = serde_json::to_value(connection).unwrap_or_default();
+        if self.fields.is_empty() {
+            return value;
+        }
+        if let Some(object) = value.as_object_mut() {
+            object.retain(|key, _| self.fields.iter().any(|f| f == key) == self.include);
+        }
+        value
+    }
+}
+
+fn boolean(name: &str, value: &str) -> Result<bool, ApiError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(ApiError::bad_query(format!("Query validation error: {name} must be true or false (got {other:?})"))),
+    }
+}
+
+/// A checkpoint travels as an opaque string: base64url of `name`, a NUL, and `id`.
+pub fn encode_checkpoint(c: &Checkpoint) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}\0{}", c.name, c.id))
+}
+
+fn decode_checkpoint(value: &str) -> Result<Checkpoint, ApiError> {
+    use base64::Engine;
+    let bad = || ApiError::bad_query("Query validation error: from must be the next value of a previous answer");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (name, id) = text.split_once('\0').ok_or_else(bad)?;
+    Ok(Checkpoint { name: name.to_string(), id: id.to_string() })
 }
 
 /// Parses the list query strictly: unknown parameters and bad values are a 400 naming them.
-pub fn parse_list_query(raw: Option<&str>) -> Result<(ListQuery, bool), ApiError> {
+pub fn parse_list_query(raw: Option<&str>) -> Result<ListRequest, ApiError> {
     let mut query = ListQuery { per_page: DEFAULT_PER_PAGE, ..Default::default() };
-    let mut include_totals = false;
+    let (mut include_totals, mut strategy_given, mut offset_given) = (false, false, false);
+    let (mut from, mut take) = (None, None);
+    let (mut fields, mut include_fields) = (None, None);
     for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         let number = |what: &str| value.parse::<u64>().map_err(|_| ApiError::bad_query(format!("Query validation error: {what} must be a whole number (got {value:?})")));
         match key.as_ref() {
             "strategy" => {
-                for part in value.split(',').filter(|p| !p.is_empty()) {
-                    let s = Strategy::parse(part).ok_or_else(|| ApiError::bad_query(format!("Query validation error: strategy must be oidc or okta (got {part:?})")))?;
-                    if !query.strategies.contains(&s) {
-                        query.strategies.push(s);
+                strategy_given = true;
+                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    // Auth0 has dozens of strategies; one Tessera does not offer matches nothing.
+                    if let Some(s) = Strategy::parse(part) {
+                        if !query.strategies.contains(&s) {
+                            query.strategies.push(s);
+                        }
                     }
                 }
             }
             "name" => query.name = Some(value.into_owned()),
-            "page" => query.page = number("page")?,
-            "per_page" => {
-                let n = number("per_page")?;
+            "domain_alias" => query.domain_alias = Some(value.into_owned()),
+            "page" => {
+                let n = number("page")?;
+                if n > MAX_PAGE {
+                    return Err(ApiError::bad_query(format!("Query validation error: page must be at most {MAX_PAGE} (got {n})")));
+                }
+                query.page = n;
+                offset_given = true;
+            }
+            "per_page" | "take" => {
+                let n = number(&key)?;
                 if !(1..=MAX_PER_PAGE).contains(&n) {
-                    return Err(ApiError::bad_query(format!("Query validation error: per_page must be between 1 and {MAX_PER_PAGE} (got {n})")));
+                    return Err(ApiError::bad_query(format!("Query validation error: {key} must be between 1 and {MAX_PER_PAGE} (got {n})")));
                 }
-                query.per_page = n;
-            }
-            "include_totals" => {
-                include_totals = match value.as_ref() {
-                    "true" => true,
-                    "false" => false,
-                    other => return Err(ApiError::bad_query(format!("Query validation error: include_totals must be true or false (got {other:?})"))),
+                if key == "take" {
+                    take = Some(n);
+                } else {
+                    query.per_page = n;
+                    offset_given = true;
                 }
             }
+            "include_totals" => include_totals = boolean("include_totals", &value)?,
+            "from" => from = Some(decode_checkpoint(&value)?).filter(|_| !value.is_empty()),
+            "fields" => fields = Some(value.into_owned()),
+            "include_fields" => include_fields = Some(boolean("include_fields", &value)?),
             other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
         }
     }
-    Ok((query, include_totals))
+    let checkpoint = from.is_some() || take.is_some();
+    if checkpoint && offset_given {
+        return Err(ApiError::bad_query("Query validation error: use page/per_page or from/take, not both"));
+    }
+    let paging = if checkpoint { Paging::Checkpoint { from, take: take.unwrap_or(DEFAULT_PER_PAGE) } } else { Paging::Offset { include_totals } };
+    let matches_nothing = strategy_given && query.strategies.is_empty();
+    Ok(ListRequest { query, paging, matches_nothing, fields: FieldSelection::parse(fields.as_deref(), include_fields)? })
+}
+
+/// Parses the query of `GET /api/v2/connections/{id}`: only `fields` and `include_fields`.
+pub fn parse_get_query(raw: Option<&str>) -> Result<FieldSelection, ApiError> {
+    let (mut fields, mut include_fields) = (None, None);
+    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        match key.as_ref() {
+            "fields" => fields = Some(value.into_owned()),
+            "include_fields" => include_fields = Some(boolean("include_fields", &value)?),
+            other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
+        }
+    }
+    FieldSelection::parse(fields.as_deref(), include_fields)
 }
 
 #[utoipa::path(
     get, path = "/api/v2/connections", tag = "connections",
     summary = "List connections",
+    description = "Offset paging (`page`, `per_page`, `include_totals`) or Auth0's checkpoint paging (`from`, `take`: the answer is `{connections, next}`; pass `next` as `from` until it is absent). Ordered by name.",
     params(ListParams),
     responses(
         (status = 200, description = "A page of connections, ordered by name", body = ConnectionList),
@@ -88,13 +222,28 @@ pub fn parse_list_query(raw: Option<&str>) -> Result<(ListQuery, bool), ApiError
 )]
 pub async fn list_connections(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:connections")?;
-    let (query, include_totals) = parse_list_query(raw.as_deref())?;
-    let (page, per_page) = (query.page, query.per_page);
-    let (connections, total) = service::list_connections(&state, query).await?;
-    Ok(if include_totals {
-        Json(ConnectionList::Page(ConnectionPage { connections, start: page * per_page, limit: per_page, total })).into_response()
-    } else {
-        Json(connections).into_response()
+    let ListRequest { query, paging, matches_nothing, fields } = parse_list_query(raw.as_deref())?;
+    let project = |connections: &[Connection]| -> Vec<serde_json::Value> { connections.iter().map(|c| fields.apply(c)).collect() };
+    Ok(match paging {
+        Paging::Checkpoint { from, take } => {
+            let (connections, next) =
+                if matches_nothing { (Vec::new(), None) } else { service::list_connections_after(&state, query, from, take).await? };
+            let mut body = serde_json::json!({ "connections": project(&connections) });
+            if let Some(next) = next {
+                body["next"] = serde_json::Value::String(encode_checkpoint(&next));
+            }
+            Json(body).into_response()
+        }
+        Paging::Offset { include_totals } => {
+            let (page, per_page) = (query.page, query.per_page);
+            let (connections, total) = if matches_nothing { (Vec::new(), 0) } else { service::list_connections(&state, query).await? };
+            if include_totals {
+                let start = page.saturating_mul(per_page);
+                Json(serde_json::json!({ "connections": project(&connections), "start": start, "limit": per_page, "total": total })).into_response()
+            } else {
+                Json(project(&connections)).into_response()
+            }
+        }
     })
 }
 
@@ -123,18 +272,29 @@ pub async fn create_connection(State(state): State<AppState>, caller: Caller, Js
 #[utoipa::path(
     get, path = "/api/v2/connections/{id}", tag = "connections",
     summary = "Get a connection",
-    params(("id" = String, Path, description = "The connection's id (con_…)")),
+    params(
+        ("id" = String, Path, description = "The connection's id (con_…)"),
+        ("fields" = Option<String>, Query, description = "Comma-separated top-level fields to include (or leave out)"),
+        ("include_fields" = Option<bool>, Query, description = "Whether `fields` lists the fields to include (default true)"),
+    ),
     responses(
         (status = 200, description = "The connection", body = Connection),
+        (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The token lacks read:connections", body = ErrorBody),
         (status = 404, description = "No such connection", body = ErrorBody),
     ),
     security(("bearer" = ["read:connections"]))
 )]
-pub async fn get_connection(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Connection>, ApiError> {
+pub async fn get_connection(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
     caller.require("read:connections")?;
-    Ok(Json(service::get_connection(&state, &id).await?))
+    let fields = parse_get_query(raw.as_deref())?;
+    Ok(Json(fields.apply(&service::get_connection(&state, &id).await?)))
 }
 
 #[utoipa::path(
@@ -186,23 +346,49 @@ pub async fn delete_connection(State(state): State<AppState>, caller: Caller, Pa
 mod tests {
     use super::*;
 
+    fn parsed(raw: &str) -> ListRequest {
+        parse_list_query(Some(raw)).unwrap_or_else(|e| panic!("{raw}: {}", e.message))
+    }
+
     #[test]
     fn the_list_query_is_parsed_strictly() {
-        let (q, totals) = parse_list_query(Some("strategy=oidc&strategy=okta&name=acme&page=2&per_page=10&include_totals=true"))
-            .unwrap_or_else(|e| panic!("{}", e.message));
-        assert_eq!(q.strategies, vec![Strategy::Oidc, Strategy::Okta]);
-        assert_eq!((q.name.as_deref(), q.page, q.per_page, totals), (Some("acme"), 2, 10, true));
+        let r = parsed("strategy=oidc&strategy=okta&name=acme&page=2&per_page=10&include_totals=true");
+        assert_eq!(r.query.strategies, vec![Strategy::Oidc, Strategy::Okta]);
+        assert_eq!((r.query.name.as_deref(), r.query.page, r.query.per_page), (Some("acme"), 2, 10));
+        assert_eq!(r.paging, Paging::Offset { include_totals: true });
         for (bad, expected) in [
             ("per_page=101", "per_page must be between 1 and 100"),
             ("per_page=0", "per_page must be between 1 and 100"),
+            ("take=0", "take must be between 1 and 100"),
             ("page=-1", "page must be a whole number"),
-            ("strategy=saml", "strategy must be oidc or okta"),
+            ("page=18446744073709551615", "page must be at most 100000"),
+            ("page=99999999999999999999999", "page must be a whole number"),
             ("include_totals=yes", "include_totals must be true or false"),
             ("sort=name", "unknown parameter \"sort\""),
+            ("from=!!!", "from must be the next value of a previous answer"),
+            ("take=5&page=1", "not both"),
+            ("fields=name,secret", "fields lists \"secret\""),
         ] {
             let message = parse_list_query(Some(bad)).err().map(|e| e.message).unwrap_or_default();
             assert!(message.contains(expected), "{bad}: {message}");
         }
-        assert_eq!(parse_list_query(None).map(|(q, _)| q.per_page).ok(), Some(50));
+        assert_eq!(parse_list_query(None).map(|r| r.query.per_page).ok(), Some(50));
+    }
+
+    #[test]
+    fn unknown_strategies_match_nothing_and_known_ones_are_ored() {
+        assert!(parsed("strategy=samlp").matches_nothing);
+        let mixed = parsed("strategy=samlp&strategy=okta");
+        assert!(!mixed.matches_nothing);
+        assert_eq!(mixed.query.strategies, vec![Strategy::Okta]);
+        assert!(!parsed("name=x").matches_nothing);
+    }
+
+    #[test]
+    fn the_auth0_sdk_default_list_query_is_checkpoint_paging() {
+        let r = parsed("include_totals=true&take=50");
+        assert_eq!(r.paging, Paging::Checkpoint { from: None, take: 50 });
+        let next = encode_checkpoint(&Checkpoint { name: "acme".into(), id: "con_1".into() });
+        assert_eq!(parsed(&format!("from={next}&take=2")).paging, Paging::Checkpoint { from: Some(Checkpoint { name: "acme".into(), id: "con_1".into() }), take: 2 });
     }
 }

@@ -1,5 +1,6 @@
 //! Loads the signed-in admin from the session cookie into the request's extensions, where the
-//! page guard, the server functions and the pages find it.
+//! page guard, the server functions and the pages find it; and the client's address (behind
+//! `TESSERA_TRUSTED_PROXIES`, from `X-Forwarded-For`) for the sign-in throttle.
 
 use app::backend::admin::sessions::{self, SESSION_COOKIE};
 use app::backend::state::ClientAddress;
@@ -12,11 +13,12 @@ use http::StatusCode;
 use std::net::SocketAddr;
 
 pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
-    let address = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let address = match peer {
+        Some(peer) => state.settings.trusted_proxies.client_address(peer, forwarded).to_string(),
+        None => "unknown".into(),
+    };
     req.extensions_mut().insert(ClientAddress(address));
 
     // The Management API authenticates with bearer tokens only, never with the cookie.

@@ -124,26 +124,60 @@ async fn with_the_guard_on_loopback_and_plain_http_are_refused() {
     let direct = client.get_json("https://127.0.0.1:9/.well-known/openid-configuration").await;
     assert_eq!(direct.err().map(|e| e.0).as_deref(), Some("refused: 127.0.0.1 is a loopback address"));
     let named = client.get_json("https://localhost:9/.well-known/openid-configuration").await;
-    assert!(named.err().map(|e| e.0).unwrap_or_default().starts_with("refused: localhost resolves to"));
+    assert_eq!(named.err().map(|e| e.0).as_deref(), Some("refused: localhost resolves to a loopback address"));
+}
+
+fn fixed_hosts() -> HashMap<String, Vec<IpAddr>> {
+    let ip = |text: &str| text.parse::<IpAddr>().unwrap_or_else(|e| panic!("{text}: {e}"));
+    HashMap::from([
+        ("idp.corp.test".to_string(), vec![ip("10.0.0.7")]),
+        ("mixed.corp.test".to_string(), vec![ip("93.184.216.34"), ip("192.168.1.20")]),
+        ("metadata.corp.test".to_string(), vec![ip("169.254.169.254")]),
+        ("compat.corp.test".to_string(), vec![ip("::127.0.0.1")]),
+        ("translated.corp.test".to_string(), vec![ip("::ffff:0:10.0.0.1")]),
+        ("sixtofour.corp.test".to_string(), vec![ip("2002:7f00:1::1")]),
+        ("nat64.corp.test".to_string(), vec![ip("64:ff9b:1::a00:1")]),
+        ("sitelocal.corp.test".to_string(), vec![ip("fec0::1")]),
+        ("bench.corp.test".to_string(), vec![ip("198.18.0.1")]),
+        ("ietf.corp.test".to_string(), vec![ip("192.0.0.170")]),
+    ])
 }
 
 #[tokio::test]
-async fn a_name_that_resolves_to_a_private_address_is_refused_even_beside_a_public_one() {
-    let hosts: HashMap<String, Vec<IpAddr>> = HashMap::from([
-        ("idp.corp.test".to_string(), vec!["10.0.0.7".parse().unwrap_or(IpAddr::from([10, 0, 0, 7]))]),
-        ("mixed.corp.test".to_string(), vec![IpAddr::from([93, 184, 216, 34]), IpAddr::from([192, 168, 1, 20])]),
-        ("metadata.corp.test".to_string(), vec![IpAddr::from([169, 254, 169, 254])]),
-    ]);
-    let client = GuardedClient::with_hosts(false, hosts).unwrap_or_else(|e| panic!("{e}"));
+async fn a_name_that_resolves_to_a_private_address_is_refused_without_revealing_the_address() {
+    let client = GuardedClient::with_hosts(false, fixed_hosts()).unwrap_or_else(|e| panic!("{e}"));
     let cases = [
-        ("idp.corp.test", "refused: idp.corp.test resolves to 10.0.0.7, a private address"),
-        ("mixed.corp.test", "refused: mixed.corp.test resolves to 192.168.1.20, a private address"),
-        ("metadata.corp.test", "refused: metadata.corp.test resolves to 169.254.169.254, a link-local address"),
+        ("idp.corp.test", "private"),
+        ("mixed.corp.test", "private"),
+        ("metadata.corp.test", "cloud metadata (link-local)"),
+        ("compat.corp.test", "loopback"),
+        ("translated.corp.test", "private"),
+        ("sixtofour.corp.test", "6to4"),
+        ("nat64.corp.test", "local-use NAT64"),
+        ("sitelocal.corp.test", "site-local"),
+        ("bench.corp.test", "benchmarking"),
+        ("ietf.corp.test", "IETF protocol assignment"),
     ];
-    for (host, expected) in cases {
-        let result = client.get_json(&format!("https://{host}/.well-known/openid-configuration")).await;
-        assert_eq!(result.err().map(|e| e.0).as_deref(), Some(expected), "{host}");
+    let addresses = fixed_hosts();
+    for (host, kind) in cases {
+        let reason = client.get_json(&format!("https://{host}/.well-known/openid-configuration")).await.err().map(|e| e.0).unwrap_or_default();
+        assert_eq!(reason, format!("refused: {host} resolves to a {kind} address"), "{host}");
+        for ip in &addresses[host] {
+            assert!(!reason.contains(&ip.to_string()), "{host}: the refusal revealed {ip}");
+        }
     }
+}
+
+#[tokio::test]
+async fn cloud_metadata_stays_refused_when_private_networks_are_allowed() {
+    let client = GuardedClient::with_hosts(true, fixed_hosts()).unwrap_or_else(|e| panic!("{e}"));
+    let named = client.get_json("http://metadata.corp.test/latest/meta-data/").await;
+    assert_eq!(named.err().map(|e| e.0).as_deref(), Some("refused: metadata.corp.test resolves to a cloud metadata (link-local) address"));
+    let literal = client.get_json("http://169.254.169.254/latest/meta-data/").await;
+    assert_eq!(literal.err().map(|e| e.0).as_deref(), Some("refused: 169.254.169.254 is a cloud metadata (link-local) address"));
+    let discovery = discovery(true);
+    let check = discovery.check_issuer(&Clock::System, "http://169.254.169.254", Channel::FrontChannel).await;
+    assert!(reason(check).contains("169.254.169.254, a cloud metadata (link-local) address"));
 }
 
 #[tokio::test]

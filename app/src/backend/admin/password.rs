@@ -29,7 +29,30 @@ pub fn generate_one_time_password() -> SecretString {
     SecretString::new(groups.join("-"))
 }
 
+/// How many password hashes run at once. Each argon2id run takes about 19 MiB and a core for a
+/// moment; more at once only queues on the two cores while memory grows. Process-wide on
+/// purpose: it bounds this process's memory, whatever database or test it serves.
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT_HASHES);
+/// How long a sign-in waits for a hashing slot before it is told to try again.
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits for one of the hashing slots (a flood of sign-ins queues here, bounded).
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>> {
+    match tokio::time::timeout(HASHING_WAIT, HASHING.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(Error::TooManyRequests("Tessera is busy checking passwords. Try again in a moment.".into())),
+    }
+}
+
+/// All hashing slots, held until dropped (tests show that further hashing waits).
+#[cfg(test)]
+pub async fn take_all_hashing_slots() -> tokio::sync::SemaphorePermit<'static> {
+    HASHING.acquire_many(MAX_CONCURRENT_HASHES as u32).await.unwrap_or_else(|e| panic!("{e}"))
+}
+
 pub async fn hash_password(password: SecretString) -> Result<String> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -44,6 +67,7 @@ pub async fn hash_password(password: SecretString) -> Result<String> {
 /// Checks `password` against a stored PHC hash. With no stored hash (unknown account) it checks
 /// against a dummy hash so both cases take the same time.
 pub async fn verify_password(password: SecretString, stored_hash: Option<String>) -> Result<bool> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let known = stored_hash.is_some();
         let stored = match stored_hash {
@@ -84,6 +108,17 @@ mod tests {
         assert!(!hash.contains("correct horse"));
         assert!(verify_password(SecretString::new("correct horse battery"), Some(hash.clone())).await?);
         assert!(!verify_password(SecretString::new("wrong horse battery"), Some(hash)).await?);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn with_every_hashing_slot_taken_a_password_check_waits_for_one() -> Result<()> {
+        let all = take_all_hashing_slots().await;
+        let waiting = tokio::spawn(verify_password(SecretString::new("anything at all"), None));
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "a check ran although every slot was taken");
+        drop(all);
+        assert!(!waiting.await.map_err(Error::internal)??);
         Ok(())
     }
 

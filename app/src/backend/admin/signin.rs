@@ -19,8 +19,8 @@ pub struct SignedIn {
     pub admin: Admin,
 }
 
-/// Checks the throttle, then the password; on success starts a session. An unknown email and a
-/// wrong password get the same message and take the same time.
+/// Counts the attempt against the throttle, then checks the password; on success starts a
+/// session. An unknown email and a wrong password get the same message and take the same time.
 pub async fn sign_in(
     db: &Db,
     clock: &Clock,
@@ -32,9 +32,10 @@ pub async fn sign_in(
     if password.expose().is_empty() {
         return Err(Error::invalid("password", "is required"));
     }
-    let account_key = throttle::account_key(&email);
+    let account_key = throttle::account_key(&email, client_address);
     let address_key = throttle::address_key(client_address);
-    throttle::check(db, clock, &[(account_key.clone(), MAX_PER_ACCOUNT), (address_key.clone(), MAX_PER_ADDRESS)]).await?;
+    // Counted before the password is checked: parallel guesses cannot outrun the count.
+    throttle::take_attempt(db, clock, &[(account_key.clone(), MAX_PER_ACCOUNT), (address_key.clone(), MAX_PER_ADDRESS)]).await?;
 
     let found = find_by_email(db, &email).await?;
     let (admin, hash) = match found {
@@ -44,13 +45,12 @@ pub async fn sign_in(
     let verified = verify_password(password, hash).await?;
     match admin {
         Some(admin) if verified => {
-            throttle::clear(db, &account_key).await?;
+            throttle::succeeded(db, &account_key, &address_key).await?;
             let session_token = create_session(db, clock, &admin.id).await?;
             tracing::info!(admin_id = %admin.id, "admin signed in");
             Ok(SignedIn { session_token, admin })
         }
         _ => {
-            throttle::record_failure(db, clock, &[account_key, address_key]).await?;
             tracing::warn!("failed admin sign-in");
             Err(Error::invalid(CREDENTIALS_FIELD, WRONG_CREDENTIALS))
         }
@@ -104,15 +104,37 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_right_password_is_refused_once_the_account_is_throttled() -> Result<()> {
+    async fn guesses_from_one_address_lock_that_address_out_but_not_the_admin_elsewhere() -> Result<()> {
         let db = fresh_database().await?;
         let clock = Clock::fixed(chrono::Utc::now());
         create_admin(&db, &clock, "a@example.com", SecretString::new("right password 1"), false).await?;
         for _ in 0..MAX_PER_ACCOUNT {
-            let _ = sign_in(&db, &clock, "a@example.com", SecretString::new("guess guess guess"), "10.1.1.1").await;
+            let _ = sign_in(&db, &clock, "a@example.com", SecretString::new("guess guess guess"), "203.0.113.7").await;
         }
-        let locked = sign_in(&db, &clock, "a@example.com", SecretString::new("right password 1"), "10.1.1.2").await;
-        assert!(matches!(locked, Err(Error::TooManyRequests(_))));
+        let locked = sign_in(&db, &clock, "a@example.com", SecretString::new("right password 1"), "203.0.113.7").await;
+        assert!(matches!(locked, Err(Error::TooManyRequests(_))), "the guessing address is locked even with the right password");
+        sign_in(&db, &clock, "a@example.com", SecretString::new("right password 1"), "198.51.100.4").await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn parallel_wrong_passwords_reach_the_password_check_at_most_five_times() -> Result<()> {
+        let db = fresh_database().await?;
+        let clock = Clock::fixed(chrono::Utc::now());
+        create_admin(&db, &clock, "p@example.com", SecretString::new("right password 1"), false).await?;
+        let tries = (0..20).map(|_| {
+            let (db, clock) = (db.clone(), clock.clone());
+            tokio::spawn(async move { sign_in(&db, &clock, "p@example.com", SecretString::new("wrong password 1"), "192.0.2.44").await })
+        });
+        let mut checked = 0;
+        for t in tries {
+            match t.await.map_err(Error::internal)? {
+                Err(Error::Invalid { .. }) => checked += 1,
+                Err(Error::TooManyRequests(_)) => {}
+                other => panic!("unexpected answer {:?}", other.map(|_| ())),
+            }
+        }
+        assert_eq!(checked, MAX_PER_ACCOUNT);
         Ok(())
     }
 

@@ -10,9 +10,9 @@ use crate::backend::crypto::random_alphanumeric;
 use crate::backend::discovery::document::{same_issuer, validate_document};
 use crate::backend::{AppState, Error, Result};
 use crate::connections::options::{Channel, SigningAlg, TokenEndpointAuthMethod};
-use crate::connections::validate::{check_name, validate_common, validate_options, DiscoveryPlan, Draft};
+use crate::connections::validate::{check_name, reconcile_read_only, validate_common, validate_options, DiscoveryPlan, Draft};
 use crate::connections::{
-    CheckStatus, Connection, CreateConnection, IssuerCheck, ListQuery, OptionsView, Strategy, UpdateConnection, MAX_PER_PAGE,
+    CheckStatus, Checkpoint, Connection, CreateConnection, IssuerCheck, ListQuery, OptionsView, Strategy, UpdateConnection, MAX_PER_PAGE,
 };
 use crate::error::FieldError;
 use store::ConnectionRow;
@@ -194,6 +194,32 @@ async fn credentials(
     Ok((secret, private_key))
 }
 
+/// The scheme, host and port of a URL, for comparing where requests go.
+fn origin(url: &str) -> Option<String> {
+    url::Url::parse(url).ok().map(|u| u.origin().ascii_serialization())
+}
+
+/// Whether an update would send the stored client secret somewhere new: the token endpoint
+/// (where the secret is sent), the discovery URL or the issuer moves to another origin. A token
+/// that may only update connections must not be able to point the stored secret at its own
+/// host; the secret has to be given again.
+fn secret_would_move(old: &OptionsView, new: &OptionsView) -> Option<String> {
+    let uses_secret = matches!(new.token_endpoint_auth_method, TokenEndpointAuthMethod::ClientSecretPost | TokenEndpointAuthMethod::ClientSecretBasic);
+    if !uses_secret {
+        return None;
+    }
+    let old_token = old.token_endpoint.as_deref().unwrap_or(&old.issuer);
+    let pairs = [
+        ("the token endpoint", Some(old_token), new.token_endpoint.as_deref()),
+        ("the discovery URL", old.discovery_url.as_deref().or(Some(&old.issuer)), new.discovery_url.as_deref()),
+        ("the issuer", Some(old.issuer.as_str()), Some(new.issuer.as_str())),
+    ];
+    pairs.into_iter().find_map(|(what, before, after)| {
+        let (before, after) = (origin(before?)?, origin(after?)?);
+        (before != after).then(|| format!("{what} moves from {before} to {after}"))
+    })
+}
+
 /// Creates a connection. Runs the issuer check when the body asks for discovery.
 pub async fn create_connection(state: &AppState, body: CreateConnection) -> Result<Connection> {
     create_connection_with_key(state, body, None).await
@@ -213,7 +239,11 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
         errors.push(FieldError::new("strategy", format!("must be oidc or okta (got {:?})", body.strategy)));
     }
     errors.extend(validate_common(body.display_name.as_deref(), body.realms.as_deref(), body.metadata.as_ref(), body.enabled_clients.as_deref()));
-    let (mut draft, strategy) = match (strategy.map(|s| (validate_options(s, &body.options, false, rules), s)), errors.is_empty()) {
+    let checked = strategy.map(|s| {
+        let options = reconcile_read_only(s, body.options.clone(), None);
+        (options.and_then(|o| validate_options(s, &o, false, rules)), s)
+    });
+    let (mut draft, strategy) = match (checked, errors.is_empty()) {
         (Some((Ok(draft), s)), true) => (draft, s),
         (Some((Err(e), _)), _) => {
             errors.extend(e);
@@ -247,7 +277,8 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
         private_key_enc,
         enabled_clients: to_json(&body.enabled_clients.unwrap_or_default())?,
         is_domain_connection: body.is_domain_connection.unwrap_or(false),
-        show_as_button: body.show_as_button.unwrap_or(true),
+        // Auth0's documented default: the login page shows a button only when asked to.
+        show_as_button: body.show_as_button.unwrap_or(false),
         realms: to_json(&body.realms.unwrap_or_else(|| vec![name.clone()]))?,
         metadata: to_json(&body.metadata.unwrap_or_default())?,
         check_status: status_str(status).into(),
@@ -275,6 +306,18 @@ pub async fn list_connections(state: &AppState, mut query: ListQuery) -> Result<
     Ok((connections, total))
 }
 
+/// Up to `take` connections after `from` in list order (Auth0's checkpoint paging), and the
+/// checkpoint to continue from when there are more.
+pub async fn list_connections_after(state: &AppState, query: ListQuery, from: Option<Checkpoint>, take: u64) -> Result<(Vec<Connection>, Option<Checkpoint>)> {
+    let take = take.clamp(1, MAX_PER_PAGE);
+    let mut rows = store::list_after(&state.db, &query, from.as_ref(), take + 1).await?;
+    let more = rows.len() as u64 > take;
+    rows.truncate(usize::try_from(take).unwrap_or(usize::MAX));
+    let next = if more { rows.last().map(|r| Checkpoint { name: r.name.to_lowercase(), id: r.id.clone() }) } else { None };
+    let connections = rows.iter().map(to_view).collect::<Result<Vec<_>>>()?;
+    Ok((connections, next))
+}
+
 /// Whether a connection name is free (the dashboard's live name check).
 pub async fn name_available(state: &AppState, name: &str) -> Result<bool> {
     Ok(!store::name_exists(&state.db, name.trim()).await?)
@@ -297,12 +340,23 @@ pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnectio
     let mut row = current.clone();
     let mut domains = None;
     if let Some(options) = &body.options {
-        match validate_options(strategy, options, current.client_secret_enc.is_some(), state.rules()) {
+        let mut previous: OptionsView = from_json(&current.options, "connection options")?;
+        previous.client_secret_set = current.client_secret_enc.is_some();
+        let checked = reconcile_read_only(strategy, options.clone(), Some(&previous))
+            .and_then(|o| validate_options(strategy, &o, current.client_secret_enc.is_some(), state.rules()));
+        match checked {
             Ok(mut draft) if errors.is_empty() => {
                 check_domains_free(state, &draft.options.domain_aliases, Some(id)).await?;
-                let previous: OptionsView = from_json(&current.options, "connection options")?;
                 let unchanged_document = matches!(&draft.plan, DiscoveryPlan::Document(doc) if Some(doc) == previous.oidc_metadata.as_ref());
                 let status = resolve_issuer(state, &mut draft).await?;
+                if current.client_secret_enc.is_some() && draft.client_secret.is_none() {
+                    if let Some(moved) = secret_would_move(&previous, &draft.options) {
+                        return Err(invalid(vec![FieldError::new(
+                            "options.client_secret",
+                            format!("is required again: {moved}, and the stored secret is only ever sent to the origin it was given for"),
+                        )]));
+                    }
+                }
                 row.check_status = if unchanged_document { current.check_status.clone() } else { status_str(status).into() };
                 let (secret, key) = credentials(state, id, &mut draft, Some(&current), None).await?;
                 row.client_secret_enc = secret;

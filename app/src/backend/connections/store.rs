@@ -2,7 +2,7 @@
 
 use crate::backend::store::{is_unique_violation, on_db, Db};
 use crate::backend::{Error, Result};
-use crate::connections::ListQuery;
+use crate::connections::{Checkpoint, ListQuery};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ConnectionRow {
@@ -167,8 +167,8 @@ pub async fn domain_owners(db: &Db, domains: &[String], except_id: Option<&str>)
     })?)
 }
 
-/// One page of connections in a stable order (name, then id) and the total that match.
-pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64)> {
+/// The WHERE clause and its arguments for a query's filters ($1, $2, … in order).
+fn filter(query: &ListQuery) -> (String, Vec<String>) {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<String> = Vec::new();
     if !query.strategies.is_empty() {
@@ -186,7 +186,17 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64
         args.push(format!("%{escaped}%"));
         clauses.push(format!("lower(name) LIKE ${} ESCAPE '\\'", args.len()));
     }
+    if let Some(domain) = &query.domain_alias {
+        args.push(domain.trim().trim_end_matches('.').to_ascii_lowercase());
+        clauses.push(format!("EXISTS (SELECT 1 FROM connection_domains d WHERE d.connection_id = connections.id AND d.domain = ${})", args.len()));
+    }
     let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    (filter, args)
+}
+
+/// One page of connections in a stable order (name, then id) and the total that match.
+pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64)> {
+    let (filter, args) = filter(query);
     let limit_mark = args.len() + 1;
     let page_sql = format!(
         "SELECT {COLUMNS} FROM connections {filter} ORDER BY lower(name), id LIMIT ${limit_mark} OFFSET ${}",
@@ -206,4 +216,26 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64
         let total = count.fetch_one(pool).await?;
         Ok((rows, u64::try_from(total).unwrap_or(0)))
     })
+}
+
+/// Up to `limit` connections that come after `after` in list order (keyset paging: as fast on
+/// the last page as on the first, and stable while connections are added or removed).
+pub async fn list_after(db: &Db, query: &ListQuery, after: Option<&Checkpoint>, limit: u64) -> Result<Vec<ConnectionRow>> {
+    let (mut filter, mut args) = filter(query);
+    if let Some(after) = after {
+        args.push(after.name.clone());
+        args.push(after.id.clone());
+        let (n, i) = (args.len() - 1, args.len());
+        let clause = format!("(lower(name) > ${n} OR (lower(name) = ${n} AND id > ${i}))");
+        filter = if filter.is_empty() { format!("WHERE {clause}") } else { format!("{filter} AND {clause}") };
+    }
+    let sql = format!("SELECT {COLUMNS} FROM connections {filter} ORDER BY lower(name), id LIMIT ${}", args.len() + 1);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    Ok(on_db!(db, |pool| {
+        let mut page = sqlx::query_as::<_, ConnectionRow>(&sql);
+        for a in &args {
+            page = page.bind(a);
+        }
+        page.bind(limit).fetch_all(pool).await
+    })?)
 }

@@ -6,7 +6,7 @@
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,55 +25,7 @@ pub struct FetchError(pub String);
 #[error("{0}")]
 struct Refused(String);
 
-/// Why an address may not be fetched, or `None` for a public unicast address.
-pub fn non_public_kind(ip: IpAddr) -> Option<&'static str> {
-    match ip {
-        IpAddr::V4(v4) => v4_kind(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return v4_kind(v4);
-            }
-            let seg0 = v6.segments()[0];
-            if v6.is_loopback() {
-                Some("loopback")
-            } else if v6.is_unspecified() {
-                Some("unspecified")
-            } else if v6.is_multicast() {
-                Some("multicast")
-            } else if seg0 & 0xfe00 == 0xfc00 {
-                Some("private (unique local)")
-            } else if seg0 & 0xffc0 == 0xfe80 {
-                Some("link-local")
-            } else if v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-                let [.., a, b] = v6.segments();
-                v4_kind(Ipv4Addr::new((a >> 8) as u8, a as u8, (b >> 8) as u8, b as u8))
-            } else {
-                None
-            }
-        }
-    }
-}
-
-fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, ..] = ip.octets();
-    if ip.is_loopback() {
-        Some("loopback")
-    } else if ip.is_private() {
-        Some("private")
-    } else if ip.is_link_local() {
-        Some("link-local")
-    } else if ip.is_multicast() {
-        Some("multicast")
-    } else if ip.is_unspecified() || a == 0 {
-        Some("unspecified")
-    } else if ip.is_broadcast() || a >= 240 {
-        Some("reserved")
-    } else if a == 100 && (64..128).contains(&b) {
-        Some("shared (carrier-grade NAT)")
-    } else {
-        None
-    }
-}
+pub use crate::connections::address::{always_refused_kind, non_public_kind};
 
 struct GuardedResolver {
     allow_private: bool,
@@ -94,10 +46,11 @@ impl Resolve for GuardedResolver {
             if ips.is_empty() {
                 return Err(format!("{host} has no addresses").into());
             }
-            if !allow_private {
-                if let Some((ip, kind)) = ips.iter().find_map(|ip| non_public_kind(*ip).map(|k| (ip, k))) {
-                    return Err(Box::new(Refused(format!("refused: {host} resolves to {ip}, a {kind} address"))) as _);
-                }
+            // The refusal names the kind of address, never the address itself: an admin must not
+            // learn the layout of the network Tessera runs in by typing names.
+            let refused = |ip: &IpAddr| always_refused_kind(*ip).or_else(|| (!allow_private).then(|| non_public_kind(*ip)).flatten());
+            if let Some(kind) = ips.iter().find_map(refused) {
+                return Err(Box::new(Refused(format!("refused: {host} resolves to a {kind} address"))) as _);
             }
             let addrs: Addrs = Box::new(ips.into_iter().map(|ip| SocketAddr::new(ip, 0)));
             Ok(addrs)
@@ -113,16 +66,15 @@ fn check_target(url: &reqwest::Url, allow_private: bool) -> Result<(), Refused> 
         "http" if allow_private => {}
         other => return Err(Refused(format!("refused: {other}:// URLs are not fetched; use https://"))),
     }
-    if !allow_private {
-        let ip = match url.host() {
-            Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
-            Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
-            _ => None,
-        };
-        if let Some(ip) = ip {
-            if let Some(kind) = non_public_kind(ip) {
-                return Err(Refused(format!("refused: {ip} is a {kind} address")));
-            }
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+        Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+        _ => None,
+    };
+    if let Some(ip) = ip {
+        let kind = always_refused_kind(ip).or_else(|| (!allow_private).then(|| non_public_kind(ip)).flatten());
+        if let Some(kind) = kind {
+            return Err(Refused(format!("refused: {ip} is a {kind} address")));
         }
     }
     Ok(())
@@ -237,39 +189,5 @@ fn describe(e: reqwest::Error) -> FetchError {
         FetchError(format!("could not connect: {}", chain.last().cloned().unwrap_or_default()))
     } else {
         FetchError(format!("the request failed: {}", chain.last().cloned().unwrap_or_default()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::net::Ipv6Addr;
-
-    #[test]
-    fn only_public_unicast_addresses_count_as_public() {
-        for (ip, kind) in [
-            ("127.0.0.1", "loopback"),
-            ("10.1.2.3", "private"),
-            ("172.16.0.1", "private"),
-            ("192.168.1.1", "private"),
-            ("169.254.169.254", "link-local"),
-            ("224.0.0.1", "multicast"),
-            ("0.0.0.0", "unspecified"),
-            ("100.64.0.1", "shared (carrier-grade NAT)"),
-            ("::1", "loopback"),
-            ("::", "unspecified"),
-            ("fd00::1", "private (unique local)"),
-            ("fe80::1", "link-local"),
-            ("ff02::1", "multicast"),
-            ("::ffff:10.0.0.1", "private"),
-            ("64:ff9b::7f00:1", "loopback"),
-        ] {
-            let parsed: IpAddr = ip.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-            assert_eq!(non_public_kind(parsed), Some(kind), "{ip}");
-        }
-        for ip in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"] {
-            let parsed: IpAddr = ip.parse().unwrap_or(IpAddr::V6(Ipv6Addr::LOCALHOST));
-            assert_eq!(non_public_kind(parsed), None, "{ip}");
-        }
     }
 }

@@ -34,6 +34,7 @@ impl TestServer {
             database_url: String::new(),
             master_key: MasterKey::generate(),
             allow_private_network: true,
+            trusted_proxies: Default::default(),
         };
         adjust(&mut settings);
         let clock = Clock::System;

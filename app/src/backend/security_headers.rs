@@ -1,0 +1,30 @@
+//! The Content-Security-Policy of Tessera's pages. Scripts run only from Tessera's own origin or
+//! with the per-request nonce Leptos puts on its hydration scripts; the wasm may compile
+//! (`'wasm-unsafe-eval'`, not `'unsafe-eval'`); no page may be framed; forms post only here.
+//! The shell calls [`send_with_nonce`] while it renders; the server's middleware adds the other
+//! security headers, and this policy without a nonce to any HTML the shell did not render.
+
+use leptos::prelude::*;
+
+pub const HEADER: &str = "content-security-policy";
+
+/// The policy; with `nonce`, inline scripts carrying it may run.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(n) => format!("script-src 'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "script-src 'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    format!(
+        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Sets the policy with this response's nonce (called by the shell during server rendering).
+pub fn send_with_nonce() {
+    let nonce = leptos::nonce::use_nonce();
+    let policy = content_security_policy(nonce.as_deref());
+    if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy)) {
+        res.insert_header(http::HeaderName::from_static(HEADER), value);
+    }
+}

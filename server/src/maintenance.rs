@@ -1,0 +1,42 @@
+//! Periodic clean-up, run by every replica (each statement is an idempotent DELETE, so replicas
+//! running it at once do no harm): expired dashboard sessions and sign-in throttle rows whose
+//! window and lock are long over. Without it those tables only grew.
+
+use app::backend::admin::{sessions, throttle};
+use app::backend::AppState;
+use std::time::Duration;
+
+/// How often the clean-up runs.
+pub const EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// What one clean-up removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub sessions: u64,
+    pub throttle_rows: u64,
+}
+
+/// One clean-up pass.
+pub async fn prune_once(state: &AppState) -> app::backend::Result<Pruned> {
+    Ok(Pruned {
+        sessions: sessions::prune_expired(&state.db, &state.clock).await?,
+        throttle_rows: throttle::prune(&state.db, &state.clock).await?,
+    })
+}
+
+/// Runs [`prune_once`] now and then every [`EVERY`], for as long as the server runs. A failed
+/// pass is logged and tried again at the next tick.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match prune_once(&state).await {
+                Ok(p) if p != Pruned::default() => tracing::info!(sessions = p.sessions, throttle_rows = p.throttle_rows, "pruned expired rows"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pruning expired rows failed; trying again later"),
+            }
+        }
+    })
+}
