@@ -1,8 +1,10 @@
 //! The one integration-test binary: each module starts a real Tessera server (or a real client)
 //! in-process on a free loopback port with a fresh database, and talks to it over real HTTP.
 
+mod auth0_compat;
 mod dashboard;
 mod foundation;
+mod hardening;
 mod issuer_check;
 mod management_api;
 mod support;

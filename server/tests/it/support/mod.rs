@@ -7,6 +7,7 @@ use app::backend::crypto::{MasterKey, SecretString};
 use app::backend::store::testing::fresh_database;
 use app::backend::{AppState, Clock, Settings};
 
+pub mod api;
 pub mod idp;
 
 pub struct TestServer {
