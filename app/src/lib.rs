@@ -7,8 +7,11 @@
 // exceed the default query depth while computing its layout.
 #![recursion_limit = "256"]
 
+mod string_enum;
+
 pub mod api;
 pub mod app;
+pub mod applications;
 pub mod components;
 pub mod connections;
 pub mod error;

@@ -2,6 +2,7 @@
 //! Management API (`/api/v2`) and the protocol endpoints are three doors into these functions.
 
 pub mod admin;
+pub mod applications;
 pub mod clock;
 pub mod connections;
 pub mod crypto;

@@ -2,28 +2,9 @@
 //! fields refused) and what every read returns (`OptionsView`, normalized, secrets left out).
 //! One struct serves both strategies; the rules in `validate` say which fields each accepts.
 
+use crate::string_enum;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
-        }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(value: &str) -> Option<Self> {
-                match value { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
 
 string_enum!(
     /// "Communication Channel": how the IdP's answer reaches Tessera.

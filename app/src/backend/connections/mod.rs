@@ -56,7 +56,7 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T
 }
 
 /// The view every read returns: never a secret or a private key.
-fn to_view(row: &ConnectionRow) -> Result<Connection> {
+fn to_view(row: &ConnectionRow, enabled_clients: Vec<String>) -> Result<Connection> {
     let mut options: OptionsView = from_json(&row.options, "connection options")?;
     options.client_secret_set = row.client_secret_enc.is_some();
     Ok(Connection {
@@ -65,7 +65,7 @@ fn to_view(row: &ConnectionRow) -> Result<Connection> {
         display_name: row.display_name.clone(),
         strategy: Strategy::parse(&row.strategy).ok_or_else(|| Error::internal(format!("unknown stored strategy {}", row.strategy)))?,
         options,
-        enabled_clients: from_json(&row.enabled_clients, "enabled_clients")?,
+        enabled_clients,
         is_domain_connection: row.is_domain_connection,
         show_as_button: row.show_as_button,
         realms: from_json(&row.realms, "realms")?,
@@ -275,7 +275,6 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
         options: to_json(&draft.options)?,
         client_secret_enc,
         private_key_enc,
-        enabled_clients: to_json(&body.enabled_clients.unwrap_or_default())?,
         is_domain_connection: body.is_domain_connection.unwrap_or(false),
         // Auth0's documented default: the login page shows a button only when asked to.
         show_as_button: body.show_as_button.unwrap_or(false),
@@ -285,25 +284,43 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
         created_at: now,
         updated_at: now,
     };
-    store::insert(&state.db, &row, &draft.options.domain_aliases).await?;
+    let enabled_clients = dedup(body.enabled_clients.unwrap_or_default());
+    store::insert(&state.db, &row, &draft.options.domain_aliases, &enabled_clients).await?;
     if let Some(key_id) = pending_key {
         keys::forget_pending(&state.db, key_id).await?;
     }
     tracing::info!(connection_id = %id, strategy = %strategy.as_str(), "connection created");
-    to_view(&row)
+    to_view(&row, sorted(enabled_clients))
 }
 
 pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
     let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
-    to_view(&row)
+    views(state, std::slice::from_ref(&row)).await?.pop().ok_or_else(not_found)
+}
+
+/// Views of stored rows, with the applications each is enabled for (one query for all).
+async fn views(state: &AppState, rows: &[ConnectionRow]) -> Result<Vec<Connection>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut clients = store::enabled_clients(&state.db, &ids).await?;
+    rows.iter().map(|r| to_view(r, clients.remove(&r.id).unwrap_or_default())).collect()
+}
+
+fn dedup(mut ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    ids
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
 }
 
 /// A page of connections and the total that match. `per_page` is capped at 100.
 pub async fn list_connections(state: &AppState, mut query: ListQuery) -> Result<(Vec<Connection>, u64)> {
     query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
     let (rows, total) = store::list(&state.db, &query).await?;
-    let connections = rows.iter().map(to_view).collect::<Result<Vec<_>>>()?;
-    Ok((connections, total))
+    Ok((views(state, &rows).await?, total))
 }
 
 /// Up to `take` connections after `from` in list order (Auth0's checkpoint paging), and the
@@ -314,8 +331,7 @@ pub async fn list_connections_after(state: &AppState, query: ListQuery, from: Op
     let more = rows.len() as u64 > take;
     rows.truncate(usize::try_from(take).unwrap_or(usize::MAX));
     let next = if more { rows.last().map(|r| Checkpoint { name: r.name.to_lowercase(), id: r.id.clone() }) } else { None };
-    let connections = rows.iter().map(to_view).collect::<Result<Vec<_>>>()?;
-    Ok((connections, next))
+    Ok((views(state, &rows).await?, next))
 }
 
 /// Whether a connection name is free (the dashboard's live name check).
@@ -374,9 +390,6 @@ pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnectio
     if let Some(d) = body.display_name {
         row.display_name = Some(d).filter(|d| !d.trim().is_empty());
     }
-    if let Some(c) = body.enabled_clients {
-        row.enabled_clients = to_json(&c)?;
-    }
     if let Some(b) = body.is_domain_connection {
         row.is_domain_connection = b;
     }
@@ -390,9 +403,10 @@ pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnectio
         row.metadata = to_json(&m)?;
     }
     row.updated_at = state.clock.now_ms();
-    store::update(&state.db, &row, domains.as_deref()).await?;
+    let clients = body.enabled_clients.map(dedup);
+    store::update(&state.db, &row, domains.as_deref(), clients.as_deref()).await?;
     tracing::info!(connection_id = %id, "connection updated");
-    to_view(&row)
+    get_connection(state, id).await
 }
 
 pub async fn delete_connection(state: &AppState, id: &str) -> Result<()> {
@@ -400,6 +414,14 @@ pub async fn delete_connection(state: &AppState, id: &str) -> Result<()> {
         return Err(not_found());
     }
     tracing::info!(connection_id = %id, "connection deleted");
+    Ok(())
+}
+
+/// Enables or disables a connection for an application: the connection's Applications tab and
+/// the application's Connections tab both call this.
+pub async fn set_enabled_for_application(state: &AppState, connection_id: &str, client_id: &str, enabled: bool) -> Result<()> {
+    store::set_enabled(&state.db, connection_id, client_id, enabled).await?;
+    tracing::info!(%connection_id, %client_id, enabled, "connection enabled for application changed");
     Ok(())
 }
 

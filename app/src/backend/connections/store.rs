@@ -1,6 +1,8 @@
-//! SQL for connections and their home realm discovery domains, the same text on both dialects.
+//! SQL for connections, their home realm discovery domains and the applications they are
+//! enabled for, the same text on both dialects.
 
-use crate::backend::store::{is_unique_violation, on_db, Db};
+use crate::backend::store::{contains_pattern, is_foreign_key_violation, is_unique_violation, on_db, Db};
+use std::collections::HashMap;
 use crate::backend::{Error, Result};
 use crate::connections::{Checkpoint, ListQuery};
 
@@ -13,7 +15,6 @@ pub struct ConnectionRow {
     pub options: String,
     pub client_secret_enc: Option<String>,
     pub private_key_enc: Option<String>,
-    pub enabled_clients: String,
     pub is_domain_connection: bool,
     pub show_as_button: bool,
     pub realms: String,
@@ -23,7 +24,7 @@ pub struct ConnectionRow {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, name, strategy, display_name, options, client_secret_enc, private_key_enc, enabled_clients, \
+const COLUMNS: &str = "id, name, strategy, display_name, options, client_secret_enc, private_key_enc, \
                        is_domain_connection, show_as_button, realms, metadata, check_status, created_at, updated_at";
 
 fn name_taken(name: &str) -> Error {
@@ -52,12 +53,31 @@ macro_rules! insert_domains {
     };
 }
 
-/// Inserts a connection and its domains in one transaction.
-pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String]) -> Result<()> {
+/// Replaces a connection's enabled applications inside transaction `$tx`; an application that
+/// does not exist is a 400 naming `enabled_clients`.
+macro_rules! set_clients {
+    ($tx:ident, $id:expr, $clients:expr) => {
+        sqlx::query("DELETE FROM connection_clients WHERE connection_id = $1").bind($id).execute(&mut *$tx).await?;
+        for client_id in $clients {
+            let added = sqlx::query("INSERT INTO connection_clients (connection_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind($id)
+                .bind(client_id)
+                .execute(&mut *$tx)
+                .await;
+            match added {
+                Err(e) if is_foreign_key_violation(&e) => return Err(Error::invalid("enabled_clients", format!("{client_id:?} is not an application"))),
+                other => other?,
+            };
+        }
+    };
+}
+
+/// Inserts a connection, its domains and its enabled applications in one transaction.
+pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String], clients: &[String]) -> Result<()> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO connections ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO connections ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         ))
         .bind(&row.id)
         .bind(&row.name)
@@ -66,7 +86,6 @@ pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String]) -> Result<
         .bind(&row.options)
         .bind(&row.client_secret_enc)
         .bind(&row.private_key_enc)
-        .bind(&row.enabled_clients)
         .bind(row.is_domain_connection)
         .bind(row.show_as_button)
         .bind(&row.realms)
@@ -81,19 +100,21 @@ pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String]) -> Result<
             other => other?,
         };
         insert_domains!(tx, &row.id, domains);
+        set_clients!(tx, &row.id, clients);
         tx.commit().await?;
         Ok(())
     })
 }
 
-/// Replaces a connection's row and, when given, its domains, in one transaction.
-pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>) -> Result<()> {
+/// Replaces a connection's row and, when given, its domains and enabled applications, in one
+/// transaction.
+pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>, clients: Option<&[String]>) -> Result<()> {
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let updated = sqlx::query(
             "UPDATE connections SET display_name = $2, options = $3, client_secret_enc = $4, private_key_enc = $5,
-               enabled_clients = $6, is_domain_connection = $7, show_as_button = $8, realms = $9, metadata = $10,
-               check_status = $11, updated_at = $12
+               is_domain_connection = $6, show_as_button = $7, realms = $8, metadata = $9,
+               check_status = $10, updated_at = $11
              WHERE id = $1",
         )
         .bind(&row.id)
@@ -101,7 +122,6 @@ pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>) ->
         .bind(&row.options)
         .bind(&row.client_secret_enc)
         .bind(&row.private_key_enc)
-        .bind(&row.enabled_clients)
         .bind(row.is_domain_connection)
         .bind(row.show_as_button)
         .bind(&row.realms)
@@ -116,6 +136,9 @@ pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>) ->
         if let Some(domains) = domains {
             sqlx::query("DELETE FROM connection_domains WHERE connection_id = $1").bind(&row.id).execute(&mut *tx).await?;
             insert_domains!(tx, &row.id, domains);
+        }
+        if let Some(clients) = clients {
+            set_clients!(tx, &row.id, clients);
         }
         tx.commit().await?;
         Ok(())
@@ -182,8 +205,7 @@ fn filter(query: &ListQuery) -> (String, Vec<String>) {
         clauses.push(format!("name = ${}", args.len()));
     }
     if let Some(search) = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        args.push(format!("%{escaped}%"));
+        args.push(contains_pattern(search));
         clauses.push(format!("lower(name) LIKE ${} ESCAPE '\\'", args.len()));
     }
     if let Some(domain) = &query.domain_alias {
@@ -238,4 +260,43 @@ pub async fn list_after(db: &Db, query: &ListQuery, after: Option<&Checkpoint>, 
         }
         page.bind(limit).fetch_all(pool).await
     })?)
+}
+
+/// The applications each of `connection_ids` is enabled for, in client id order.
+pub async fn enabled_clients(db: &Db, connection_ids: &[String]) -> Result<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if connection_ids.is_empty() {
+        return Ok(out);
+    }
+    let marks: Vec<String> = (1..=connection_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT connection_id, client_id FROM connection_clients WHERE connection_id IN ({}) ORDER BY client_id",
+        marks.join(", ")
+    );
+    let rows: Vec<(String, String)> = on_db!(db, |pool| {
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in connection_ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    for (connection_id, client_id) in rows {
+        out.entry(connection_id).or_default().push(client_id);
+    }
+    Ok(out)
+}
+
+/// Enables or disables one connection for one application (both sides of the dashboard).
+pub async fn set_enabled(db: &Db, connection_id: &str, client_id: &str, enabled: bool) -> Result<()> {
+    let sql = if enabled {
+        "INSERT INTO connection_clients (connection_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM connection_clients WHERE connection_id = $1 AND client_id = $2"
+    };
+    let done = on_db!(db, |pool| sqlx::query(sql).bind(connection_id).bind(client_id).execute(pool).await.map(|r| r.rows_affected()));
+    match done {
+        Err(e) if is_foreign_key_violation(&e) => Err(Error::NotFound("The connection or the application does not exist.".into())),
+        Err(e) => Err(e.into()),
+        Ok(_) => Ok(()),
+    }
 }

@@ -110,6 +110,18 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere, case-insensitively (compare
+/// with `lower(column)`): `%`, `_` and `\\` in the search match themselves.
+pub fn contains_pattern(search: &str) -> String {
+    let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A row that names another that does not exist (or no longer does).
+pub fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_foreign_key_violation())
+}
+
 /// A database URL without its password, for logs.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
