@@ -2,6 +2,7 @@
 //! error shape, strict JSON bodies (at most 1 MiB, unknown fields refused), and an OpenAPI 3
 //! document generated from the handlers' own annotations.
 
+pub mod clients;
 pub mod connections;
 pub mod error;
 pub mod extract;
@@ -20,7 +21,10 @@ use utoipa_axum::router::OpenApiRouter;
         description = "Auth0-compatible management of enterprise OpenID Connect connections. Authenticate with a bearer token from `tessera token create`.",
     ),
     modifiers(&BearerAuth),
-    tags((name = "connections", description = "Enterprise connections: OpenID Connect and Okta Workforce"))
+    tags(
+        (name = "connections", description = "Enterprise connections: OpenID Connect and Okta Workforce"),
+        (name = "clients", description = "Applications that sign users in through Tessera"),
+    )
 )]
 struct ApiDoc;
 
@@ -36,12 +40,19 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The `/api/v2` routes and the OpenAPI document that describes exactly them.
-pub fn router() -> Router<AppState> {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Every `/api/v2` operation, with the OpenAPI document generated from their annotations.
+fn operations() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(utoipa_axum::routes!(connections::list_connections, connections::create_connection))
         .routes(utoipa_axum::routes!(connections::get_connection, connections::update_connection, connections::delete_connection))
-        .split_for_parts();
+        .routes(utoipa_axum::routes!(clients::list_clients, clients::create_client))
+        .routes(utoipa_axum::routes!(clients::get_client, clients::update_client, clients::delete_client))
+        .routes(utoipa_axum::routes!(clients::rotate_client_secret))
+}
+
+/// The `/api/v2` routes and the OpenAPI document that describes exactly them.
+pub fn router() -> Router<AppState> {
+    let (router, api) = operations().split_for_parts();
     let document = api.clone();
     router
         .route("/api/v2/openapi.json", get(move || async move { Json(document.clone()) }))
@@ -50,8 +61,5 @@ pub fn router() -> Router<AppState> {
 
 /// The OpenAPI document, for tests and tooling.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .routes(utoipa_axum::routes!(connections::list_connections, connections::create_connection))
-        .routes(utoipa_axum::routes!(connections::get_connection, connections::update_connection, connections::delete_connection))
-        .into_openapi()
+    operations().into_openapi()
 }

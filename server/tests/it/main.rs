@@ -2,6 +2,7 @@
 //! in-process on a free loopback port with a fresh database, and talks to it over real HTTP.
 
 mod auth0_compat;
+mod clients_api;
 mod dashboard;
 mod foundation;
 mod hardening;

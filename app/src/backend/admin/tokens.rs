@@ -6,7 +6,10 @@ use crate::backend::store::{is_unique_violation, on_db, Db};
 use crate::backend::{Clock, Error, Result};
 
 /// Every scope the Management API knows, in Auth0's spelling.
-pub const ALL_SCOPES: &[&str] = &["read:connections", "create:connections", "update:connections", "delete:connections"];
+pub const ALL_SCOPES: &[&str] = &[
+    "read:connections", "create:connections", "update:connections", "delete:connections",
+    "read:clients", "create:clients", "update:clients", "delete:clients", "update:client_keys",
+];
 
 /// Tokens start with this so they are recognisable in secret scanners.
 pub const TOKEN_PREFIX: &str = "tsr_";

@@ -1,0 +1,182 @@
+//! `/api/v2/clients`: applications, in Auth0's shape. Thin handlers over the applications
+//! service; the client secret appears only in the answers to create and rotate-secret.
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{Caller, JsonBody};
+use app::applications::{Application, ApplicationWithSecret, CreateApplication, UpdateApplication};
+use app::backend::applications as service;
+use app::backend::AppState;
+use app::connections::{DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// Query parameters of `GET /api/v2/clients`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; parsed by `parse_list_query`
+pub struct ListParams {
+    /// Page index, from 0 (at most 100000).
+    page: Option<u64>,
+    /// Results per page, 1 to 100 (default 50).
+    per_page: Option<u64>,
+    /// Return `{clients, start, limit, total}` instead of a bare array.
+    include_totals: Option<bool>,
+    /// Only applications whose name contains this text (Tessera extension).
+    q: Option<String>,
+}
+
+struct ListQuery {
+    page: u64,
+    per_page: u64,
+    include_totals: bool,
+    search: Option<String>,
+}
+
+fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
+    let mut q = ListQuery { page: 0, per_page: DEFAULT_PER_PAGE, include_totals: false, search: None };
+    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        let number = || value.parse::<u64>().map_err(|_| ApiError::bad_query(format!("Query validation error: {key} must be a whole number (got {value:?})")));
+        match key.as_ref() {
+            "page" => {
+                q.page = number()?;
+                if q.page > MAX_PAGE {
+                    return Err(ApiError::bad_query(format!("Query validation error: page must be at most {MAX_PAGE}")));
+                }
+            }
+            "per_page" => {
+                q.per_page = number()?;
+                if !(1..=MAX_PER_PAGE).contains(&q.per_page) {
+                    return Err(ApiError::bad_query(format!("Query validation error: per_page must be between 1 and {MAX_PER_PAGE}")));
+                }
+            }
+            "include_totals" => {
+                q.include_totals = match value.as_ref() {
+                    "true" => true,
+                    "false" => false,
+                    other => return Err(ApiError::bad_query(format!("Query validation error: include_totals must be true or false (got {other:?})"))),
+                }
+            }
+            "q" => q.search = Some(value.into_owned()),
+            other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
+        }
+    }
+    Ok(q)
+}
+
+#[utoipa::path(
+    get, path = "/api/v2/clients", tag = "clients", summary = "List applications",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of applications, ordered by name", body = Vec<Application>),
+        (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks read:clients", body = ErrorBody),
+    ),
+    security(("bearer" = ["read:clients"]))
+)]
+pub async fn list_clients(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    caller.require("read:clients")?;
+    let q = parse_list_query(raw.as_deref())?;
+    let (clients, total) = service::list_applications(&state, q.search.as_deref(), q.page, q.per_page).await?;
+    Ok(if q.include_totals {
+        Json(serde_json::json!({ "clients": clients, "start": q.page.saturating_mul(q.per_page), "limit": q.per_page, "total": total }))
+            .into_response()
+    } else {
+        Json(clients).into_response()
+    })
+}
+
+#[utoipa::path(
+    post, path = "/api/v2/clients", tag = "clients", summary = "Create an application",
+    description = "Answers with `client_secret`, shown this once: only a hash is kept.",
+    request_body = CreateApplication,
+    responses(
+        (status = 201, description = "Created", body = ApplicationWithSecret),
+        (status = 400, description = "Invalid or unknown field", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks create:clients", body = ErrorBody),
+    ),
+    security(("bearer" = ["create:clients"]))
+)]
+pub async fn create_client(State(state): State<AppState>, caller: Caller, JsonBody(body): JsonBody<CreateApplication>) -> Result<Response, ApiError> {
+    caller.require("create:clients")?;
+    let created = service::create_application(&state, body).await?;
+    let location = format!("/api/v2/clients/{}", created.application.client_id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(created)).into_response())
+}
+
+#[utoipa::path(
+    get, path = "/api/v2/clients/{id}", tag = "clients", summary = "Get an application",
+    params(("id" = String, Path, description = "The client_id")),
+    responses(
+        (status = 200, description = "The application (never its secret)", body = Application),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks read:clients", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+    ),
+    security(("bearer" = ["read:clients"]))
+)]
+pub async fn get_client(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Application>, ApiError> {
+    caller.require("read:clients")?;
+    Ok(Json(service::get_application(&state, &id).await?))
+}
+
+#[utoipa::path(
+    patch, path = "/api/v2/clients/{id}", tag = "clients", summary = "Update an application",
+    description = "Fields sent replace the stored ones. `client_id`, `created_at` and `updated_at` are read-only: accepted only unchanged.",
+    params(("id" = String, Path, description = "The client_id")),
+    request_body = UpdateApplication,
+    responses(
+        (status = 200, description = "The updated application", body = Application),
+        (status = 400, description = "Invalid or unknown field", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks update:clients", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+    ),
+    security(("bearer" = ["update:clients"]))
+)]
+pub async fn update_client(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UpdateApplication>,
+) -> Result<Json<Application>, ApiError> {
+    caller.require("update:clients")?;
+    Ok(Json(service::update_application(&state, &id, body).await?))
+}
+
+#[utoipa::path(
+    delete, path = "/api/v2/clients/{id}", tag = "clients", summary = "Delete an application",
+    params(("id" = String, Path, description = "The client_id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks delete:clients", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+    ),
+    security(("bearer" = ["delete:clients"]))
+)]
+pub async fn delete_client(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    caller.require("delete:clients")?;
+    service::delete_application(&state, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post, path = "/api/v2/clients/{id}/rotate-secret", tag = "clients", summary = "Rotate an application's client secret",
+    description = "The old secret stops working at once; the new one is in this answer only.",
+    params(("id" = String, Path, description = "The client_id")),
+    responses(
+        (status = 200, description = "The application with its new secret", body = ApplicationWithSecret),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks update:client_keys", body = ErrorBody),
+        (status = 404, description = "No such application", body = ErrorBody),
+    ),
+    security(("bearer" = ["update:client_keys"]))
+)]
+pub async fn rotate_client_secret(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<ApplicationWithSecret>, ApiError> {
+    caller.require("update:client_keys")?;
+    Ok(Json(service::rotate_secret(&state, &id).await?))
+}
