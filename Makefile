@@ -45,7 +45,7 @@ test-tools: tools
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; fi
 	# Playwright's package only: the browser is Debian's chromium, never a download
 	# (and the test OpenID Provider and the Auth0 SDK the API tests drive); reinstalled when a package is missing
-	for pkg in @playwright/test oidc-provider auth0; do [ -d end2end/node_modules/$$pkg ] || missing_js=1; done
+	for pkg in @playwright/test oidc-provider auth0 openid-client jose; do [ -d end2end/node_modules/$$pkg ] || missing_js=1; done
 	[ -z "$${missing_js:-}" ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
 
 ## ---- build and run ---------------------------------------------------------------------------

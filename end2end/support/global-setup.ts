@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { startOpenIdProvider, startStandIn } from "./identity-providers";
+import { OP_CLIENTS, startOpenIdProvider, startStandIn } from "./identity-providers";
 
 export const STATE_DIR = resolve(import.meta.dirname, "..", ".state");
 
@@ -87,7 +87,20 @@ export default async function globalSetup() {
   if (token.status !== 0) throw new Error(`tessera token create failed: ${token.stderr}`);
   const apiToken = token.stdout.trim().split("\n").pop();
 
-  const op = await startOpenIdProvider(await freePort(), `${baseURL}/login/callback`);
+  // A private_key_jwt connection is made first: the provider must know its public key at start.
+  const opPort = await freePort();
+  const opIssuer = `http://127.0.0.1:${opPort}`;
+  const pkjwt = await fetch(`${baseURL}/api/v2/connections`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ strategy: "oidc", name: "e2e-back-pkjwt", options: { type: "back_channel", issuer: opIssuer,
+      authorization_endpoint: `${opIssuer}/auth`, token_endpoint: `${opIssuer}/token`, jwks_uri: `${opIssuer}/jwks`,
+      userinfo_endpoint: `${opIssuer}/me`, client_id: OP_CLIENTS.pkjwt.id, token_endpoint_auth_method: "private_key_jwt",
+      connection_settings: { pkce: "S256" }, scope: "openid email profile" } }),
+  });
+  if (pkjwt.status !== 201) throw new Error(`private_key_jwt connection: ${pkjwt.status} ${await pkjwt.text()}`);
+  const pkjwtJwks = (await pkjwt.json()).options.client_public_jwks;
+  const op = await startOpenIdProvider(opPort, `${baseURL}/login/callback`, pkjwtJwks);
   const standIn = await startStandIn(await freePort());
   const closedPort = await freePort(); // nothing listens there
 

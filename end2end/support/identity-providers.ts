@@ -6,14 +6,41 @@
 import Provider from "oidc-provider";
 import { createServer, type Server } from "node:http";
 
-export async function startOpenIdProvider(port: number, callbackUrl: string): Promise<{ issuer: string; close: () => void }> {
+/** The clients the suite's OpenID Provider knows: one per way Tessera authenticates to it. */
+export const OP_CLIENTS = {
+  post: { id: "tessera-post", secret: "post-secret-value" },
+  basic: { id: "tessera-basic", secret: "basic-secret-value" },
+  pkjwt: { id: "tessera-pkjwt" },
+  front: { id: "tessera-front" },
+};
+
+export async function startOpenIdProvider(port: number, callbackUrl: string, pkjwtJwks?: unknown): Promise<{ issuer: string; close: () => void }> {
   const issuer = `http://127.0.0.1:${port}`;
+  const code = { redirect_uris: [callbackUrl], grant_types: ["authorization_code"], response_types: ["code"] };
+  const clients: any[] = [
+    { client_id: "app", client_secret: "secret", ...code, grant_types: ["authorization_code", "refresh_token"] },
+    { client_id: OP_CLIENTS.post.id, client_secret: OP_CLIENTS.post.secret, token_endpoint_auth_method: "client_secret_post", ...code },
+    { client_id: OP_CLIENTS.basic.id, client_secret: OP_CLIENTS.basic.secret, token_endpoint_auth_method: "client_secret_basic", ...code },
+    // Front channel: the ID token comes back by form_post; a loopback redirect is allowed for native clients.
+    { client_id: OP_CLIENTS.front.id, application_type: "native", token_endpoint_auth_method: "none", redirect_uris: [callbackUrl],
+      grant_types: ["implicit"], response_types: ["id_token"] },
+  ];
+  if (pkjwtJwks) {
+    clients.push({ client_id: OP_CLIENTS.pkjwt.id, token_endpoint_auth_method: "private_key_jwt", jwks: pkjwtJwks,
+      token_endpoint_auth_signing_alg: "RS256", ...code });
+  }
   const provider = new Provider(issuer, {
-    clients: [{ client_id: "app", client_secret: "secret", redirect_uris: [callbackUrl],
-      grant_types: ["authorization_code", "refresh_token"], response_types: ["code"] }],
+    clients,
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id,
-      claims: async () => ({ sub: id, email: `${id}@example.test`, email_verified: true, name: id }) }),
+      claims: async () => ({ sub: id, email: `${id}@example.test`, email_verified: true, name: `User ${id}` }) }),
+    // No consent screen: every client gets the scopes it asks for.
+    loadExistingGrant: async (ctx: any) => {
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      grant.addOIDCScope("openid email profile");
+      await grant.save();
+      return grant;
+    },
     features: { devInteractions: { enabled: true } },
   });
   const server: Server = provider.listen(port, "127.0.0.1");

@@ -7,10 +7,12 @@ pub mod cli;
 pub mod config;
 pub mod maintenance;
 pub mod middleware;
+pub mod protocol;
 pub mod router;
 
 use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
 use app::backend::discovery::{guard::GuardedClient, Discovery};
+use app::backend::provider::keys::SigningKeys;
 use app::backend::store::{redact_url, Db};
 use app::backend::{AppState, Clock, Settings};
 use config::Config;
@@ -67,6 +69,9 @@ pub async fn prepare(config: Config, clock: Clock) -> Result<AppState, StartErro
         tracing::warn!("{warning}");
     }
     let db = open_database(&settings.database_url).await?;
+    SigningKeys::ensure(&db, &clock, &settings.master_key)
+        .await
+        .map_err(|e| StartError::Other(format!("cannot make the first signing key: {e}")))?;
     match bootstrap_first_admin(&db, &clock, admin_email.as_deref(), admin_password)
         .await
         .map_err(|e| StartError::Other(format!("cannot create the first admin: {e}")))?
@@ -98,6 +103,8 @@ pub fn state(settings: Settings, db: Db, clock: Clock) -> Result<AppState, Start
         settings: Arc::new(settings),
         clock,
         discovery: Arc::new(Discovery::new(client, rules)),
+        signing_keys: Arc::new(SigningKeys::default()),
+        jwks_cache: Default::default(),
     })
 }
 

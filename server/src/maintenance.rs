@@ -14,6 +14,8 @@ pub const EVERY: Duration = Duration::from_secs(10 * 60);
 pub struct Pruned {
     pub sessions: u64,
     pub throttle_rows: u64,
+    /// Unfinished logins and old authorization codes.
+    pub logins: u64,
 }
 
 /// One clean-up pass.
@@ -21,6 +23,7 @@ pub async fn prune_once(state: &AppState) -> app::backend::Result<Pruned> {
     Ok(Pruned {
         sessions: sessions::prune_expired(&state.db, &state.clock).await?,
         throttle_rows: throttle::prune(&state.db, &state.clock).await?,
+        logins: app::backend::flows::prune(state).await?,
     })
 }
 
@@ -33,7 +36,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             match prune_once(&state).await {
-                Ok(p) if p != Pruned::default() => tracing::info!(sessions = p.sessions, throttle_rows = p.throttle_rows, "pruned expired rows"),
+                Ok(p) if p != Pruned::default() => tracing::info!(sessions = p.sessions, throttle_rows = p.throttle_rows, logins = p.logins, "pruned expired rows"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "pruning expired rows failed; trying again later"),
             }

@@ -8,11 +8,15 @@ pub mod connections;
 pub mod crypto;
 pub mod discovery;
 pub mod error;
+pub mod flows;
+pub mod logs;
+pub mod provider;
 pub mod proxies;
 pub mod security_headers;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod users;
 
 pub use clock::Clock;
 pub use error::{Error, Result};

@@ -2,6 +2,8 @@
 //! replica: the database holds the truth, the rest is configuration and caches.
 
 use crate::backend::discovery::Discovery;
+use crate::backend::flows::verify::JwksCache;
+use crate::backend::provider::keys::SigningKeys;
 use crate::backend::{store::Db, Clock, Settings};
 use crate::connections::validate::Rules;
 use axum::extract::FromRef;
@@ -16,6 +18,10 @@ pub struct AppState {
     pub clock: Clock,
     /// The one issuer check, with its guarded HTTP client and short-lived cache.
     pub discovery: Arc<Discovery>,
+    /// Tessera's own signing keys (a short-lived cache over the database).
+    pub signing_keys: Arc<SigningKeys>,
+    /// The identity providers' JWK Sets, fetched through the guarded client.
+    pub jwks_cache: Arc<JwksCache>,
 }
 
 impl AppState {

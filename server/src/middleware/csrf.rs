@@ -2,7 +2,10 @@
 //! request is accepted only when the browser says it comes from this site: `Sec-Fetch-Site:
 //! same-origin`, or (older browsers) an `Origin` equal to the public URL's or to the `Host`.
 //! Requests with neither header are refused. `/api/v2` is exempt: it takes bearer tokens, which
-//! a browser never attaches on its own.
+//! a browser never attaches on its own. So are the protocol endpoints: the IdP's cross-site
+//! `form_post` to `/login/callback` (protected by the single-use state bound to the browser),
+//! and applications' server-to-server `/oauth/token` and `/userinfo` (client credentials and
+//! bearer tokens).
 
 use app::backend::AppState;
 use axum::extract::{Request, State};
@@ -12,7 +15,9 @@ use http::{HeaderMap, Method, StatusCode};
 
 pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || req.uri().path().starts_with("/api/v2/") || is_same_origin(req.headers(), &state.settings.public_url) {
+    const EXEMPT: &[&str] = &["/api/v2/", "/login/callback", "/oauth/token", "/userinfo"];
+    let exempt = EXEMPT.iter().any(|p| req.uri().path().starts_with(p));
+    if safe || exempt || is_same_origin(req.headers(), &state.settings.public_url) {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "refused a cross-site request");

@@ -8,4 +8,5 @@ mod foundation;
 mod hardening;
 mod issuer_check;
 mod management_api;
+mod signin_flow;
 mod support;

@@ -298,6 +298,14 @@ pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
     views(state, std::slice::from_ref(&row)).await?.pop().ok_or_else(not_found)
 }
 
+/// The connection with this name (names are unique regardless of case), if any.
+pub async fn find_by_name(state: &AppState, name: &str) -> Result<Option<Connection>> {
+    match store::find_by_name(&state.db, name).await? {
+        Some(row) => Ok(views(state, std::slice::from_ref(&row)).await?.pop()),
+        None => Ok(None),
+    }
+}
+
 /// Views of stored rows, with the applications each is enabled for (one query for all).
 async fn views(state: &AppState, rows: &[ConnectionRow]) -> Result<Vec<Connection>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();

@@ -152,6 +152,13 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<ConnectionRow>> {
         .await)?)
 }
 
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<ConnectionRow>> {
+    Ok(on_db!(db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE lower(name) = lower($1)"))
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?)
+}
+
 pub async fn name_exists(db: &Db, name: &str) -> Result<bool> {
     let n: i64 = on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM connections WHERE lower(name) = lower($1)")
         .bind(name)

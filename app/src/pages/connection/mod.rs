@@ -108,11 +108,11 @@ fn Header(c: Connection) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            <button type="button" disabled
-                class="rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-400"
-                title="Trying a connection runs a real login; it arrives with logins through connections.">
+            <a href=format!("/connections/enterprise/{}/try", c.id) target="_blank" rel="noopener"
+                class="inline-flex items-center gap-2 rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 shadow-sm hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+                title="Sign in through this connection in a new tab, with your own account at the identity provider">
                 "Try"
-            </button>
+            </a>
         </div>
     }
 }

@@ -9,6 +9,7 @@ use app::backend::{AppState, Clock, Settings};
 
 pub mod api;
 pub mod idp;
+pub mod oidc_idp;
 
 pub struct TestServer {
     pub base: String,

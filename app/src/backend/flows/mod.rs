@@ -1,0 +1,389 @@
+//! Signing in through a connection: the one service behind `/authorize`, `/login/callback` and
+//! the dashboard's "Try". [`authorize`] checks an application's request and [`start_login`]
+//! sends the browser to the IdP with a single-use state (10 minutes, bound to the browser by a
+//! cookie, kept in the database so any replica can finish the login). [`finish_login`] takes
+//! that state back, gets and validates the ID token (front channel: posted by the IdP; back
+//! channel: from the token endpoint), upserts the user, records the outcome and, for an
+//! application, issues Tessera's authorization code.
+
+pub mod pages;
+pub mod upstream;
+pub mod verify;
+
+use crate::applications::{Application, ClientAuthMethod, GrantType};
+use crate::backend::applications;
+use crate::backend::connections::{self, store as connection_store};
+use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::provider::{self, pkce_s256, CodeRequest};
+use crate::backend::store::on_db;
+use crate::backend::users::{self, User};
+use crate::backend::{logs, AppState, Error, Result};
+use crate::connections::options::{Channel, TokenEndpointAuthMethod};
+use crate::connections::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use upstream::ClientAuth;
+
+/// How long a login may take between `/authorize` and the IdP's answer.
+pub const LOGIN_TTL_MS: i64 = 10 * 60 * 1000;
+/// The cookie that binds a login to the browser that started it.
+pub const BROWSER_COOKIE: &str = "tessera_login";
+
+/// The parameters of `/authorize`, as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AuthorizeParams {
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub response_type: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub connection: Option<String>,
+    pub login_hint: Option<String>,
+}
+
+/// A refused `/authorize`.
+#[derive(Debug, PartialEq)]
+pub enum AuthorizeError {
+    /// The redirect_uri cannot be trusted: show this on an error page, never redirect.
+    Page(String),
+    /// Tell the application, on its registered redirect_uri.
+    ToApplication { redirect_uri: String, error: &'static str, description: String, state: Option<String> },
+}
+
+/// The application's side of a login, kept with the login until the callback.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub scope: String,
+    pub code_challenge: Option<String>,
+}
+
+/// An application's `/authorize`, checked: the application, the connection to use (when named).
+pub struct Authorized {
+    pub app: Application,
+    pub request: AppRequest,
+    pub connection: Option<Connection>,
+    pub login_hint: Option<String>,
+}
+
+/// Checks an application's authorization request. Until the redirect_uri is known to be one
+/// the application registered, problems are shown on a page; after, they go back to it.
+pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::result::Result<Authorized, AuthorizeError>> {
+    use AuthorizeError::*;
+    let Some(client_id) = p.client_id.as_deref().filter(|c| !c.is_empty()) else {
+        return Ok(Err(Page("client_id is required.".into())));
+    };
+    let app = match applications::get_application(state, client_id).await {
+        Ok(app) => app,
+        Err(Error::NotFound(_)) => return Ok(Err(Page(format!("There is no application with client_id {client_id:?}.")))),
+        Err(e) => return Err(e),
+    };
+    let Some(redirect_uri) = p.redirect_uri.as_deref() else {
+        return Ok(Err(Page("redirect_uri is required.".into())));
+    };
+    if !app.callbacks.iter().any(|c| c == redirect_uri) {
+        return Ok(Err(Page(format!(
+            "redirect_uri {redirect_uri:?} is not one of the application's Allowed Callback URLs. Add it in the application's settings."
+        ))));
+    }
+    let back = |error: &'static str, description: String| {
+        Ok(Err(ToApplication { redirect_uri: redirect_uri.to_string(), error, description, state: p.state.clone() }))
+    };
+    if p.response_type.as_deref() != Some("code") {
+        return back("unsupported_response_type", "response_type must be code.".into());
+    }
+    if !app.grant_types.contains(&GrantType::AuthorizationCode) {
+        return back("unauthorized_client", "The application may not use the authorization code grant.".into());
+    }
+    let scope = p.scope.clone().unwrap_or_default();
+    if !scope.split_whitespace().any(|s| s == "openid") {
+        return back("invalid_scope", "scope must include openid.".into());
+    }
+    match (p.code_challenge.as_deref(), p.code_challenge_method.as_deref()) {
+        (Some(c), Some("S256")) if (43..=128).contains(&c.len()) => {}
+        (Some(_), Some("S256")) => return back("invalid_request", "code_challenge must be 43 to 128 characters.".into()),
+        (Some(_), _) => return back("invalid_request", "code_challenge_method must be S256.".into()),
+        (None, _) if app.token_endpoint_auth_method == ClientAuthMethod::None => {
+            return back("invalid_request", "A single page application must use PKCE (code_challenge with S256).".into())
+        }
+        (None, _) => {}
+    }
+    let connection = match p.connection.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(name) => {
+            let found = connections::find_by_name(state, name).await?;
+            match found {
+                Some(c) if c.enabled_clients.contains(&app.client_id) => Some(c),
+                Some(_) => return back("invalid_request", format!("The connection {name:?} is not enabled for this application.")),
+                None => return back("invalid_request", format!("There is no connection named {name:?}.")),
+            }
+        }
+    };
+    let request = AppRequest {
+        client_id: app.client_id.clone(),
+        redirect_uri: redirect_uri.to_string(),
+        state: p.state.clone(),
+        nonce: p.nonce.clone(),
+        scope,
+        code_challenge: p.code_challenge.clone(),
+    };
+    Ok(Ok(Authorized { app, request, connection, login_hint: p.login_hint.clone() }))
+}
+
+/// What a login keeps between Tessera and the IdP (encrypted in the database).
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    app: Option<AppRequest>,
+    nonce: String,
+    code_verifier: Option<String>,
+}
+
+/// Where to send the browser, and the cookie that binds the login to it.
+pub struct Started {
+    pub location: String,
+    pub browser_token: String,
+}
+
+fn pending_context(state_hash: &str) -> String {
+    format!("login:{state_hash}")
+}
+
+/// Starts a login at `connection` for an application (`app`), or for "Try" (`None`).
+pub async fn start_login(state: &AppState, connection: &Connection, app: Option<AppRequest>, login_hint: Option<&str>, app_params: &[(String, String)]) -> Result<Started> {
+    let upstream_state = random_alphanumeric(32);
+    let nonce = random_alphanumeric(32);
+    let browser_token = random_alphanumeric(32);
+    let code_verifier = upstream::uses_pkce(connection).then(|| random_alphanumeric(64));
+    let challenge = code_verifier.as_deref().map(pkce_s256);
+    let location = upstream::authorization_url(
+        connection,
+        &upstream::AuthorizationRequest {
+            state: &upstream_state,
+            nonce: &nonce,
+            redirect_uri: &state.settings.callback_url(),
+            code_challenge: challenge.as_deref(),
+            login_hint,
+            app_params,
+        },
+    )
+    .map_err(Error::internal)?;
+    let state_hash = sha256_hex(&upstream_state);
+    let client_id = app.as_ref().map(|a| a.client_id.clone());
+    let pending = serde_json::to_string(&Pending { app, nonce, code_verifier }).map_err(Error::internal)?;
+    let sealed = state.settings.master_key.encrypt(&pending_context(&state_hash), &pending)?;
+    let now = state.clock.now_ms();
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO login_transactions (state_hash, browser_hash, connection_id, client_id, request, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    )
+    .bind(&state_hash)
+    .bind(sha256_hex(&browser_token))
+    .bind(&connection.id)
+    .bind(&client_id)
+    .bind(&sealed)
+    .bind(now)
+    .bind(now + LOGIN_TTL_MS)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(Started { location, browser_token })
+}
+
+/// What the IdP sent back to `/login/callback` (query or form).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CallbackParams {
+    pub state: Option<String>,
+    pub code: Option<String>,
+    pub id_token: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// A finished login.
+pub enum Finished {
+    /// Send the browser back to the application with Tessera's code.
+    ToApplication { location: String },
+    /// "Try": show the profile and the raw claims.
+    Tried { connection: Connection, user: User, claims: Map<String, Value> },
+}
+
+/// A failed login: the named reason, and where the application hears of it (when there is one).
+#[derive(Debug)]
+pub struct Failed {
+    pub reason: String,
+    pub to_application: Option<String>,
+    pub connection_name: Option<String>,
+}
+
+fn error_redirect(app: &AppRequest, error: &str, description: &str) -> String {
+    let mut url = match url::Url::parse(&app.redirect_uri) {
+        Ok(u) => u,
+        Err(_) => return app.redirect_uri.clone(),
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("error", error);
+        q.append_pair("error_description", description);
+        if let Some(s) = &app.state {
+            q.append_pair("state", s);
+        }
+    }
+    url.to_string()
+}
+
+/// Finishes a login at `/login/callback`. `browser_token` is the binding cookie, if the browser
+/// sent it.
+pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_token: Option<&str>) -> Result<std::result::Result<Finished, Failed>> {
+    let fail = |reason: String, app: Option<&AppRequest>, connection_name: Option<String>| Failed {
+        to_application: app.map(|a| error_redirect(a, "access_denied", &reason)),
+        reason,
+        connection_name,
+    };
+    let Some(upstream_state) = params.state.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(Err(fail("the identity provider's answer has no state".into(), None, None)));
+    };
+    let state_hash = sha256_hex(upstream_state);
+    // Taken, not read: a state works once, whatever happens next.
+    let taken: Option<(String, String, Option<String>, String, i64)> = on_db!(&state.db, |pool| sqlx::query_as(
+        "DELETE FROM login_transactions WHERE state_hash = $1 RETURNING browser_hash, connection_id, client_id, request, expires_at"
+    )
+    .bind(&state_hash)
+    .fetch_optional(pool)
+    .await)?;
+    let Some((browser_hash, connection_id, client_id, sealed, expires_at)) = taken else {
+        let reason = "the state is unknown or was already used (start the sign-in again)".to_string();
+        logs::record(state, logs::FAILURE, &reason, None, None, None).await;
+        return Ok(Err(fail(reason, None, None)));
+    };
+    let pending: Pending = {
+        let plain = state.settings.master_key.decrypt(&pending_context(&state_hash), &sealed)?;
+        serde_json::from_str(plain.expose()).map_err(Error::internal)?
+    };
+    let app = pending.app.as_ref();
+    let connection = match connections::get_connection(state, &connection_id).await {
+        Ok(c) => c,
+        Err(Error::NotFound(_)) => return Ok(Err(fail("the connection was deleted during the sign-in".into(), app, None))),
+        Err(e) => return Err(e),
+    };
+    let record_failure = |reason: String| {
+        let connection = &connection;
+        let client_id = client_id.clone();
+        async move {
+            tracing::warn!(connection_id = %connection.id, %reason, "sign-in failed");
+            logs::record(state, logs::FAILURE, &reason, Some(&connection.id), client_id.as_deref(), None).await;
+            Ok(Err(fail(reason, app, Some(connection.name.clone()))))
+        }
+    };
+    if expires_at <= state.clock.now_ms() {
+        return record_failure("the sign-in took longer than 10 minutes (the state expired)".into()).await;
+    }
+    if browser_token.map(sha256_hex).as_deref() != Some(browser_hash.as_str()) {
+        return record_failure("the sign-in was started in another browser (the login cookie is missing or different)".into()).await;
+    }
+    if let Some(error) = &params.error {
+        let description = params.error_description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+        return record_failure(format!("the identity provider answered error={error}{description}")).await;
+    }
+
+    let row = connection_store::find(&state.db, &connection.id).await?.ok_or_else(|| Error::NotFound("The connection does not exist.".into()))?;
+    let key = &state.settings.master_key;
+    let secret = match &row.client_secret_enc {
+        Some(enc) => Some(key.decrypt(&format!("connection:{}:client_secret", connection.id), enc)?.expose().to_string()),
+        None => None,
+    };
+    let client = state.discovery.client();
+    let back_channel = connection.options.channel == Channel::BackChannel;
+    let (id_token, access_token) = if back_channel {
+        let Some(code) = params.code.as_deref() else {
+            return record_failure("the identity provider's answer has no code (back channel)".into()).await;
+        };
+        let auth = match (connection.options.token_endpoint_auth_method, &secret, &row.private_key_enc) {
+            (TokenEndpointAuthMethod::PrivateKeyJwt, _, Some(enc)) => {
+                ClientAuth::PrivateKey(key.decrypt(&format!("connection:{}:private_key", connection.id), enc)?.expose().to_string())
+            }
+            (TokenEndpointAuthMethod::None, _, _) => ClientAuth::None,
+            (_, Some(s), _) => ClientAuth::Secret(s.clone()),
+            _ => ClientAuth::None,
+        };
+        let answer =
+            upstream::exchange_code(client, &state.clock, &connection, &auth, code, &state.settings.callback_url(), pending.code_verifier.as_deref()).await;
+        match answer {
+            Ok(a) => (a.id_token, a.access_token),
+            Err(reason) => return record_failure(reason).await,
+        }
+    } else {
+        match params.id_token.as_deref() {
+            Some(t) => (t.to_string(), None),
+            None => return record_failure("the identity provider's answer has no id_token (front channel)".into()).await,
+        }
+    };
+    let expected = verify::Expected {
+        connection: &connection,
+        client_secret: secret.as_deref(),
+        nonce: &pending.nonce,
+        access_token: access_token.as_deref(),
+        back_channel,
+    };
+    let claims = match verify::verify_id_token(&state.jwks_cache, client, &state.clock, &id_token, &expected).await {
+        Ok(c) => c,
+        Err(reason) => return record_failure(reason).await,
+    };
+    let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default().to_string();
+    // A thin ID token (no email) or a mapping that reads userinfo: ask the IdP's /userinfo.
+    let wants_userinfo = !claims.contains_key("email")
+        || connection.options.attribute_map.userinfo_scope.is_some()
+        || connection.options.attribute_map.attributes.iter().flatten().any(|(_, t)| t.contains("context.userinfo."));
+    let userinfo = match (&access_token, wants_userinfo && connection.options.userinfo_endpoint.is_some()) {
+        (Some(at), true) => match upstream::userinfo(client, &connection, at, &sub).await {
+            Ok(u) => Some(u),
+            Err(reason) => return record_failure(reason).await,
+        },
+        _ => None,
+    };
+    let profile = users::map_profile(&connection, &claims, userinfo.as_ref());
+    let user = users::upsert_on_login(state, &connection, &sub, profile).await?;
+    logs::record(state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id)).await;
+    tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
+
+    match pending.app {
+        None => Ok(Ok(Finished::Tried { connection, user, claims })),
+        Some(app) => {
+            let code = provider::issue_code(
+                state,
+                &app.client_id,
+                &user.id,
+                &CodeRequest {
+                    redirect_uri: app.redirect_uri.clone(),
+                    scope: app.scope.clone(),
+                    nonce: app.nonce.clone(),
+                    code_challenge: app.code_challenge.clone(),
+                    auth_time: state.clock.now().timestamp(),
+                },
+            )
+            .await?;
+            let mut url = url::Url::parse(&app.redirect_uri).map_err(Error::internal)?;
+            {
+                let mut q = url.query_pairs_mut();
+                q.append_pair("code", &code);
+                if let Some(s) = &app.state {
+                    q.append_pair("state", s);
+                }
+            }
+            Ok(Ok(Finished::ToApplication { location: url.to_string() }))
+        }
+    }
+}
+
+/// Removes logins nobody finished (run periodically by the server).
+pub async fn prune(state: &AppState) -> Result<u64> {
+    let now = state.clock.now_ms();
+    let a = on_db!(&state.db, |pool| sqlx::query("DELETE FROM login_transactions WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    let b = on_db!(&state.db, |pool| sqlx::query("DELETE FROM authorization_codes WHERE expires_at <= $1").bind(now - 24 * 3600 * 1000).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(a + b)
+}

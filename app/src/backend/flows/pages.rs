@@ -1,0 +1,112 @@
+//! The few pages the sign-in flow shows itself, as plain server-rendered HTML in the dashboard's
+//! style (Tailwind classes from this crate, so the stylesheet has them): an error that cannot
+//! go back to the application, the page that re-posts an IdP's cross-site `form_post` so the
+//! SameSite=Lax login cookie comes along, "Try"'s result, and the connection chooser.
+
+use crate::backend::users::User;
+use crate::connections::Connection;
+use serde_json::{Map, Value};
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn document(title: &str, body: &str, nonce: Option<&str>, script: &str) -> String {
+    let script = match nonce {
+        Some(n) if !script.is_empty() => format!("<script nonce=\"{}\">{script}</script>", escape(n)),
+        _ => String::new(),
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · Tessera</title><link rel=\"stylesheet\" href=\"/pkg/tessera.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"></head>\
+         <body class=\"bg-gray-50 text-gray-900 antialiased\"><main class=\"mx-auto max-w-xl px-6 py-16\">{body}</main>{script}</body></html>",
+        escape(title)
+    )
+}
+
+/// A sign-in that failed where no application can be told: the named reason.
+pub fn error_page(title: &str, reason: &str) -> String {
+    let body = format!(
+        "<div class=\"rounded-xl border border-red-200 bg-white p-8 shadow-sm\" role=\"alert\">\
+           <h1 class=\"text-lg font-semibold text-red-700\">{}</h1>\
+           <p class=\"mt-3 text-sm text-gray-700\">{}</p>\
+         </div>",
+        escape(title),
+        escape(reason)
+    );
+    document(title, &body, None, "")
+}
+
+/// The IdP's `form_post` arrived without the login cookie (a cross-site POST does not carry a
+/// SameSite=Lax cookie): post the same fields again from Tessera's own page, which does.
+pub fn repost_page(fields: &[(String, String)], nonce: &str) -> String {
+    let inputs: String = fields
+        .iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .collect();
+    let body = format!(
+        "<form method=\"post\" action=\"/login/callback\" class=\"rounded-xl border border-gray-200 bg-white p-8 text-center shadow-sm\">\
+           {inputs}<input type=\"hidden\" name=\"resubmitted\" value=\"1\">\
+           <p class=\"text-sm text-gray-700\">Finishing your sign-in…</p>\
+           <button type=\"submit\" class=\"mt-4 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500\">Continue</button>\
+         </form>"
+    );
+    document("Signing in", &body, Some(nonce), "document.forms[0].submit();")
+}
+
+/// "Try": it worked. The normalized profile and the raw ID-token claims.
+pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Value>) -> String {
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    let profile = serde_json::json!({
+        "user_id": user.id, "email": user.email, "email_verified": user.email_verified, "name": user.name,
+        "groups": user.groups, "profile": user.profile,
+    });
+    let body = format!(
+        "<div class=\"rounded-xl border border-green-200 bg-white p-8 shadow-sm\">\
+           <h1 class=\"text-2xl font-semibold text-green-700\">It works!</h1>\
+           <p class=\"mt-2 text-sm text-gray-600\">You signed in through the <strong>{}</strong> connection.</p>\
+           <h2 class=\"mt-6 text-sm font-semibold text-gray-900\">Profile</h2>\
+           <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>\
+           <h2 class=\"mt-6 text-sm font-semibold text-gray-900\">ID token claims</h2>\
+           <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>\
+         </div>",
+        escape(&connection.name),
+        escape(&pretty(&profile)),
+        escape(&pretty(&Value::Object(claims.clone())))
+    );
+    document("It works!", &body, None, "")
+}
+
+/// Choose how to sign in: one "Continue with …" link per connection.
+pub fn chooser_page(app_name: &str, choices: &[(String, String)]) -> String {
+    let links: String = choices
+        .iter()
+        .map(|(label, href)| {
+            format!(
+                "<a href=\"{}\" class=\"mt-3 flex w-full items-center justify-center rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 hover:bg-gray-50\">Continue with {}</a>",
+                escape(href),
+                escape(label)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<div class=\"rounded-xl border border-gray-200 bg-white p-8 shadow-sm\">\
+           <h1 class=\"text-lg font-semibold text-gray-900\">Sign in to {}</h1>{}\
+         </div>",
+        escape(app_name),
+        if links.is_empty() { "<p class=\"mt-3 text-sm text-gray-600\">No connection is enabled for this application yet.</p>".to_string() } else { links }
+    );
+    document("Sign in", &body, None, "")
+}

@@ -1,0 +1,66 @@
+//! The sign-in log: every success and failure through a connection, with the connection, the
+//! application, the user and the reason. Never a token, code or secret. The Logs page and
+//! `/api/v2/logs` read it.
+
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::on_db;
+use crate::backend::{AppState, Result};
+use serde::{Deserialize, Serialize};
+
+/// Auth0's log type codes for what Tessera records.
+pub const SUCCESS: &str = "s";
+pub const FAILURE: &str = "f";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LogEvent {
+    pub id: String,
+    /// `s` (successful login) or `f` (failed login).
+    #[serde(rename = "type")]
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub description: String,
+    pub connection_id: Option<String>,
+    pub client_id: Option<String>,
+    pub user_id: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// Records one event. A failure to record is logged, never allowed to fail the sign-in.
+pub async fn record(state: &AppState, kind: &str, description: &str, connection_id: Option<&str>, client_id: Option<&str>, user_id: Option<&str>) {
+    let id = format!("log_{}", random_alphanumeric(20));
+    let written = on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO logs (id, type, description, connection_id, client_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    )
+    .bind(&id)
+    .bind(kind)
+    .bind(description)
+    .bind(connection_id)
+    .bind(client_id)
+    .bind(user_id)
+    .bind(state.clock.now_ms())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()));
+    if let Err(e) = written {
+        tracing::error!(error = %e, "could not record a log event");
+    }
+}
+
+/// The newest events first, optionally of one type and/or one connection.
+pub async fn list(state: &AppState, kind: Option<&str>, connection_id: Option<&str>, page: u64, per_page: u64) -> Result<Vec<LogEvent>> {
+    let limit = i64::try_from(per_page.clamp(1, 100)).unwrap_or(100);
+    let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
+    Ok(on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT id, type, description, connection_id, client_id, user_id, created_at FROM logs
+         WHERE (CAST($1 AS TEXT) IS NULL OR type = $1) AND (CAST($2 AS TEXT) IS NULL OR connection_id = $2)
+         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
+    )
+    .bind(kind)
+    .bind(connection_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await)?)
+}

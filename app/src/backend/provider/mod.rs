@@ -1,0 +1,260 @@
+//! Tessera as the OpenID Provider applications talk to: its discovery document and JWKS,
+//! authorization codes (single use, 60 s, bound to the application, the redirect_uri and the
+//! PKCE challenge; a second use revokes what the first issued), the tokens it signs, and
+//! `/userinfo`. The protocol endpoints in the server call these; the login flow issues codes.
+
+pub mod keys;
+
+use crate::applications::{Application, ClientAuthMethod};
+use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::store::on_db;
+use crate::backend::users::{self, User};
+use crate::backend::{AppState, Error, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm};
+use openidconnect::{
+    AccessToken, Audience, EmptyAdditionalClaims, EndUserEmail, EndUserName, IssuerUrl, LocalizedClaim, Nonce, PrivateSigningKey,
+    StandardClaims, SubjectIdentifier,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+pub const CODE_TTL_MS: i64 = 60_000;
+pub const TOKEN_TTL_S: i64 = 3600;
+
+/// `{public}/`: Tessera's issuer, with the trailing slash Auth0 uses.
+pub fn issuer(state: &AppState) -> String {
+    format!("{}/", state.settings.public_base())
+}
+
+/// `/.well-known/openid-configuration`.
+pub fn discovery_document(state: &AppState) -> Value {
+    let base = state.settings.public_base();
+    json!({
+        "issuer": issuer(state),
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/oauth/token"),
+        "userinfo_endpoint": format!("{base}/userinfo"),
+        "jwks_uri": format!("{base}/.well-known/jwks.json"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "scopes_supported": ["openid", "profile", "email"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "name"],
+    })
+}
+
+/// `/.well-known/jwks.json`: every signing key's public half.
+pub async fn jwks(state: &AppState) -> Result<Value> {
+    Ok(state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?.jwks.clone())
+}
+
+/// What an authorization code stands for.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CodeRequest {
+    pub redirect_uri: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    /// S256 challenge; required for public clients.
+    pub code_challenge: Option<String>,
+    /// When the user authenticated at the IdP (seconds).
+    pub auth_time: i64,
+}
+
+/// Issues a code for a signed-in user; the application redeems it at `/oauth/token`.
+pub async fn issue_code(state: &AppState, client_id: &str, user_id: &str, request: &CodeRequest) -> Result<String> {
+    let code = random_alphanumeric(43);
+    let now = state.clock.now_ms();
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO authorization_codes (code_hash, client_id, user_id, request, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(sha256_hex(&code))
+    .bind(client_id)
+    .bind(user_id)
+    .bind(serde_json::to_string(request).map_err(Error::internal)?)
+    .bind(now)
+    .bind(now + CODE_TTL_MS)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(code)
+}
+
+/// An OAuth 2.0 error from the token or userinfo endpoint (RFC 6749 §5.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthError {
+    pub error: &'static str,
+    pub description: String,
+}
+
+impl OAuthError {
+    pub fn new(error: &'static str, description: impl Into<String>) -> Self {
+        OAuthError { error, description: description.into() }
+    }
+}
+
+/// The token endpoint's answer.
+#[derive(Debug, Serialize)]
+pub struct Tokens {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub id_token: String,
+    pub scope: String,
+}
+
+/// Redeems an authorization code. Every check failing is an `invalid_grant` naming the rule; a
+/// code presented a second time also revokes the tokens its first use issued.
+pub async fn redeem_code(
+    state: &AppState,
+    app: &Application,
+    code: &str,
+    redirect_uri: Option<&str>,
+    code_verifier: Option<&str>,
+) -> Result<std::result::Result<Tokens, OAuthError>> {
+    let code_hash = sha256_hex(code);
+    let now = state.clock.now_ms();
+    let taken: Option<(String, String, String, i64)> = on_db!(&state.db, |pool| sqlx::query_as(
+        "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
+         RETURNING client_id, user_id, request, expires_at"
+    )
+    .bind(&code_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await)?;
+    let Some((client_id, user_id, request, expires_at)) = taken else {
+        let revoked = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1")
+            .bind(&code_hash)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if revoked > 0 {
+            tracing::warn!(client_id = %app.client_id, revoked, "an authorization code was used twice: its tokens are revoked");
+        }
+        return Ok(Err(OAuthError::new("invalid_grant", "The authorization code is invalid, expired or already used.")));
+    };
+    let request: CodeRequest = serde_json::from_str(&request).map_err(Error::internal)?;
+    let refusal = if client_id != app.client_id {
+        Some("The authorization code was issued to another application.")
+    } else if expires_at <= now {
+        Some("The authorization code is invalid, expired or already used.")
+    } else if redirect_uri != Some(request.redirect_uri.as_str()) {
+        Some("redirect_uri must be the one sent to /authorize.")
+    } else {
+        match (&request.code_challenge, code_verifier) {
+            (Some(challenge), Some(verifier)) if pkce_s256(verifier) == *challenge => None,
+            (Some(_), Some(_)) => Some("code_verifier does not match the code_challenge."),
+            (Some(_), None) => Some("code_verifier is required: the authorization request had a code_challenge."),
+            (None, Some(_)) => Some("code_verifier was sent but the authorization request had no code_challenge."),
+            (None, None) if app.token_endpoint_auth_method == ClientAuthMethod::None => Some("A public client must use PKCE."),
+            (None, None) => None,
+        }
+    };
+    if let Some(reason) = refusal {
+        return Ok(Err(OAuthError::new("invalid_grant", reason)));
+    }
+    let user = users::get_user(state, &user_id).await?;
+    Ok(Ok(issue_tokens(state, app, &user, &request, Some(&code_hash)).await?))
+}
+
+/// BASE64URL(SHA-256(verifier)), RFC 7636.
+pub fn pkce_s256(verifier: &str) -> String {
+    use sha2::{Digest, Sha256};
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+fn has_scope(scope: &str, wanted: &str) -> bool {
+    scope.split_whitespace().any(|s| s == wanted)
+}
+
+/// Signs an ID token and an access token (both JWTs, RS256, Tessera's newest key) for `user`.
+async fn issue_tokens(state: &AppState, app: &Application, user: &User, request: &CodeRequest, code_hash: Option<&str>) -> Result<Tokens> {
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let now = state.clock.now();
+    let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
+    let iss = issuer(state);
+    let jti = random_alphanumeric(24);
+
+    let header = json!({ "alg": "RS256", "typ": "at+jwt", "kid": keys.kid });
+    let claims = json!({
+        "iss": iss, "sub": user.id, "aud": [format!("{}/userinfo", state.settings.public_base())], "azp": app.client_id,
+        "client_id": app.client_id, "scope": request.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": jti,
+    });
+    let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let signature = keys.signing_key.sign(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, signing_input.as_bytes()).map_err(Error::internal)?;
+    let access_token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
+
+    let mut standard = StandardClaims::new(SubjectIdentifier::new(user.id.clone()));
+    if has_scope(&request.scope, "email") {
+        standard = standard.set_email(user.email.clone().map(EndUserEmail::new)).set_email_verified(Some(user.email_verified));
+    }
+    if has_scope(&request.scope, "profile") {
+        standard = standard.set_name(user.name.clone().map(|n| LocalizedClaim::from(EndUserName::new(n))));
+    }
+    let issuer_url = IssuerUrl::new(iss).map_err(Error::internal)?;
+    let mut id_claims = CoreIdTokenClaims::new(issuer_url, vec![Audience::new(app.client_id.clone())], expires, now, standard, EmptyAdditionalClaims {})
+        .set_auth_time(chrono::DateTime::from_timestamp(request.auth_time, 0));
+    if let Some(nonce) = &request.nonce {
+        id_claims = id_claims.set_nonce(Some(Nonce::new(nonce.clone())));
+    }
+    let id_token = CoreIdToken::new(
+        id_claims,
+        &keys.signing_key,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        Some(&AccessToken::new(access_token.clone())),
+        None,
+    )
+    .map_err(Error::internal)?;
+
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(sha256_hex(&access_token))
+    .bind(code_hash)
+    .bind(&app.client_id)
+    .bind(&user.id)
+    .bind(&request.scope)
+    .bind(expires.timestamp_millis())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(Tokens { access_token, token_type: "Bearer", expires_in: TOKEN_TTL_S, id_token: id_token.to_string(), scope: request.scope.clone() })
+}
+
+/// `/userinfo`: the claims an access token may see, or `invalid_token`.
+pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::result::Result<Value, OAuthError>> {
+    let found: Option<(String, String, i64, bool)> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT user_id, scope, expires_at, revoked FROM access_tokens WHERE token_hash = $1"
+    )
+    .bind(sha256_hex(access_token))
+    .fetch_optional(pool)
+    .await)?;
+    let (user_id, scope) = match found {
+        Some((user_id, scope, expires_at, false)) if expires_at > state.clock.now_ms() => (user_id, scope),
+        Some((_, _, _, true)) => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
+        Some(_) => return Ok(Err(OAuthError::new("invalid_token", "The access token expired."))),
+        None => return Ok(Err(OAuthError::new("invalid_token", "The access token is not one Tessera issued."))),
+    };
+    let user = users::get_user(state, &user_id).await?;
+    let mut claims = json!({ "sub": user.id });
+    if has_scope(&scope, "email") {
+        claims["email"] = json!(user.email);
+        claims["email_verified"] = json!(user.email_verified);
+    }
+    if has_scope(&scope, "profile") {
+        claims["name"] = json!(user.name);
+        if let Some(profile) = user.profile.as_object() {
+            for (k, v) in profile {
+                if claims.get(k).is_none() {
+                    claims[k] = v.clone();
+                }
+            }
+        }
+    }
+    Ok(Ok(claims))
+}

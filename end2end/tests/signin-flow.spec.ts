@@ -1,0 +1,145 @@
+// Signing in through a connection, end to end, with parts not written here: the application is
+// the npm `openid-client` (a certified relying party) doing authorization code + PKCE against
+// Tessera; the identity provider is the npm `oidc-provider` started by global setup; the browser
+// is Chromium. Tessera's ID token is verified with Tessera's JWKS by `jose`.
+import { expect, test, type Page } from "@playwright/test";
+import * as client from "openid-client";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import { serverState, createViaApi } from "../support/tessera";
+import { OP_CLIENTS } from "../support/identity-providers";
+
+const CALLBACK = "https://app.example.test/callback";
+
+async function api(method: string, path: string, body?: unknown): Promise<any> {
+  const { baseURL, apiToken } = serverState();
+  const res = await fetch(`${baseURL}/api/v2${path}`, {
+    method, headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** An application registered at Tessera, with the connection enabled for it. */
+async function application(name: string, connectionId: string) {
+  const app = await api("POST", "/clients", { name, app_type: "regular_web", callbacks: [CALLBACK] });
+  const connection = await api("GET", `/connections/${connectionId}`);
+  await api("PATCH", `/connections/${connectionId}`, { enabled_clients: [...connection.enabled_clients, app.client_id] });
+  return app as { client_id: string; client_secret: string };
+}
+
+function discoveryConnection(name: string, options: Record<string, unknown>) {
+  const { opIssuer } = serverState();
+  return createViaApi({ strategy: "oidc", name, options: {
+    discovery_url: `${opIssuer}/.well-known/openid-configuration`, scope: "openid email profile", ...options } });
+}
+
+/** Runs the application's whole sign-in in the browser; returns what the application verified. */
+async function signInThrough(page: Page, connectionName: string, app: { client_id: string; client_secret: string }, login: string) {
+  const { baseURL } = serverState();
+  const config = await client.discovery(new URL(`${baseURL}/`), app.client_id, app.client_secret, undefined,
+    { execute: [client.allowInsecureRequests] });
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK, scope: "openid email profile", state, nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", connection: connectionName,
+  });
+  // The application's callback is answered here: the browser never needs to reach it.
+  let landed = "";
+  await page.route(`${CALLBACK}**`, async (route) => {
+    landed = route.request().url();
+    await route.fulfill({ status: 200, contentType: "text/html", body: "<p>Back at the application</p>" });
+  });
+  await page.goto(url.href);
+  await page.locator("input[name=login]").fill(login);
+  await page.locator("input[name=password]").fill("any password");
+  await page.locator("button[type=submit]").click();
+  await expect(page.getByText("Back at the application")).toBeVisible();
+  const tokens = await client.authorizationCodeGrant(config, new URL(landed), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+  const jwks = createRemoteJWKSet(new URL(`${baseURL}/.well-known/jwks.json`));
+  const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: `${baseURL}/`, audience: app.client_id, algorithms: ["RS256"] });
+  const userinfo = await client.fetchUserInfo(config, tokens.access_token, payload.sub!);
+  return { payload, userinfo, tokens };
+}
+
+test.describe("signing in to an application through a connection", () => {
+  test("back channel with client_secret_post: openid-client gets Tessera's verified tokens and userinfo", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-back-post", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret, token_endpoint_auth_method: "client_secret_post" });
+    const app = await application("Post App", connection.id);
+    const { payload, userinfo } = await signInThrough(page, "e2e-back-post", app, "alice");
+    expect(payload.sub).toBe("oidc|e2e-back-post|alice");
+    expect(payload.email).toBe("alice@example.test");
+    expect(payload.email_verified).toBe(true);
+    expect(userinfo).toMatchObject({ sub: "oidc|e2e-back-post|alice", email: "alice@example.test", name: "User alice" });
+  });
+
+  test("back channel with client_secret_basic", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-back-basic", { type: "back_channel", client_id: OP_CLIENTS.basic.id,
+      client_secret: OP_CLIENTS.basic.secret, token_endpoint_auth_method: "client_secret_basic" });
+    const app = await application("Basic App", connection.id);
+    const { payload } = await signInThrough(page, "e2e-back-basic", app, "bob");
+    expect(payload.sub).toBe("oidc|e2e-back-basic|bob");
+  });
+
+  test("back channel with private_key_jwt, signed with the connection's own key", async ({ page }) => {
+    const list = await api("GET", "/connections?name=e2e-back-pkjwt");
+    const app = await application("Key App", list[0].id);
+    const { payload, userinfo } = await signInThrough(page, "e2e-back-pkjwt", app, "carol");
+    expect(payload.sub).toBe("oidc|e2e-back-pkjwt|carol");
+    expect(userinfo.email).toBe("carol@example.test");
+  });
+
+  test("front channel: the IdP posts the ID token back (form_post)", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-front", { type: "front_channel", client_id: OP_CLIENTS.front.id });
+    const app = await application("Front App", connection.id);
+    const { payload } = await signInThrough(page, "e2e-front", app, "dave");
+    expect(payload.sub).toBe("oidc|e2e-front|dave");
+    expect(payload.email).toBe("dave@example.test");
+  });
+
+  test("a code is single use: the second exchange is refused and the first one's tokens stop working", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-replay", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret });
+    const app = await application("Replay App", connection.id);
+    const { baseURL } = serverState();
+    // Drive the flow by hand to keep the code.
+    const verifier = client.randomPKCECodeVerifier();
+    const authorize = new URL(`${baseURL}/authorize`);
+    authorize.search = new URLSearchParams({ client_id: app.client_id, redirect_uri: CALLBACK, response_type: "code", scope: "openid email",
+      state: "s1", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", connection: "e2e-replay" }).toString();
+    let landed = "";
+    await page.route(`${CALLBACK}**`, async (route) => { landed = route.request().url(); await route.fulfill({ status: 200, body: "ok" }); });
+    await page.goto(authorize.href);
+    await page.locator("input[name=login]").fill("erin");
+    await page.locator("input[name=password]").fill("x");
+    await page.locator("button[type=submit]").click();
+    await expect.poll(() => landed).toContain("code=");
+    const code = new URL(landed).searchParams.get("code")!;
+    const exchange = () => fetch(`${baseURL}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: CALLBACK, code_verifier: verifier,
+        client_id: app.client_id, client_secret: app.client_secret }) });
+    const first = await exchange();
+    expect(first.status).toBe(200);
+    const { access_token } = await first.json();
+    const userinfo = () => fetch(`${baseURL}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect((await userinfo()).status).toBe(200);
+    const second = await exchange();
+    expect(second.status).toBe(400);
+    expect((await second.json()).error).toBe("invalid_grant");
+    expect((await userinfo()).status).toBe(401);
+  });
+
+  test("a redirect_uri the application did not register gets an error page, never a redirect", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-strict", { client_id: OP_CLIENTS.front.id });
+    const app = await application("Strict App", connection.id);
+    const { baseURL } = serverState();
+    const res = await page.goto(`${baseURL}/authorize?client_id=${app.client_id}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}&response_type=code&scope=openid&connection=e2e-strict`);
+    expect(res?.status()).toBe(400);
+    await expect(page.getByRole("alert")).toContainText("is not one of the application's Allowed Callback URLs");
+    expect(page.url()).toContain(baseURL);
+  });
+});

@@ -1,0 +1,269 @@
+//! The OpenID Provider endpoints applications and identity providers talk to: discovery and
+//! JWKS, `/authorize`, `/login/callback` (query and `form_post`), `/oauth/token` and
+//! `/userinfo`. Thin: each parses the request, calls `backend::flows` or `backend::provider`,
+//! and shapes the answer the protocol expects.
+
+use app::backend::applications;
+use app::backend::crypto::random_alphanumeric;
+use app::backend::flows::{self, pages, AuthorizeError, AuthorizeParams, CallbackParams, Finished, BROWSER_COOKIE};
+use app::backend::provider::{self, OAuthError};
+use app::backend::security_headers::{content_security_policy, HEADER as CSP};
+use app::backend::AppState;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use axum_extra::extract::CookieJar;
+use base64::Engine;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(openid_configuration))
+        .route("/.well-known/jwks.json", get(jwks))
+        .route("/authorize", get(authorize))
+        .route("/login/callback", get(callback_get).post(callback_post))
+        .route("/oauth/token", axum::routing::post(token))
+        .route("/userinfo", get(userinfo).post(userinfo))
+        .route("/connections/enterprise/{id}/try", get(try_connection))
+}
+
+/// "Try" on a connection page: a real login through the connection, for the signed-in admin,
+/// ending on "It works!" with the claims (or the named failure). The page guard already
+/// requires a session; this checks it again.
+async fn try_connection(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    admin: Option<axum::Extension<app::backend::admin::CurrentAdmin>>,
+) -> Response {
+    if admin.is_none_or(|a| a.must_change_password) {
+        return Redirect::to("/signin").into_response();
+    }
+    let connection = match app::backend::connections::get_connection(&state, &id).await {
+        Ok(c) => c,
+        Err(app::backend::Error::NotFound(m)) => return (StatusCode::NOT_FOUND, Html(pages::error_page("Nothing to try", &m))).into_response(),
+        Err(e) => return internal(e),
+    };
+    match flows::start_login(&state, &connection, None, None, &[]).await {
+        Ok(started) => {
+            let cookie = login_cookie(&state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
+            (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+fn internal(e: app::backend::Error) -> Response {
+    e.log_if_internal();
+    (StatusCode::INTERNAL_SERVER_ERROR, Html(pages::error_page("Something went wrong", "The details are in the server log."))).into_response()
+}
+
+async fn openid_configuration(State(state): State<AppState>) -> Response {
+    Json(provider::discovery_document(&state)).into_response()
+}
+
+async fn jwks(State(state): State<AppState>) -> Response {
+    match provider::jwks(&state).await {
+        Ok(set) => ([(header::CACHE_CONTROL, "public, max-age=300")], Json(set)).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect()
+}
+
+fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
+    // Lax is enough for the back channel's top-level GET; a cross-site form_post arrives without
+    // it and is re-posted from Tessera's own page (see `callback_post`).
+    let secure = if state.settings.cookies_secure() { "; Secure" } else { "" };
+    format!("{BROWSER_COOKIE}={value}; Path=/login/callback; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+}
+
+async fn authorize(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let pairs = query_pairs(raw.as_deref());
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let params = AuthorizeParams {
+        client_id: get("client_id"),
+        redirect_uri: get("redirect_uri"),
+        response_type: get("response_type"),
+        scope: get("scope"),
+        state: get("state"),
+        nonce: get("nonce"),
+        code_challenge: get("code_challenge"),
+        code_challenge_method: get("code_challenge_method"),
+        connection: get("connection"),
+        login_hint: get("login_hint"),
+    };
+    let authorized = match flows::authorize(&state, &params).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(AuthorizeError::Page(reason))) => {
+            return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in link is not valid", &reason))).into_response()
+        }
+        Ok(Err(AuthorizeError::ToApplication { redirect_uri, error, description, state: app_state })) => {
+            let mut url = match url::Url::parse(&redirect_uri) {
+                Ok(u) => u,
+                Err(_) => return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in link is not valid", &description))).into_response(),
+            };
+            url.query_pairs_mut().append_pair("error", error).append_pair("error_description", &description);
+            if let Some(s) = app_state {
+                url.query_pairs_mut().append_pair("state", &s);
+            }
+            return Redirect::to(url.as_str()).into_response();
+        }
+        Err(e) => return internal(e),
+    };
+    let connection = match authorized.connection {
+        Some(c) => c,
+        None => {
+            // No connection named: the one enabled connection, or a choice between them.
+            let enabled = match applications::enabled_connections(&state, &authorized.app.client_id).await {
+                Ok(ids) => ids,
+                Err(e) => return internal(e),
+            };
+            let mut choices = Vec::new();
+            for id in &enabled {
+                if let Ok(c) = app::backend::connections::get_connection(&state, id).await {
+                    choices.push(c);
+                }
+            }
+            if choices.len() != 1 {
+                let links: Vec<(String, String)> = choices
+                    .iter()
+                    .map(|c| {
+                        let mut with: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "connection").cloned().collect();
+                        with.push(("connection".into(), c.name.clone()));
+                        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(with).finish();
+                        (c.display_name.clone().unwrap_or_else(|| c.name.clone()), format!("/authorize?{query}"))
+                    })
+                    .collect();
+                return Html(pages::chooser_page(&authorized.app.name, &links)).into_response();
+            }
+            choices.remove(0)
+        }
+    };
+    match flows::start_login(&state, &connection, Some(authorized.request), authorized.login_hint.as_deref(), &pairs).await {
+        Ok(started) => {
+            let cookie = login_cookie(&state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
+            (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+async fn callback_get(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> Response {
+    let pairs = query_pairs(raw.as_deref());
+    finish(&state, &jar, &pairs).await
+}
+
+async fn callback_post(State(state): State<AppState>, jar: CookieJar, body: Bytes) -> Response {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let resubmitted = pairs.iter().any(|(k, v)| k == "resubmitted" && v == "1");
+    if jar.get(BROWSER_COOKIE).is_none() && !resubmitted {
+        // A cross-site POST from the IdP does not carry the SameSite=Lax login cookie: post the
+        // same fields again from this origin, which does.
+        let nonce = random_alphanumeric(22);
+        let mut response = Html(pages::repost_page(&pairs, &nonce)).into_response();
+        if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+            response.headers_mut().insert(CSP, policy);
+        }
+        return response;
+    }
+    let pairs: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "resubmitted").collect();
+    finish(&state, &jar, &pairs).await
+}
+
+async fn finish(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -> Response {
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let params = CallbackParams { state: get("state"), code: get("code"), id_token: get("id_token"), error: get("error"), error_description: get("error_description") };
+    let browser = jar.get(BROWSER_COOKIE).map(|c| c.value().to_string());
+    let clear = login_cookie(state, "", 0);
+    match flows::finish_login(state, &params, browser.as_deref()).await {
+        Ok(Ok(Finished::ToApplication { location })) => {
+            (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response()
+        }
+        Ok(Ok(Finished::Tried { connection, user, claims })) => {
+            ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims))).into_response()
+        }
+        Ok(Err(failed)) => match failed.to_application {
+            Some(location) => (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response(),
+            None => {
+                let title = match &failed.connection_name {
+                    Some(name) => format!("Signing in through {name} failed"),
+                    None => "Signing in failed".to_string(),
+                };
+                (StatusCode::BAD_REQUEST, [(header::SET_COOKIE, clear)], Html(pages::error_page(&title, &failed.reason))).into_response()
+            }
+        },
+        Err(e) => internal(e),
+    }
+}
+
+fn oauth_error(status: StatusCode, e: &OAuthError) -> Response {
+    let body = Json(serde_json::json!({ "error": e.error, "error_description": e.description }));
+    let mut response = (status, [(header::CACHE_CONTROL, "no-store")], body).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        let challenge = if e.error == "invalid_client" { "Basic realm=\"tessera\"".to_string() } else { format!("Bearer error=\"{}\"", e.error) };
+        if let Ok(v) = HeaderValue::from_str(&challenge) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+    }
+    response
+}
+
+/// The client's credentials: HTTP Basic, or `client_id`/`client_secret` in the form.
+fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Result<(String, Option<String>), OAuthError> {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if let Some(basic) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Basic ")) {
+        let bad = || OAuthError::new("invalid_client", "The Authorization header is not valid HTTP Basic.");
+        let decoded = base64::engine::general_purpose::STANDARD.decode(basic.trim()).map_err(|_| bad())?;
+        let text = String::from_utf8(decoded).map_err(|_| bad())?;
+        let (id, secret) = text.split_once(':').ok_or_else(bad)?;
+        let decode = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+        return Ok((decode(id), Some(decode(secret))));
+    }
+    let id = field("client_id").ok_or_else(|| OAuthError::new("invalid_client", "client_id is required."))?;
+    Ok((id, field("client_secret")))
+}
+
+async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let (client_id, secret) = match client_credentials(&headers, &form) {
+        Ok(c) => c,
+        Err(e) => return oauth_error(StatusCode::UNAUTHORIZED, &e),
+    };
+    let app = match applications::authenticate(&state, &client_id, secret.as_deref()).await {
+        Ok(Some(app)) => app,
+        Ok(None) => return oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", "The client id or secret is wrong.")),
+        Err(e) => return internal(e),
+    };
+    match field("grant_type").as_deref() {
+        Some("authorization_code") => {}
+        Some(other) => {
+            return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("unsupported_grant_type", format!("grant_type {other} is not supported.")))
+        }
+        None => return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "grant_type is required.")),
+    }
+    let Some(code) = field("code") else {
+        return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "code is required."));
+    };
+    match provider::redeem_code(&state, &app, &code, field("redirect_uri").as_deref(), field("code_verifier").as_deref()).await {
+        Ok(Ok(tokens)) => ([(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], Json(serde_json::json!(tokens))).into_response(),
+        Ok(Err(e)) => oauth_error(StatusCode::BAD_REQUEST, &e),
+        Err(e) => internal(e),
+    }
+}
+
+async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let Some(token) = bearer.filter(|t| !t.is_empty()) else {
+        return oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_token", "A bearer access token is required."));
+    };
+    match provider::userinfo(&state, token).await {
+        Ok(Ok(claims)) => ([(header::CACHE_CONTROL, "no-store")], Json(claims)).into_response(),
+        Ok(Err(e)) => oauth_error(StatusCode::UNAUTHORIZED, &e),
+        Err(e) => internal(e),
+    }
+}

@@ -1,0 +1,292 @@
+//! Signing in through a connection over real HTTP, against an OpenID Provider of the tests' own
+//! that misbehaves one way at a time: each broken ID token or answer must end in a named reason
+//! back at the application, and no user and no code. Both channels.
+
+use crate::support;
+
+use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+use support::oidc_idp::{OidcIdp, Twist};
+use support::TestServer;
+
+const CALLBACK: &str = "https://app.example.test/callback";
+const SECRET: &str = "idp-client-secret";
+
+struct Flow {
+    server: TestServer,
+    idp: OidcIdp,
+    client_id: String,
+    client_secret: String,
+    connection_id: String,
+}
+
+impl Flow {
+    async fn start(channel: &str) -> Flow {
+        let server = TestServer::start().await;
+        let idp = OidcIdp::start("tessera", SECRET).await;
+        let state = &server.state;
+        let body: app::connections::CreateConnection = serde_json::from_value(json!({ "strategy": "oidc", "name": "acme", "options": {
+            "type": channel, "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" } }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let connection = app::backend::connections::create_connection(state, body).await.unwrap_or_else(|e| panic!("{e}"));
+        let created = app::backend::applications::create_application(
+            state,
+            app::applications::CreateApplication { name: "App".into(), callbacks: Some(vec![CALLBACK.into()]), ..Default::default() },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        app::backend::connections::set_enabled_for_application(state, &connection.id, &created.application.client_id, true).await.unwrap_or_else(|e| panic!("{e}"));
+        Flow {
+            server,
+            idp,
+            client_id: created.application.client_id,
+            client_secret: created.client_secret.unwrap_or_default(),
+            connection_id: connection.id,
+        }
+    }
+
+    fn authorize_url(&self, extra: &str) -> String {
+        let challenge = app::backend::provider::pkce_s256("verifier-verifier-verifier-verifier-verifier-0001");
+        self.server.url(&format!(
+            "/authorize?client_id={}&redirect_uri={}&response_type=code&scope=openid%20email%20profile&state=app-state&nonce=app-nonce&code_challenge={challenge}&code_challenge_method=S256&connection=acme{extra}",
+            self.client_id,
+            url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
+        ))
+    }
+
+    /// Runs the browser's part; returns where Tessera finally sends it (the application).
+    async fn run(&self, login_hint: &str) -> String {
+        let http = &self.server.http;
+        let start = http.get(self.authorize_url(&format!("&login_hint={login_hint}"))).send().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(start.status(), 302, "{}", start.text().await.unwrap_or_default());
+        let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+        let to_idp = start.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+        assert!(to_idp.starts_with(&self.idp.base), "{to_idp}");
+        let idp = http.get(&to_idp).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let back = if idp.status() == 200 {
+            // Front channel: post the ID token to the callback as the IdP's form would.
+            let answer: Value = idp.json().await.unwrap_or_default();
+            let form = [("state", answer["state"].as_str().unwrap_or_default()), ("id_token", answer["id_token"].as_str().unwrap_or_default())];
+            http.post(self.server.url("/login/callback")).header("cookie", &cookie).form(&form).send().await
+        } else {
+            let location = idp.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+            http.get(&location).header("cookie", &cookie).send().await
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.status(), 302, "{}", back.text().await.unwrap_or_default());
+        back.headers()[LOCATION].to_str().unwrap_or_default().to_string()
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        match &self.server.state.db {
+            app::backend::store::Db::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap_or(-1),
+            app::backend::store::Db::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap_or(-1),
+        }
+    }
+
+    async fn redeem(&self, location: &str) -> (u16, Value) {
+        let code = url::Url::parse(location).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned())).unwrap_or_default();
+        let res = self
+            .server
+            .http
+            .post(self.server.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", CALLBACK),
+                ("code_verifier", "verifier-verifier-verifier-verifier-verifier-0001"),
+                ("client_id", &self.client_id),
+                ("client_secret", &self.client_secret),
+            ])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (res.status().as_u16(), res.json().await.unwrap_or_default())
+    }
+}
+
+fn param(location: &str, name: &str) -> String {
+    url::Url::parse(location).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_back_channel_login_reaches_the_application_with_a_code_for_verified_tokens() {
+    let flow = Flow::start("back_channel").await;
+    let location = flow.run("alice").await;
+    assert!(location.starts_with(CALLBACK), "{location}");
+    assert_eq!(param(&location, "state"), "app-state");
+    let (status, tokens) = flow.redeem(&location).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert!(tokens["id_token"].as_str().is_some_and(|t| t.split('.').count() == 3));
+    let user = app::backend::users::get_user(&flow.server.state, "oidc|acme|alice").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((user.email.as_deref(), user.email_verified, user.logins_count), (Some("alice@example.test"), true, 1));
+    let info = flow.server.http.get(flow.server.url("/userinfo")).bearer_auth(tokens["access_token"].as_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let info: Value = info.json().await.unwrap_or_default();
+    assert_eq!(info["sub"], "oidc|acme|alice");
+    let logs = app::backend::logs::list(&flow.server.state, Some("s"), None, 0, 10).await.unwrap_or_default();
+    assert_eq!(logs.len(), 1);
+}
+
+#[tokio::test]
+async fn a_front_channel_login_takes_the_posted_id_token() {
+    let flow = Flow::start("front_channel").await;
+    let location = flow.run("bob").await;
+    assert!(param(&location, "code").len() > 20, "{location}");
+    assert_eq!(flow.redeem(&location).await.0, 200);
+}
+
+#[tokio::test]
+async fn every_broken_id_token_ends_in_its_named_reason_with_no_user_and_no_code() {
+    let cases = [
+        (Twist::WrongIssuer, "is not the connection's issuer"),
+        (Twist::WrongAudience, "aud does not contain the client id"),
+        (Twist::Expired, "has expired"),
+        (Twist::NoIat, "has no iat"),
+        (Twist::FutureIat, "iat is in the future"),
+        (Twist::WrongNonce, "nonce does not match"),
+        (Twist::AlgNone, "unsigned (alg none)"),
+        (Twist::BadSignature, "signature does not verify"),
+        (Twist::BadAtHash, "at_hash does not match"),
+        (Twist::NoSub, "ID token"),
+        (Twist::ErrorResponse, "the identity provider answered error=access_denied: The user said no"),
+        (Twist::TokenEndpointRefuses, "token endpoint answered 401 invalid_client: Client authentication failed"),
+    ];
+    for channel in ["back_channel", "front_channel"] {
+        let flow = Flow::start(channel).await;
+        for (twist, reason) in cases {
+            if channel == "front_channel" && matches!(twist, Twist::BadAtHash | Twist::TokenEndpointRefuses) {
+                continue; // no token endpoint on the front channel
+            }
+            flow.idp.set_twist(twist);
+            let location = flow.run("mallory").await;
+            assert!(location.starts_with(CALLBACK), "{channel} {twist:?}: {location}");
+            assert_eq!(param(&location, "error"), "access_denied", "{channel} {twist:?}");
+            assert!(param(&location, "error_description").contains(reason), "{channel} {twist:?}: {}", param(&location, "error_description"));
+            assert_eq!(param(&location, "state"), "app-state");
+        }
+        assert_eq!(flow.count("users").await, 0, "{channel}: no user was created");
+        assert_eq!(flow.count("authorization_codes").await, 0, "{channel}: no code was issued");
+        let failures = app::backend::logs::list(&flow.server.state, Some("f"), None, 0, 100).await.unwrap_or_default();
+        assert!(failures.len() >= 10, "{channel}: each failure is in the log");
+    }
+}
+
+#[tokio::test]
+async fn hs256_is_accepted_only_on_the_back_channel_with_the_client_secret() {
+    let back = Flow::start("back_channel").await;
+    back.idp.set_twist(Twist::Hs256);
+    assert!(param(&back.run("hank").await, "code").len() > 20, "HS256 with the secret on the back channel");
+    let front = Flow::start("front_channel").await;
+    front.idp.set_twist(Twist::Hs256);
+    let location = front.run("hank").await;
+    assert!(param(&location, "error_description").contains("signing algorithm is not allowed: `HS256` is not one of"), "{location}");
+}
+
+#[tokio::test]
+async fn known_pain_points_are_handled_trailing_slash_skew_thin_tokens_and_key_rotation() {
+    let flow = Flow::start("back_channel").await;
+    flow.idp.set_twist(Twist::IssuerWithTrailingSlash);
+    assert!(param(&flow.run("ivy").await, "code").len() > 20, "issuer with a trailing slash");
+    flow.idp.set_twist(Twist::ExpiredWithinLeeway);
+    assert!(param(&flow.run("ivy").await, "code").len() > 20, "expired 30 s ago: within the 60 s leeway");
+    flow.idp.set_twist(Twist::ThinIdToken);
+    assert!(param(&flow.run("jo").await, "code").len() > 20);
+    let jo = app::backend::users::get_user(&flow.server.state, "oidc|acme|jo").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(jo.email.as_deref(), Some("jo@userinfo.example.test"), "a thin ID token falls back to /userinfo");
+    flow.idp.set_twist(Twist::None);
+    let before = flow.idp.jwks_fetches();
+    flow.idp.rotate().await;
+    assert!(param(&flow.run("kim").await, "code").len() > 20, "a new kid is fetched once");
+    assert_eq!(flow.idp.jwks_fetches(), before + 1);
+}
+
+#[tokio::test]
+async fn a_state_works_once_and_only_in_the_browser_that_started_the_login() {
+    let flow = Flow::start("back_channel").await;
+    let http = &flow.server.http;
+    let start = http.get(flow.authorize_url("")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let to_idp = start.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+    let idp = http.get(&to_idp).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let callback = idp.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+
+    let other_browser = http.get(&callback).header("cookie", "tessera_login=someone-else").send().await.unwrap_or_else(|e| panic!("{e}"));
+    let location = other_browser.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+    assert!(param(&location, "error_description").contains("started in another browser"), "{location}");
+    // That attempt used the state up: the right browser cannot finish with it either.
+    let replay = http.get(&callback).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(replay.status(), 400);
+    assert!(replay.text().await.unwrap_or_default().contains("the state is unknown or was already used"));
+    assert_eq!(flow.count("users").await, 0);
+    let _ = flow.connection_id.len();
+}
+
+#[tokio::test]
+async fn the_token_endpoint_checks_the_client_the_redirect_uri_and_pkce() {
+    let flow = Flow::start("back_channel").await;
+    let location = flow.run("lee").await;
+    let code = param(&location, "code");
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let http = flow.server.http.clone();
+        let url = flow.server.url("/oauth/token");
+        async move { let r = http.post(url).form(&pairs).send().await.unwrap_or_else(|e| panic!("{e}")); (r.status().as_u16(), r.json::<Value>().await.unwrap_or_default()) }
+    };
+    let good = |extra: Vec<(&'static str, String)>| {
+        let mut p = vec![("grant_type", "authorization_code".to_string()), ("code", code.clone()), ("client_id", flow.client_id.clone())];
+        p.extend(extra);
+        p
+    };
+    let (s, e) = post(good(vec![("client_secret", "wrong".into()), ("redirect_uri", CALLBACK.into())])).await;
+    assert_eq!((s, e["error"].as_str()), (401, Some("invalid_client")));
+    let (s, e) = post(good(vec![("client_secret", flow.client_secret.clone()), ("redirect_uri", "https://other.example/cb".into()),
+        ("code_verifier", "verifier-verifier-verifier-verifier-verifier-0001".into())])).await;
+    assert_eq!((s, e["error"].as_str()), (400, Some("invalid_grant")), "{e}");
+    // The failed attempt used the code up: single use means single use.
+    let (s, _) = flow.redeem(&location).await;
+    assert_eq!(s, 400);
+    let location = flow.run("lee").await;
+    let code = param(&location, "code");
+    let (s, e) = post(vec![("grant_type", "authorization_code".into()), ("code", code), ("client_id", flow.client_id.clone()),
+        ("client_secret", flow.client_secret.clone()), ("redirect_uri", CALLBACK.into()), ("code_verifier", "the-wrong-verifier-the-wrong-verifier-000000".into())]).await;
+    assert_eq!((s, e["error_description"].as_str()), (400, Some("code_verifier does not match the code_challenge.")));
+}
+
+#[tokio::test]
+async fn tesseras_discovery_document_and_jwks_describe_its_own_tokens() {
+    let server = TestServer::start().await;
+    let doc: Value = server.http.get(server.url("/.well-known/openid-configuration")).send().await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    assert_eq!(doc["issuer"], format!("{}/", server.base).as_str());
+    assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+    let jwks: Value = server.http.get(server.url("/.well-known/jwks.json")).send().await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    let key = &jwks["keys"][0];
+    assert_eq!((key["kty"].as_str(), key["alg"].as_str()), (Some("RSA"), Some("RS256")));
+    assert!(key["kid"].is_string() && key.get("d").is_none());
+}
+
+#[tokio::test]
+async fn try_runs_a_real_login_and_ends_on_it_works_with_the_claims() {
+    let flow = Flow::start("back_channel").await;
+    let http = &flow.server.http;
+    let path = format!("/connections/enterprise/{}/try", flow.connection_id);
+    let signed_out = http.get(flow.server.url(&path)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(signed_out.status(), 303, "signed out: sent to sign in");
+    let admin = flow.server.sign_in().await;
+    let start = http.get(flow.server.url(&path)).header("cookie", &admin).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(start.status(), 302);
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let back = http.get(idp.headers()[LOCATION].to_str().unwrap_or_default()).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.status(), 200);
+    let html = back.text().await.unwrap_or_default();
+    assert!(html.contains("It works!") && html.contains("oidc|acme|alice") && html.contains("&quot;nonce&quot;"), "{html}");
+
+    flow.idp.set_twist(Twist::WrongAudience);
+    let start = http.get(flow.server.url(&path)).header("cookie", &admin).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let back = http.get(idp.headers()[LOCATION].to_str().unwrap_or_default()).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.status(), 400);
+    let html = back.text().await.unwrap_or_default();
+    assert!(html.contains("Signing in through acme failed") && html.contains("aud does not contain the client id"), "{html}");
+}
