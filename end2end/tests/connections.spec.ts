@@ -139,6 +139,8 @@ test("every tab saves, and the values persist after a reload", async ({ page }) 
   await domain.fill("not a domain");
   await page.getByRole("button", { name: "Add" }).click();
   await expect(page.getByText("is not a domain name like example.com")).toBeVisible();
+  // A connection made through the API starts with its button hidden (Auth0's default).
+  await page.getByLabel("Display connection button").check();
   await page.getByLabel("Button display name").fill("Tabs Demo SSO");
   await page.getByLabel("Button logo URL").fill(`${serverState().baseURL}/logos/oidc.svg`);
   await expect(page.getByTestId("button-preview")).toHaveText("Continue with Tabs Demo SSO");

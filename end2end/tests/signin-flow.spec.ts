@@ -5,7 +5,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { serverState, createViaApi } from "../support/tessera";
+import { serverState, createViaApi, screenshotPath } from "../support/tessera";
 import { OP_CLIENTS } from "../support/identity-providers";
 
 const CALLBACK = "https://app.example.test/callback";
@@ -57,7 +57,12 @@ async function signInThrough(page: Page, connectionName: string, app: { client_i
   await page.locator("input[name=login]").fill(login);
   await page.locator("input[name=password]").fill("any password");
   await page.locator("button[type=submit]").click();
-  await expect(page.getByText("Back at the application")).toBeVisible();
+  // oidc-provider asks a native (front-channel) client to confirm the grant every time.
+  const back = page.getByText("Back at the application");
+  const consent = page.getByRole("button", { name: "Continue" });
+  await expect(back.or(consent)).toBeVisible();
+  if (await consent.isVisible()) await consent.click();
+  await expect(back).toBeVisible();
   const tokens = await client.authorizationCodeGrant(config, new URL(landed), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   const jwks = createRemoteJWKSet(new URL(`${baseURL}/.well-known/jwks.json`));
   const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: `${baseURL}/`, audience: app.client_id, algorithms: ["RS256"] });
@@ -141,5 +146,38 @@ test.describe("signing in to an application through a connection", () => {
     expect(res?.status()).toBe(400);
     await expect(page.getByRole("alert")).toContainText("is not one of the application's Allowed Callback URLs");
     expect(page.url()).toContain(baseURL);
+  });
+});
+
+test.describe("Try on a connection page", () => {
+  async function tryIt(page: Page, connectionId: string) {
+    const { signIn, hydrated } = await import("../support/tessera");
+    await signIn(page, `/connections/enterprise/${connectionId}/settings`);
+    await hydrated(page);
+    await page.screenshot({ path: screenshotPath("connection-header-try"), clip: { x: 0, y: 0, width: 1280, height: 260 } });
+    const [tab] = await Promise.all([page.context().waitForEvent("page"), page.getByRole("link", { name: "Try" }).click()]);
+    await tab.locator("input[name=login]").fill("tina");
+    await tab.locator("input[name=password]").fill("any password");
+    await tab.locator("button[type=submit]").click();
+    return tab;
+  }
+
+  test("a real login ends on It works! with the profile and the ID token's claims", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-try", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret });
+    const tab = await tryIt(page, connection.id);
+    await expect(tab.getByRole("heading", { name: "It works!" })).toBeVisible();
+    await expect(tab.getByText("oidc|e2e-try|tina").first()).toBeVisible();
+    await expect(tab.getByText('"nonce"')).toBeVisible();
+    await tab.screenshot({ path: screenshotPath("try-it-works"), fullPage: true });
+  });
+
+  test("a wrong client secret at the IdP ends on the named failure", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-try-wrong", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: "not-the-secret" });
+    const tab = await tryIt(page, connection.id);
+    await expect(tab.getByRole("alert")).toContainText("Signing in through e2e-try-wrong failed");
+    await expect(tab.getByRole("alert")).toContainText("token endpoint answered 401 invalid_client");
+    await tab.screenshot({ path: screenshotPath("try-failed"), fullPage: true });
   });
 });

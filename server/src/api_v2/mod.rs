@@ -6,6 +6,7 @@ pub mod clients;
 pub mod connections;
 pub mod error;
 pub mod extract;
+pub mod users;
 
 use app::backend::AppState;
 use axum::routing::get;
@@ -24,6 +25,8 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "connections", description = "Enterprise connections: OpenID Connect and Okta Workforce"),
         (name = "clients", description = "Applications that sign users in through Tessera"),
+        (name = "users", description = "People signed in through connections"),
+        (name = "logs", description = "Sign-in successes and failures"),
     )
 )]
 struct ApiDoc;
@@ -48,6 +51,9 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(clients::list_clients, clients::create_client))
         .routes(utoipa_axum::routes!(clients::get_client, clients::update_client, clients::delete_client))
         .routes(utoipa_axum::routes!(clients::rotate_client_secret))
+        .routes(utoipa_axum::routes!(users::list_users))
+        .routes(utoipa_axum::routes!(users::get_user, users::delete_user))
+        .routes(utoipa_axum::routes!(users::list_logs))
 }
 
 /// The `/api/v2` routes and the OpenAPI document that describes exactly them.

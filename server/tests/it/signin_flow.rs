@@ -290,3 +290,50 @@ async fn try_runs_a_real_login_and_ends_on_it_works_with_the_claims() {
     let html = back.text().await.unwrap_or_default();
     assert!(html.contains("Signing in through acme failed") && html.contains("aud does not contain the client id"), "{html}");
 }
+
+#[tokio::test]
+async fn a_login_started_on_one_replica_finishes_on_another() {
+    let flow = Flow::start("back_channel").await;
+    let other = flow.server.replica().await; // its own pool, signing-key cache and JWKS cache
+    let http = &flow.server.http;
+    let start = http.get(flow.authorize_url("&login_hint=rita")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    // The load balancer sends the callback to the other replica.
+    let callback = idp.headers()[LOCATION].to_str().unwrap_or_default().replace(&flow.server.base, &other.base);
+    assert!(callback.starts_with(&other.base));
+    let back = http.get(&callback).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let location = back.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+    assert!(param(&location, "code").len() > 20, "{location}");
+    // And the code is redeemed on the first one again, its token read on the second.
+    let (status, tokens) = flow.redeem(&location).await;
+    assert_eq!(status, 200, "{tokens}");
+    let info = http.get(other.url("/userinfo")).bearer_auth(tokens["access_token"].as_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.status(), 200);
+}
+
+#[tokio::test]
+async fn users_and_logs_are_in_the_management_api() {
+    let flow = Flow::start("back_channel").await;
+    flow.run("uma").await;
+    flow.idp.set_twist(Twist::WrongAudience);
+    flow.run("uma").await;
+    let token = flow.server.api_token("reader", &["read:users", "read:logs", "delete:users"]).await;
+    let get = |path: String| {
+        let (http, url, token) = (flow.server.http.clone(), flow.server.url(&path), token.clone());
+        async move { let r = http.get(url).bearer_auth(token).send().await.unwrap_or_else(|e| panic!("{e}")); (r.status().as_u16(), r.json::<Value>().await.unwrap_or_default()) }
+    };
+    let (s, users) = get("/api/v2/users?q=uma@".into()).await;
+    assert_eq!((s, users[0]["id"].as_str()), (200, Some("oidc|acme|uma")), "{users}");
+    let (s, user) = get("/api/v2/users/oidc%7Cacme%7Cuma".into()).await;
+    assert_eq!((s, user["email"].as_str()), (200, Some("uma@example.test")));
+    let (_, failures) = get("/api/v2/logs?type=f".into()).await;
+    assert!(failures[0]["description"].as_str().is_some_and(|d| d.contains("aud does not contain the client id")), "{failures}");
+    assert!(!failures.to_string().contains("eyJ"), "no token is ever logged");
+    let (_, successes) = get(format!("/api/v2/logs?type=s&connection_id={}", flow.connection_id)).await;
+    assert_eq!(successes[0]["user_id"], "oidc|acme|uma");
+    let del = flow.server.http.delete(flow.server.url("/api/v2/users/oidc%7Cacme%7Cuma")).bearer_auth(&token).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(del.status(), 204);
+    assert_eq!(get("/api/v2/users/oidc%7Cacme%7Cuma".into()).await.0, 404);
+    assert_eq!(get("/api/v2/users?colour=red".into()).await.0, 400);
+}

@@ -9,6 +9,7 @@ use crate::backend::{Clock, Error, Result};
 pub const ALL_SCOPES: &[&str] = &[
     "read:connections", "create:connections", "update:connections", "delete:connections",
     "read:clients", "create:clients", "update:clients", "delete:clients", "update:client_keys",
+    "read:users", "delete:users", "read:logs",
 ];
 
 /// Tokens start with this so they are recognisable in secret scanners.

@@ -7,21 +7,26 @@ use crate::backend::{Error, Result};
 
 /// A migrated, empty database of the kind this test run is for.
 pub async fn fresh_database() -> Result<Db> {
+    Ok(fresh_database_with_url().await?.0)
+}
+
+/// Like [`fresh_database`], with the URL a second pool (a second replica) can connect to.
+pub async fn fresh_database_with_url() -> Result<(Db, String)> {
     let name = format!("tessera_test_{}", crate::backend::crypto::random_alphanumeric(12).to_lowercase());
-    let db = match std::env::var("TESSERA_TEST_DATABASE_URL") {
+    let db: (Db, String) = match std::env::var("TESSERA_TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => {
             let admin = Db::connect(&server).await?;
             super::on_db!(&admin, |pool| sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|r| r.rows_affected()))?;
             admin.close().await;
             let mut url = url::Url::parse(&server).map_err(Error::internal)?;
             url.set_path(&name);
-            Db::connect(url.as_str()).await?
+            (Db::connect(url.as_str()).await?, url.to_string())
         }
         _ => {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            Db::connect(&format!("sqlite://{}", path.display())).await?
+            let url = format!("sqlite://{}", std::env::temp_dir().join(format!("{name}.db")).display());
+            (Db::connect(&url).await?, url)
         }
     };
-    db.migrate().await?;
+    db.0.migrate().await?;
     Ok(db)
 }

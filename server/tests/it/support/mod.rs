@@ -4,7 +4,8 @@
 
 
 use app::backend::crypto::{MasterKey, SecretString};
-use app::backend::store::testing::fresh_database;
+use app::backend::store::testing::fresh_database_with_url;
+use app::backend::store::Db;
 use app::backend::{AppState, Clock, Settings};
 
 pub mod api;
@@ -15,6 +16,8 @@ pub struct TestServer {
     pub base: String,
     pub state: AppState,
     pub http: reqwest::Client,
+    /// Where the database is, so a second replica can open its own pool on it.
+    pub database_url: String,
 }
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -26,7 +29,7 @@ impl TestServer {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
-        let db = fresh_database().await.unwrap_or_else(|e| panic!("test database: {e}"));
+        let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         let base = format!("http://{addr}");
@@ -43,6 +46,22 @@ impl TestServer {
         app::backend::admin::accounts::create_admin(&db, &clock, ADMIN_EMAIL, SecretString::new(ADMIN_PASSWORD), false)
             .await
             .unwrap_or_else(|e| panic!("admin: {e}"));
+        Self::serve(settings, db, database_url, listener).await
+    }
+
+    /// A second replica: its own listener, pool and caches, on the same database and master key.
+    pub async fn replica(&self) -> TestServer {
+        let db = Db::connect(&self.database_url).await.unwrap_or_else(|e| panic!("replica database: {e}"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+        let mut settings = (*self.state.settings).clone();
+        settings.listen = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
+        Self::serve(settings, db, self.database_url.clone(), listener).await
+    }
+
+    async fn serve(settings: Settings, db: Db, database_url: String, listener: tokio::net::TcpListener) -> TestServer {
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
+        let base = format!("http://{addr}");
+        let clock = Clock::System;
         let state = server::state(settings, db, clock).unwrap_or_else(|e| panic!("state: {e}"));
         let serving = state.clone();
         tokio::spawn(async move {
@@ -52,7 +71,7 @@ impl TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"));
-        TestServer { base, state, http }
+        TestServer { base, state, http, database_url }
     }
 
     /// A Management API token with these scopes (all when empty).
