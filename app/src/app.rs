@@ -7,6 +7,7 @@ use crate::pages::connection::{
     ConnectionPage,
 };
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
+use crate::pages::activity::{LogsPage, UsersPage};
 use crate::pages::{
     enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
     signin::SignInPage,
@@ -73,8 +74,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("/applications") view=|| view! { <PlaceholderPage page="applications"/> } ssr=SsrMode::Async/>
                     <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/users") view=|| view! { <PlaceholderPage page="users"/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/logs") view=|| view! { <PlaceholderPage page="logs"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=|| view! { <PlaceholderPage page="settings"/> } ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

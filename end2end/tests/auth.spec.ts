@@ -95,6 +95,6 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/logs$/);
     await expect(page.getByRole("heading", { name: "Logs" })).toBeVisible();
-    await expect(page.getByText("Not available yet")).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Filter events" })).toBeVisible();
   });
 });

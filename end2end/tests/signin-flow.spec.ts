@@ -181,3 +181,81 @@ test.describe("Try on a connection page", () => {
     await tab.screenshot({ path: screenshotPath("try-failed"), fullPage: true });
   });
 });
+
+test.describe("Tessera's login page", () => {
+  test("home realm discovery by email, a Continue with button, and an unknown domain", async ({ page }) => {
+    const connection = await discoveryConnection("e2e-hrd", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret, domain_aliases: ["hrd-e2e.example"] });
+    await api("PATCH", `/connections/${connection.id}`, { show_as_button: true, display_name: "Acme SSO" });
+    const app = await application("Login Page App", connection.id);
+    const { baseURL } = serverState();
+    const config = await client.discovery(new URL(`${baseURL}/`), app.client_id, app.client_secret, undefined,
+      { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const challenge = await client.calculatePKCECodeChallenge(verifier);
+    const authorizeUrl = () => client.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid email", state: "st",
+      code_challenge: challenge, code_challenge_method: "S256" }).href;
+    const landed: string[] = [];
+    await page.route(`${CALLBACK}**`, async (route) => { landed.push(route.request().url()); await route.fulfill({ status: 200, body: "Back at the application" }); });
+
+    // An email whose domain no connection claims: a clear message, the email kept.
+    await page.goto(authorizeUrl());
+    await expect(page.getByRole("heading", { name: "Sign in to Login Page App" })).toBeVisible();
+    await page.getByLabel("Email").fill("someone@elsewhere.example");
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await expect(page.getByRole("alert")).toHaveText("No sign-in is set up for elsewhere.example. Use your organization's button, or ask your administrator.");
+    await expect(page.getByLabel("Email")).toHaveValue("someone@elsewhere.example");
+    await page.screenshot({ path: screenshotPath("login-page-unknown-domain"), fullPage: true });
+
+    // Home realm discovery: the domain leads straight to the organization's IdP.
+    await page.getByLabel("Email").fill("alice@hrd-e2e.example");
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await page.locator("input[name=login]").fill("alice");
+    await page.locator("input[name=password]").fill("x");
+    await page.locator("button[type=submit]").click();
+    await expect(page.getByText("Back at the application")).toBeVisible();
+    expect(new URL(landed.pop()!).searchParams.get("code")).toBeTruthy();
+
+    // The button, drawn as the Login Experience preview draws it.
+    await page.goto(authorizeUrl());
+    await page.screenshot({ path: screenshotPath("login-page"), fullPage: true });
+    await page.getByRole("link", { name: "Continue with Acme SSO" }).click();
+    const consentOrLogin = page.locator("input[name=login]");
+    if (await consentOrLogin.isVisible()) {
+      await consentOrLogin.fill("alice");
+      await page.locator("input[name=password]").fill("x");
+      await page.locator("button[type=submit]").click();
+    }
+    await expect(page.getByText("Back at the application")).toBeVisible();
+    expect(new URL(landed.pop()!).searchParams.get("code")).toBeTruthy();
+  });
+
+  test("works without JavaScript", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const connection = await discoveryConnection("e2e-nojs", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret, domain_aliases: ["nojs-e2e.example"] });
+    const app = await application("No JS App", connection.id);
+    const { baseURL } = serverState();
+    await page.goto(`${baseURL}/authorize?client_id=${app.client_id}&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&scope=openid`);
+    await page.getByLabel("Email").fill("bo@nojs-e2e.example");
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await expect(page.locator("input[name=login]")).toBeVisible();
+    expect(page.url()).toContain("/interaction/");
+    await context.close();
+  });
+});
+
+test("the Users and Logs pages show who signed in and why a sign-in failed", async ({ page }) => {
+  const { signIn } = await import("../support/tessera");
+  await signIn(page, "/users?q=alice");
+  await expect(page.getByText("oidc|e2e-back-post|alice")).toBeVisible();
+  await page.screenshot({ path: screenshotPath("users"), fullPage: true });
+  await page.goto("/logs?type=f");
+  await expect(page.getByRole("link", { name: "Failure" })).toHaveAttribute("aria-current", "true");
+  await expect(page.getByText("token endpoint answered 401 invalid_client").first()).toBeVisible();
+  await expect(page.getByText("Success Login")).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath("logs-failures"), fullPage: true });
+  await page.getByRole("link", { name: "All" }).click();
+  await expect(page.getByText("Success Login").first()).toBeVisible();
+});

@@ -74,6 +74,34 @@ fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect()
 }
 
+/// Tessera's login page for an application's `/authorize` without a connection.
+fn login_page(app_name: &str, pairs: &[(String, String)], candidates: &[app::connections::Connection], email: Option<&str>) -> Response {
+    let hidden: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "connection" && k != "login_hint").cloned().collect();
+    let buttons: Vec<pages::LoginButton> = candidates
+        .iter()
+        .filter(|c| c.show_as_button)
+        .map(|c| {
+            let mut with = hidden.clone();
+            with.push(("connection".into(), c.name.clone()));
+            let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(with).finish();
+            pages::LoginButton {
+                label: app::pages::connection::login_experience::button_label(c.display_name.as_deref().unwrap_or_default(), &c.name),
+                icon_url: c.options.icon_url.clone(),
+                href: format!("/authorize?{query}"),
+            }
+        })
+        .collect();
+    let error = email.map(|e| {
+        let domain = e.rsplit_once('@').map(|(_, d)| d).unwrap_or(e);
+        format!("No sign-in is set up for {domain}. Use your organization's button, or ask your administrator.")
+    });
+    let mut response = Html(pages::login_page(app_name, &hidden, email, error.as_deref(), &buttons)).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&app::backend::security_headers::login_page_policy()) {
+        response.headers_mut().insert(CSP, policy);
+    }
+    response
+}
+
 fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
     // Lax is enough for the back channel's top-level GET; a cross-site form_post arrives without
     // it and is re-posted from Tessera's own page (see `callback_post`).
@@ -117,30 +145,15 @@ async fn authorize(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
     let connection = match authorized.connection {
         Some(c) => c,
         None => {
-            // No connection named: the one enabled connection, or a choice between them.
-            let enabled = match applications::enabled_connections(&state, &authorized.app.client_id).await {
-                Ok(ids) => ids,
+            let candidates = match flows::enabled_connections(&state, &authorized.app.client_id).await {
+                Ok(c) => c,
                 Err(e) => return internal(e),
             };
-            let mut choices = Vec::new();
-            for id in &enabled {
-                if let Ok(c) = app::backend::connections::get_connection(&state, id).await {
-                    choices.push(c);
-                }
+            let email = authorized.login_hint.as_deref().filter(|h| h.contains('@'));
+            match email.and_then(|e| flows::home_realm(&candidates, e)) {
+                Some(c) => c.clone(),
+                None => return login_page(&authorized.app.name, &pairs, &candidates, email),
             }
-            if choices.len() != 1 {
-                let links: Vec<(String, String)> = choices
-                    .iter()
-                    .map(|c| {
-                        let mut with: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "connection").cloned().collect();
-                        with.push(("connection".into(), c.name.clone()));
-                        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(with).finish();
-                        (c.display_name.clone().unwrap_or_else(|| c.name.clone()), format!("/authorize?{query}"))
-                    })
-                    .collect();
-                return Html(pages::chooser_page(&authorized.app.name, &links)).into_response();
-            }
-            choices.remove(0)
         }
     };
     match flows::start_login(&state, &connection, Some(authorized.request), authorized.login_hint.as_deref(), &pairs).await {

@@ -1,6 +1,7 @@
 //! Server functions, one file per domain. Each is a public HTTP endpoint (under `/rpc`): it
 //! checks the admin session, parses input, calls one backend service and maps the error.
 
+pub mod activity;
 pub mod auth;
 pub mod connections;
 

@@ -20,6 +20,12 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
+/// The login page's policy: like every page's, except that its form may lead on to an identity
+/// provider (browsers apply `form-action` to the redirect that follows a submission too).
+pub fn login_page_policy() -> String {
+    content_security_policy(None).replace("form-action 'self'", "form-action 'self' https: http:")
+}
+
 /// Sets the policy with this response's nonce (called by the shell during server rendering).
 pub fn send_with_nonce() {
     let nonce = leptos::nonce::use_nonce();

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod activity;
 pub mod connection;
 pub mod connection_new;
 pub mod enterprise;

@@ -9,13 +9,9 @@ use leptos_meta::Title;
 pub fn placeholder_text(page: &str) -> (&'static str, &'static str, &'static str) {
     match page {
         "applications" => ("Applications", "The applications that sign users in through Tessera.",
-            "Registering applications arrives with Tessera as an OpenID Provider. Until then, connections are set up here and used through the Management API."),
+            "This screen arrives in the next release. Applications already sign users in: register them through the Management API (/api/v2/clients) and enable connections with enabled_clients."),
         "organizations" => ("Organizations", "Customers whose IT admins set up their own connections.",
             "Organization self-service setup links, with group-to-role assignment, arrive in a later release."),
-        "users" => ("Users", "People who signed in through your connections.",
-            "Users appear here once logins through connections arrive in a later release."),
-        "logs" => ("Logs", "Sign-ins, failures and admin changes.",
-            "Tenant logs arrive in a later release. Until then, Tessera writes structured logs to its standard output."),
         _ => ("Settings", "Tenant-wide settings.",
             "Tenant settings arrive in a later release. Tessera is configured through environment variables today; see the README."),
     }

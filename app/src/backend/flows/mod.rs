@@ -136,6 +136,27 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
     Ok(Ok(Authorized { app, request, connection, login_hint: p.login_hint.clone() }))
 }
 
+/// The connections an application may sign users in with, by name.
+pub async fn enabled_connections(state: &AppState, client_id: &str) -> Result<Vec<Connection>> {
+    let mut out = Vec::new();
+    for id in applications::enabled_connections(state, client_id).await? {
+        match connections::get_connection(state, &id).await {
+            Ok(c) => out.push(c),
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    out.sort_by_key(|c| c.name.to_lowercase());
+    Ok(out)
+}
+
+/// Home realm discovery: the connection (among `candidates`) whose Identity provider domains
+/// include the email's domain.
+pub fn home_realm<'a>(candidates: &'a [Connection], email: &str) -> Option<&'a Connection> {
+    let domain = email.rsplit_once('@')?.1.trim().trim_end_matches('.').to_ascii_lowercase();
+    candidates.iter().find(|c| c.options.domain_aliases.iter().any(|d| *d == domain))
+}
+
 /// What a login keeps between Tessera and the IdP (encrypted in the database).
 #[derive(Serialize, Deserialize)]
 struct Pending {

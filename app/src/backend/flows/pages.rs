@@ -89,24 +89,59 @@ pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Val
     document("It works!", &body, None, "")
 }
 
-/// Choose how to sign in: one "Continue with …" link per connection.
-pub fn chooser_page(app_name: &str, choices: &[(String, String)]) -> String {
-    let links: String = choices
+/// A "Continue with …" button on the login page: the connection's label, logo and where it goes.
+pub struct LoginButton {
+    pub label: String,
+    pub icon_url: Option<String>,
+    pub href: String,
+}
+
+/// Tessera's login page: an email first (its domain finds the organization's connection: home
+/// realm discovery), and a button per connection that shows one, drawn exactly as the Login
+/// Experience tab's preview draws it. A plain GET form: it works without JavaScript.
+pub fn login_page(app_name: &str, hidden: &[(String, String)], email: Option<&str>, error: Option<&str>, buttons: &[LoginButton]) -> String {
+    let inputs: String = hidden
         .iter()
-        .map(|(label, href)| {
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .collect();
+    let error_html = match error {
+        Some(e) => format!("<p id=\"login_hint-error\" class=\"mt-2 text-sm text-red-600\" role=\"alert\">{}</p>", escape(e)),
+        None => String::new(),
+    };
+    let buttons_html: String = buttons
+        .iter()
+        .map(|b| {
+            let icon = match b.icon_url.as_deref().filter(|u| !u.trim().is_empty()) {
+                Some(u) => format!("<img src=\"{}\" alt=\"\" width=\"20\" height=\"20\" class=\"h-5 w-5 object-contain\">", escape(u)),
+                None => String::new(),
+            };
             format!(
-                "<a href=\"{}\" class=\"mt-3 flex w-full items-center justify-center rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 hover:bg-gray-50\">Continue with {}</a>",
-                escape(href),
-                escape(label)
+                "<a href=\"{}\" class=\"mt-3 flex w-full items-center justify-center gap-3 rounded-md border border-gray-300 bg-white px-4 py-2.5 text-sm font-medium text-gray-800 shadow-sm hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500\">{icon}<span>{}</span></a>",
+                escape(&b.href),
+                escape(&b.label)
             )
         })
         .collect();
+    let divider = if buttons.is_empty() {
+        String::new()
+    } else {
+        "<div class=\"my-6 flex items-center gap-3 text-xs uppercase tracking-wide text-gray-400\"><span class=\"h-px flex-1 bg-gray-200\"></span>or<span class=\"h-px flex-1 bg-gray-200\"></span></div>".to_string()
+    };
+    let invalid = if error.is_some() { " aria-invalid=\"true\" aria-describedby=\"login_hint-error\"" } else { "" };
     let body = format!(
         "<div class=\"rounded-xl border border-gray-200 bg-white p-8 shadow-sm\">\
-           <h1 class=\"text-lg font-semibold text-gray-900\">Sign in to {}</h1>{}\
+           <h1 class=\"text-xl font-semibold tracking-tight text-gray-900\">Sign in to {app}</h1>\
+           <p class=\"mt-1 text-sm text-gray-500\">Continue with your work email.</p>\
+           <form method=\"get\" action=\"/authorize\" class=\"mt-6\">{inputs}\
+             <label for=\"login_hint\" class=\"block text-sm font-medium text-gray-700\">Email</label>\
+             <input id=\"login_hint\" name=\"login_hint\" type=\"email\" required autocomplete=\"email\" autofocus value=\"{email}\"{invalid} \
+               class=\"mt-1 block w-full rounded-md border border-gray-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500\">\
+             {error_html}\
+             <button type=\"submit\" class=\"mt-4 w-full rounded-md bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2\">Continue</button>\
+           </form>{divider}{buttons_html}\
          </div>",
-        escape(app_name),
-        if links.is_empty() { "<p class=\"mt-3 text-sm text-gray-600\">No connection is enabled for this application yet.</p>".to_string() } else { links }
+        app = escape(app_name),
+        email = escape(email.unwrap_or_default()),
     );
     document("Sign in", &body, None, "")
 }

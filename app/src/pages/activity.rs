@@ -1,0 +1,173 @@
+//! Users and Logs: who signed in through your connections, and how every sign-in went. Search,
+//! filters and paging live in the URL, so both pages render on the server and work without
+//! JavaScript.
+
+use crate::api::activity::{list_logs, list_users, LogRow, UserListing, PAGE_SIZE};
+use crate::components::icons::MagnifyingGlass;
+use crate::components::layout::PageHeader;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+const TH: &str = "px-4 py-3";
+const TD: &str = "px-4 py-3 align-top";
+const LINK: &str = "rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-700 hover:bg-gray-50";
+
+fn href(path: &str, params: &[(&str, String)]) -> String {
+    let query: Vec<String> = params.iter().filter(|(_, v)| !v.is_empty() && v != "0").map(|(k, v)| format!("{k}={}", crate::api::encode_query_value(v))).collect();
+    if query.is_empty() { path.to_string() } else { format!("{path}?{}", query.join("&")) }
+}
+
+fn failure(message: String) -> AnyView {
+    view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{message}</p> }.into_any()
+}
+
+fn empty(title: &'static str, text: &'static str) -> AnyView {
+    view! {
+        <div class="rounded-xl border border-dashed border-gray-300 bg-white px-6 py-14 text-center">
+            <h3 class="text-base font-semibold text-gray-900">{title}</h3>
+            <p class="mx-auto mt-2 max-w-md text-sm text-gray-500">{text}</p>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
+    let listing = Resource::new(move || (q.get(), page.get()), |(q, page)| list_users(Some(q), Some(page)));
+    view! {
+        <Title text="Users"/>
+        <PageHeader title="Users" description="People who signed in through your connections. A user is kept per connection and identity provider subject."/>
+        <div class="mb-4 flex justify-end">
+            <Form method="GET" action="/users" attr:role="search" attr:class="relative w-full max-w-xs">
+                <label for="user-search" class="sr-only">"Search users by email"</label>
+                <MagnifyingGlass class="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-gray-400"/>
+                <input id="user-search" name="q" type="search" placeholder="Search by email" value=move || q.get() prop:value=move || q.get()
+                    class="block w-full rounded-md border border-gray-300 bg-white py-2 pl-9 pr-3 text-sm shadow-sm placeholder:text-gray-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30"/>
+            </Form>
+        </div>
+        <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || listing.get().map(|r| match r {
+                Ok(l) => users_table(l, q.get_untracked()),
+                Err(e) => failure(e.to_string()),
+            })}
+        </Transition>
+    }
+}
+
+fn users_table(l: UserListing, q: String) -> AnyView {
+    if l.items.is_empty() {
+        return if q.is_empty() {
+            empty("No users yet", "Users appear here after their first sign-in through a connection. Use Try on a connection page to sign in yourself.")
+        } else {
+            empty("No users match", "No user's email contains that text.")
+        };
+    }
+    let has_next = l.page.saturating_add(1).saturating_mul(PAGE_SIZE) < l.total;
+    let (prev, next) = (href("/users", &[("q", q.clone()), ("page", l.page.saturating_sub(1).to_string())]), href("/users", &[("q", q), ("page", l.page.saturating_add(1).to_string())]));
+    view! {
+        <div class="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-gray-200 text-sm">
+                <thead class="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                    <tr><th scope="col" class=TH>"User"</th><th scope="col" class=TH>"Connection"</th><th scope="col" class=TH>"Logins"</th><th scope="col" class=TH>"Last login"</th></tr>
+                </thead>
+                <tbody class="divide-y divide-gray-100">
+                    {l.items.into_iter().map(|u| view! {
+                        <tr>
+                            <td class=TD>
+                                <div class="font-medium text-gray-900">{u.name.clone().unwrap_or_else(|| u.email.clone().unwrap_or_default())}</div>
+                                <div class="text-gray-500">{u.email.clone().unwrap_or_default()}
+                                    {(!u.email_verified && u.email.is_some()).then(|| view! { <span class="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-700">"unverified"</span> })}
+                                </div>
+                                <code class="text-xs text-gray-400">{u.id.clone()}</code>
+                            </td>
+                            <td class=TD>{u.connection.clone()}</td>
+                            <td class=TD>{u.logins_count}</td>
+                            <td class=TD>{u.last_login.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="flex items-center justify-between border-t border-gray-200 px-4 py-3 text-sm text-gray-500">
+                <span>{format!("{} user{}", l.total, if l.total == 1 { "" } else { "s" })}</span>
+                <div class="flex gap-2">
+                    {(l.page > 0).then(|| view! { <A href=prev attr:class=LINK>"Previous"</A> })}
+                    {has_next.then(|| view! { <A href=next attr:class=LINK>"Next"</A> })}
+                </div>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn LogsPage() -> impl IntoView {
+    let query = use_query_map();
+    let kind = Memo::new(move |_| query.read().get("type").unwrap_or_default());
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
+    let events = Resource::new(move || (kind.get(), page.get()), |(kind, page)| list_logs(Some(kind), Some(page)));
+    let filter = move |value: &'static str, label: &'static str| {
+        let current = move || kind.get() == value;
+        view! {
+            <A href=href("/logs", &[("type", value.to_string())])
+                attr:class=move || if current() { "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white" } else { LINK }
+                attr:aria-current=move || current().then_some("true")>{label}</A>
+        }
+    };
+    view! {
+        <Title text="Logs"/>
+        <PageHeader title="Logs" description="Every sign-in through a connection: successes, and failures with the check that failed. Tokens are never logged."/>
+        <nav aria-label="Filter events" class="mb-4 flex gap-2">
+            {filter("", "All")}{filter("s", "Success")}{filter("f", "Failure")}
+        </nav>
+        <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || events.get().map(|r| match r {
+                Ok(rows) => logs_table(rows, kind.get_untracked(), page.get_untracked()),
+                Err(e) => failure(e.to_string()),
+            })}
+        </Transition>
+    }
+}
+
+fn logs_table(rows: Vec<LogRow>, kind: String, page: u64) -> AnyView {
+    if rows.is_empty() && page == 0 {
+        return empty("No events", "Sign-ins through connections are recorded here, with the reason when one fails.");
+    }
+    let has_next = rows.len() as u64 == PAGE_SIZE;
+    let (prev, next) = (href("/logs", &[("type", kind.clone()), ("page", page.saturating_sub(1).to_string())]), href("/logs", &[("type", kind), ("page", page.saturating_add(1).to_string())]));
+    view! {
+        <div class="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-gray-200 text-sm">
+                <thead class="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                    <tr><th scope="col" class=TH>"Event"</th><th scope="col" class=TH>"Description"</th><th scope="col" class=TH>"Connection"</th><th scope="col" class=TH>"User"</th><th scope="col" class=TH>"Date"</th></tr>
+                </thead>
+                <tbody class="divide-y divide-gray-100">
+                    {rows.into_iter().map(|e| view! {
+                        <tr>
+                            <td class=TD>
+                                {if e.success {
+                                    view! { <span class="inline-flex items-center gap-1.5 rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700"><span class="h-1.5 w-1.5 rounded-full bg-green-500"></span>"Success Login"</span> }.into_any()
+                                } else {
+                                    view! { <span class="inline-flex items-center gap-1.5 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>"Failed Login"</span> }.into_any()
+                                }}
+                            </td>
+                            <td class="max-w-md px-4 py-3 align-top text-gray-700">{e.description.clone()}</td>
+                            <td class=TD>{e.connection.clone().unwrap_or_default()}</td>
+                            <td class=TD><code class="text-xs text-gray-500">{e.user_id.clone().unwrap_or_default()}</code></td>
+                            <td class="whitespace-nowrap px-4 py-3 align-top text-gray-500">{e.time.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="flex justify-end gap-2 border-t border-gray-200 px-4 py-3">
+                {(page > 0).then(|| view! { <A href=prev attr:class=LINK>"Previous"</A> })}
+                {has_next.then(|| view! { <A href=next attr:class=LINK>"Next"</A> })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
