@@ -38,6 +38,15 @@ pub struct LogRow {
     pub time: String,
 }
 
+/// A reason as a sentence: its first letter capitalized ("the IdP's…" → "The IdP's…").
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// "2026-11-25 01:10:46 UTC" for Unix milliseconds.
 pub fn format_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()

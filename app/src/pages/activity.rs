@@ -113,9 +113,10 @@ pub fn LogsPage() -> impl IntoView {
     let filter = move |value: &'static str, label: &'static str| {
         let current = move || kind.get() == value;
         view! {
-            <A href=href("/logs", &[("type", value.to_string())])
-                attr:class=move || if current() { "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white" } else { LINK }
-                attr:aria-current=move || current().then_some("true")>{label}</A>
+            // A plain link: the router's <A> would mark all three current (same path).
+            <a href=href("/logs", &[("type", value.to_string())])
+                class=move || if current() { "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white" } else { LINK }
+                aria-current=move || current().then_some("true")>{label}</a>
         }
     };
     view! {
@@ -150,12 +151,12 @@ fn logs_table(rows: Vec<LogRow>, kind: String, page: u64) -> AnyView {
                         <tr>
                             <td class=TD>
                                 {if e.success {
-                                    view! { <span class="inline-flex items-center gap-1.5 rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700"><span class="h-1.5 w-1.5 rounded-full bg-green-500"></span>"Success Login"</span> }.into_any()
+                                    view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700"><span class="h-1.5 w-1.5 rounded-full bg-green-500"></span>"Success Login"</span> }.into_any()
                                 } else {
-                                    view! { <span class="inline-flex items-center gap-1.5 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>"Failed Login"</span> }.into_any()
+                                    view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>"Failed Login"</span> }.into_any()
                                 }}
                             </td>
-                            <td class="max-w-md px-4 py-3 align-top text-gray-700">{e.description.clone()}</td>
+                            <td class="max-w-md px-4 py-3 align-top text-gray-700">{crate::api::activity::sentence(&e.description)}</td>
                             <td class=TD>{e.connection.clone().unwrap_or_default()}</td>
                             <td class=TD><code class="text-xs text-gray-500">{e.user_id.clone().unwrap_or_default()}</code></td>
                             <td class="whitespace-nowrap px-4 py-3 align-top text-gray-500">{e.time.clone()}</td>
@@ -163,10 +164,12 @@ fn logs_table(rows: Vec<LogRow>, kind: String, page: u64) -> AnyView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <div class="flex justify-end gap-2 border-t border-gray-200 px-4 py-3">
-                {(page > 0).then(|| view! { <A href=prev attr:class=LINK>"Previous"</A> })}
-                {has_next.then(|| view! { <A href=next attr:class=LINK>"Next"</A> })}
-            </div>
+            {(page > 0 || has_next).then(|| view! {
+                <div class="flex justify-end gap-2 border-t border-gray-200 px-4 py-3">
+                    {(page > 0).then(|| view! { <A href=prev.clone() attr:class=LINK>"Previous"</A> })}
+                    {has_next.then(|| view! { <A href=next.clone() attr:class=LINK>"Next"</A> })}
+                </div>
+            })}
         </div>
     }
     .into_any()

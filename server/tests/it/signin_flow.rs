@@ -217,7 +217,7 @@ async fn a_state_works_once_and_only_in_the_browser_that_started_the_login() {
     // That attempt used the state up: the right browser cannot finish with it either.
     let replay = http.get(&callback).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(replay.status(), 400);
-    assert!(replay.text().await.unwrap_or_default().contains("the state is unknown or was already used"));
+    assert!(replay.text().await.unwrap_or_default().contains("The state is unknown or was already used"));
     assert_eq!(flow.count("users").await, 0);
     let _ = flow.connection_id.len();
 }

@@ -44,7 +44,7 @@ pub fn error_page(title: &str, reason: &str) -> String {
            <p class=\"mt-3 text-sm text-gray-700\">{}</p>\
          </div>",
         escape(title),
-        escape(reason)
+        escape(&crate::api::activity::sentence(reason))
     );
     document(title, &body, None, "")
 }
