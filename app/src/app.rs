@@ -8,6 +8,7 @@ use crate::pages::connection::{
 };
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
 use crate::pages::activity::{LogsPage, UsersPage};
+use crate::pages::applications::{ApplicationPage, ApplicationsPage};
 use crate::pages::{
     enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
     signin::SignInPage,
@@ -72,7 +73,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("login-experience") view=LoginExperienceTab ssr=SsrMode::Async/>
                         <Route path=path!("applications") view=ApplicationsTab ssr=SsrMode::Async/>
                     </ParentRoute>
-                    <Route path=path!("/applications") view=|| view! { <PlaceholderPage page="applications"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/applications") view=ApplicationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> } ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>

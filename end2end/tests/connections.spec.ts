@@ -156,7 +156,7 @@ test("every tab saves, and the values persist after a reload", async ({ page }) 
 
   // Applications
   await tabs.getByRole("link", { name: "Applications" }).click();
-  await expect(page.getByRole("heading", { name: "No applications yet" })).toBeVisible();
+  await expect(page.getByText("To use this enterprise connection, enable it for your applications.")).toBeVisible();
 });
 
 test("a home realm discovery domain used by another connection shows its error", async ({ page }) => {

@@ -2,6 +2,7 @@
 //! checks the admin session, parses input, calls one backend service and maps the error.
 
 pub mod activity;
+pub mod applications;
 pub mod auth;
 pub mod connections;
 

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod activity;
+pub mod applications;
 pub mod connection;
 pub mod connection_new;
 pub mod enterprise;

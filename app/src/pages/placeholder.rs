@@ -8,8 +8,6 @@ use leptos_meta::Title;
 /// Title, description, and what the section will hold.
 pub fn placeholder_text(page: &str) -> (&'static str, &'static str, &'static str) {
     match page {
-        "applications" => ("Applications", "The applications that sign users in through Tessera.",
-            "This screen arrives in the next release. Applications already sign users in: register them through the Management API (/api/v2/clients) and enable connections with enabled_clients."),
         "organizations" => ("Organizations", "Customers whose IT admins set up their own connections.",
             "Organization self-service setup links, with group-to-role assignment, arrive in a later release."),
         _ => ("Settings", "Tenant-wide settings.",

@@ -1,22 +1,22 @@
-//! Applications tab: which applications may use this connection.
+//! Applications tab: which applications may sign users in with this connection. The same
+//! switches as an application's Connections section, from this side.
 
 use super::with_connection;
-use crate::components::icons::Squares;
+use crate::api::applications::connection_applications;
+use crate::pages::applications::{EnableList, Side};
 use leptos::prelude::*;
 
 #[component]
 pub fn ApplicationsTab() -> impl IntoView {
     with_connection(|c, _| {
-        let count = c.enabled_clients.len();
+        let id = c.id.clone();
+        let rows = Resource::new(move || id.clone(), connection_applications);
         view! {
-            <section class="rounded-xl border border-dashed border-gray-300 bg-white px-6 py-14 text-center">
-                <Squares class="mx-auto h-10 w-10 text-gray-300"/>
-                <h2 class="mt-4 text-base font-semibold text-gray-900">"No applications yet"</h2>
-                <p class="mx-auto mt-2 max-w-lg text-sm text-gray-500">
-                    "To use your new enterprise connection, you must first enable the connection for your Applications. "
-                    "Registering applications arrives with Tessera as an OpenID Provider; until then this connection is enabled for "
-                    {count} " application(s) through the Management API's enabled_clients."
-                </p>
+            <section aria-labelledby="connection-apps-title">
+                <h2 id="connection-apps-title" class="text-base font-semibold text-gray-900">"Applications"</h2>
+                <p class="mt-1 text-sm text-gray-500">"To use this enterprise connection, enable it for your applications."</p>
+                <EnableList rows=rows side=Side::Connection fixed=c.id.clone()
+                    empty="No applications yet. Create one under Applications, then enable this connection for it here."/>
             </section>
         }
     })

@@ -1,0 +1,141 @@
+//! Server functions for the Applications screens and for enabling connections per application
+//! from either side. Thin: each checks the admin, calls `backend::applications` or
+//! `backend::connections`, and maps the error.
+
+use crate::applications::{Application, ApplicationWithSecret};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: u64 = 25;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationListing {
+    pub items: Vec<Application>,
+    pub total: u64,
+    pub page: u64,
+}
+
+/// One row of an "enable for" list: the other side's id and name, and whether it is enabled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Toggle {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub enabled: bool,
+}
+
+/// URLs typed one per line or separated by commas.
+pub fn split_urls(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c == '\n').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+#[server(prefix = "/rpc", endpoint = "applications/list")]
+pub async fn list_applications(q: Option<String>, page: Option<u64>) -> Result<ApplicationListing, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let page = page.unwrap_or(0).min(crate::connections::MAX_PAGE);
+    let (items, total) = crate::backend::applications::list_applications(&state, q.as_deref(), page, PAGE_SIZE).await.map_err(fail)?;
+    Ok(ApplicationListing { items, total, page })
+}
+
+#[server(prefix = "/rpc", endpoint = "applications/get")]
+pub async fn get_application(id: String) -> Result<Application, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::applications::get_application(&state()?, &id).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "applications/create")]
+pub async fn create_application(name: String, app_type: String, callbacks: Option<String>) -> Result<ApplicationWithSecret, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let body = crate::applications::CreateApplication {
+        name,
+        app_type: Some(app_type),
+        callbacks: Some(split_urls(&callbacks.unwrap_or_default())),
+        ..Default::default()
+    };
+    crate::backend::applications::create_application(&state()?, body).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "applications/save")]
+pub async fn save_application(
+    id: String,
+    name: String,
+    description: Option<String>,
+    callbacks: Option<String>,
+    allowed_logout_urls: Option<String>,
+    token_endpoint_auth_method: String,
+) -> Result<Application, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let body = crate::applications::UpdateApplication {
+        name: Some(name),
+        description: Some(description.unwrap_or_default()),
+        callbacks: Some(split_urls(&callbacks.unwrap_or_default())),
+        allowed_logout_urls: Some(split_urls(&allowed_logout_urls.unwrap_or_default())),
+        token_endpoint_auth_method: Some(token_endpoint_auth_method),
+        ..Default::default()
+    };
+    crate::backend::applications::update_application(&state()?, &id, body).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "applications/rotate_secret")]
+pub async fn rotate_application_secret(id: String) -> Result<ApplicationWithSecret, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::applications::rotate_secret(&state()?, &id).await.map_err(fail)
+}
+
+/// "Delete application": the admin types the application's name to confirm.
+#[server(prefix = "/rpc", endpoint = "applications/delete")]
+pub async fn delete_application(id: String, confirm_name: String) -> Result<(), AppError> {
+    use super::ssr::*;
+    use crate::error::FieldError;
+    require_admin()?;
+    let state = state()?;
+    let current = crate::backend::applications::get_application(&state, &id).await.map_err(fail)?;
+    if confirm_name.trim() != current.name {
+        set_status(http::StatusCode::BAD_REQUEST);
+        return Err(AppError::Invalid(vec![FieldError::new("confirm_name", format!("type {} to confirm", current.name))]));
+    }
+    crate::backend::applications::delete_application(&state, &id).await.map_err(fail)
+}
+
+/// The application's Connections tab: every connection, and whether it is enabled for it.
+#[server(prefix = "/rpc", endpoint = "applications/connections")]
+pub async fn application_connections(id: String) -> Result<Vec<Toggle>, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let query = crate::connections::ListQuery { per_page: crate::connections::MAX_PER_PAGE, ..Default::default() };
+    let (connections, _) = crate::backend::connections::list_connections(&state, query).await.map_err(fail)?;
+    Ok(connections
+        .into_iter()
+        .map(|c| Toggle { enabled: c.enabled_clients.contains(&id), kind: c.strategy.label().to_string(), id: c.id, name: c.name })
+        .collect())
+}
+
+/// The connection's Applications tab: every application, and whether the connection is enabled for it.
+#[server(prefix = "/rpc", endpoint = "connections/applications")]
+pub async fn connection_applications(connection_id: String) -> Result<Vec<Toggle>, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let connection = crate::backend::connections::get_connection(&state, &connection_id).await.map_err(fail)?;
+    let (apps, _) = crate::backend::applications::list_applications(&state, None, 0, crate::connections::MAX_PER_PAGE).await.map_err(fail)?;
+    Ok(apps
+        .into_iter()
+        .map(|a| Toggle { enabled: connection.enabled_clients.contains(&a.client_id), kind: a.app_type.label().to_string(), id: a.client_id, name: a.name })
+        .collect())
+}
+
+/// Enables or disables a connection for an application (both tabs call this).
+#[server(prefix = "/rpc", endpoint = "connections/set_enabled")]
+pub async fn set_connection_enabled(connection_id: String, client_id: String, enabled: bool) -> Result<(), AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::connections::set_enabled_for_application(&state()?, &connection_id, &client_id, enabled).await.map_err(fail)
+}

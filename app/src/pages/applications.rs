@@ -1,0 +1,346 @@
+//! Applications: the list (with a create panel that shows the new client secret once), one
+//! application's page (Settings, Credentials with secret rotation, Connections, Danger zone), and
+//! the enable switches the connection's Applications tab shares.
+
+use crate::api::applications::{
+    application_connections, get_application, list_applications, CreateApplication, DeleteApplication, RotateApplicationSecret,
+    SaveApplication, SetConnectionEnabled, Toggle,
+};
+use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod};
+use crate::components::form::{CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
+use crate::components::icons::Squares;
+use crate::components::layout::PageHeader;
+use crate::components::toast::Toaster;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Err(e)) => e.field_message(field),
+        _ => None,
+    })
+}
+
+fn other_error<S>(action: ServerAction<S>, fields: &'static [&'static str]) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Err(AppError::Invalid(list))) => {
+            let rest: Vec<String> = list.iter().filter(|f| !fields.contains(&f.field.as_str())).map(|f| f.to_string()).collect();
+            (!rest.is_empty()).then(|| rest.join("; "))
+        }
+        Some(Err(e)) if !fields.iter().any(|f| e.field_message(f).is_some()) => Some(e.to_string()),
+        _ => None,
+    })
+}
+
+/// The client id and the secret, shown once after create or rotate.
+#[component]
+fn SecretOnce(created: ApplicationWithSecret, #[prop(into)] title: String) -> impl IntoView {
+    let id = created.application.client_id.clone();
+    let secret = created.client_secret.clone().unwrap_or_default();
+    view! {
+        <div role="status" class="rounded-xl border border-green-200 bg-green-50 p-5">
+            <h3 class="text-sm font-semibold text-green-800">{title}</h3>
+            <p class="mt-1 text-sm text-green-800">"Copy the client secret now: Tessera keeps only a hash of it and cannot show it again."</p>
+            <div class="mt-4 space-y-4">
+                <CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || id.clone())/>
+                <CopyField id="new_client_secret" label="Client Secret" value=Signal::derive(move || secret.clone())/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ApplicationsPage() -> impl IntoView {
+    let listing = Resource::new(|| (), |_| list_applications(None, Some(0)));
+    let create = ServerAction::<CreateApplication>::new();
+    let open = RwSignal::new(false);
+    let created = create.value();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = created.get() {
+            listing.refetch();
+        }
+    });
+    view! {
+        <Title text="Applications"/>
+        <PageHeader title="Applications" description="The applications that sign users in through Tessera, with the connections each may use."/>
+        <div class="mb-6 flex justify-end">
+            <button type="button" class=PRIMARY_BUTTON on:click=move |_| open.update(|o| *o = !*o) aria-expanded=move || open.get().to_string()>"Create Application"</button>
+        </div>
+        <Show when=move || open.get()>
+            <section aria-labelledby="create-app-title" class="mb-8 rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
+                <h2 id="create-app-title" class="text-base font-semibold text-gray-900">"Create Application"</h2>
+                {move || match created.get() {
+                    Some(Ok(app)) => view! {
+                        <div class="mt-4 space-y-4">
+                            <SecretOnce created=app.clone() title=format!("{} was created", app.application.name)/>
+                            <A href=format!("/applications/{}", app.application.client_id) attr:class=SECONDARY_BUTTON>"Open its settings"</A>
+                        </div>
+                    }.into_any(),
+                    _ => view! {
+                        <ActionForm action=create attr:class="mt-4 space-y-5">
+                            <FormAlert message=other_error(create, &["name", "app_type", "callbacks"])/>
+                            <div>
+                                <label for="app_name" class=LABEL>"Name"</label>
+                                <input id="app_name" name="name" type="text" required maxlength="128" class=INPUT placeholder="My App" autofocus/>
+                                <FieldErrorText message=field_error(create, "name")/>
+                            </div>
+                            <fieldset>
+                                <legend class=LABEL>"Application type"</legend>
+                                <div class="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3">
+                                    {AppType::ALL.iter().map(|t| view! {
+                                        <label class="flex cursor-pointer items-start gap-2 rounded-lg border border-gray-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50">
+                                            <input type="radio" name="app_type" value=t.as_str() checked=*t == AppType::RegularWeb class="mt-0.5"/>
+                                            <span class="font-medium text-gray-900">{t.label()}</span>
+                                        </label>
+                                    }).collect_view()}
+                                </div>
+                            </fieldset>
+                            <div>
+                                <label for="app_callbacks" class=LABEL>"Allowed Callback URLs"</label>
+                                <textarea id="app_callbacks" name="callbacks" rows="2" class=INPUT placeholder="https://app.example.com/callback" aria-describedby="app_callbacks-help"></textarea>
+                                <Help for_id="app_callbacks">"One per line or separated by commas. /authorize sends users back only to these, matched exactly."</Help>
+                                <FieldErrorText message=field_error(create, "callbacks")/>
+                            </div>
+                            <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>
+                                {move || if create.pending().get() { "Creating…" } else { "Create" }}
+                            </button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </section>
+        </Show>
+        <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || listing.get().map(|r| match r {
+                Ok(l) if l.items.is_empty() => view! {
+                    <div class="rounded-xl border border-dashed border-gray-300 bg-white px-6 py-14 text-center">
+                        <Squares class="mx-auto h-10 w-10 text-gray-300"/>
+                        <h3 class="mt-4 text-base font-semibold text-gray-900">"No applications yet"</h3>
+                        <p class="mx-auto mt-2 max-w-md text-sm text-gray-500">"Create an application, enable a connection for it, and point its OpenID Connect library at Tessera."</p>
+                    </div>
+                }.into_any(),
+                Ok(l) => view! {
+                    <div class="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
+                        <table class="min-w-full divide-y divide-gray-200 text-sm">
+                            <thead class="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                                <tr><th scope="col" class="px-4 py-3">"Name"</th><th scope="col" class="px-4 py-3">"Type"</th><th scope="col" class="px-4 py-3">"Client ID"</th></tr>
+                            </thead>
+                            <tbody class="divide-y divide-gray-100">
+                                {l.items.into_iter().map(|a| view! {
+                                    <tr>
+                                        <td class="px-4 py-3"><A href=format!("/applications/{}", a.client_id) attr:class="font-medium text-indigo-700 hover:text-indigo-500">{a.name.clone()}</A></td>
+                                        <td class="px-4 py-3 text-gray-600">{a.app_type.label()}</td>
+                                        <td class="px-4 py-3"><code class="text-xs text-gray-600">{a.client_id.clone()}</code></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let app = Resource::new(move || id.get(), get_application);
+    view! {
+        <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || app.get().map(|r| match r {
+                Ok(a) => view! { <ApplicationDetails app=a/> }.into_any(),
+                Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ApplicationDetails(app: Application) -> impl IntoView {
+    let save = ServerAction::<SaveApplication>::new();
+    let rotate = ServerAction::<RotateApplicationSecret>::new();
+    let toaster = Toaster::get();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            toaster.success("Changes saved");
+        }
+    });
+    let id = app.client_id.clone();
+    let connections = Resource::new({ let id = id.clone(); move || id.clone() }, application_connections);
+    let methods: Vec<ClientAuthMethod> = if app.app_type == AppType::Spa { vec![ClientAuthMethod::None] } else { vec![ClientAuthMethod::ClientSecretPost, ClientAuthMethod::ClientSecretBasic] };
+    let current_method = app.token_endpoint_auth_method;
+    let rotate_id = StoredValue::new(app.client_id.clone());
+    let (name, description, app_type) = (app.name.clone(), app.description.clone(), app.app_type);
+    let (callbacks, logout_urls) = (app.callbacks.join("\n"), app.allowed_logout_urls.join("\n"));
+    let (delete_id, delete_name) = (app.client_id.clone(), app.name.clone());
+    view! {
+        <Title text=name.clone()/>
+        <A href="/applications" attr:class="text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Applications"</A>
+        <div class="mt-4 mb-8">
+            <h1 class="text-2xl font-semibold tracking-tight text-gray-900">{name.clone()}</h1>
+            <p class="mt-1 text-sm text-gray-500">{app_type.label()}</p>
+        </div>
+        <ActionForm action=save>
+            <input type="hidden" name="id" value=id.clone()/>
+            <FormAlert message=other_error(save, &["name", "description", "callbacks", "allowed_logout_urls", "token_endpoint_auth_method"])/>
+            <Section title="Basic Information">
+                <div>
+                    <label for="name" class=LABEL>"Name"</label>
+                    <input id="name" name="name" type="text" required maxlength="128" class=INPUT value=name.clone()/>
+                    <FieldErrorText message=field_error(save, "name")/>
+                </div>
+                <div>
+                    <label for="description" class=LABEL>"Description"</label>
+                    <input id="description" name="description" type="text" maxlength="140" class=INPUT value=description.clone()/>
+                    <FieldErrorText message=field_error(save, "description")/>
+                </div>
+                <CopyField id="client_id" label="Client ID" value=Signal::derive({ let id = id.clone(); move || id.clone() })/>
+            </Section>
+            <Section title="Application URIs">
+                <div>
+                    <label for="callbacks" class=LABEL>"Allowed Callback URLs"</label>
+                    <textarea id="callbacks" name="callbacks" rows="3" class=INPUT aria-describedby="callbacks-help">{callbacks.clone()}</textarea>
+                    <Help for_id="callbacks">"One per line. /authorize sends users back only to these, matched exactly."</Help>
+                    <FieldErrorText message=field_error(save, "callbacks")/>
+                </div>
+                <div>
+                    <label for="allowed_logout_urls" class=LABEL>"Allowed Logout URLs"</label>
+                    <textarea id="allowed_logout_urls" name="allowed_logout_urls" rows="2" class=INPUT>{logout_urls.clone()}</textarea>
+                    <FieldErrorText message=field_error(save, "allowed_logout_urls")/>
+                </div>
+            </Section>
+            <Section title="Credentials" description="How the application authenticates at Tessera's token endpoint.">
+                <div>
+                    <label for="token_endpoint_auth_method" class=LABEL>"Authentication Method"</label>
+                    <select id="token_endpoint_auth_method" name="token_endpoint_auth_method" class=SELECT>
+                        {methods.into_iter().map(|m| view! { <option value=m.as_str() selected=m == current_method>{m.as_str()}</option> }).collect_view()}
+                    </select>
+                    <FieldErrorText message=field_error(save, "token_endpoint_auth_method")/>
+                </div>
+            </Section>
+            <div class="flex justify-end py-6">
+                <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>{move || if save.pending().get() { "Saving…" } else { "Save Changes" }}</button>
+            </div>
+        </ActionForm>
+        <Section title="Client Secret" description="Rotating makes a new secret at once; the old one stops working.">
+            {move || match rotate.value().get() {
+                Some(Ok(rotated)) => view! { <SecretOnce created=rotated title="The client secret was rotated"/> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+                None => view! {
+                    <ActionForm action=rotate>
+                        <input type="hidden" name="id" value=rotate_id.get_value()/>
+                        <button type="submit" class=SECONDARY_BUTTON disabled=move || rotate.pending().get()>
+                            {move || if rotate.pending().get() { "Rotating…" } else { "Rotate secret" }}
+                        </button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </Section>
+        <section class="mt-8" aria-labelledby="app-connections-title">
+            <h2 id="app-connections-title" class="text-base font-semibold text-gray-900">"Connections"</h2>
+            <p class="mt-1 text-sm text-gray-500">"The connections this application's users may sign in with."</p>
+            <EnableList rows=connections side=Side::Application fixed=rotate_id.get_value()
+                empty="No connections yet. Create one under Connections → Enterprise."/>
+        </section>
+        <DeleteApplicationZone id=delete_id name=delete_name/>
+    }
+}
+
+/// Which side a list of switches is on: an application's connections, or a connection's applications.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Side {
+    Application,
+    Connection,
+}
+
+/// Switches that enable a connection for an application, from either side.
+#[component]
+pub fn EnableList(rows: Resource<Result<Vec<Toggle>, AppError>>, side: Side, fixed: String, empty: &'static str) -> impl IntoView {
+    let action = ServerAction::<SetConnectionEnabled>::new();
+    let toaster = Toaster::get();
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => {
+            rows.refetch();
+            toaster.success("Saved");
+        }
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    let fixed = StoredValue::new(fixed);
+    view! {
+        <Transition fallback=|| view! { <div class="mt-4 h-20 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || rows.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="mt-4 rounded-xl border border-dashed border-gray-300 bg-white px-6 py-8 text-center text-sm text-gray-500">{empty}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="mt-4 divide-y divide-gray-100 rounded-xl border border-gray-200 bg-white shadow-sm">
+                        {list.into_iter().map(|t| {
+                            let (connection_id, client_id) = match side {
+                                Side::Application => (t.id.clone(), fixed.get_value()),
+                                Side::Connection => (fixed.get_value(), t.id.clone()),
+                            };
+                            let enabled = t.enabled;
+                            let label = format!("{} {}", if enabled { "Disable" } else { "Enable" }, t.name);
+                            view! {
+                                <li class="flex items-center justify-between gap-4 px-4 py-3">
+                                    <div>
+                                        <div class="text-sm font-medium text-gray-900">{t.name.clone()}</div>
+                                        <div class="text-xs text-gray-500">{t.kind.clone()}</div>
+                                    </div>
+                                    <button type="button" role="switch" aria-checked=enabled.to_string() aria-label=label
+                                        disabled=move || action.pending().get()
+                                        class=if enabled { "relative inline-flex h-6 w-11 shrink-0 rounded-full bg-indigo-600 transition focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2" } else { "relative inline-flex h-6 w-11 shrink-0 rounded-full bg-gray-200 transition focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2" }
+                                        on:click=move |_| { action.dispatch(SetConnectionEnabled { connection_id: connection_id.clone(), client_id: client_id.clone(), enabled: !enabled }); }>
+                                        <span class=if enabled { "mt-0.5 ml-[1.375rem] h-5 w-5 rounded-full bg-white shadow" } else { "mt-0.5 ml-0.5 h-5 w-5 rounded-full bg-white shadow" }></span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p role="alert" class="mt-4 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DeleteApplicationZone(id: String, name: String) -> impl IntoView {
+    let action = ServerAction::<DeleteApplication>::new();
+    let toaster = Toaster::get();
+    let deleted = name.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            toaster.success(format!("Application {deleted} deleted"));
+            use_navigate()("/applications", Default::default());
+        }
+    });
+    view! {
+        <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="app-danger-title">
+            <h2 id="app-danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
+            <p class="mt-2 text-sm text-gray-600">"Deleting this application stops its sign-ins at once. This cannot be undone."</p>
+            <ActionForm action=action attr:class="mt-4 flex flex-wrap items-end gap-3">
+                <input type="hidden" name="id" value=id/>
+                <div class="min-w-64 flex-1">
+                    <label for="confirm_name" class="block text-sm text-gray-700">{format!("Type {name} to confirm.")}</label>
+                    <input id="confirm_name" name="confirm_name" type="text" autocomplete="off" class=INPUT/>
+                    <FieldErrorText message=field_error(action, "confirm_name")/>
+                </div>
+                <button type="submit" class=DANGER_BUTTON>"Delete application"</button>
+            </ActionForm>
+        </section>
+    }
+}
