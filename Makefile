@@ -79,7 +79,8 @@ postgres-stop:
 	  rm -rf "$$PGDATA" $(PG_STATE)/dir
 	fi
 
-RUST_TEST := cargo test -p app -p server --features app/ssr
+# Bounded: a hung test fails the run in minutes, and cargo names tests running over 60 s.
+RUST_TEST := timeout 900 cargo test -p app -p server --features app/ssr
 rust-tests:
 	echo "== Rust tests on SQLite"
 	$(RUST_TEST)

@@ -93,14 +93,10 @@ pub async fn rotate_application_secret(id: String) -> Result<ApplicationWithSecr
 #[server(prefix = "/rpc", endpoint = "applications/delete")]
 pub async fn delete_application(id: String, confirm_name: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use crate::error::FieldError;
     require_admin()?;
     let state = state()?;
     let current = crate::backend::applications::get_application(&state, &id).await.map_err(fail)?;
-    if confirm_name.trim() != current.name {
-        set_status(http::StatusCode::BAD_REQUEST);
-        return Err(AppError::Invalid(vec![FieldError::new("confirm_name", format!("type {} to confirm", current.name))]));
-    }
+    require_typed_name(&current.name, &confirm_name)?;
     crate::backend::applications::delete_application(&state, &id).await.map_err(fail)
 }
 

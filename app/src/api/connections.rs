@@ -346,14 +346,10 @@ pub async fn save_login_experience(
 #[server(prefix = "/rpc", endpoint = "connections/delete")]
 pub async fn delete_connection(id: String, confirm_name: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use crate::error::FieldError;
     require_admin()?;
     let state = state()?;
     let current = crate::backend::connections::get_connection(&state, &id).await.map_err(fail)?;
-    if confirm_name.trim() != current.name {
-        set_status(http::StatusCode::BAD_REQUEST);
-        return Err(AppError::Invalid(vec![FieldError::new("confirm_name", format!("type {} to confirm", current.name))]));
-    }
+    require_typed_name(&current.name, &confirm_name)?;
     crate::backend::connections::delete_connection(&state, &id).await.map_err(fail)?;
     Ok(())
 }

@@ -77,6 +77,15 @@ pub(crate) mod ssr {
         }
     }
 
+    /// "Type {name} to confirm": a 400 naming `confirm_name` unless `typed` is `expected`.
+    pub fn require_typed_name(expected: &str, typed: &str) -> Result<(), AppError> {
+        if typed.trim() == expected {
+            return Ok(());
+        }
+        set_status(http::StatusCode::BAD_REQUEST);
+        Err(AppError::Invalid(vec![crate::error::FieldError::new("confirm_name", format!("type {expected} to confirm"))]))
+    }
+
     /// Maps a backend error, setting the response status the error calls for.
     pub fn fail(e: crate::backend::Error) -> AppError {
         set_status(e.status());

@@ -146,6 +146,21 @@ pub struct UpdateApplication {
     pub updated_at: Option<String>,
 }
 
+impl From<CreateApplication> for UpdateApplication {
+    fn from(c: CreateApplication) -> Self {
+        UpdateApplication {
+            name: Some(c.name),
+            description: c.description,
+            app_type: c.app_type,
+            callbacks: c.callbacks,
+            allowed_logout_urls: c.allowed_logout_urls,
+            grant_types: c.grant_types,
+            token_endpoint_auth_method: c.token_endpoint_auth_method,
+            ..Default::default()
+        }
+    }
+}
+
 /// The settings that passed every rule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApplicationSettings {
@@ -213,19 +228,15 @@ fn urls(field: &str, values: &[String], allow_http: bool, errors: &mut Vec<Field
 }
 
 /// Everything an application may be, checked once for create and update: the stored settings
-/// (on update) with the sent fields laid over them.
-#[allow(clippy::too_many_arguments)]
-pub fn validate(
-    base: Option<&ApplicationSettings>,
-    name: Option<&str>,
-    description: Option<&str>,
-    app_type: Option<&str>,
-    callbacks: Option<&[String]>,
-    allowed_logout_urls: Option<&[String]>,
-    grant_types: Option<&[String]>,
-    token_endpoint_auth_method: Option<&str>,
-    allow_http: bool,
-) -> Result<ApplicationSettings, Vec<FieldError>> {
+/// (on update) with the sent fields laid over them. A create is an update of nothing.
+pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, allow_http: bool) -> Result<ApplicationSettings, Vec<FieldError>> {
+    let name = sent.name.as_deref();
+    let description = sent.description.as_deref();
+    let app_type = sent.app_type.as_deref();
+    let callbacks = sent.callbacks.as_deref();
+    let allowed_logout_urls = sent.allowed_logout_urls.as_deref();
+    let grant_types = sent.grant_types.as_deref();
+    let token_endpoint_auth_method = sent.token_endpoint_auth_method.as_deref();
     let mut errors = Vec::new();
     let name = match name.map(check_name) {
         Some(Ok(n)) => n,
@@ -313,8 +324,19 @@ pub fn validate(
 mod tests {
     use super::*;
 
+    fn sent(name: &str, app_type: Option<&str>, method: Option<&str>, grants: Option<&[String]>, callbacks: &[&str]) -> UpdateApplication {
+        UpdateApplication {
+            name: Some(name.into()),
+            app_type: app_type.map(str::to_string),
+            token_endpoint_auth_method: method.map(str::to_string),
+            grant_types: grants.map(|g| g.to_vec()),
+            callbacks: Some(callbacks.iter().map(|c| c.to_string()).collect()),
+            ..Default::default()
+        }
+    }
+
     fn create(app_type: Option<&str>, method: Option<&str>, grants: Option<&[String]>) -> Result<ApplicationSettings, Vec<FieldError>> {
-        validate(None, Some("My App"), None, app_type, Some(&["https://app.example/callback".to_string()]), None, grants, method, false)
+        validate(None, &sent("My App", app_type, method, grants, &["https://app.example/callback"]), false)
     }
 
     fn fields(r: Result<ApplicationSettings, Vec<FieldError>>) -> Vec<String> {
@@ -339,7 +361,7 @@ mod tests {
         assert!(fields(create(None, Some("none"), None))[0].starts_with("token_endpoint_auth_method: none is for single page"));
         assert!(fields(create(None, None, Some(&["implicit".to_string()])))[0].contains("\"implicit\" is not a grant type"));
         assert!(fields(create(None, None, Some(&["client_credentials".to_string()])))[0].contains("machine-to-machine"));
-        let bad = validate(None, Some(" "), None, None, Some(&["http://app.example/cb".into(), "https://a.example/#x".into(), "/relative".into()]), None, None, None, false);
+        let bad = validate(None, &sent(" ", None, None, None, &["http://app.example/cb", "https://a.example/#x", "/relative"]), false);
         assert_eq!(
             fields(bad),
             [
@@ -356,10 +378,10 @@ mod tests {
     #[test]
     fn an_update_keeps_what_it_does_not_send() {
         let base = create(None, Some("client_secret_basic"), None).unwrap_or_else(|e| panic!("{e:?}"));
-        let renamed = validate(Some(&base), Some("Renamed"), None, None, None, None, None, None, false).unwrap_or_else(|e| panic!("{e:?}"));
+        let renamed = validate(Some(&base), &UpdateApplication { name: Some("Renamed".into()), ..Default::default() }, false).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!((renamed.name.as_str(), renamed.token_endpoint_auth_method), ("Renamed", ClientAuthMethod::ClientSecretBasic));
         assert_eq!(renamed.callbacks, base.callbacks);
-        let spa = validate(Some(&base), None, None, Some("spa"), None, None, None, None, false).unwrap_or_else(|e| panic!("{e:?}"));
+        let spa = validate(Some(&base), &UpdateApplication { app_type: Some("spa".into()), ..Default::default() }, false).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(spa.token_endpoint_auth_method, ClientAuthMethod::None, "a new type brings its own default method");
     }
 }

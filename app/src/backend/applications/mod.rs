@@ -78,18 +78,7 @@ fn new_secret() -> String {
 }
 
 pub async fn create_application(state: &AppState, body: CreateApplication) -> Result<ApplicationWithSecret> {
-    let settings = validate(
-        None,
-        Some(&body.name),
-        body.description.as_deref(),
-        body.app_type.as_deref(),
-        body.callbacks.as_deref(),
-        body.allowed_logout_urls.as_deref(),
-        body.grant_types.as_deref(),
-        body.token_endpoint_auth_method.as_deref(),
-        state.settings.allow_private_network,
-    )
-    .map_err(|fields| Error::Invalid { fields })?;
+    let settings = validate(None, &body.into(), state.settings.allow_private_network).map_err(|fields| Error::Invalid { fields })?;
     let secret = new_secret();
     let now = state.clock.now_ms();
     let mut row = ApplicationRow {
@@ -135,17 +124,7 @@ pub async fn update_application(state: &AppState, client_id: &str, body: UpdateA
             errors.push(FieldError::new(field, "is read-only"));
         }
     }
-    let settings = validate(
-        Some(&settings_of(&row)?),
-        body.name.as_deref(),
-        body.description.as_deref(),
-        body.app_type.as_deref(),
-        body.callbacks.as_deref(),
-        body.allowed_logout_urls.as_deref(),
-        body.grant_types.as_deref(),
-        body.token_endpoint_auth_method.as_deref(),
-        state.settings.allow_private_network,
-    );
+    let settings = validate(Some(&settings_of(&row)?), &body, state.settings.allow_private_network);
     let settings = match settings {
         Ok(s) if errors.is_empty() => s,
         Ok(_) => return Err(Error::Invalid { fields: errors }),
