@@ -1,0 +1,208 @@
+//! `make bench-login`: complete brokered logins through Tessera, over real HTTP on loopback.
+//! Each login is authorize → IdP → callback (back channel: code exchanged at the IdP's token
+//! endpoint, ID token validated) → Tessera's code → token → userinfo. Tessera runs as its own
+//! process (the release binary, SQLite in a temp dir), so its CPU time per login comes from its
+//! own counters (/proc/<pid>/stat). The OpenID Provider is a small one in this process.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rsa::traits::PublicKeyParts;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const CALLBACK: &str = "https://app.bench.test/callback";
+const VERIFIER: &str = "bench-verifier-bench-verifier-bench-verifier-0001";
+
+struct Op {
+    base: String,
+    signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    jwk: Value,
+    codes: Mutex<HashMap<String, String>>,
+    next: Mutex<u64>,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn op_discovery(State(op): State<Arc<Op>>) -> Json<Value> {
+    let b = &op.base;
+    Json(json!({ "issuer": b, "authorization_endpoint": format!("{b}/authorize"), "token_endpoint": format!("{b}/token"),
+        "userinfo_endpoint": format!("{b}/userinfo"), "jwks_uri": format!("{b}/jwks"), "response_types_supported": ["code"],
+        "subject_types_supported": ["public"], "id_token_signing_alg_values_supported": ["RS256"], "code_challenge_methods_supported": ["S256"] }))
+}
+
+async fn op_jwks(State(op): State<Arc<Op>>) -> Json<Value> {
+    Json(json!({ "keys": [op.jwk] }))
+}
+
+async fn op_authorize(State(op): State<Arc<Op>>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let mut n = op.next.lock().unwrap_or_else(|e| e.into_inner());
+    *n += 1;
+    let code = format!("c{n}");
+    op.codes.lock().unwrap_or_else(|e| e.into_inner()).insert(code.clone(), q.get("nonce").cloned().unwrap_or_default());
+    Redirect::to(&format!("{}?code={code}&state={}", q.get("redirect_uri").cloned().unwrap_or_default(), q.get("state").cloned().unwrap_or_default())).into_response()
+}
+
+async fn op_token(State(op): State<Arc<Op>>, body: String) -> Response {
+    use rsa::signature::{SignatureEncoding, Signer};
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+    let nonce = form.get("code").and_then(|c| op.codes.lock().unwrap_or_else(|e| e.into_inner()).remove(c)).unwrap_or_default();
+    let now = chrono::Utc::now().timestamp();
+    let sub = format!("user{}", now % 97);
+    let claims = json!({ "iss": op.base, "sub": sub, "aud": "bench", "exp": now + 300, "iat": now, "nonce": nonce,
+        "email": format!("{sub}@bench.test"), "email_verified": true, "name": sub });
+    let header = json!({ "alg": "RS256", "kid": "bench-1", "typ": "JWT" });
+    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+    let sig = op.signer.sign(input.as_bytes()).to_vec();
+    Json(json!({ "access_token": "at", "token_type": "Bearer", "id_token": format!("{input}.{}", b64(&sig)) })).into_response()
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")".
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+}
+
+fn ticks_per_second() -> u64 {
+    std::process::Command::new("getconf").arg("CLK_TCK").output().ok().and_then(|o| String::from_utf8(o.stdout).ok()).and_then(|s| s.trim().parse().ok()).unwrap_or(100)
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+/// One complete login; panics on anything but success, so a broken flow cannot look fast.
+async fn login(http: &reqwest::Client, base: &str, client_id: &str, secret: &str, challenge: &str) {
+    let authorize = format!(
+        "{base}/authorize?client_id={client_id}&redirect_uri={}&response_type=code&scope=openid%20email&state=s&nonce=n&code_challenge={challenge}&code_challenge_method=S256&connection=bench",
+        url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
+    );
+    let start = http.get(&authorize).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(start.status(), 302, "authorize");
+    let cookie = start.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let idp = http.get(location(&start)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let back = http.get(location(&idp)).header("cookie", cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let to_app = location(&back);
+    let code = url::Url::parse(&to_app).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()));
+    let code = code.unwrap_or_else(|| panic!("no code: {to_app}"));
+    let tokens: Value = http
+        .post(format!("{base}/oauth/token"))
+        .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CALLBACK), ("code_verifier", VERIFIER), ("client_id", client_id), ("client_secret", secret)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    let at = tokens["access_token"].as_str().unwrap_or_else(|| panic!("no tokens: {tokens}"));
+    let info = http.get(format!("{base}/userinfo")).bearer_auth(at).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.status(), 200, "userinfo");
+}
+
+#[tokio::main]
+async fn main() {
+    let bin = std::env::var("TESSERA_BIN").unwrap_or_else(|_| panic!("TESSERA_BIN must name the release tessera binary"));
+    let dir = std::env::temp_dir().join(format!("tessera-bench-login-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("TESSERA_LISTEN", format!("127.0.0.1:{port}")),
+        ("TESSERA_PUBLIC_URL", base.clone()),
+        ("DATABASE_URL", format!("sqlite://{}/tessera.db", dir.display())),
+        ("TESSERA_MASTER_KEY", "07".repeat(32)),
+        ("TESSERA_ALLOW_PRIVATE_NETWORK", "1".into()),
+        ("TESSERA_ADMIN_EMAIL", "bench@example.com".into()),
+        ("TESSERA_ADMIN_PASSWORD", "bench password 123".into()),
+        ("RUST_LOG", "warn".into()),
+    ];
+    let token = std::process::Command::new(&bin).args(["token", "create", "--name", "bench"]).envs(env.iter().cloned()).output().unwrap_or_else(|e| panic!("{e}"));
+    let token = String::from_utf8_lossy(&token.stdout).trim().lines().last().unwrap_or_default().to_string();
+    let mut server = std::process::Command::new(&bin).envs(env.iter().cloned()).spawn().unwrap_or_else(|e| panic!("{e}"));
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(64).build().unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..100 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The loopback OpenID Provider.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let op_base = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap_or_else(|e| panic!("{e}"));
+    let jwk = json!({ "kty": "RSA", "kid": "bench-1", "alg": "RS256", "use": "sig", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
+    let op = Arc::new(Op { base: op_base.clone(), signer: rsa::pkcs1v15::SigningKey::new(key), jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(op_discovery))
+        .route("/jwks", get(op_jwks))
+        .route("/authorize", get(op_authorize))
+        .route("/token", post(op_token))
+        .with_state(op);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    // A connection and an application, through the Management API.
+    let api = |method: reqwest::Method, path: &str, body: Value| http.request(method, format!("{base}/api/v2{path}")).bearer_auth(&token).json(&body).send();
+    let connection: Value = api(reqwest::Method::POST, "/connections", json!({ "strategy": "oidc", "name": "bench", "options": {
+        "type": "back_channel", "discovery_url": format!("{op_base}/.well-known/openid-configuration"), "client_id": "bench", "client_secret": "bench-secret" } }))
+        .await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    let client: Value = api(reqwest::Method::POST, "/clients", json!({ "name": "Bench", "callbacks": [CALLBACK] }))
+        .await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    let (client_id, secret) = (client["client_id"].as_str().unwrap_or_default().to_string(), client["client_secret"].as_str().unwrap_or_default().to_string());
+    let id = connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}"));
+    api(reqwest::Method::PATCH, &format!("/connections/{id}"), json!({ "enabled_clients": [client_id] })).await.unwrap_or_else(|e| panic!("{e}"));
+    let challenge = b64(&<sha2::Sha256 as sha2::Digest>::digest(VERIFIER.as_bytes()));
+
+    let hz = ticks_per_second() as f64;
+    let pid = server.id();
+    println!("Brokered logins through Tessera (release, SQLite), each: authorize → IdP → callback → code exchange at the IdP → ID token validation → token → userinfo");
+    for (concurrency, total) in [(1usize, 300usize), (8, 1200)] {
+        // Warm up (JWKS, keys, connections).
+        for _ in 0..10 {
+            login(&http, &base, &client_id, &secret, &challenge).await;
+        }
+        let cpu_before = cpu_ticks(pid);
+        let started = Instant::now();
+        let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
+        let mut workers = Vec::new();
+        for w in 0..concurrency {
+            let (http, base, client_id, secret, challenge, latencies) = (http.clone(), base.clone(), client_id.clone(), secret.clone(), challenge.clone(), latencies.clone());
+            let share = total / concurrency + usize::from(w < total % concurrency);
+            workers.push(tokio::spawn(async move {
+                for _ in 0..share {
+                    let t = Instant::now();
+                    login(&http, &base, &client_id, &secret, &challenge).await;
+                    latencies.lock().unwrap_or_else(|e| e.into_inner()).push(t.elapsed());
+                }
+            }));
+        }
+        for w in workers {
+            w.await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let cpu = (cpu_ticks(pid) - cpu_before) as f64 / hz;
+        let mut l = latencies.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        l.sort();
+        let pct = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
+        println!(
+            "concurrency {concurrency}: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login",
+            total as f64 / elapsed,
+            pct(0.50),
+            pct(0.99),
+            cpu * 1000.0 / total as f64
+        );
+    }
+    let _ = server.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+}
