@@ -106,6 +106,18 @@ test.describe("signing in to an application through a connection", () => {
     expect(payload.email).toBe("dave@example.test");
   });
 
+  test("an Okta Workforce connection, against a local stand-in for the Okta domain", async ({ page }) => {
+    const { opIssuer } = serverState();
+    // With private networks allowed, an Okta domain may carry a scheme and port: the suite's
+    // OpenID Provider stands in for the Okta org.
+    const connection = await createViaApi({ strategy: "okta", name: "e2e-okta", options: { domain: opIssuer,
+      client_id: OP_CLIENTS.post.id, client_secret: OP_CLIENTS.post.secret, scope: "openid email profile" } });
+    const app = await application("Okta App", connection.id);
+    const { payload, userinfo } = await signInThrough(page, "e2e-okta", app, "olga");
+    expect(payload.sub).toBe("okta|e2e-okta|olga");
+    expect(userinfo.email).toBe("olga@example.test");
+  });
+
   test("a code is single use: the second exchange is refused and the first one's tokens stop working", async ({ page }) => {
     const connection = await discoveryConnection("e2e-replay", { type: "back_channel", client_id: OP_CLIENTS.post.id,
       client_secret: OP_CLIENTS.post.secret });
