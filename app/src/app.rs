@@ -7,7 +7,7 @@ use crate::pages::connection::{
     ConnectionPage,
 };
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
-use crate::pages::activity::{LogsPage, UsersPage};
+use crate::pages::activity::{LogsPage, UserPage, UsersPage};
 use crate::pages::applications::{ApplicationPage, ApplicationsPage};
 use crate::pages::{
     enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> } ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=|| view! { <PlaceholderPage page="settings"/> } ssr=SsrMode::Async/>
                 </ParentRoute>

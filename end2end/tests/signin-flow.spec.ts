@@ -259,11 +259,17 @@ test.describe("Tessera's login page", () => {
 });
 
 test("the Users and Logs pages show who signed in and why a sign-in failed", async ({ page }) => {
-  const { signIn } = await import("../support/tessera");
+  const { signIn, hydrated } = await import("../support/tessera");
   await signIn(page, "/users?q=alice");
   await expect(page.getByText("oidc|e2e-back-post|alice")).toBeVisible();
   await page.screenshot({ path: screenshotPath("users"), fullPage: true });
+  await page.getByRole("link", { name: "User alice" }).first().click();
+  await expect(page.getByRole("heading", { name: "User alice" })).toBeVisible();
+  await expect(page.getByText("Identity provider subject")).toBeVisible();
+  await expect(page.getByText('"email": "alice@example.test"')).toBeVisible();
+  await page.screenshot({ path: screenshotPath("user"), fullPage: true });
   await page.goto("/logs?type=f");
+  await hydrated(page);
   await expect(page.getByRole("link", { name: "Failure" })).toHaveAttribute("aria-current", "true");
   await expect(page.getByText("token endpoint answered 401 invalid_client").first()).toBeVisible();
   await expect(page.getByText("Success Login")).toHaveCount(0);

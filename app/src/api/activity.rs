@@ -74,6 +74,48 @@ pub async fn list_users(q: Option<String>, page: Option<u64>) -> Result<UserList
     Ok(UserListing { items, total, page })
 }
 
+/// One user's page: identity, profile and logins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserDetails {
+    pub id: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    pub connection: String,
+    pub connection_id: String,
+    pub subject: String,
+    /// The mapped profile, pretty-printed JSON.
+    pub profile: String,
+    pub groups: Vec<String>,
+    pub logins_count: i64,
+    pub last_login: String,
+    pub created: String,
+}
+
+#[server(prefix = "/rpc", endpoint = "users/get")]
+pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    // The id travels in the path percent-encoded (it contains '|').
+    let id = url::form_urlencoded::parse(format!("id={id}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or(id);
+    let u = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
+    Ok(UserDetails {
+        connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),
+        profile: serde_json::to_string_pretty(&u.profile).unwrap_or_default(),
+        last_login: u.last_login_at.map(format_time).unwrap_or_default(),
+        created: format_time(u.created_at),
+        id: u.id,
+        email: u.email,
+        email_verified: u.email_verified,
+        name: u.name,
+        connection_id: u.connection_id,
+        subject: u.subject,
+        groups: u.groups,
+        logins_count: u.logins_count,
+    })
+}
+
 #[server(prefix = "/rpc", endpoint = "logs/list")]
 pub async fn list_logs(kind: Option<String>, page: Option<u64>) -> Result<Vec<LogRow>, AppError> {
     use super::ssr::*;

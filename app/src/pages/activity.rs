@@ -2,13 +2,13 @@
 //! filters and paging live in the URL, so both pages render on the server and work without
 //! JavaScript.
 
-use crate::api::activity::{list_logs, list_users, LogRow, UserListing, PAGE_SIZE};
+use crate::api::activity::{get_user, list_logs, list_users, LogRow, UserDetails, UserListing, PAGE_SIZE};
 use crate::components::icons::MagnifyingGlass;
 use crate::components::layout::PageHeader;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 const TH: &str = "px-4 py-3";
 const TD: &str = "px-4 py-3 align-top";
@@ -76,10 +76,13 @@ fn users_table(l: UserListing, q: String) -> AnyView {
                     <tr><th scope="col" class=TH>"User"</th><th scope="col" class=TH>"Connection"</th><th scope="col" class=TH>"Logins"</th><th scope="col" class=TH>"Last login"</th></tr>
                 </thead>
                 <tbody class="divide-y divide-gray-100">
-                    {l.items.into_iter().map(|u| view! {
+                    {l.items.into_iter().map(|u| {
+                        let label = u.name.clone().or_else(|| u.email.clone()).unwrap_or_else(|| u.id.clone());
+                        let link = format!("/users/{}", crate::api::encode_query_value(&u.id));
+                        view! {
                         <tr>
                             <td class=TD>
-                                <div class="font-medium text-gray-900">{u.name.clone().unwrap_or_else(|| u.email.clone().unwrap_or_default())}</div>
+                                <A href=link attr:class="font-medium text-indigo-700 hover:text-indigo-500">{label}</A>
                                 <div class="text-gray-500">{u.email.clone().unwrap_or_default()}
                                     {(!u.email_verified && u.email.is_some()).then(|| view! { <span class="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-700">"unverified"</span> })}
                                 </div>
@@ -89,7 +92,7 @@ fn users_table(l: UserListing, q: String) -> AnyView {
                             <td class=TD>{u.logins_count}</td>
                             <td class=TD>{u.last_login.clone()}</td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
             <div class="flex items-center justify-between border-t border-gray-200 px-4 py-3 text-sm text-gray-500">
@@ -170,6 +173,57 @@ fn logs_table(rows: Vec<LogRow>, kind: String, page: u64) -> AnyView {
                     {has_next.then(|| view! { <A href=next.clone() attr:class=LINK>"Next"</A> })}
                 </div>
             })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let user = Resource::new(move || id.get(), get_user);
+    view! {
+        <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || user.get().map(|r| match r {
+                Ok(u) => user_details(u),
+                Err(e) => failure(e.to_string()),
+            })}
+        </Transition>
+    }
+}
+
+fn user_details(u: UserDetails) -> AnyView {
+    let title = u.name.clone().or_else(|| u.email.clone()).unwrap_or_else(|| u.id.clone());
+    let fact = |label: &'static str, value: String| view! {
+        <div class="py-3 sm:grid sm:grid-cols-3 sm:gap-4">
+            <dt class="text-sm font-medium text-gray-500">{label}</dt>
+            <dd class="mt-1 text-sm text-gray-900 sm:col-span-2 sm:mt-0">{value}</dd>
+        </div>
+    };
+    view! {
+        <Title text=title.clone()/>
+        <A href="/users" attr:class="text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Users"</A>
+        <h1 class="mt-4 text-2xl font-semibold tracking-tight text-gray-900">{title}</h1>
+        <p class="mt-1 font-mono text-xs text-gray-500">{u.id.clone()}</p>
+        <div class="mt-8 grid grid-cols-1 gap-6 lg:grid-cols-2">
+            <section class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="identity-title">
+                <h2 id="identity-title" class="text-base font-semibold text-gray-900">"Identity"</h2>
+                <dl class="mt-2 divide-y divide-gray-100">
+                    {fact("Email", format!("{}{}", u.email.clone().unwrap_or_default(), if u.email_verified { " (verified)" } else { " (not verified)" }))}
+                    {fact("Connection", u.connection.clone())}
+                    {fact("Identity provider subject", u.subject.clone())}
+                    {fact("Groups", if u.groups.is_empty() { "None".to_string() } else { u.groups.join(", ") })}
+                    {fact("Logins", u.logins_count.to_string())}
+                    {fact("Last login", u.last_login.clone())}
+                    {fact("Created", u.created.clone())}
+                </dl>
+            </section>
+            <section class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="profile-title">
+                <h2 id="profile-title" class="text-base font-semibold text-gray-900">"Profile"</h2>
+                <p class="mt-1 text-sm text-gray-500">"What the connection's user mapping kept from the identity provider."</p>
+                <pre class="mt-4 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100">{u.profile.clone()}</pre>
+            </section>
         </div>
     }
     .into_any()

@@ -118,7 +118,13 @@ async fn a_back_channel_login_reaches_the_application_with_a_code_for_verified_t
     assert_eq!(param(&location, "state"), "app-state");
     let (status, tokens) = flow.redeem(&location).await;
     assert_eq!(status, 200, "{tokens}");
-    assert!(tokens["id_token"].as_str().is_some_and(|t| t.split('.').count() == 3));
+    let id_token = tokens["id_token"].as_str().unwrap_or_default();
+    let payload = id_token.split('.').nth(1).unwrap_or_default();
+    use base64::Engine;
+    let claims: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(claims["groups"], json!(["engineering", "sso-admins"]), "the IdP's groups reach Tessera's ID token: {claims}");
+    assert_eq!((claims["email"].as_str(), claims["name"].as_str()), (Some("alice@example.test"), Some("User alice")));
+    assert_eq!(claims["iss"], format!("{}/", flow.server.base).as_str());
     let user = app::backend::users::get_user(&flow.server.state, "oidc|acme|alice").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((user.email.as_deref(), user.email_verified, user.logins_count), (Some("alice@example.test"), true, 1));
     let info = flow.server.http.get(flow.server.url("/userinfo")).bearer_auth(tokens["access_token"].as_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));

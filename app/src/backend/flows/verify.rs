@@ -7,12 +7,25 @@ use crate::backend::discovery::document::same_issuer;
 use crate::backend::discovery::guard::GuardedClient;
 use crate::backend::Clock;
 use crate::connections::Connection;
-use openidconnect::core::{CoreIdToken, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
-use openidconnect::{ClaimsVerificationError, ClientId, ClientSecret, IssuerUrl, Nonce, SignatureVerificationError};
+use openidconnect::core::{CoreGenderClaim, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm};
+use openidconnect::{AdditionalClaims, ClaimsVerificationError, ClientId, ClientSecret, IdToken, IssuerUrl, Nonce, SignatureVerificationError};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Mutex;
+
+/// Every claim beyond the standard ones (`groups`, `tid`, `department`, …). The crate's core
+/// ID-token type drops them; the mapping modes and Tessera's own tokens need them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct OtherClaims {
+    #[serde(flatten)]
+    pub claims: Map<String, Value>,
+}
+impl AdditionalClaims for OtherClaims {}
+
+/// An ID token that keeps every claim.
+pub type FullIdToken = IdToken<OtherClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
 /// How long a fetched JWKS is used before it is fetched again.
 pub const JWKS_TTL_MS: i64 = 10 * 60 * 1000;
@@ -100,7 +113,7 @@ pub async fn verify_id_token(
     id_token: &str,
     expected: &Expected<'_>,
 ) -> Result<Map<String, Value>, String> {
-    let token = CoreIdToken::from_str(id_token).map_err(|e| {
+    let token = FullIdToken::from_str(id_token).map_err(|e| {
         let text = e.to_string();
         // The crate names a missing required claim while parsing: say which.
         match text.split("missing field `").nth(1).and_then(|rest| rest.split('`').next()) {
@@ -129,7 +142,7 @@ enum Failure {
     Reason(String),
 }
 
-fn check(token: &CoreIdToken, jwks: CoreJsonWebKeySet, clock: &Clock, expected: &Expected<'_>) -> Result<Map<String, Value>, Failure> {
+fn check(token: &FullIdToken, jwks: CoreJsonWebKeySet, clock: &Clock, expected: &Expected<'_>) -> Result<Map<String, Value>, Failure> {
     let options = &expected.connection.options;
     let client_id = ClientId::new(options.client_id.clone());
     let issuer = IssuerUrl::new(options.issuer.clone()).map_err(|e| Failure::Reason(format!("the connection's issuer is not a URL: {e}")))?;

@@ -12,15 +12,38 @@ use crate::backend::users::{self, User};
 use crate::backend::{AppState, Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm};
+use crate::backend::flows::verify::{FullIdToken, OtherClaims};
+use openidconnect::core::CoreJwsSigningAlgorithm;
 use openidconnect::{
-    AccessToken, Audience, EmptyAdditionalClaims, EndUserEmail, EndUserName, IssuerUrl, LocalizedClaim, Nonce, PrivateSigningKey,
+    AccessToken, Audience, EndUserEmail, EndUserName, IdTokenClaims, IssuerUrl, LocalizedClaim, Nonce, PrivateSigningKey,
     StandardClaims, SubjectIdentifier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 pub const CODE_TTL_MS: i64 = 60_000;
+
+/// Claims Tessera sets itself, which a mapping may not override.
+const RESERVED: &[&str] = &[
+    "iss", "sub", "aud", "exp", "iat", "nbf", "nonce", "auth_time", "at_hash", "c_hash", "azp", "jti", "acr", "amr", "sid",
+    "email", "email_verified", "name",
+];
+
+/// The extra claims for `user`: the mapped profile (with the `profile` scope) and `groups`.
+fn mapped_claims(user: &User, scope: &str) -> OtherClaims {
+    let mut claims = serde_json::Map::new();
+    if has_scope(scope, "profile") {
+        for (k, v) in user.profile.as_object().into_iter().flatten() {
+            if !RESERVED.contains(&k.as_str()) && !v.is_null() {
+                claims.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if !user.groups.is_empty() {
+        claims.insert("groups".into(), json!(user.groups));
+    }
+    OtherClaims { claims }
+}
 pub const TOKEN_TTL_S: i64 = 3600;
 
 /// `{public}/`: Tessera's issuer, with the trailing slash Auth0 uses.
@@ -197,12 +220,12 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, request:
         standard = standard.set_name(user.name.clone().map(|n| LocalizedClaim::from(EndUserName::new(n))));
     }
     let issuer_url = IssuerUrl::new(iss).map_err(Error::internal)?;
-    let mut id_claims = CoreIdTokenClaims::new(issuer_url, vec![Audience::new(app.client_id.clone())], expires, now, standard, EmptyAdditionalClaims {})
+    let mut id_claims = IdTokenClaims::new(issuer_url, vec![Audience::new(app.client_id.clone())], expires, now, standard, mapped_claims(user, &request.scope))
         .set_auth_time(chrono::DateTime::from_timestamp(request.auth_time, 0));
     if let Some(nonce) = &request.nonce {
         id_claims = id_claims.set_nonce(Some(Nonce::new(nonce.clone())));
     }
-    let id_token = CoreIdToken::new(
+    let id_token = FullIdToken::new(
         id_claims,
         &keys.signing_key,
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,

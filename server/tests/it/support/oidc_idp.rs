@@ -146,6 +146,7 @@ impl OidcIdp {
         let mut claims = json!({
             "iss": inner.base, "sub": sub, "aud": inner.client_id, "exp": now + 300, "iat": now, "nonce": nonce,
             "email": format!("{sub}@example.test"), "email_verified": true, "name": format!("User {sub}"),
+            "groups": ["engineering", "sso-admins"], "department": "R&D",
         });
         match twist {
             Twist::WrongIssuer => claims["iss"] = json!("https://evil.example"),
