@@ -45,13 +45,7 @@ async fn try_connection(
         Err(app::backend::Error::NotFound(m)) => return (StatusCode::NOT_FOUND, Html(pages::error_page("Nothing to try", &m))).into_response(),
         Err(e) => return internal(e),
     };
-    match flows::start_login(&state, &connection, None, None, &[]).await {
-        Ok(started) => {
-            let cookie = login_cookie(&state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
-            (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
-        }
-        Err(e) => internal(e),
-    }
+    to_identity_provider(&state, flows::start_login(&state, &connection, None, None, &[]).await)
 }
 
 fn internal(e: app::backend::Error) -> Response {
@@ -102,6 +96,17 @@ fn login_page(app_name: &str, pairs: &[(String, String)], candidates: &[app::con
     response
 }
 
+/// A started login: off to the identity provider, with the cookie that binds it to this browser.
+fn to_identity_provider(state: &AppState, started: app::backend::Result<flows::Started>) -> Response {
+    match started {
+        Ok(started) => {
+            let cookie = login_cookie(state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
+            (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
 fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
     // Lax is enough for the back channel's top-level GET; a cross-site form_post arrives without
     // it and is re-posted from Tessera's own page (see `callback_post`).
@@ -129,17 +134,7 @@ async fn authorize(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         Ok(Err(AuthorizeError::Page(reason))) => {
             return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in link is not valid", &reason))).into_response()
         }
-        Ok(Err(AuthorizeError::ToApplication { redirect_uri, error, description, state: app_state })) => {
-            let mut url = match url::Url::parse(&redirect_uri) {
-                Ok(u) => u,
-                Err(_) => return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in link is not valid", &description))).into_response(),
-            };
-            url.query_pairs_mut().append_pair("error", error).append_pair("error_description", &description);
-            if let Some(s) = app_state {
-                url.query_pairs_mut().append_pair("state", &s);
-            }
-            return Redirect::to(url.as_str()).into_response();
-        }
+        Ok(Err(AuthorizeError::ToApplication { location })) => return Redirect::to(&location).into_response(),
         Err(e) => return internal(e),
     };
     let connection = match authorized.connection {
@@ -156,13 +151,7 @@ async fn authorize(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
             }
         }
     };
-    match flows::start_login(&state, &connection, Some(authorized.request), authorized.login_hint.as_deref(), &pairs).await {
-        Ok(started) => {
-            let cookie = login_cookie(&state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
-            (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
-        }
-        Err(e) => internal(e),
-    }
+    to_identity_provider(&state, flows::start_login(&state, &connection, Some(authorized.request), authorized.login_hint.as_deref(), &pairs).await)
 }
 
 async fn callback_get(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> Response {

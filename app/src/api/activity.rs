@@ -97,8 +97,6 @@ pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
     use super::ssr::*;
     require_admin()?;
     let state = state()?;
-    // The id travels in the path percent-encoded (it contains '|').
-    let id = url::form_urlencoded::parse(format!("id={id}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or(id);
     let u = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
     Ok(UserDetails {
         connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),

@@ -98,6 +98,15 @@ pub fn encode_query_value(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// Percent-encodes a value for one path segment (`/users/oidc%7Cacme%7Calice`). Unlike a query
+/// value, a space is `%20` and `+` is `%2B`: the router decodes path segments once, as is.
+pub fn encode_path_segment(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// A `return_to` that stays on this site. The candidate is resolved the way a browser would
 /// resolve it against Tessera's own origin (browsers drop tabs and newlines, turn `\\` into `/`),
 /// and only a path on that same origin is kept, rebuilt from the parsed URL, so what goes into
@@ -139,6 +148,7 @@ mod tests {
         assert_eq!(safe_return_to(None), "/connections/enterprise");
         assert_eq!(safe_return_to(Some("/connections/enterprise/con_1/settings")), "/connections/enterprise/con_1/settings");
         assert_eq!(safe_return_to(Some("/a/../users")), "/users", "dot segments are resolved");
+        assert_eq!(super::encode_path_segment("oidc|acme|a+b c@x"), "oidc%7Cacme%7Ca%2Bb%20c%40x");
         // Still encoded, the tab is part of a local path, not a way off the site.
         assert_eq!(safe_return_to(Some("/%09/evil.example")), "/%09/evil.example");
     }

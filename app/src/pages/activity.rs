@@ -78,7 +78,7 @@ fn users_table(l: UserListing, q: String) -> AnyView {
                 <tbody class="divide-y divide-gray-100">
                     {l.items.into_iter().map(|u| {
                         let label = u.name.clone().or_else(|| u.email.clone()).unwrap_or_else(|| u.id.clone());
-                        let link = format!("/users/{}", crate::api::encode_query_value(&u.id));
+                        let link = format!("/users/{}", crate::api::encode_path_segment(&u.id));
                         view! {
                         <tr>
                             <td class=TD>

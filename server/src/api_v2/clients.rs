@@ -6,7 +6,6 @@ use super::extract::{Caller, JsonBody};
 use app::applications::{Application, ApplicationWithSecret, CreateApplication, UpdateApplication};
 use app::backend::applications as service;
 use app::backend::AppState;
-use app::connections::{DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,7 @@ use axum::Json;
 /// Query parameters of `GET /api/v2/clients`.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the parameters; parsed by `parse_list_query`
+#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
 pub struct ListParams {
     /// Page index, from 0 (at most 100000).
     page: Option<u64>,
@@ -25,44 +24,6 @@ pub struct ListParams {
     include_totals: Option<bool>,
     /// Only applications whose name contains this text (Tessera extension).
     q: Option<String>,
-}
-
-struct ListQuery {
-    page: u64,
-    per_page: u64,
-    include_totals: bool,
-    search: Option<String>,
-}
-
-fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
-    let mut q = ListQuery { page: 0, per_page: DEFAULT_PER_PAGE, include_totals: false, search: None };
-    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-        let number = || value.parse::<u64>().map_err(|_| ApiError::bad_query(format!("Query validation error: {key} must be a whole number (got {value:?})")));
-        match key.as_ref() {
-            "page" => {
-                q.page = number()?;
-                if q.page > MAX_PAGE {
-                    return Err(ApiError::bad_query(format!("Query validation error: page must be at most {MAX_PAGE}")));
-                }
-            }
-            "per_page" => {
-                q.per_page = number()?;
-                if !(1..=MAX_PER_PAGE).contains(&q.per_page) {
-                    return Err(ApiError::bad_query(format!("Query validation error: per_page must be between 1 and {MAX_PER_PAGE}")));
-                }
-            }
-            "include_totals" => {
-                q.include_totals = match value.as_ref() {
-                    "true" => true,
-                    "false" => false,
-                    other => return Err(ApiError::bad_query(format!("Query validation error: include_totals must be true or false (got {other:?})"))),
-                }
-            }
-            "q" => q.search = Some(value.into_owned()),
-            other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
-        }
-    }
-    Ok(q)
 }
 
 #[utoipa::path(
@@ -78,10 +39,10 @@ fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
 )]
 pub async fn list_clients(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:clients")?;
-    let q = parse_list_query(raw.as_deref())?;
-    let (clients, total) = service::list_applications(&state, q.search.as_deref(), q.page, q.per_page).await?;
+    let q = super::paging::parse(raw.as_deref(), &["q"])?;
+    let (clients, total) = service::list_applications(&state, q.filter("q"), q.page, q.per_page).await?;
     Ok(if q.include_totals {
-        Json(serde_json::json!({ "clients": clients, "start": q.page.saturating_mul(q.per_page), "limit": q.per_page, "total": total }))
+        Json(serde_json::json!({ "clients": clients, "start": q.start(), "limit": q.per_page, "total": total }))
             .into_response()
     } else {
         Json(clients).into_response()

@@ -6,6 +6,7 @@ pub mod clients;
 pub mod connections;
 pub mod error;
 pub mod extract;
+pub mod paging;
 pub mod users;
 
 use app::backend::AppState;

@@ -7,34 +7,9 @@ use super::extract::Caller;
 use app::backend::logs::{self, LogEvent};
 use app::backend::users::{self, User};
 use app::backend::AppState;
-use app::connections::{DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
-
-/// `page`, `per_page` and the named filters, strictly: anything else is a 400.
-fn parse(raw: Option<&str>, filters: &[&str]) -> Result<(u64, u64, Vec<(String, String)>), ApiError> {
-    let (mut page, mut per_page, mut found) = (0, DEFAULT_PER_PAGE, Vec::new());
-    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-        let number = || value.parse::<u64>().map_err(|_| ApiError::bad_query(format!("Query validation error: {key} must be a whole number (got {value:?})")));
-        match key.as_ref() {
-            "page" => page = number()?.min(MAX_PAGE),
-            "per_page" => {
-                per_page = number()?;
-                if !(1..=MAX_PER_PAGE).contains(&per_page) {
-                    return Err(ApiError::bad_query(format!("Query validation error: per_page must be between 1 and {MAX_PER_PAGE}")));
-                }
-            }
-            k if filters.contains(&k) => found.push((k.to_string(), value.into_owned())),
-            other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
-        }
-    }
-    Ok((page, per_page, found))
-}
-
-fn filter<'a>(found: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    found.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
 
 #[utoipa::path(
     get, path = "/api/v2/users", tag = "users", summary = "List users",
@@ -53,8 +28,8 @@ fn filter<'a>(found: &'a [(String, String)], name: &str) -> Option<&'a str> {
 )]
 pub async fn list_users(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Json<Vec<User>>, ApiError> {
     caller.require("read:users")?;
-    let (page, per_page, found) = parse(raw.as_deref(), &["q"])?;
-    Ok(Json(users::list_users(&state, filter(&found, "q"), page, per_page).await?.0))
+    let q = super::paging::parse(raw.as_deref(), &["q"])?;
+    Ok(Json(users::list_users(&state, q.filter("q"), q.page, q.per_page).await?.0))
 }
 
 #[utoipa::path(
@@ -108,6 +83,6 @@ pub async fn delete_user(State(state): State<AppState>, caller: Caller, Path(id)
 )]
 pub async fn list_logs(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Json<Vec<LogEvent>>, ApiError> {
     caller.require("read:logs")?;
-    let (page, per_page, found) = parse(raw.as_deref(), &["type", "connection_id"])?;
-    Ok(Json(logs::list(&state, filter(&found, "type"), filter(&found, "connection_id"), page, per_page).await?))
+    let q = super::paging::parse(raw.as_deref(), &["type", "connection_id"])?;
+    Ok(Json(logs::list(&state, q.filter("type"), q.filter("connection_id"), q.page, q.per_page).await?))
 }

@@ -10,6 +10,7 @@ use crate::applications::{
     UpdateApplication,
 };
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::store::{from_json, rfc3339, to_json};
 use crate::backend::{AppState, Error, Result};
 use crate::connections::MAX_PER_PAGE;
 use crate::error::FieldError;
@@ -19,26 +20,14 @@ fn not_found() -> Error {
     Error::NotFound("The application does not exist.".into())
 }
 
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(Error::internal)
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::internal(format!("stored application is unreadable: {e}")))
-}
-
 fn settings_of(row: &ApplicationRow) -> Result<ApplicationSettings> {
     Ok(ApplicationSettings {
         name: row.name.clone(),
         description: row.description.clone(),
         app_type: AppType::parse(&row.app_type).ok_or_else(|| Error::internal("unknown stored app_type"))?,
-        callbacks: from_json(&row.callbacks)?,
-        allowed_logout_urls: from_json(&row.allowed_logout_urls)?,
-        grant_types: from_json(&row.grant_types)?,
+        callbacks: from_json(&row.callbacks, "application callbacks")?,
+        allowed_logout_urls: from_json(&row.allowed_logout_urls, "application logout URLs")?,
+        grant_types: from_json(&row.grant_types, "application grant types")?,
         token_endpoint_auth_method: ClientAuthMethod::parse(&row.token_endpoint_auth_method)
             .ok_or_else(|| Error::internal("unknown stored token_endpoint_auth_method"))?,
     })

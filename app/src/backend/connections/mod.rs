@@ -7,6 +7,7 @@ pub mod keys;
 pub mod store;
 
 use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::{from_json, rfc3339, to_json};
 use crate::backend::discovery::document::{same_issuer, validate_document};
 use crate::backend::{AppState, Error, Result};
 use crate::connections::options::{Channel, SigningAlg, TokenEndpointAuthMethod};
@@ -41,18 +42,6 @@ fn status_from(text: &str) -> CheckStatus {
         "invalid" => CheckStatus::Invalid,
         _ => CheckStatus::NotChecked,
     }
-}
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(Error::internal)
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::internal(format!("stored {what} is unreadable: {e}")))
 }
 
 /// The view every read returns: never a secret or a private key.

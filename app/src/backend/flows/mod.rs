@@ -49,8 +49,8 @@ pub struct AuthorizeParams {
 pub enum AuthorizeError {
     /// The redirect_uri cannot be trusted: show this on an error page, never redirect.
     Page(String),
-    /// Tell the application, on its registered redirect_uri.
-    ToApplication { redirect_uri: String, error: &'static str, description: String, state: Option<String> },
+    /// Tell the application: its registered redirect_uri with `error`, `error_description` and `state`.
+    ToApplication { location: String },
 }
 
 /// The application's side of a login, kept with the login until the callback.
@@ -93,7 +93,8 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         ))));
     }
     let back = |error: &'static str, description: String| {
-        Ok(Err(ToApplication { redirect_uri: redirect_uri.to_string(), error, description, state: p.state.clone() }))
+        let params = [("error", error), ("error_description", description.as_str())];
+        Ok(Err(ToApplication { location: back_to_application(redirect_uri, &params, p.state.as_deref()) }))
     };
     if p.response_type.as_deref() != Some("code") {
         return back("unsupported_response_type", "response_type must be code.".into());
@@ -242,20 +243,24 @@ pub struct Failed {
     pub connection_name: Option<String>,
 }
 
-fn error_redirect(app: &AppRequest, error: &str, description: &str) -> String {
-    let mut url = match url::Url::parse(&app.redirect_uri) {
-        Ok(u) => u,
-        Err(_) => return app.redirect_uri.clone(),
-    };
+/// The application's redirect_uri with `params` and the application's `state` added: the one
+/// way a sign-in goes back to an application, with a code or with an error.
+fn back_to_application(redirect_uri: &str, params: &[(&str, &str)], state: Option<&str>) -> String {
+    let Ok(mut url) = url::Url::parse(redirect_uri) else { return redirect_uri.to_string() };
     {
         let mut q = url.query_pairs_mut();
-        q.append_pair("error", error);
-        q.append_pair("error_description", description);
-        if let Some(s) = &app.state {
+        for (k, v) in params {
+            q.append_pair(k, v);
+        }
+        if let Some(s) = state {
             q.append_pair("state", s);
         }
     }
     url.to_string()
+}
+
+fn error_redirect(app: &AppRequest, error: &str, description: &str) -> String {
+    back_to_application(&app.redirect_uri, &[("error", error), ("error_description", description)], app.state.as_deref())
 }
 
 /// Finishes a login at `/login/callback`. `browser_token` is the binding cookie, if the browser
@@ -388,15 +393,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
                 },
             )
             .await?;
-            let mut url = url::Url::parse(&app.redirect_uri).map_err(Error::internal)?;
-            {
-                let mut q = url.query_pairs_mut();
-                q.append_pair("code", &code);
-                if let Some(s) = &app.state {
-                    q.append_pair("state", s);
-                }
-            }
-            Ok(Ok(Finished::ToApplication { location: url.to_string() }))
+            Ok(Ok(Finished::ToApplication { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()) }))
         }
     }
 }

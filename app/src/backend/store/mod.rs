@@ -117,6 +117,21 @@ pub fn contains_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// A JSON column's text for `value`.
+pub fn to_json<T: serde::Serialize>(value: &T) -> crate::backend::Result<String> {
+    serde_json::to_string(value).map_err(crate::backend::Error::internal)
+}
+
+/// A JSON column read back; `what` names it in the (logged, never sent) error.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> crate::backend::Result<T> {
+    serde_json::from_str(text).map_err(|e| crate::backend::Error::internal(format!("stored {what} is unreadable: {e}")))
+}
+
+/// A timestamp column (Unix milliseconds) as the API shows it: RFC 3339 with milliseconds.
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
+}
+
 /// A row that names another that does not exist (or no longer does).
 pub fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_foreign_key_violation())
