@@ -2,7 +2,8 @@
 //! Each login is authorize → IdP → callback (back channel: code exchanged at the IdP's token
 //! endpoint, ID token validated) → Tessera's code → token → userinfo. Tessera runs as its own
 //! process (the release binary, SQLite in a temp dir), so its CPU time per login comes from its
-//! own counters (/proc/<pid>/stat). The OpenID Provider is a small one in this process.
+//! own counters (/proc/<pid>/stat). The OpenID Provider is a small one in this process (signing with ring, so
+//! it takes little of the two cores).
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,7 +22,7 @@ const VERIFIER: &str = "bench-verifier-bench-verifier-bench-verifier-0001";
 
 struct Op {
     base: String,
-    signer: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    signer: ring::signature::RsaKeyPair,
     jwk: Value,
     codes: Mutex<HashMap<String, String>>,
     next: Mutex<u64>,
@@ -51,7 +52,6 @@ async fn op_authorize(State(op): State<Arc<Op>>, Query(q): Query<HashMap<String,
 }
 
 async fn op_token(State(op): State<Arc<Op>>, body: String) -> Response {
-    use rsa::signature::{SignatureEncoding, Signer};
     let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
     let nonce = form.get("code").and_then(|c| op.codes.lock().unwrap_or_else(|e| e.into_inner()).remove(c)).unwrap_or_default();
     let now = chrono::Utc::now().timestamp();
@@ -60,8 +60,15 @@ async fn op_token(State(op): State<Arc<Op>>, body: String) -> Response {
         "email": format!("{sub}@bench.test"), "email_verified": true, "name": sub });
     let header = json!({ "alg": "RS256", "kid": "bench-1", "typ": "JWT" });
     let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-    let sig = op.signer.sign(input.as_bytes()).to_vec();
+    let mut sig = vec![0; op.signer.public().modulus_len()];
+    op.signer.sign(&ring::signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), input.as_bytes(), &mut sig).unwrap_or_else(|e| panic!("{e}"));
     Json(json!({ "access_token": "at", "token_type": "Bearer", "id_token": format!("{input}.{}", b64(&sig)) })).into_response()
+}
+
+fn ring_key(key: &rsa::RsaPrivateKey) -> ring::signature::RsaKeyPair {
+    use rsa::pkcs8::EncodePrivateKey;
+    let der = key.to_pkcs8_der().unwrap_or_else(|e| panic!("{e}"));
+    ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn cpu_ticks(pid: u32) -> u64 {
@@ -141,7 +148,7 @@ async fn main() {
     let op_base = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
     let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap_or_else(|e| panic!("{e}"));
     let jwk = json!({ "kty": "RSA", "kid": "bench-1", "alg": "RS256", "use": "sig", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
-    let op = Arc::new(Op { base: op_base.clone(), signer: rsa::pkcs1v15::SigningKey::new(key), jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
+    let op = Arc::new(Op { base: op_base.clone(), signer: ring_key(&key), jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(op_discovery))
         .route("/jwks", get(op_jwks))

@@ -49,16 +49,28 @@ pub async fn record(state: &AppState, kind: &str, description: &str, connection_
 }
 
 /// The newest events first, optionally of one type and/or one connection.
-pub async fn list(state: &AppState, kind: Option<&str>, connection_id: Option<&str>, page: u64, per_page: u64) -> Result<Vec<LogEvent>> {
+/// Which events to list: any of these left `None` matches everything.
+#[derive(Clone, Debug, Default)]
+pub struct LogFilter<'a> {
+    /// `s` or `f`.
+    pub kind: Option<&'a str>,
+    pub connection_id: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+}
+
+/// Events matching `filter`, newest first.
+pub async fn list(state: &AppState, filter: &LogFilter<'_>, page: u64, per_page: u64) -> Result<Vec<LogEvent>> {
     let limit = i64::try_from(per_page.clamp(1, 100)).unwrap_or(100);
     let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
     Ok(on_db!(&state.db, |pool| sqlx::query_as(
         "SELECT id, type, description, connection_id, client_id, user_id, created_at FROM logs
          WHERE (CAST($1 AS TEXT) IS NULL OR type = $1) AND (CAST($2 AS TEXT) IS NULL OR connection_id = $2)
-         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
+           AND (CAST($3 AS TEXT) IS NULL OR client_id = $3)
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5"
     )
-    .bind(kind)
-    .bind(connection_id)
+    .bind(filter.kind)
+    .bind(filter.connection_id)
+    .bind(filter.client_id)
     .bind(limit)
     .bind(offset)
     .fetch_all(pool)

@@ -134,3 +134,15 @@ pub fn Checkbox(
         </div>
     }
 }
+
+/// The message a server action's last answer has for `field`, if any.
+pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Err(e)) => e.field_message(field),
+        _ => None,
+    })
+}

@@ -2,13 +2,15 @@
 //! filters and paging live in the URL, so both pages render on the server and work without
 //! JavaScript.
 
-use crate::api::activity::{get_user, list_logs, list_users, LogRow, UserDetails, UserListing, PAGE_SIZE};
+use crate::api::activity::{get_user, list_logs, list_users, DeleteUser, LogListing, LogRow, UserDetails, UserListing, PAGE_SIZE};
+use crate::components::form::{field_error, FieldErrorText, DANGER_BUTTON, INPUT};
 use crate::components::icons::MagnifyingGlass;
 use crate::components::layout::PageHeader;
+use crate::components::toast::Toaster;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 const TH: &str = "px-4 py-3";
 const TD: &str = "px-4 py-3 align-top";
@@ -107,17 +109,42 @@ fn users_table(l: UserListing, q: String) -> AnyView {
     .into_any()
 }
 
+/// The Logs page's filters, as in its URL.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct LogQuery {
+    kind: String,
+    connection_id: String,
+    client_id: String,
+    page: u64,
+}
+
+impl LogQuery {
+    /// The page's URL with these filters, `kind` replaced and paging restarted (or at `page`).
+    fn href(&self, kind: &str, page: u64) -> String {
+        href("/logs", &[("type", kind.to_string()), ("connection_id", self.connection_id.clone()), ("client_id", self.client_id.clone()), ("page", page.to_string())])
+    }
+}
+
+const FILTER_SELECT: &str = "mt-1 block w-56 rounded-md border border-gray-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30";
+
 #[component]
 pub fn LogsPage() -> impl IntoView {
     let query = use_query_map();
-    let kind = Memo::new(move |_| query.read().get("type").unwrap_or_default());
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
-    let events = Resource::new(move || (kind.get(), page.get()), |(kind, page)| list_logs(Some(kind), Some(page)));
-    let filter = move |value: &'static str, label: &'static str| {
-        let current = move || kind.get() == value;
+    let filters = Memo::new(move |_| {
+        let q = query.read();
+        LogQuery {
+            kind: q.get("type").unwrap_or_default(),
+            connection_id: q.get("connection_id").unwrap_or_default(),
+            client_id: q.get("client_id").unwrap_or_default(),
+            page: q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0),
+        }
+    });
+    let events = Resource::new(move || filters.get(), |f| list_logs(Some(f.kind), Some(f.connection_id), Some(f.client_id), Some(f.page)));
+    let chip = move |value: &'static str, label: &'static str| {
+        let current = move || filters.read().kind == value;
         view! {
             // A plain link: the router's <A> would mark all three current (same path).
-            <a href=href("/logs", &[("type", value.to_string())])
+            <a href=move || filters.read().href(value, 0)
                 class=move || if current() { "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white" } else { LINK }
                 aria-current=move || current().then_some("true")>{label}</a>
         }
@@ -126,28 +153,65 @@ pub fn LogsPage() -> impl IntoView {
         <Title text="Logs"/>
         <PageHeader title="Logs" description="Every sign-in through a connection: successes, and failures with the check that failed. Tokens are never logged."/>
         <nav aria-label="Filter events" class="mb-4 flex gap-2">
-            {filter("", "All")}{filter("s", "Success")}{filter("f", "Failure")}
+            {chip("", "All")}{chip("s", "Success")}{chip("f", "Failure")}
         </nav>
         <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || events.get().map(|r| match r {
-                Ok(rows) => logs_table(rows, kind.get_untracked(), page.get_untracked()),
+                Ok(listing) => {
+                    let f = filters.get_untracked();
+                    view! { {filter_form(&listing, &f)} {logs_table(listing.rows, &f)} }.into_any()
+                }
                 Err(e) => failure(e.to_string()),
             })}
         </Transition>
     }
 }
 
-fn logs_table(rows: Vec<LogRow>, kind: String, page: u64) -> AnyView {
+/// Connection and Application filters: a GET form, so it works without JavaScript too.
+fn filter_form(listing: &LogListing, f: &LogQuery) -> AnyView {
+    let options = |all: &'static str, items: &[(String, String)], selected: &str| {
+        let mut views = vec![view! { <option value="" selected=selected.is_empty()>{all}</option> }.into_any()];
+        for (id, name) in items {
+            let is_selected = id.as_str() == selected;
+            views.push(view! { <option value=id.clone() selected=is_selected>{name.clone()}</option> }.into_any());
+        }
+        views
+    };
+    let (connections, applications) = (options("All connections", &listing.connections, &f.connection_id), options("All applications", &listing.applications, &f.client_id));
+    let (kind, clear) = (f.kind.clone(), href("/logs", &[("type", f.kind.clone())]));
+    let filtered = !f.connection_id.is_empty() || !f.client_id.is_empty();
+    view! {
+        <Form method="GET" action="/logs" attr:class="mb-4 flex flex-wrap items-end gap-3" attr:aria-label="Filter by connection and application">
+            <input type="hidden" name="type" value=kind/>
+            <label class="text-sm font-medium text-gray-700">"Connection"
+                <select name="connection_id" class=FILTER_SELECT>{connections}</select>
+            </label>
+            <label class="text-sm font-medium text-gray-700">"Application"
+                <select name="client_id" class=FILTER_SELECT>{applications}</select>
+            </label>
+            <button type="submit" class="rounded-md bg-white px-3 py-2 text-sm font-semibold text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 hover:bg-gray-50">"Filter"</button>
+            {filtered.then(|| view! { <a href=clear class="py-2 text-sm font-medium text-indigo-600 hover:text-indigo-500">"Clear filters"</a> })}
+        </Form>
+    }
+    .into_any()
+}
+
+fn logs_table(rows: Vec<LogRow>, f: &LogQuery) -> AnyView {
+    let page = f.page;
     if rows.is_empty() && page == 0 {
-        return empty("No events", "Sign-ins through connections are recorded here, with the reason when one fails.");
+        return if f == &LogQuery::default() {
+            empty("No events", "Sign-ins through connections are recorded here, with the reason when one fails.")
+        } else {
+            empty("No events match", "No sign-in matches these filters. Clear them to see every event.")
+        };
     }
     let has_next = rows.len() as u64 == PAGE_SIZE;
-    let (prev, next) = (href("/logs", &[("type", kind.clone()), ("page", page.saturating_sub(1).to_string())]), href("/logs", &[("type", kind), ("page", page.saturating_add(1).to_string())]));
+    let (prev, next) = (f.href(&f.kind, page.saturating_sub(1)), f.href(&f.kind, page.saturating_add(1)));
     view! {
         <div class="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
             <table class="min-w-full divide-y divide-gray-200 text-sm">
                 <thead class="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
-                    <tr><th scope="col" class=TH>"Event"</th><th scope="col" class=TH>"Description"</th><th scope="col" class=TH>"Connection"</th><th scope="col" class=TH>"User"</th><th scope="col" class=TH>"Date"</th></tr>
+                    <tr><th scope="col" class=TH>"Event"</th><th scope="col" class=TH>"Description"</th><th scope="col" class=TH>"Connection"</th><th scope="col" class=TH>"Application"</th><th scope="col" class=TH>"User"</th><th scope="col" class=TH>"Date"</th></tr>
                 </thead>
                 <tbody class="divide-y divide-gray-100">
                     {rows.into_iter().map(|e| view! {
@@ -161,7 +225,11 @@ fn logs_table(rows: Vec<LogRow>, kind: String, page: u64) -> AnyView {
                             </td>
                             <td class="max-w-md px-4 py-3 align-top text-gray-700">{crate::api::activity::sentence(&e.description)}</td>
                             <td class=TD>{e.connection.clone().unwrap_or_default()}</td>
-                            <td class=TD><code class="text-xs text-gray-500">{e.user_id.clone().unwrap_or_default()}</code></td>
+                            <td class=TD>{e.application.clone().unwrap_or_default()}</td>
+                            <td class=TD>{e.user_id.clone().map(|id| {
+                                let link = format!("/users/{}", crate::api::encode_path_segment(&id));
+                                view! { <A href=link attr:class="font-mono text-xs text-indigo-700 hover:text-indigo-500">{id}</A> }
+                            })}</td>
                             <td class="whitespace-nowrap px-4 py-3 align-top text-gray-500">{e.time.clone()}</td>
                         </tr>
                     }).collect_view()}
@@ -225,6 +293,37 @@ fn user_details(u: UserDetails) -> AnyView {
                 <pre class="mt-4 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100">{u.profile.clone()}</pre>
             </section>
         </div>
+        <DeleteUserZone id=u.id.clone() confirm=u.email.clone().unwrap_or_else(|| u.id.clone())/>
     }
     .into_any()
+}
+
+#[component]
+fn DeleteUserZone(id: String, confirm: String) -> impl IntoView {
+    let action = ServerAction::<DeleteUser>::new();
+    let toaster = Toaster::get();
+    let deleted = confirm.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            toaster.success(format!("User {deleted} deleted"));
+            use_navigate()("/users", Default::default());
+        }
+    });
+    view! {
+        <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="user-danger-title">
+            <h2 id="user-danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
+            <p class="mt-2 text-sm text-gray-600">"Deleting this user revokes their access tokens at once. If they sign in again through the connection, a new user is created."</p>
+            <ActionForm action=action attr:class="mt-4 flex flex-wrap items-end gap-3">
+                <input type="hidden" name="id" value=id/>
+                <div class="min-w-64 flex-1">
+                    <label for="confirm_name" class="block text-sm text-gray-700">{format!("Type {confirm} to confirm.")}</label>
+                    <input id="confirm_name" name="confirm_name" type="text" autocomplete="off" class=INPUT/>
+                    <FieldErrorText message=field_error(action, "confirm_name")/>
+                </div>
+                <button type="submit" class=DANGER_BUTTON disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Deleting…" } else { "Delete user" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
 }

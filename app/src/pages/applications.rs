@@ -7,7 +7,7 @@ use crate::api::applications::{
     SaveApplication, SetConnectionEnabled, Toggle,
 };
 use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod};
-use crate::components::form::{CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
+use crate::components::form::{field_error, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
 use crate::components::icons::Squares;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
@@ -17,17 +17,6 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || match action.value().get() {
-        Some(Err(e)) => e.field_message(field),
-        _ => None,
-    })
-}
 
 fn other_error<S>(action: ServerAction<S>, fields: &'static [&'static str]) -> Signal<Option<String>>
 where

@@ -70,6 +70,7 @@ pub async fn delete_user(State(state): State<AppState>, caller: Caller, Path(id)
     params(
         ("type" = Option<String>, Query, description = "s (successful login) or f (failed login)"),
         ("connection_id" = Option<String>, Query, description = "Only this connection's events"),
+        ("client_id" = Option<String>, Query, description = "Only this application's events"),
         ("page" = Option<u64>, Query, description = "Page index, from 0"),
         ("per_page" = Option<u64>, Query, description = "1 to 100 (default 50)"),
     ),
@@ -83,6 +84,7 @@ pub async fn delete_user(State(state): State<AppState>, caller: Caller, Path(id)
 )]
 pub async fn list_logs(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Json<Vec<LogEvent>>, ApiError> {
     caller.require("read:logs")?;
-    let q = super::paging::parse(raw.as_deref(), &["type", "connection_id"])?;
-    Ok(Json(logs::list(&state, q.filter("type"), q.filter("connection_id"), q.page, q.per_page).await?))
+    let q = super::paging::parse(raw.as_deref(), &["type", "connection_id", "client_id"])?;
+    let filter = logs::LogFilter { kind: q.filter("type"), connection_id: q.filter("connection_id"), client_id: q.filter("client_id") };
+    Ok(Json(logs::list(&state, &filter, q.page, q.per_page).await?))
 }

@@ -8,5 +8,6 @@ mod foundation;
 mod hardening;
 mod issuer_check;
 mod management_api;
+mod replica_processes;
 mod signin_flow;
 mod support;

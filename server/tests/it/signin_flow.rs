@@ -130,7 +130,7 @@ async fn a_back_channel_login_reaches_the_application_with_a_code_for_verified_t
     let info = flow.server.http.get(flow.server.url("/userinfo")).bearer_auth(tokens["access_token"].as_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
     let info: Value = info.json().await.unwrap_or_default();
     assert_eq!(info["sub"], "oidc|acme|alice");
-    let logs = app::backend::logs::list(&flow.server.state, Some("s"), None, 0, 10).await.unwrap_or_default();
+    let logs = app::backend::logs::list(&flow.server.state, &app::backend::logs::LogFilter { kind: Some("s"), ..Default::default() }, 0, 10).await.unwrap_or_default();
     assert_eq!(logs.len(), 1);
 }
 
@@ -154,6 +154,9 @@ async fn every_broken_id_token_ends_in_its_named_reason_with_no_user_and_no_code
         (Twist::AlgNone, "unsigned (alg none)"),
         (Twist::BadSignature, "signature does not verify"),
         (Twist::BadAtHash, "at_hash does not match"),
+        (Twist::BadCHash, "c_hash does not match the authorization code"),
+        (Twist::ExtraAudienceNoAzp, "several audiences but no azp"),
+        (Twist::WrongAzp, "azp \"someone-else\" is not the client id"),
         (Twist::NoSub, "ID token"),
         (Twist::ErrorResponse, "the identity provider answered error=access_denied: The user said no"),
         (Twist::TokenEndpointRefuses, "token endpoint answered 401 invalid_client: Client authentication failed"),
@@ -161,7 +164,7 @@ async fn every_broken_id_token_ends_in_its_named_reason_with_no_user_and_no_code
     for channel in ["back_channel", "front_channel"] {
         let flow = Flow::start(channel).await;
         for (twist, reason) in cases {
-            if channel == "front_channel" && matches!(twist, Twist::BadAtHash | Twist::TokenEndpointRefuses) {
+            if channel == "front_channel" && matches!(twist, Twist::BadAtHash | Twist::BadCHash | Twist::TokenEndpointRefuses) {
                 continue; // no token endpoint on the front channel
             }
             flow.idp.set_twist(twist);
@@ -173,7 +176,7 @@ async fn every_broken_id_token_ends_in_its_named_reason_with_no_user_and_no_code
         }
         assert_eq!(flow.count("users").await, 0, "{channel}: no user was created");
         assert_eq!(flow.count("authorization_codes").await, 0, "{channel}: no code was issued");
-        let failures = app::backend::logs::list(&flow.server.state, Some("f"), None, 0, 100).await.unwrap_or_default();
+        let failures = app::backend::logs::list(&flow.server.state, &app::backend::logs::LogFilter { kind: Some("f"), ..Default::default() }, 0, 100).await.unwrap_or_default();
         assert!(failures.len() >= 10, "{channel}: each failure is in the log");
     }
 }
@@ -196,6 +199,8 @@ async fn known_pain_points_are_handled_trailing_slash_skew_thin_tokens_and_key_r
     assert!(param(&flow.run("ivy").await, "code").len() > 20, "issuer with a trailing slash");
     flow.idp.set_twist(Twist::ExpiredWithinLeeway);
     assert!(param(&flow.run("ivy").await, "code").len() > 20, "expired 30 s ago: within the 60 s leeway");
+    flow.idp.set_twist(Twist::ExtraAudienceWithAzp);
+    assert!(param(&flow.run("ivy").await, "code").len() > 20, "another audience beside ours, with azp = our client id");
     flow.idp.set_twist(Twist::ThinIdToken);
     assert!(param(&flow.run("jo").await, "code").len() > 20);
     let jo = app::backend::users::get_user(&flow.server.state, "oidc|acme|jo").await.unwrap_or_else(|e| panic!("{e}"));
@@ -338,6 +343,10 @@ async fn users_and_logs_are_in_the_management_api() {
     assert!(!failures.to_string().contains("eyJ"), "no token is ever logged");
     let (_, successes) = get(format!("/api/v2/logs?type=s&connection_id={}", flow.connection_id)).await;
     assert_eq!(successes[0]["user_id"], "oidc|acme|uma");
+    let (_, mine) = get(format!("/api/v2/logs?client_id={}", flow.client_id)).await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(2), "both sign-ins were for this application: {mine}");
+    let (_, none) = get("/api/v2/logs?client_id=someone-else".into()).await;
+    assert_eq!(none, serde_json::json!([]));
     let del = flow.server.http.delete(flow.server.url("/api/v2/users/oidc%7Cacme%7Cuma")).bearer_auth(&token).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(del.status(), 204);
     assert_eq!(get("/api/v2/users/oidc%7Cacme%7Cuma".into()).await.0, 404);

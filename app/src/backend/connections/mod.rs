@@ -287,6 +287,13 @@ pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
     views(state, std::slice::from_ref(&row)).await?.pop().ok_or_else(not_found)
 }
 
+/// A connection and its stored row, whose sealed credentials a sign-in needs: one read.
+pub async fn get_with_row(state: &AppState, id: &str) -> Result<(Connection, ConnectionRow)> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    let view = views(state, std::slice::from_ref(&row)).await?.pop().ok_or_else(not_found)?;
+    Ok((view, row))
+}
+
 /// The connection with this name (names are unique regardless of case), if any.
 pub async fn find_by_name(state: &AppState, name: &str) -> Result<Option<Connection>> {
     match store::find_by_name(&state.db, name).await? {

@@ -12,7 +12,7 @@ pub mod verify;
 
 use crate::applications::{Application, ClientAuthMethod, GrantType};
 use crate::backend::applications;
-use crate::backend::connections::{self, store as connection_store};
+use crate::backend::connections;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::provider::{self, pkce_s256, CodeRequest};
 use crate::backend::store::on_db;
@@ -292,8 +292,8 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         serde_json::from_str(plain.expose()).map_err(Error::internal)?
     };
     let app = pending.app.as_ref();
-    let connection = match connections::get_connection(state, &connection_id).await {
-        Ok(c) => c,
+    let (connection, row) = match connections::get_with_row(state, &connection_id).await {
+        Ok(found) => found,
         Err(Error::NotFound(_)) => return Ok(Err(fail("the connection was deleted during the sign-in".into(), app, None))),
         Err(e) => return Err(e),
     };
@@ -317,7 +317,6 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         return record_failure(format!("the identity provider answered error={error}{description}")).await;
     }
 
-    let row = connection_store::find(&state.db, &connection.id).await?.ok_or_else(|| Error::NotFound("The connection does not exist.".into()))?;
     let key = &state.settings.master_key;
     let secret = match &row.client_secret_enc {
         Some(enc) => Some(key.decrypt(&format!("connection:{}:client_secret", connection.id), enc)?.expose().to_string()),
@@ -354,6 +353,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         client_secret: secret.as_deref(),
         nonce: &pending.nonce,
         access_token: access_token.as_deref(),
+        code: params.code.as_deref().filter(|_| back_channel),
         back_channel,
     };
     let claims = match verify::verify_id_token(&state.jwks_cache, client, &state.clock, &id_token, &expected).await {

@@ -80,6 +80,8 @@ pub struct Expected<'a> {
     pub nonce: &'a str,
     /// The access token from the token endpoint, to check `at_hash`.
     pub access_token: Option<&'a str>,
+    /// The authorization code exchanged (back channel), to check `c_hash`.
+    pub code: Option<&'a str>,
     pub back_channel: bool,
 }
 
@@ -157,6 +159,9 @@ fn check(token: &FullIdToken, jwks: CoreJsonWebKeySet, clock: &Clock, expected: 
     let verifier = verifier
         .set_allowed_algs(allowed_algs(hmac))
         .require_issuer_match(false)
+        // Other audiences beside ours are judged by `azp` below (OpenID Connect Core 3.1.3.7,
+        // steps 3 to 5), not refused outright as the crate does by default.
+        .set_other_audience_verifier_fn(|_| true)
         .set_time_fn(move || behind);
     let nonce = Nonce::new(expected.nonce.to_string());
     let claims = token.claims(&verifier, &nonce).map_err(|e| match e {
@@ -186,10 +191,21 @@ fn check(token: &FullIdToken, jwks: CoreJsonWebKeySet, clock: &Clock, expected: 
     if map.get("sub").and_then(Value::as_str).is_none_or(str::is_empty) {
         return Err(Failure::Reason("the ID token has no sub".into()));
     }
-    if let (Some(at_hash), Some(access_token)) = (map.get("at_hash").and_then(Value::as_str), expected.access_token) {
-        let alg = token.signing_alg().map_err(|e| Failure::Reason(format!("the ID token's alg is unreadable: {e}")))?;
-        if left_half_hash(alg.clone(), access_token).as_deref() != Some(at_hash) {
-            return Err(Failure::Reason("the ID token's at_hash does not match the access token".into()));
+    let audiences = match map.get("aud") {
+        Some(Value::Array(a)) => a.len(),
+        _ => 1,
+    };
+    match map.get("azp").and_then(Value::as_str) {
+        Some(azp) if azp != options.client_id => return Err(Failure::Reason(format!("the ID token's azp {azp:?} is not the client id"))),
+        None if audiences > 1 => return Err(Failure::Reason("the ID token has several audiences but no azp".into())),
+        _ => {}
+    }
+    for (claim, value, what) in [("at_hash", expected.access_token, "access token"), ("c_hash", expected.code, "authorization code")] {
+        if let (Some(hash), Some(value)) = (map.get(claim).and_then(Value::as_str), value) {
+            let alg = token.signing_alg().map_err(|e| Failure::Reason(format!("the ID token's alg is unreadable: {e}")))?;
+            if left_half_hash(alg.clone(), value).as_deref() != Some(hash) {
+                return Err(Failure::Reason(format!("the ID token's {claim} does not match the {what}")));
+            }
         }
     }
     Ok(map)

@@ -263,7 +263,11 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::resul
         Some(_) => return Ok(Err(OAuthError::new("invalid_token", "The access token expired."))),
         None => return Ok(Err(OAuthError::new("invalid_token", "The access token is not one Tessera issued."))),
     };
-    let user = users::get_user(state, &user_id).await?;
+    let user = match users::get_user(state, &user_id).await {
+        Ok(user) => user,
+        Err(Error::NotFound(_)) => return Ok(Err(OAuthError::new("invalid_token", "The user was deleted."))),
+        Err(e) => return Err(e),
+    };
     let mut claims = json!({ "sub": user.id });
     if has_scope(&scope, "email") {
         claims["email"] = json!(user.email);

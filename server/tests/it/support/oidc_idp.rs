@@ -29,6 +29,13 @@ pub enum Twist {
     AlgNone,
     BadSignature,
     BadAtHash,
+    BadCHash,
+    /// `aud` is [client, another] with `azp` = client: accepted.
+    ExtraAudienceWithAzp,
+    /// `aud` is [client, another] and no `azp`.
+    ExtraAudienceNoAzp,
+    /// `azp` names another client.
+    WrongAzp,
     NoSub,
     Hs256,
     /// No email in the ID token: it is only in /userinfo.
@@ -139,7 +146,7 @@ impl OidcIdp {
     }
 
     /// The ID token for `nonce`, as the current twist makes it. `access_token` gets an at_hash.
-    fn id_token(inner: &Inner, sub: &str, nonce: &str, access_token: Option<&str>) -> String {
+    fn id_token(inner: &Inner, sub: &str, nonce: &str, access_token: Option<&str>, code: Option<&str>) -> String {
         let now = chrono::Utc::now().timestamp();
         let twist = inner.twist;
         let key = &inner.keys[inner.signing];
@@ -152,6 +159,12 @@ impl OidcIdp {
             Twist::WrongIssuer => claims["iss"] = json!("https://evil.example"),
             Twist::IssuerWithTrailingSlash => claims["iss"] = json!(format!("{}/", inner.base)),
             Twist::WrongAudience => claims["aud"] = json!("someone-else"),
+            Twist::ExtraAudienceWithAzp => {
+                claims["aud"] = json!([inner.client_id, "https://api.example.test"]);
+                claims["azp"] = json!(inner.client_id);
+            }
+            Twist::ExtraAudienceNoAzp => claims["aud"] = json!([inner.client_id, "https://api.example.test"]),
+            Twist::WrongAzp => claims["azp"] = json!("someone-else"),
             Twist::Expired => claims["exp"] = json!(now - 600),
             Twist::ExpiredWithinLeeway => claims["exp"] = json!(now - 30),
             Twist::NoIat => {
@@ -176,6 +189,13 @@ impl OidcIdp {
             claims["at_hash"] = json!(b64(&digest[..16]));
             if twist == Twist::BadAtHash {
                 claims["at_hash"] = json!("AAAAAAAAAAAAAAAAAAAAAA");
+            }
+        }
+        if let Some(code) = code {
+            let digest = Sha256::digest(code.as_bytes());
+            claims["c_hash"] = json!(b64(&digest[..16]));
+            if twist == Twist::BadCHash {
+                claims["c_hash"] = json!("AAAAAAAAAAAAAAAAAAAAAA");
             }
         }
         let alg = match twist {
@@ -232,7 +252,7 @@ async fn authorize(State(inner): Shared, Query(q): Query<HashMap<String, String>
         return Redirect::to(&format!("{redirect}?error=access_denied&error_description=The+user+said+no&state={state}")).into_response();
     }
     if q.get("response_type").map(String::as_str) == Some("id_token") {
-        let token = OidcIdp::id_token(&i, &sub, &nonce, None);
+        let token = OidcIdp::id_token(&i, &sub, &nonce, None, None);
         return Json(json!({ "state": state, "id_token": token })).into_response();
     }
     let code = format!("code-{}", i.nonces.len());
@@ -247,11 +267,12 @@ async fn token(State(inner): Shared, body: String) -> Response {
     if i.twist == Twist::TokenEndpointRefuses || !secret_ok {
         return (axum::http::StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_client", "error_description": "Client authentication failed" }))).into_response();
     }
-    let Some((sub, nonce)) = form.get("code").and_then(|c| i.nonces.get(c)).and_then(|v| v.split_once(' ')) else {
+    let code = form.get("code").cloned().unwrap_or_default();
+    let Some((sub, nonce)) = i.nonces.get(&code).and_then(|v| v.split_once(' ')) else {
         return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
     };
     let access_token = format!("at-{sub}");
-    let id_token = OidcIdp::id_token(&i, sub, nonce, Some(&access_token));
+    let id_token = OidcIdp::id_token(&i, sub, nonce, Some(&access_token), Some(&code));
     Json(json!({ "access_token": access_token, "token_type": "Bearer", "id_token": id_token })).into_response()
 }
 

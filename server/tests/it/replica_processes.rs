@@ -1,0 +1,155 @@
+//! Two Tessera server processes (the real binary, as deployed) on one database: a login started
+//! on one finishes on the other, its code is redeemed on the first and its access token read on
+//! the second. On PostgreSQL when `TESSERA_TEST_DATABASE_URL` names one (what replicas are
+//! for), else on one SQLite file.
+
+use crate::support::oidc_idp::OidcIdp;
+use app::backend::store::testing::fresh_database_with_url;
+use app::backend::Clock;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CALLBACK: &str = "https://app.example.test/callback";
+const SECRET: &str = "idp-client-secret";
+const VERIFIER: &str = "verifier-verifier-verifier-verifier-verifier-0001";
+
+/// A server process, killed when the test ends however it ends.
+struct Replica {
+    base: String,
+    child: Child,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn spawn(port: u16, database_url: &str, public_url: &str, master_key: &str, http: &reqwest::Client) -> Replica {
+    let child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .env("TESSERA_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TESSERA_PUBLIC_URL", public_url)
+        .env("DATABASE_URL", database_url)
+        .env("TESSERA_MASTER_KEY", master_key)
+        .env("TESSERA_ALLOW_PRIVATE_NETWORK", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start tessera: {e}"));
+    let replica = Replica { base: format!("http://127.0.0.1:{port}"), child };
+    for _ in 0..200 {
+        if http.get(format!("{}/healthz", replica.base)).send().await.is_ok_and(|r| r.status() == 200) {
+            return replica;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("tessera on port {port} did not answer /healthz within 10 s");
+}
+
+fn param(url: &str, name: &str) -> String {
+    url::Url::parse(url).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_login_started_on_one_server_process_finishes_on_another() {
+    let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
+    let token = app::backend::admin::tokens::create_token(&db, &Clock::System, "replicas", &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
+    db.close().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
+    let master_key = "5a".repeat(32);
+    // Both answer to one public URL (the load balancer's); here it is the first one's address.
+    let public_port = free_port();
+    let public_url = format!("http://127.0.0.1:{public_port}");
+    let first = spawn(public_port, &database_url, &public_url, &master_key, &http).await;
+    let second = spawn(free_port(), &database_url, &public_url, &master_key, &http).await;
+    assert_ne!(first.child.id(), second.child.id());
+
+    // Set up through the first process's Management API.
+    let idp = OidcIdp::start("tessera", SECRET).await;
+    let api = |path: &str, body: Value| http.post(format!("{}/api/v2{path}", first.base)).bearer_auth(&token).json(&body).send();
+    let connection: Value = api("/connections", json!({ "strategy": "oidc", "name": "acme", "options": {
+        "type": "back_channel", "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" } }))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .json()
+    .await
+    .unwrap_or_default();
+    let client: Value = api("/clients", json!({ "name": "App", "callbacks": [CALLBACK] })).await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    let client_id = client["client_id"].as_str().unwrap_or_else(|| panic!("client: {client}")).to_string();
+    let enabled = http
+        .patch(format!("{}/api/v2/connections/{}", first.base, connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}"))))
+        .bearer_auth(&token)
+        .json(&json!({ "enabled_clients": [client_id] }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(enabled.status(), 200);
+
+    // The browser starts at the first process…
+    let challenge = app::backend::provider::pkce_s256(VERIFIER);
+    let authorize = format!(
+        "{}/authorize?client_id={client_id}&redirect_uri={}&response_type=code&scope=openid%20email%20profile&state=s1&nonce=n1&code_challenge={challenge}&code_challenge_method=S256&connection=acme",
+        first.base,
+        url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
+    );
+    let start = http.get(&authorize).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(start.status(), 302);
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let at_idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    // …and the load balancer sends the IdP's answer to the second.
+    let callback = at_idp.headers()[LOCATION].to_str().unwrap_or_default().replace(&first.base, &second.base);
+    assert!(callback.starts_with(&format!("{}/login/callback", second.base)), "{callback}");
+    let back = http.get(&callback).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let to_app = back.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(param(&to_app, "state"), "s1", "{to_app}");
+    let code = param(&to_app, "code");
+    assert!(code.len() > 20, "{to_app}");
+
+    // The code is redeemed at the first process…
+    let tokens: Value = http
+        .post(format!("{}/oauth/token", first.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", VERIFIER),
+            ("client_id", client_id.as_str()),
+            ("client_secret", client["client_secret"].as_str().unwrap_or_default()),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    let access_token = tokens["access_token"].as_str().unwrap_or_else(|| panic!("tokens: {tokens}"));
+    // …whose ID token is signed with a key the second one publishes…
+    let header: Value = tokens["id_token"]
+        .as_str()
+        .and_then(|t| t.split('.').next())
+        .and_then(|h| base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, h).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let jwks: Value = http.get(format!("{}/.well-known/jwks.json", second.base)).send().await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    assert!(jwks["keys"].as_array().is_some_and(|keys| keys.iter().any(|k| k["kid"] == header["kid"])), "{header} not in {jwks}");
+    // …and its access token is good at the second one.
+    let info = http.get(format!("{}/userinfo", second.base)).bearer_auth(access_token).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.status(), 200);
+    let info: Value = info.json().await.unwrap_or_default();
+    assert_eq!(info["email"], "alice@example.test", "{info}");
+    // The code worked once, whichever process sees it again.
+    let again = http
+        .post(format!("{}/oauth/token", second.base))
+        .form(&[("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", CALLBACK), ("code_verifier", VERIFIER), ("client_id", client_id.as_str()), ("client_secret", client["client_secret"].as_str().unwrap_or_default())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status(), 400);
+}
