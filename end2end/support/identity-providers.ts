@@ -31,9 +31,11 @@ export async function startOpenIdProvider(port: number, callbackUrl: string, pkj
   }
   const provider = new Provider(issuer, {
     clients,
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // `department` and `groups` exercise the connections' user mapping (use_map, bind_all).
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "department", "groups"] },
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id,
-      claims: async () => ({ sub: id, email: `${id}@example.test`, email_verified: true, name: `User ${id}` }) }),
+      claims: async () => ({ sub: id, email: `${id}@example.test`, email_verified: true, name: `User ${id}`,
+        department: "R&D", groups: ["engineering", "sso-admins"] }) }),
     // No consent screen: every client gets the scopes it asks for.
     loadExistingGrant: async (ctx: any) => {
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });

@@ -106,6 +106,31 @@ test.describe("signing in to an application through a connection", () => {
     expect(payload.email).toBe("dave@example.test");
   });
 
+  test("user mapping: use_map templates and bind_all reach the user and Tessera's ID token", async ({ page, browser }) => {
+    const mapped = await discoveryConnection("e2e-map", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret, attribute_map: { mapping_mode: "use_map",
+        attributes: { department: "${context.userinfo.department}", title: "Engineer", nickname: "${context.userinfo.name}" } } });
+    const { payload } = await signInThrough(page, "e2e-map", await application("Map App", mapped.id), "mia");
+    expect(payload).toMatchObject({ sub: "oidc|e2e-map|mia", department: "R&D", title: "Engineer", nickname: "User mia",
+      groups: ["engineering", "sso-admins"] });
+    const mia = await api("GET", `/users/${encodeURIComponent("oidc|e2e-map|mia")}`);
+    expect(mia.profile).toMatchObject({ department: "R&D", title: "Engineer" });
+
+    const all = await discoveryConnection("e2e-bind-all", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret, attribute_map: { mapping_mode: "bind_all" } });
+    const fresh = await browser.newContext(); // no session at the IdP yet: it asks who is signing in
+    const bound = await signInThrough(await fresh.newPage(), "e2e-bind-all", await application("Bind App", all.id), "ned");
+    await fresh.close();
+    expect(bound.payload).toMatchObject({ department: "R&D", groups: ["engineering", "sso-admins"] });
+    const ned = await api("GET", `/users/${encodeURIComponent("oidc|e2e-bind-all|ned")}`);
+    expect(ned.profile).toMatchObject({ department: "R&D", email: "ned@example.test" });
+    expect(ned.profile.nonce).toBeUndefined();
+
+    // basic_profile (the default) keeps only the basic profile.
+    const alice = await api("GET", `/users/${encodeURIComponent("oidc|e2e-back-post|alice")}`).catch(() => null);
+    if (alice) expect(alice.profile.department).toBeUndefined();
+  });
+
   test("an Okta Workforce connection, against a local stand-in for the Okta domain", async ({ page }) => {
     const { opIssuer } = serverState();
     // With private networks allowed, an Okta domain may carry a scheme and port: the suite's
@@ -276,4 +301,31 @@ test("the Users and Logs pages show who signed in and why a sign-in failed", asy
   await page.screenshot({ path: screenshotPath("logs-failures"), fullPage: true });
   await page.getByRole("link", { name: "All" }).click();
   await expect(page.getByText("Success Login").first()).toBeVisible();
+
+  // Filter by connection and by application (a GET form: the filters are in the URL).
+  await page.getByLabel("Connection", { exact: true }).selectOption({ label: "e2e-try-wrong" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/connection_id=/);
+  await expect(page.getByText("token endpoint answered 401 invalid_client").first()).toBeVisible();
+  await expect(page.getByText("Success Login")).toHaveCount(0);
+  await page.getByLabel("Connection", { exact: true }).selectOption({ label: "All connections" });
+  await page.getByLabel("Application", { exact: true }).selectOption({ label: "Post App" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/client_id=/);
+  await expect(page.getByRole("cell", { name: "Post App" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "e2e-try-wrong" })).toHaveCount(0);
+  await page.screenshot({ path: screenshotPath("logs-filtered"), fullPage: true });
+  await page.getByRole("link", { name: "Clear filters" }).click();
+  await expect(page.getByLabel("Application", { exact: true })).toHaveValue("");
+
+  // Delete a user from their page: typed confirmation, a toast, gone from the list.
+  await page.goto(`/users/${encodeURIComponent("oidc|e2e-back-basic|bob")}`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Delete user" }).click();
+  await expect(page.getByText("type bob@example.test to confirm", { exact: true })).toBeVisible();
+  await page.getByLabel("Type bob@example.test to confirm.").fill("bob@example.test");
+  await page.getByRole("button", { name: "Delete user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "User bob@example.test deleted" })).toBeVisible();
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(page.getByText("oidc|e2e-back-basic|bob")).toHaveCount(0);
 });

@@ -183,12 +183,14 @@ fn filter_form(listing: &LogListing, f: &LogQuery) -> AnyView {
     view! {
         <Form method="GET" action="/logs" attr:class="mb-4 flex flex-wrap items-end gap-3" attr:aria-label="Filter by connection and application">
             <input type="hidden" name="type" value=kind/>
-            <label class="text-sm font-medium text-gray-700">"Connection"
-                <select name="connection_id" class=FILTER_SELECT>{connections}</select>
-            </label>
-            <label class="text-sm font-medium text-gray-700">"Application"
-                <select name="client_id" class=FILTER_SELECT>{applications}</select>
-            </label>
+            <div>
+                <label for="log-connection" class="text-sm font-medium text-gray-700">"Connection"</label>
+                <select id="log-connection" name="connection_id" class=FILTER_SELECT>{connections}</select>
+            </div>
+            <div>
+                <label for="log-application" class="text-sm font-medium text-gray-700">"Application"</label>
+                <select id="log-application" name="client_id" class=FILTER_SELECT>{applications}</select>
+            </div>
             <button type="submit" class="rounded-md bg-white px-3 py-2 text-sm font-semibold text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 hover:bg-gray-50">"Filter"</button>
             {filtered.then(|| view! { <a href=clear class="py-2 text-sm font-medium text-indigo-600 hover:text-indigo-500">"Clear filters"</a> })}
         </Form>
