@@ -6,6 +6,8 @@
 use app::backend::applications;
 use app::backend::crypto::random_alphanumeric;
 use app::backend::flows::{self, pages, AuthorizeError, AuthorizeParams, CallbackParams, Finished, BROWSER_COOKIE};
+use app::backend::provider::logout::{LoggedOut, LogoutParams};
+use app::backend::provider::sessions::{self, SESSION_COOKIE};
 use app::backend::provider::{self, OAuthError};
 use app::backend::security_headers::{content_security_policy, HEADER as CSP};
 use app::backend::AppState;
@@ -25,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/authorize", get(authorize))
         .route("/login/callback", get(callback_get).post(callback_post))
         .route("/oauth/token", axum::routing::post(token))
+        .route("/oauth/revoke", axum::routing::post(revoke))
+        .route("/oidc/logout", get(logout_get).post(logout_post))
         .route("/userinfo", get(userinfo).post(userinfo))
         .route("/connections/enterprise/{id}/try", get(try_connection))
 }
@@ -62,6 +66,11 @@ async fn jwks(State(state): State<AppState>) -> Response {
         Ok(set) => ([(header::CACHE_CONTROL, "public, max-age=300")], Json(set)).into_response(),
         Err(e) => internal(e),
     }
+}
+
+/// A 302 to `location`: what OAuth 2.0 redirects back to an application are.
+fn found(location: String) -> Response {
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
 
 fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -107,6 +116,13 @@ fn to_identity_provider(state: &AppState, started: app::backend::Result<flows::S
     }
 }
 
+/// The single sign-on session cookie: every path (it is read by `/authorize` and `/oidc/logout`),
+/// Lax so an application's top-level redirect to `/authorize` carries it.
+fn session_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
+    let secure = if state.settings.cookies_secure() { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+}
+
 fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
     // Lax is enough for the back channel's top-level GET; a cross-site form_post arrives without
     // it and is re-posted from Tessera's own page (see `callback_post`).
@@ -114,7 +130,7 @@ fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
     format!("{BROWSER_COOKIE}={value}; Path=/login/callback; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
 }
 
-async fn authorize(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn authorize(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> Response {
     let pairs = query_pairs(raw.as_deref());
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let params = AuthorizeParams {
@@ -128,15 +144,22 @@ async fn authorize(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Re
         code_challenge_method: get("code_challenge_method"),
         connection: get("connection"),
         login_hint: get("login_hint"),
+        prompt: get("prompt"),
+        max_age: get("max_age"),
     };
     let authorized = match flows::authorize(&state, &params).await {
         Ok(Ok(a)) => a,
         Ok(Err(AuthorizeError::Page(reason))) => {
             return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in link is not valid", &reason))).into_response()
         }
-        Ok(Err(AuthorizeError::ToApplication { location })) => return Redirect::to(&location).into_response(),
+        Ok(Err(AuthorizeError::ToApplication { location })) => return found(location),
         Err(e) => return internal(e),
     };
+    match flows::single_sign_on(&state, &authorized, jar.get(SESSION_COOKIE).map(|c| c.value())).await {
+        Ok(flows::SingleSignOn::Done { location } | flows::SingleSignOn::LoginRequired { location }) => return found(location),
+        Ok(flows::SingleSignOn::SignIn) => {}
+        Err(e) => return internal(e),
+    }
     let connection = match authorized.connection {
         Some(c) => c,
         None => {
@@ -182,8 +205,13 @@ async fn finish(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -
     let browser = jar.get(BROWSER_COOKIE).map(|c| c.value().to_string());
     let clear = login_cookie(state, "", 0);
     match flows::finish_login(state, &params, browser.as_deref()).await {
-        Ok(Ok(Finished::ToApplication { location })) => {
-            (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response()
+        Ok(Ok(Finished::ToApplication { location, session })) => {
+            let session = session_cookie(state, &session, sessions::ABSOLUTE_MS / 1000);
+            let mut response = (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response();
+            if let Ok(v) = HeaderValue::from_str(&session) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            response
         }
         Ok(Ok(Finished::Tried { connection, user, claims })) => {
             ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims))).into_response()
@@ -243,6 +271,12 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     };
     match field("grant_type").as_deref() {
         Some("authorization_code") => {}
+        Some("refresh_token") => {
+            let Some(refresh_token) = field("refresh_token") else {
+                return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "refresh_token is required."));
+            };
+            return token_answer(provider::refresh(&state, &app, &refresh_token, field("scope").as_deref()).await);
+        }
         Some(other) => {
             return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("unsupported_grant_type", format!("grant_type {other} is not supported.")))
         }
@@ -251,9 +285,62 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
     let Some(code) = field("code") else {
         return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "code is required."));
     };
-    match provider::redeem_code(&state, &app, &code, field("redirect_uri").as_deref(), field("code_verifier").as_deref()).await {
+    token_answer(provider::redeem_code(&state, &app, &code, field("redirect_uri").as_deref(), field("code_verifier").as_deref()).await)
+}
+
+fn token_answer(answer: app::backend::Result<Result<provider::Tokens, OAuthError>>) -> Response {
+    match answer {
         Ok(Ok(tokens)) => ([(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], Json(serde_json::json!(tokens))).into_response(),
         Ok(Err(e)) => oauth_error(StatusCode::BAD_REQUEST, &e),
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /oauth/revoke` (RFC 7009): a refresh token revokes its family, an access token itself.
+/// Unknown tokens are not an error.
+async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let (client_id, secret) = match client_credentials(&headers, &form) {
+        Ok(c) => c,
+        Err(e) => return oauth_error(StatusCode::UNAUTHORIZED, &e),
+    };
+    let app = match applications::authenticate(&state, &client_id, secret.as_deref()).await {
+        Ok(Some(app)) => app,
+        Ok(None) => return oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", "The client id or secret is wrong.")),
+        Err(e) => return internal(e),
+    };
+    let Some(token) = form.iter().find(|(k, _)| k == "token").map(|(_, v)| v.clone()) else {
+        return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "token is required."));
+    };
+    match provider::revoke(&state, &app.client_id, &token).await {
+        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+async fn logout_get(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> Response {
+    logout(&state, &jar, &query_pairs(raw.as_deref())).await
+}
+
+async fn logout_post(State(state): State<AppState>, jar: CookieJar, body: Bytes) -> Response {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    logout(&state, &jar, &pairs).await
+}
+
+/// `/oidc/logout`: RP-initiated logout.
+async fn logout(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -> Response {
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let params = LogoutParams {
+        id_token_hint: get("id_token_hint"),
+        post_logout_redirect_uri: get("post_logout_redirect_uri"),
+        state: get("state"),
+        client_id: get("client_id"),
+    };
+    let clear = session_cookie(state, "", 0);
+    match provider::logout::logout(state, &params, jar.get(SESSION_COOKIE).map(|c| c.value())).await {
+        Ok(Ok(LoggedOut::Redirect(location))) => (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response(),
+        Ok(Ok(LoggedOut::Page)) => ([(header::SET_COOKIE, clear)], Html(pages::signed_out_page())).into_response(),
+        Ok(Err(reason)) => (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-out link is not valid", &reason))).into_response(),
         Err(e) => internal(e),
     }
 }

@@ -31,6 +31,8 @@ pub struct UserListing {
 pub struct LogRow {
     pub id: String,
     pub success: bool,
+    /// "Success Login", "Failed Login", "Success Logout".
+    pub label: String,
     pub description: String,
     pub connection: Option<String>,
     pub client_id: Option<String>,
@@ -144,7 +146,7 @@ pub async fn list_logs(kind: Option<String>, connection_id: Option<String>, clie
     require_admin()?;
     let state = state()?;
     let filter = crate::backend::logs::LogFilter {
-        kind: kind.as_deref().filter(|k| *k == "s" || *k == "f"),
+        kind: kind.as_deref().filter(|k| ["s", "f", "slo"].contains(k)),
         connection_id: connection_id.as_deref().filter(|c| !c.is_empty()),
         client_id: client_id.as_deref().filter(|c| !c.is_empty()),
     };
@@ -169,7 +171,7 @@ pub async fn list_logs(kind: Option<String>, connection_id: Option<String>, clie
             None => None,
         };
         let application = e.client_id.as_ref().map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()));
-        rows.push(LogRow { success: e.kind == "s", time: format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
+        rows.push(LogRow { success: e.kind != crate::backend::logs::FAILURE, label: crate::backend::logs::label(&e.kind).to_string(), time: format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
     }
     Ok(LogListing { rows, connections, applications })
 }

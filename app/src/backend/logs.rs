@@ -10,12 +10,23 @@ use serde::{Deserialize, Serialize};
 /// Auth0's log type codes for what Tessera records.
 pub const SUCCESS: &str = "s";
 pub const FAILURE: &str = "f";
+pub const LOGOUT: &str = "slo";
+
+/// Auth0's label for a log type code.
+pub fn label(kind: &str) -> &'static str {
+    match kind {
+        SUCCESS => "Success Login",
+        FAILURE => "Failed Login",
+        LOGOUT => "Success Logout",
+        _ => "Event",
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogEvent {
     pub id: String,
-    /// `s` (successful login) or `f` (failed login).
+    /// `s` (successful login), `f` (failed login) or `slo` (successful logout).
     #[serde(rename = "type")]
     #[sqlx(rename = "type")]
     pub kind: String,

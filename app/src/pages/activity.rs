@@ -153,7 +153,7 @@ pub fn LogsPage() -> impl IntoView {
         <Title text="Logs"/>
         <PageHeader title="Logs" description="Every sign-in through a connection: successes, and failures with the check that failed. Tokens are never logged."/>
         <nav aria-label="Filter events" class="mb-4 flex gap-2">
-            {chip("", "All")}{chip("s", "Success")}{chip("f", "Failure")}
+            {chip("", "All")}{chip("s", "Success")}{chip("f", "Failure")}{chip("slo", "Logout")}
         </nav>
         <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || events.get().map(|r| match r {
@@ -220,9 +220,9 @@ fn logs_table(rows: Vec<LogRow>, f: &LogQuery) -> AnyView {
                         <tr>
                             <td class=TD>
                                 {if e.success {
-                                    view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700"><span class="h-1.5 w-1.5 rounded-full bg-green-500"></span>"Success Login"</span> }.into_any()
+                                    view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700"><span class="h-1.5 w-1.5 rounded-full bg-green-500"></span>{e.label.clone()}</span> }.into_any()
                                 } else {
-                                    view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>"Failed Login"</span> }.into_any()
+                                    view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>{e.label.clone()}</span> }.into_any()
                                 }}
                             </td>
                             <td class="max-w-md px-4 py-3 align-top text-gray-700">{crate::api::activity::sentence(&e.description)}</td>

@@ -4,8 +4,9 @@
 //! Requests with neither header are refused. `/api/v2` is exempt: it takes bearer tokens, which
 //! a browser never attaches on its own. So are the protocol endpoints: the IdP's cross-site
 //! `form_post` to `/login/callback` (protected by the single-use state bound to the browser),
-//! and applications' server-to-server `/oauth/token` and `/userinfo` (client credentials and
-//! bearer tokens).
+//! applications' server-to-server `/oauth/token`, `/oauth/revoke` and `/userinfo` (client
+//! credentials and bearer tokens), and `/oidc/logout`, which an application may POST to (it only
+//! ends a session, and redirects only to the application's Allowed Logout URLs).
 
 use app::backend::AppState;
 use axum::extract::{Request, State};
@@ -15,7 +16,7 @@ use http::{HeaderMap, Method, StatusCode};
 
 pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    const EXEMPT: &[&str] = &["/api/v2/", "/login/callback", "/oauth/token", "/userinfo"];
+    const EXEMPT: &[&str] = &["/api/v2/", "/login/callback", "/oauth/token", "/oauth/revoke", "/userinfo", "/oidc/logout"];
     let exempt = EXEMPT.iter().any(|p| req.uri().path().starts_with(p));
     if safe || exempt || is_same_origin(req.headers(), &state.settings.public_url) {
         return next.run(req).await;

@@ -9,5 +9,6 @@ mod hardening;
 mod issuer_check;
 mod management_api;
 mod replica_processes;
+mod sessions;
 mod signin_flow;
 mod support;

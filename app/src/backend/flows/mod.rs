@@ -42,6 +42,21 @@ pub struct AuthorizeParams {
     pub code_challenge_method: Option<String>,
     pub connection: Option<String>,
     pub login_hint: Option<String>,
+    /// `login` forces a trip to the IdP; `none` never shows anything (no session: `login_required`).
+    pub prompt: Option<String>,
+    /// Seconds: a session older than this sends the user to the IdP again.
+    pub max_age: Option<String>,
+}
+
+/// What `prompt` asks of a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// Use a session when there is one, else sign in.
+    Default,
+    /// Sign in at the IdP whatever the session.
+    Login,
+    /// Use a session or fail with `login_required`; never show a page.
+    None,
 }
 
 /// A refused `/authorize`.
@@ -70,6 +85,8 @@ pub struct Authorized {
     pub request: AppRequest,
     pub connection: Option<Connection>,
     pub login_hint: Option<String>,
+    pub prompt: Prompt,
+    pub max_age: Option<i64>,
 }
 
 /// Checks an application's authorization request. Until the redirect_uri is known to be one
@@ -115,6 +132,20 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         }
         (None, _) => {}
     }
+    let prompts: Vec<&str> = p.prompt.as_deref().unwrap_or_default().split_whitespace().collect();
+    let prompt = match (prompts.contains(&"none"), prompts.contains(&"login")) {
+        (true, _) if prompts.len() > 1 => return back("invalid_request", "prompt=none cannot be combined with other values.".into()),
+        (true, _) => Prompt::None,
+        (false, true) => Prompt::Login,
+        _ => Prompt::Default,
+    };
+    let max_age = match p.max_age.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => None,
+        Some(m) => match m.parse::<i64>() {
+            Ok(seconds) if seconds >= 0 => Some(seconds),
+            _ => return back("invalid_request", "max_age must be a whole number of seconds, 0 or more.".into()),
+        },
+    };
     let connection = match p.connection.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(name) => {
@@ -134,7 +165,66 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         scope,
         code_challenge: p.code_challenge.clone(),
     };
-    Ok(Ok(Authorized { app, request, connection, login_hint: p.login_hint.clone() }))
+    Ok(Ok(Authorized { app, request, connection, login_hint: p.login_hint.clone(), prompt, max_age }))
+}
+
+/// What a single sign-on session does for an authorization request.
+pub enum SingleSignOn {
+    /// Signed in by the session: back to the application with a code.
+    Done { location: String },
+    /// `prompt=none` and no usable session: back to the application with `login_required`.
+    LoginRequired { location: String },
+    /// Sign in at an identity provider.
+    SignIn,
+}
+
+/// Uses the browser's Tessera session for `authorized`, when it may: no `prompt=login`, the
+/// session's connection is enabled for the application (and is the one asked for, if any), and
+/// the session is younger than `max_age`.
+pub async fn single_sign_on(state: &AppState, authorized: &Authorized, session_cookie: Option<&str>) -> Result<SingleSignOn> {
+    if authorized.prompt == Prompt::Login {
+        return Ok(SingleSignOn::SignIn);
+    }
+    let app = &authorized.request;
+    let usable = match provider::sessions::current(state, session_cookie).await? {
+        Some(session) => {
+            let now_s = state.clock.now().timestamp();
+            let fresh = authorized.max_age.is_none_or(|max| now_s - session.auth_time <= max);
+            let wanted = authorized.connection.as_ref().is_none_or(|c| c.id == session.connection_id);
+            let enabled = fresh && wanted && applications::enabled_connections(state, &app.client_id).await?.contains(&session.connection_id);
+            enabled.then_some(session)
+        }
+        None => None,
+    };
+    let Some(session) = usable else {
+        return Ok(match authorized.prompt {
+            Prompt::None => SingleSignOn::LoginRequired {
+                location: error_redirect(app, "login_required", "The user is not signed in (prompt=none needs a session)."),
+            },
+            _ => SingleSignOn::SignIn,
+        });
+    };
+    let user = match users::get_user(state, &session.user_id).await {
+        Ok(user) => user,
+        Err(Error::NotFound(_)) => return Ok(SingleSignOn::SignIn),
+        Err(e) => return Err(e),
+    };
+    let code = provider::issue_code(
+        state,
+        &app.client_id,
+        &user.id,
+        &CodeRequest {
+            redirect_uri: app.redirect_uri.clone(),
+            scope: app.scope.clone(),
+            nonce: app.nonce.clone(),
+            code_challenge: app.code_challenge.clone(),
+            auth_time: session.auth_time,
+            session_id: Some(session.id.clone()),
+        },
+    )
+    .await?;
+    logs::record(state, logs::SUCCESS, "Successful login (single sign-on session)", Some(&session.connection_id), Some(&app.client_id), Some(&user.id)).await;
+    Ok(SingleSignOn::Done { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()) })
 }
 
 /// The connections an application may sign users in with, by name.
@@ -229,8 +319,9 @@ pub struct CallbackParams {
 
 /// A finished login.
 pub enum Finished {
-    /// Send the browser back to the application with Tessera's code.
-    ToApplication { location: String },
+    /// Send the browser back to the application with Tessera's code; `session` is the secret of
+    /// the single sign-on session the login opened (the cookie's value).
+    ToApplication { location: String, session: String },
     /// "Try": show the profile and the raw claims.
     Tried { connection: Connection, user: User, claims: Map<String, Value> },
 }
@@ -380,6 +471,8 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     match pending.app {
         None => Ok(Ok(Finished::Tried { connection, user, claims })),
         Some(app) => {
+            let auth_time = state.clock.now().timestamp();
+            let (session, secret) = provider::sessions::create(state, &user.id, &connection.id, auth_time).await?;
             let code = provider::issue_code(
                 state,
                 &app.client_id,
@@ -389,19 +482,23 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
                     scope: app.scope.clone(),
                     nonce: app.nonce.clone(),
                     code_challenge: app.code_challenge.clone(),
-                    auth_time: state.clock.now().timestamp(),
+                    auth_time,
+                    session_id: Some(session.id),
                 },
             )
             .await?;
-            Ok(Ok(Finished::ToApplication { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()) }))
+            Ok(Ok(Finished::ToApplication { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()), session: secret }))
         }
     }
 }
 
-/// Removes logins nobody finished (run periodically by the server).
+/// Removes logins nobody finished, old codes and access tokens, ended SSO sessions and expired
+/// refresh-token families (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
     let a = on_db!(&state.db, |pool| sqlx::query("DELETE FROM login_transactions WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
     let b = on_db!(&state.db, |pool| sqlx::query("DELETE FROM authorization_codes WHERE expires_at <= $1").bind(now - 24 * 3600 * 1000).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(a + b)
+    let c = on_db!(&state.db, |pool| sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1").bind(now - 24 * 3600 * 1000).execute(pool).await.map(|r| r.rows_affected()))?;
+    let d = provider::sessions::prune(state).await? + provider::refresh::prune(state).await?;
+    Ok(a + b + c + d)
 }

@@ -49,6 +49,15 @@ pub fn error_page(title: &str, reason: &str) -> String {
     document(title, &body, None, "")
 }
 
+/// After `/oidc/logout` without a post-logout redirect URI.
+pub fn signed_out_page() -> String {
+    let body = "<div class=\"rounded-xl border border-gray-200 bg-white p-8 text-center shadow-sm\" role=\"status\">\
+           <h1 class=\"text-lg font-semibold text-gray-900\">You are signed out</h1>\
+           <p class=\"mt-3 text-sm text-gray-600\">Your single sign-on session has ended. You can close this window.</p>\
+         </div>";
+    document("Signed out", body, None, "")
+}
+
 /// The IdP's `form_post` arrived without the login cookie (a cross-site POST does not carry a
 /// SameSite=Lax cookie): post the same fields again from Tessera's own page, which does.
 pub fn repost_page(fields: &[(String, String)], nonce: &str) -> String {

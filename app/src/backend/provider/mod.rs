@@ -4,6 +4,9 @@
 //! `/userinfo`. The protocol endpoints in the server call these; the login flow issues codes.
 
 pub mod keys;
+pub mod logout;
+pub mod refresh;
+pub mod sessions;
 
 use crate::applications::{Application, ClientAuthMethod};
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
@@ -62,13 +65,16 @@ pub fn discovery_document(state: &AppState) -> Value {
         "jwks_uri": format!("{base}/.well-known/jwks.json"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code"],
+        "end_session_endpoint": format!("{base}/oidc/logout"),
+        "revocation_endpoint": format!("{base}/oauth/revoke"),
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "prompt_values_supported": ["none", "login"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],
-        "scopes_supported": ["openid", "profile", "email"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "name"],
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "email", "email_verified", "name", "groups"],
     })
 }
 
@@ -87,6 +93,9 @@ pub struct CodeRequest {
     pub code_challenge: Option<String>,
     /// When the user authenticated at the IdP (seconds).
     pub auth_time: i64,
+    /// The single sign-on session the code was issued in: the ID token's `sid`.
+    #[serde(default)]
+    pub session_id: Option<String>,
 }
 
 /// Issues a code for a signed-in user; the application redeems it at `/oauth/token`.
@@ -128,7 +137,22 @@ pub struct Tokens {
     pub token_type: &'static str,
     pub expires_in: i64,
     pub id_token: String,
+    /// With the `offline_access` scope, for an application allowed the refresh_token grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     pub scope: String,
+}
+
+/// What tokens are issued for, whichever grant it came from.
+struct TokenGrant<'a> {
+    scope: &'a str,
+    nonce: Option<&'a str>,
+    auth_time: i64,
+    session_id: Option<&'a str>,
+    /// The authorization code redeemed (so its second use can revoke these tokens).
+    code_hash: Option<&'a str>,
+    /// The refresh-token family continued (refresh grant).
+    family: Option<&'a refresh::Family>,
 }
 
 /// Redeems an authorization code. Every check failing is an `invalid_grant` naming the rule; a
@@ -182,7 +206,46 @@ pub async fn redeem_code(
         return Ok(Err(OAuthError::new("invalid_grant", reason)));
     }
     let user = users::get_user(state, &user_id).await?;
-    Ok(Ok(issue_tokens(state, app, &user, &request, Some(&code_hash)).await?))
+    let grant = TokenGrant {
+        scope: &request.scope,
+        nonce: request.nonce.as_deref(),
+        auth_time: request.auth_time,
+        session_id: request.session_id.as_deref(),
+        code_hash: Some(&code_hash),
+        family: None,
+    };
+    Ok(Ok(issue_tokens(state, app, &user, &grant).await?))
+}
+
+/// The refresh_token grant: takes the token (rotation), and issues new tokens in its family.
+/// `scope`, when sent, may only narrow what was granted.
+pub async fn refresh(state: &AppState, app: &Application, token: &str, scope: Option<&str>) -> Result<std::result::Result<Tokens, OAuthError>> {
+    if !app.grant_types.contains(&crate::applications::GrantType::RefreshToken) {
+        return Ok(Err(OAuthError::new("unauthorized_client", "The application may not use the refresh_token grant.")));
+    }
+    let grant = match refresh::take(state, &app.client_id, token).await? {
+        Ok(g) => g,
+        Err(e) => return Ok(Err(e)),
+    };
+    let scope = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(asked) if asked.split_whitespace().all(|s| has_scope(&grant.scope, s)) => asked.to_string(),
+        Some(_) => return Ok(Err(OAuthError::new("invalid_scope", "scope may only name scopes the refresh token was granted."))),
+        None => grant.scope.clone(),
+    };
+    let user = match users::get_user(state, &grant.user_id).await {
+        Ok(u) => u,
+        Err(Error::NotFound(_)) => return Ok(Err(OAuthError::new("invalid_grant", "The user no longer exists."))),
+        Err(e) => return Err(e),
+    };
+    let tokens = TokenGrant {
+        scope: &scope,
+        nonce: None,
+        auth_time: grant.auth_time,
+        session_id: grant.session_id.as_deref(),
+        code_hash: None,
+        family: Some(&grant.family),
+    };
+    Ok(Ok(issue_tokens(state, app, &user, &tokens).await?))
 }
 
 /// BASE64URL(SHA-256(verifier)), RFC 7636.
@@ -195,8 +258,10 @@ fn has_scope(scope: &str, wanted: &str) -> bool {
     scope.split_whitespace().any(|s| s == wanted)
 }
 
-/// Signs an ID token and an access token (both JWTs, RS256, Tessera's newest key) for `user`.
-async fn issue_tokens(state: &AppState, app: &Application, user: &User, request: &CodeRequest, code_hash: Option<&str>) -> Result<Tokens> {
+/// Signs an ID token and an access token (both JWTs, RS256, Tessera's newest key) for `user`,
+/// and a refresh token when `offline_access` was granted to an application allowed to refresh.
+async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
+    let request = grant;
     let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
@@ -213,17 +278,21 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, request:
     let access_token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
 
     let mut standard = StandardClaims::new(SubjectIdentifier::new(user.id.clone()));
-    if has_scope(&request.scope, "email") {
+    if has_scope(request.scope, "email") {
         standard = standard.set_email(user.email.clone().map(EndUserEmail::new)).set_email_verified(Some(user.email_verified));
     }
-    if has_scope(&request.scope, "profile") {
+    if has_scope(request.scope, "profile") {
         standard = standard.set_name(user.name.clone().map(|n| LocalizedClaim::from(EndUserName::new(n))));
     }
     let issuer_url = IssuerUrl::new(iss).map_err(Error::internal)?;
-    let mut id_claims = IdTokenClaims::new(issuer_url, vec![Audience::new(app.client_id.clone())], expires, now, standard, mapped_claims(user, &request.scope))
+    let mut extra = mapped_claims(user, request.scope);
+    if let Some(sid) = request.session_id {
+        extra.claims.insert("sid".into(), json!(sid));
+    }
+    let mut id_claims = IdTokenClaims::new(issuer_url, vec![Audience::new(app.client_id.clone())], expires, now, standard, extra)
         .set_auth_time(chrono::DateTime::from_timestamp(request.auth_time, 0));
-    if let Some(nonce) = &request.nonce {
-        id_claims = id_claims.set_nonce(Some(Nonce::new(nonce.clone())));
+    if let Some(nonce) = request.nonce {
+        id_claims = id_claims.set_nonce(Some(Nonce::new(nonce.to_string())));
     }
     let id_token = FullIdToken::new(
         id_claims,
@@ -234,19 +303,47 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, request:
     )
     .map_err(Error::internal)?;
 
+    let offline = has_scope(request.scope, "offline_access") && app.grant_types.contains(&crate::applications::GrantType::RefreshToken);
+    let refresh = match offline {
+        true => Some(refresh::issue(state, &app.client_id, &user.id, request.session_id, request.scope, request.auth_time, request.family).await?),
+        false => None,
+    };
     on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
+        "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     )
     .bind(sha256_hex(&access_token))
-    .bind(code_hash)
+    .bind(request.code_hash)
     .bind(&app.client_id)
     .bind(&user.id)
-    .bind(&request.scope)
+    .bind(request.scope)
     .bind(expires.timestamp_millis())
+    .bind(refresh.as_ref().map(|(_, family)| family.id.clone()))
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok(Tokens { access_token, token_type: "Bearer", expires_in: TOKEN_TTL_S, id_token: id_token.to_string(), scope: request.scope.clone() })
+    Ok(Tokens {
+        access_token,
+        token_type: "Bearer",
+        expires_in: TOKEN_TTL_S,
+        id_token: id_token.to_string(),
+        refresh_token: refresh.map(|(token, _)| token),
+        scope: request.scope.to_string(),
+    })
+}
+
+/// Revokes a token `client_id` holds (RFC 7009): a refresh token with its family, or an access
+/// token. True when something was revoked; an unknown token is not an error.
+pub async fn revoke(state: &AppState, client_id: &str, token: &str) -> Result<bool> {
+    if refresh::revoke_token(state, client_id, token).await? {
+        return Ok(true);
+    }
+    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE token_hash = $1 AND client_id = $2")
+        .bind(sha256_hex(token))
+        .bind(client_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }
 
 /// `/userinfo`: the claims an access token may see, or `invalid_token`.

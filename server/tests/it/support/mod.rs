@@ -9,6 +9,7 @@ use app::backend::store::Db;
 use app::backend::{AppState, Clock, Settings};
 
 pub mod api;
+pub mod flow;
 pub mod idp;
 pub mod oidc_idp;
 

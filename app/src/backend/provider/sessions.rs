@@ -1,0 +1,153 @@
+//! Single sign-on sessions: after an upstream login for an application, the browser gets a
+//! Tessera session cookie, and a later `/authorize` (the same application or another) signs in
+//! without a trip to the IdP while the session lives. The cookie holds a random secret; only its
+//! hash is stored. The session's public `id` is the `sid` of ID tokens.
+//!
+//! Lifetimes follow Auth0's tenant defaults: 3 days idle, 7 days absolute.
+
+use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::store::on_db;
+use crate::backend::{AppState, Result};
+use serde::{Deserialize, Serialize};
+
+/// The cookie that carries the session secret.
+pub const SESSION_COOKIE: &str = "tessera_session";
+/// A session unused for this long ends ("Inactivity timeout").
+pub const IDLE_MS: i64 = 3 * 24 * 3600 * 1000;
+/// A session ends this long after the login, however busy ("Require log in after").
+pub const ABSOLUTE_MS: i64 = 7 * 24 * 3600 * 1000;
+/// `last_seen_at` is written at most this often, so SSO does not write on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Session {
+    /// Public: the `sid` claim.
+    pub id: String,
+    pub user_id: String,
+    pub connection_id: String,
+    /// Seconds: when the user authenticated at the identity provider.
+    pub auth_time: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+}
+
+const COLUMNS: &str = "id, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at";
+
+/// A new session for `user_id`; returns it and the secret for the cookie (shown nowhere else).
+pub async fn create(state: &AppState, user_id: &str, connection_id: &str, auth_time: i64) -> Result<(Session, String)> {
+    let secret = random_alphanumeric(43);
+    let now = state.clock.now_ms();
+    let session = Session {
+        id: random_alphanumeric(24),
+        user_id: user_id.to_string(),
+        connection_id: connection_id.to_string(),
+        auth_time,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + ABSOLUTE_MS,
+    };
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO sso_sessions (id, cookie_hash, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+    .bind(&session.id)
+    .bind(sha256_hex(&secret))
+    .bind(&session.user_id)
+    .bind(&session.connection_id)
+    .bind(session.auth_time)
+    .bind(session.created_at)
+    .bind(session.last_seen_at)
+    .bind(session.expires_at)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok((session, secret))
+}
+
+/// The live session the cookie names: not revoked, within both lifetimes. Using it counts as
+/// activity for the idle lifetime.
+pub async fn current(state: &AppState, cookie: Option<&str>) -> Result<Option<Session>> {
+    let Some(secret) = cookie.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let now = state.clock.now_ms();
+    let found: Option<Session> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sso_sessions WHERE cookie_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3"
+    ))
+    .bind(sha256_hex(secret))
+    .bind(now)
+    .bind(now - IDLE_MS)
+    .fetch_optional(pool)
+    .await)?;
+    if let Some(s) = &found {
+        if now - s.last_seen_at > TOUCH_EVERY_MS {
+            on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET last_seen_at = $2 WHERE id = $1")
+                .bind(&s.id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()))?;
+        }
+    }
+    Ok(found)
+}
+
+/// Ends one session (logout, or an admin on the user's page). True when it was live.
+pub async fn revoke(state: &AppState, id: &str) -> Result<bool> {
+    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .bind(state.clock.now_ms())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Ends the session a browser's cookie names, if any; returns it.
+pub async fn revoke_by_cookie(state: &AppState, cookie: &str) -> Result<Option<Session>> {
+    let found: Option<Session> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
+        "UPDATE sso_sessions SET revoked_at = $2 WHERE cookie_hash = $1 AND revoked_at IS NULL RETURNING {COLUMNS}"
+    ))
+    .bind(sha256_hex(cookie))
+    .bind(state.clock.now_ms())
+    .fetch_optional(pool)
+    .await)?;
+    Ok(found)
+}
+
+/// Ends every session of a user (deleted, deprovisioned, or "Revoke all" on their page).
+pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<u64> {
+    Ok(on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .bind(state.clock.now_ms())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?)
+}
+
+/// A user's live sessions, newest first.
+pub async fn list_for_user(state: &AppState, user_id: &str) -> Result<Vec<Session>> {
+    let now = state.clock.now_ms();
+    Ok(on_db!(&state.db, |pool| sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sso_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3
+         ORDER BY created_at DESC LIMIT 100"
+    ))
+    .bind(user_id)
+    .bind(now)
+    .bind(now - IDLE_MS)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Removes sessions that ended more than a day ago (run periodically by the server).
+pub async fn prune(state: &AppState) -> Result<u64> {
+    let cutoff = state.clock.now_ms() - 24 * 3600 * 1000;
+    Ok(on_db!(&state.db, |pool| sqlx::query(
+        "DELETE FROM sso_sessions WHERE expires_at <= $1 OR revoked_at <= $1 OR last_seen_at <= $2"
+    )
+    .bind(cutoff)
+    .bind(cutoff - IDLE_MS)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
