@@ -22,8 +22,8 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
 }
 
 /** An application registered at Tessera, with the connection enabled for it. */
-async function application(name: string, connectionId: string) {
-  const app = await api("POST", "/clients", { name, app_type: "regular_web", callbacks: [CALLBACK] });
+async function application(name: string, connectionId: string, extra: Record<string, unknown> = {}) {
+  const app = await api("POST", "/clients", { name, app_type: "regular_web", callbacks: [CALLBACK], ...extra });
   const connection = await api("GET", `/connections/${connectionId}`);
   await api("PATCH", `/connections/${connectionId}`, { enabled_clients: [...connection.enabled_clients, app.client_id] });
   return app as { client_id: string; client_secret: string };
@@ -36,7 +36,8 @@ function discoveryConnection(name: string, options: Record<string, unknown>) {
 }
 
 /** Runs the application's whole sign-in in the browser; returns what the application verified. */
-async function signInThrough(page: Page, connectionName: string, app: { client_id: string; client_secret: string }, login: string) {
+async function signInThrough(page: Page, connectionName: string, app: { client_id: string; client_secret: string }, login: string,
+  scope = "openid email profile") {
   const { baseURL } = serverState();
   const config = await client.discovery(new URL(`${baseURL}/`), app.client_id, app.client_secret, undefined,
     { execute: [client.allowInsecureRequests] });
@@ -44,7 +45,7 @@ async function signInThrough(page: Page, connectionName: string, app: { client_i
   const state = client.randomState();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK, scope: "openid email profile", state, nonce,
+    redirect_uri: CALLBACK, scope, state, nonce,
     code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", connection: connectionName,
   });
   // The application's callback is answered here: the browser never needs to reach it.
@@ -67,7 +68,7 @@ async function signInThrough(page: Page, connectionName: string, app: { client_i
   const jwks = createRemoteJWKSet(new URL(`${baseURL}/.well-known/jwks.json`));
   const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: `${baseURL}/`, audience: app.client_id, algorithms: ["RS256"] });
   const userinfo = await client.fetchUserInfo(config, tokens.access_token, payload.sub!);
-  return { payload, userinfo, tokens };
+  return { payload, userinfo, tokens, config };
 }
 
 test.describe("signing in to an application through a connection", () => {
@@ -129,6 +130,50 @@ test.describe("signing in to an application through a connection", () => {
     // basic_profile (the default) keeps only the basic profile.
     const alice = await api("GET", `/users/${encodeURIComponent("oidc|e2e-back-post|alice")}`).catch(() => null);
     if (alice) expect(alice.profile.department).toBeUndefined();
+  });
+
+  test("refresh tokens rotate, a reused one fails, single sign-on, and RP-initiated logout ends the session", async ({ page }) => {
+    const LOGGED_OUT = "https://app.example.test/logged-out";
+    const connection = await discoveryConnection("e2e-sessions", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret });
+    const app = await application("Session App", connection.id, { allowed_logout_urls: [LOGGED_OUT] });
+    const { tokens, config, payload } = await signInThrough(page, "e2e-sessions", app, "sue", "openid email profile offline_access");
+    expect(payload.sid).toBeTruthy();
+    expect(tokens.refresh_token).toBeTruthy();
+
+    // openid-client refreshes; the rotated-out token then fails and takes its family with it.
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    expect(refreshed.claims()?.sub).toBe("oidc|e2e-sessions|sue");
+    const refused = async (token: string) => {
+      try { await client.refreshTokenGrant(config, token); return "accepted"; } catch (e: any) { return e.error ?? String(e); }
+    };
+    expect(await refused(tokens.refresh_token!)).toBe("invalid_grant");
+    expect(await refused(refreshed.refresh_token!)).toBe("invalid_grant");
+
+    // The browser has a Tessera session: prompt=none signs in without the IdP.
+    const { baseURL } = serverState();
+    const session = (await page.context().cookies(baseURL)).find((c) => c.name === "tessera_session");
+    expect(session, "the login set a single sign-on session cookie").toBeTruthy();
+    const silent = async () => {
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "silent", prompt: "none",
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+      const res = await fetch(url, { redirect: "manual", headers: { cookie: `tessera_session=${session!.value}` } });
+      return new URL(res.headers.get("location")!);
+    };
+    expect((await silent()).searchParams.get("code")).toBeTruthy();
+
+    // RP-initiated logout, in the browser: back to the Allowed Logout URL with the state. (The
+    // application's host does not exist here: the browser's request to it is what is checked.)
+    const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGGED_OUT, state: "bye" });
+    const toApplication = page.waitForRequest((r) => r.url().startsWith(LOGGED_OUT));
+    await page.goto(end.href).catch(() => {});
+    expect(new URL((await toApplication).url()).searchParams.get("state")).toBe("bye");
+    const cleared = (await page.context().cookies(baseURL)).find((c) => c.name === "tessera_session");
+    expect(cleared, "the session cookie is cleared").toBeUndefined();
+    const after = await silent();
+    expect(after.searchParams.get("error")).toBe("login_required");
   });
 
   test("an Okta Workforce connection, against a local stand-in for the Okta domain", async ({ page }) => {
@@ -253,8 +298,9 @@ test.describe("Tessera's login page", () => {
     await expect(page.getByText("Back at the application")).toBeVisible();
     expect(new URL(landed.pop()!).searchParams.get("code")).toBeTruthy();
 
-    // The button, drawn as the Login Experience preview draws it.
-    await page.goto(authorizeUrl());
+    // The button, drawn as the Login Experience preview draws it (prompt=login: the single
+    // sign-on session from the sign-in above would otherwise go straight back).
+    await page.goto(`${authorizeUrl()}&prompt=login`);
     await page.screenshot({ path: screenshotPath("login-page"), fullPage: true });
     await page.getByRole("link", { name: "Continue with Acme SSO" }).click();
     const consentOrLogin = page.locator("input[name=login]");
