@@ -364,6 +364,16 @@ test("the Users and Logs pages show who signed in and why a sign-in failed", asy
   await page.getByRole("link", { name: "Clear filters" }).click();
   await expect(page.getByLabel("Application", { exact: true })).toHaveValue("");
 
+  // A user's single sign-on sessions, revoked from their page.
+  await page.goto(`/users/${encodeURIComponent("oidc|e2e-map|mia")}`);
+  await hydrated(page);
+  const sessions = page.getByRole("region", { name: "Sessions" });
+  await expect(sessions.getByRole("button", { name: "Revoke" })).toHaveCount(1);
+  await page.screenshot({ path: screenshotPath("user-sessions"), fullPage: true });
+  await sessions.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Session revoked" })).toBeVisible();
+  await expect(sessions.getByText("No active sessions.")).toBeVisible();
+
   // Delete a user from their page: typed confirmation, a toast, gone from the list.
   await page.goto(`/users/${encodeURIComponent("oidc|e2e-back-basic|bob")}`);
   await hydrated(page);

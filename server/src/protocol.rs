@@ -257,17 +257,22 @@ fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Result<
     Ok((id, field("client_secret")))
 }
 
+/// The application calling `/oauth/token` or `/oauth/revoke`, or the 401 to answer.
+async fn authenticated_client(state: &AppState, headers: &HeaderMap, form: &[(String, String)]) -> Result<app::applications::Application, Response> {
+    let (client_id, secret) = client_credentials(headers, form).map_err(|e| oauth_error(StatusCode::UNAUTHORIZED, &e))?;
+    match applications::authenticate(state, &client_id, secret.as_deref()).await {
+        Ok(Some(app)) => Ok(app),
+        Ok(None) => Err(oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", "The client id or secret is wrong."))),
+        Err(e) => Err(internal(e)),
+    }
+}
+
 async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let (client_id, secret) = match client_credentials(&headers, &form) {
-        Ok(c) => c,
-        Err(e) => return oauth_error(StatusCode::UNAUTHORIZED, &e),
-    };
-    let app = match applications::authenticate(&state, &client_id, secret.as_deref()).await {
-        Ok(Some(app)) => app,
-        Ok(None) => return oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", "The client id or secret is wrong.")),
-        Err(e) => return internal(e),
+    let app = match authenticated_client(&state, &headers, &form).await {
+        Ok(app) => app,
+        Err(refused) => return refused,
     };
     match field("grant_type").as_deref() {
         Some("authorization_code") => {}
@@ -300,14 +305,9 @@ fn token_answer(answer: app::backend::Result<Result<provider::Tokens, OAuthError
 /// Unknown tokens are not an error.
 async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let (client_id, secret) = match client_credentials(&headers, &form) {
-        Ok(c) => c,
-        Err(e) => return oauth_error(StatusCode::UNAUTHORIZED, &e),
-    };
-    let app = match applications::authenticate(&state, &client_id, secret.as_deref()).await {
-        Ok(Some(app)) => app,
-        Ok(None) => return oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", "The client id or secret is wrong.")),
-        Err(e) => return internal(e),
+    let app = match authenticated_client(&state, &headers, &form).await {
+        Ok(app) => app,
+        Err(refused) => return refused,
     };
     let Some(token) = form.iter().find(|(k, _)| k == "token").map(|(_, v)| v.clone()) else {
         return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "token is required."));

@@ -103,6 +103,16 @@ pub struct UserDetails {
     pub logins_count: i64,
     pub last_login: String,
     pub created: String,
+    /// Live single sign-on sessions, newest first.
+    pub sessions: Vec<SessionRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: String,
+    pub started: String,
+    pub last_seen: String,
+    pub expires: String,
 }
 
 #[server(prefix = "/rpc", endpoint = "users/get")]
@@ -111,7 +121,13 @@ pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
     require_admin()?;
     let state = state()?;
     let u = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
+    let sessions = crate::backend::provider::sessions::list_for_user(&state, &id).await.map_err(fail)?;
+    let sessions = sessions
+        .into_iter()
+        .map(|s| SessionRow { id: s.id, started: format_time(s.created_at), last_seen: format_time(s.last_seen_at), expires: format_time(s.expires_at) })
+        .collect();
     Ok(UserDetails {
+        sessions,
         connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),
         profile: serde_json::to_string_pretty(&u.profile).unwrap_or_default(),
         last_login: u.last_login_at.map(format_time).unwrap_or_default(),
@@ -137,6 +153,19 @@ pub async fn delete_user(id: String, confirm_name: String) -> Result<(), AppErro
     let user = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
     require_typed_name(user.email.as_deref().unwrap_or(&user.id), &confirm_name)?;
     crate::backend::users::delete_user(&state, &id).await.map_err(fail)
+}
+
+/// "Revoke" on a session of the user's page: the browser that holds it must sign in again.
+/// Answers the revoked session's id.
+#[server(prefix = "/rpc", endpoint = "users/sessions/revoke")]
+pub async fn revoke_session(user_id: String, session_id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    match crate::backend::provider::sessions::revoke_users_session(&state, &user_id, &session_id).await.map_err(fail)? {
+        true => Ok(session_id),
+        false => Err(fail(crate::backend::Error::NotFound("The session has already ended.".into()))),
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "logs/list")]

@@ -2,7 +2,7 @@
 //! filters and paging live in the URL, so both pages render on the server and work without
 //! JavaScript.
 
-use crate::api::activity::{get_user, list_logs, list_users, DeleteUser, LogListing, LogRow, UserDetails, UserListing, PAGE_SIZE};
+use crate::api::activity::{get_user, list_logs, list_users, DeleteUser, RevokeSession, SessionRow, LogListing, LogRow, UserDetails, UserListing, PAGE_SIZE};
 use crate::components::form::{field_error, FieldErrorText, DANGER_BUTTON, INPUT};
 use crate::components::icons::MagnifyingGlass;
 use crate::components::layout::PageHeader;
@@ -295,6 +295,7 @@ fn user_details(u: UserDetails) -> AnyView {
                 <pre class="mt-4 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100">{u.profile.clone()}</pre>
             </section>
         </div>
+        <SessionsSection user_id=u.id.clone() sessions=u.sessions.clone()/>
         <DeleteUserZone id=u.id.clone() confirm=u.email.clone().unwrap_or_else(|| u.id.clone())/>
     }
     .into_any()
@@ -314,7 +315,7 @@ fn DeleteUserZone(id: String, confirm: String) -> impl IntoView {
     view! {
         <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="user-danger-title">
             <h2 id="user-danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
-            <p class="mt-2 text-sm text-gray-600">"Deleting this user revokes their access tokens at once. If they sign in again through the connection, a new user is created."</p>
+            <p class="mt-2 text-sm text-gray-600">"Deleting this user ends their sessions and revokes their tokens at once. If they sign in again through the connection, a new user is created."</p>
             <ActionForm action=action attr:class="mt-4 flex flex-wrap items-end gap-3">
                 <input type="hidden" name="id" value=id/>
                 <div class="min-w-64 flex-1">
@@ -326,6 +327,60 @@ fn DeleteUserZone(id: String, confirm: String) -> impl IntoView {
                     {move || if action.pending().get() { "Deleting…" } else { "Delete user" }}
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The user's single sign-on sessions, each revocable.
+#[component]
+fn SessionsSection(user_id: String, sessions: Vec<SessionRow>) -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let toaster = Toaster::get();
+    let (rows, set_rows) = signal(sessions);
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(revoked)) => {
+            set_rows.update(|r| r.retain(|s| s.id != revoked));
+            toaster.success("Session revoked".to_string());
+        }
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    view! {
+        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="sessions-title">
+            <h2 id="sessions-title" class="text-base font-semibold text-gray-900">"Sessions"</h2>
+            <p class="mt-1 text-sm text-gray-500">"Single sign-on sessions: while one lives, the user signs in to applications without going back to the identity provider."</p>
+            {move || if rows.read().is_empty() {
+                view! { <p class="mt-4 text-sm text-gray-500">"No active sessions."</p> }.into_any()
+            } else {
+                let user_id = user_id.clone();
+                view! {
+                    <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm">
+                        <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                            <tr><th scope="col" class="py-2 pr-4">"Session"</th><th scope="col" class="py-2 pr-4">"Started"</th><th scope="col" class="py-2 pr-4">"Last seen"</th><th scope="col" class="py-2 pr-4">"Expires"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
+                        </thead>
+                        <tbody class="divide-y divide-gray-100">
+                            {rows.get().into_iter().map(|s| {
+                                let user_id = user_id.clone();
+                                view! {
+                                <tr>
+                                    <td class="py-2 pr-4 font-mono text-xs text-gray-600">{s.id.clone()}</td>
+                                    <td class="py-2 pr-4 text-gray-700">{s.started.clone()}</td>
+                                    <td class="py-2 pr-4 text-gray-700">{s.last_seen.clone()}</td>
+                                    <td class="py-2 pr-4 text-gray-700">{s.expires.clone()}</td>
+                                    <td class="py-2 text-right">
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="user_id" value=user_id/>
+                                            <input type="hidden" name="session_id" value=s.id.clone()/>
+                                            <button type="submit" class="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+                                                disabled=move || revoke.pending().get()>"Revoke"</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -79,6 +79,20 @@ pub struct AppRequest {
     pub code_challenge: Option<String>,
 }
 
+impl AppRequest {
+    /// What Tessera's code for this request stands for, once the user is signed in.
+    fn code_request(&self, auth_time: i64, session_id: &str) -> CodeRequest {
+        CodeRequest {
+            redirect_uri: self.redirect_uri.clone(),
+            scope: self.scope.clone(),
+            nonce: self.nonce.clone(),
+            code_challenge: self.code_challenge.clone(),
+            auth_time,
+            session_id: Some(session_id.to_string()),
+        }
+    }
+}
+
 /// An application's `/authorize`, checked: the application, the connection to use (when named).
 pub struct Authorized {
     pub app: Application,
@@ -209,20 +223,7 @@ pub async fn single_sign_on(state: &AppState, authorized: &Authorized, session_c
         Err(Error::NotFound(_)) => return Ok(SingleSignOn::SignIn),
         Err(e) => return Err(e),
     };
-    let code = provider::issue_code(
-        state,
-        &app.client_id,
-        &user.id,
-        &CodeRequest {
-            redirect_uri: app.redirect_uri.clone(),
-            scope: app.scope.clone(),
-            nonce: app.nonce.clone(),
-            code_challenge: app.code_challenge.clone(),
-            auth_time: session.auth_time,
-            session_id: Some(session.id.clone()),
-        },
-    )
-    .await?;
+    let code = provider::issue_code(state, &app.client_id, &user.id, &app.code_request(session.auth_time, &session.id)).await?;
     logs::record(state, logs::SUCCESS, "Successful login (single sign-on session)", Some(&session.connection_id), Some(&app.client_id), Some(&user.id)).await;
     Ok(SingleSignOn::Done { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()) })
 }
@@ -473,20 +474,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         Some(app) => {
             let auth_time = state.clock.now().timestamp();
             let (session, secret) = provider::sessions::create(state, &user.id, &connection.id, auth_time).await?;
-            let code = provider::issue_code(
-                state,
-                &app.client_id,
-                &user.id,
-                &CodeRequest {
-                    redirect_uri: app.redirect_uri.clone(),
-                    scope: app.scope.clone(),
-                    nonce: app.nonce.clone(),
-                    code_challenge: app.code_challenge.clone(),
-                    auth_time,
-                    session_id: Some(session.id),
-                },
-            )
-            .await?;
+            let code = provider::issue_code(state, &app.client_id, &user.id, &app.code_request(auth_time, &session.id)).await?;
             Ok(Ok(Finished::ToApplication { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()), session: secret }))
         }
     }
