@@ -1,6 +1,7 @@
 //! Periodic clean-up, run by every replica (each statement is an idempotent DELETE, so replicas
 //! running it at once do no harm): expired dashboard sessions and sign-in throttle rows whose
-//! window and lock are long over. Without it those tables only grew.
+//! window and lock are long over, unfinished logins, and the provider's old codes, tokens and
+//! sessions. Without it those tables only grew.
 
 use app::backend::admin::{sessions, throttle};
 use app::backend::AppState;
@@ -14,8 +15,10 @@ pub const EVERY: Duration = Duration::from_secs(10 * 60);
 pub struct Pruned {
     pub sessions: u64,
     pub throttle_rows: u64,
-    /// Unfinished logins and old authorization codes.
+    /// Unfinished logins.
     pub logins: u64,
+    /// Old codes and access tokens, ended SSO sessions, expired refresh-token families.
+    pub tokens: u64,
 }
 
 /// One clean-up pass.
@@ -24,6 +27,7 @@ pub async fn prune_once(state: &AppState) -> app::backend::Result<Pruned> {
         sessions: sessions::prune_expired(&state.db, &state.clock).await?,
         throttle_rows: throttle::prune(&state.db, &state.clock).await?,
         logins: app::backend::flows::prune(state).await?,
+        tokens: app::backend::provider::prune(state).await?,
     })
 }
 
@@ -36,7 +40,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             match prune_once(&state).await {
-                Ok(p) if p != Pruned::default() => tracing::info!(sessions = p.sessions, throttle_rows = p.throttle_rows, logins = p.logins, "pruned expired rows"),
+                Ok(p) if p != Pruned::default() => tracing::info!(sessions = p.sessions, throttle_rows = p.throttle_rows, logins = p.logins, tokens = p.tokens, "pruned expired rows"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "pruning expired rows failed; trying again later"),
             }

@@ -162,7 +162,7 @@ pub async fn revoke_session(user_id: String, session_id: String) -> Result<Strin
     use super::ssr::*;
     require_admin()?;
     let state = state()?;
-    match crate::backend::provider::sessions::revoke_users_session(&state, &user_id, &session_id).await.map_err(fail)? {
+    match crate::backend::provider::sessions::revoke(&state, &user_id, &session_id).await.map_err(fail)? {
         true => Ok(session_id),
         false => Err(fail(crate::backend::Error::NotFound("The session has already ended.".into()))),
     }

@@ -168,6 +168,13 @@ async fn rp_initiated_logout_ends_the_session_and_returns_only_to_an_allowed_log
     let logs = app::backend::logs::list(&flow.server.state, &app::backend::logs::LogFilter { kind: Some("slo"), ..Default::default() }, 0, 10).await.unwrap_or_default();
     assert_eq!(logs.first().and_then(|l| l.user_id.as_deref()), Some("oidc|acme|lou"));
 
+    // Ended sessions, codes and access tokens are pruned once they are a day old.
+    let mut later = flow.server.state.clone();
+    later.clock = app::backend::Clock::fixed(chrono::Utc::now() + chrono::Duration::days(2));
+    let pruned = server::maintenance::prune_once(&later).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(pruned.tokens >= 3, "the ended session, the code and the access token: {pruned:?}");
+    assert_eq!(flow.count("sso_sessions").await, 0);
+
     // Without a redirect URI: Tessera's own signed-out page.
     let page = logout(String::new(), String::new()).await;
     assert_eq!(page.status(), 200);

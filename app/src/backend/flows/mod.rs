@@ -480,13 +480,8 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     }
 }
 
-/// Removes logins nobody finished, old codes and access tokens, ended SSO sessions and expired
-/// refresh-token families (run periodically by the server).
+/// Removes logins nobody finished (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
-    let a = on_db!(&state.db, |pool| sqlx::query("DELETE FROM login_transactions WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
-    let b = on_db!(&state.db, |pool| sqlx::query("DELETE FROM authorization_codes WHERE expires_at <= $1").bind(now - 24 * 3600 * 1000).execute(pool).await.map(|r| r.rows_affected()))?;
-    let c = on_db!(&state.db, |pool| sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1").bind(now - 24 * 3600 * 1000).execute(pool).await.map(|r| r.rows_affected()))?;
-    let d = provider::sessions::prune(state).await? + provider::refresh::prune(state).await?;
-    Ok(a + b + c + d)
+    Ok(on_db!(&state.db, |pool| sqlx::query("DELETE FROM login_transactions WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
 }

@@ -81,10 +81,11 @@ pub async fn logout(state: &AppState, p: &LogoutParams, session_cookie: Option<&
     if let Some(cookie) = session_cookie {
         ended = super::sessions::revoke_by_cookie(state, cookie).await?;
     }
-    if let Some(sid) = hint.as_ref().and_then(|c| c.get("sid")).and_then(Value::as_str) {
-        super::sessions::revoke(state, sid).await?;
+    let claim = |name: &str| hint.as_ref().and_then(|c| c.get(name)).and_then(Value::as_str);
+    if let (Some(sub), Some(sid)) = (claim("sub"), claim("sid")) {
+        super::sessions::revoke(state, sub, sid).await?;
     }
-    let user_id = ended.as_ref().map(|s| s.user_id.clone()).or_else(|| hint.as_ref().and_then(|c| c.get("sub")).and_then(Value::as_str).map(str::to_string));
+    let user_id = ended.as_ref().map(|s| s.user_id.clone()).or_else(|| claim("sub").map(str::to_string));
     let connection_id = ended.as_ref().map(|s| s.connection_id.clone());
     logs::record(state, logs::LOGOUT, "Successful logout", connection_id.as_deref(), client_id.as_deref(), user_id.as_deref()).await;
 

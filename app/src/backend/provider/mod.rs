@@ -261,7 +261,6 @@ fn has_scope(scope: &str, wanted: &str) -> bool {
 /// Signs an ID token and an access token (both JWTs, RS256, Tessera's newest key) for `user`,
 /// and a refresh token when `offline_access` was granted to an application allowed to refresh.
 async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
-    let request = grant;
     let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
@@ -271,27 +270,27 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
     let header = json!({ "alg": "RS256", "typ": "at+jwt", "kid": keys.kid });
     let claims = json!({
         "iss": iss, "sub": user.id, "aud": [format!("{}/userinfo", state.settings.public_base())], "azp": app.client_id,
-        "client_id": app.client_id, "scope": request.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": jti,
+        "client_id": app.client_id, "scope": grant.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": jti,
     });
     let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
     let signature = keys.signing_key.sign(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, signing_input.as_bytes()).map_err(Error::internal)?;
     let access_token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
 
     let mut standard = StandardClaims::new(SubjectIdentifier::new(user.id.clone()));
-    if has_scope(request.scope, "email") {
+    if has_scope(grant.scope, "email") {
         standard = standard.set_email(user.email.clone().map(EndUserEmail::new)).set_email_verified(Some(user.email_verified));
     }
-    if has_scope(request.scope, "profile") {
+    if has_scope(grant.scope, "profile") {
         standard = standard.set_name(user.name.clone().map(|n| LocalizedClaim::from(EndUserName::new(n))));
     }
     let issuer_url = IssuerUrl::new(iss).map_err(Error::internal)?;
-    let mut extra = mapped_claims(user, request.scope);
-    if let Some(sid) = request.session_id {
+    let mut extra = mapped_claims(user, grant.scope);
+    if let Some(sid) = grant.session_id {
         extra.claims.insert("sid".into(), json!(sid));
     }
     let mut id_claims = IdTokenClaims::new(issuer_url, vec![Audience::new(app.client_id.clone())], expires, now, standard, extra)
-        .set_auth_time(chrono::DateTime::from_timestamp(request.auth_time, 0));
-    if let Some(nonce) = request.nonce {
+        .set_auth_time(chrono::DateTime::from_timestamp(grant.auth_time, 0));
+    if let Some(nonce) = grant.nonce {
         id_claims = id_claims.set_nonce(Some(Nonce::new(nonce.to_string())));
     }
     let id_token = FullIdToken::new(
@@ -303,19 +302,19 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
     )
     .map_err(Error::internal)?;
 
-    let offline = has_scope(request.scope, "offline_access") && app.grant_types.contains(&crate::applications::GrantType::RefreshToken);
+    let offline = has_scope(grant.scope, "offline_access") && app.grant_types.contains(&crate::applications::GrantType::RefreshToken);
     let refresh = match offline {
-        true => Some(refresh::issue(state, &app.client_id, &user.id, request.session_id, request.scope, request.auth_time, request.family).await?),
+        true => Some(refresh::issue(state, &app.client_id, &user.id, grant.session_id, grant.scope, grant.auth_time, grant.family).await?),
         false => None,
     };
     on_db!(&state.db, |pool| sqlx::query(
         "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     )
     .bind(sha256_hex(&access_token))
-    .bind(request.code_hash)
+    .bind(grant.code_hash)
     .bind(&app.client_id)
     .bind(&user.id)
-    .bind(request.scope)
+    .bind(grant.scope)
     .bind(expires.timestamp_millis())
     .bind(refresh.as_ref().map(|(_, family)| family.id.clone()))
     .execute(pool)
@@ -327,8 +326,17 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
         expires_in: TOKEN_TTL_S,
         id_token: id_token.to_string(),
         refresh_token: refresh.map(|(token, _)| token),
-        scope: request.scope.to_string(),
+        scope: grant.scope.to_string(),
     })
+}
+
+/// Removes day-old codes and access tokens, ended single sign-on sessions and expired
+/// refresh-token families (run periodically by the server).
+pub async fn prune(state: &AppState) -> Result<u64> {
+    let day_ago = state.clock.now_ms() - 24 * 3600 * 1000;
+    let codes = on_db!(&state.db, |pool| sqlx::query("DELETE FROM authorization_codes WHERE expires_at <= $1").bind(day_ago).execute(pool).await.map(|r| r.rows_affected()))?;
+    let tokens = on_db!(&state.db, |pool| sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1").bind(day_ago).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(codes + tokens + sessions::prune(state).await? + refresh::prune(state).await?)
 }
 
 /// Revokes a token `client_id` holds (RFC 7009): a refresh token with its family, or an access

@@ -92,22 +92,12 @@ pub async fn current(state: &AppState, cookie: Option<&str>) -> Result<Option<Se
     Ok(found)
 }
 
-/// Ends one of `user_id`'s sessions (an admin on the user's page). True when it was live.
-pub async fn revoke_users_session(state: &AppState, user_id: &str, id: &str) -> Result<bool> {
+/// Ends one of `user_id`'s sessions (logout by `sid`, or an admin on the user's page). True
+/// when it was live.
+pub async fn revoke(state: &AppState, user_id: &str, id: &str) -> Result<bool> {
     let n = on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
         .bind(id)
         .bind(user_id)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n > 0)
-}
-
-/// Ends one session (logout). True when it was live.
-pub async fn revoke(state: &AppState, id: &str) -> Result<bool> {
-    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-        .bind(id)
         .bind(state.clock.now_ms())
         .execute(pool)
         .await
