@@ -174,6 +174,12 @@ test.describe("signing in to an application through a connection", () => {
     expect(cleared, "the session cookie is cleared").toBeUndefined();
     const after = await silent();
     expect(after.searchParams.get("error")).toBe("login_required");
+
+    // Without a redirect URI, Tessera's own page says so.
+    const own = await page.context().newPage();
+    await own.goto("/oidc/logout");
+    await expect(own.getByRole("heading", { name: "You are signed out" })).toBeVisible();
+    await own.screenshot({ path: screenshotPath("signed-out"), fullPage: true });
   });
 
   test("an Okta Workforce connection, against a local stand-in for the Okta domain", async ({ page }) => {
@@ -347,6 +353,14 @@ test("the Users and Logs pages show who signed in and why a sign-in failed", asy
   await page.screenshot({ path: screenshotPath("logs-failures"), fullPage: true });
   await page.getByRole("link", { name: "All" }).click();
   await expect(page.getByText("Success Login").first()).toBeVisible();
+
+  // Logouts have their own filter.
+  await page.getByRole("link", { name: "Logout" }).click();
+  await expect(page.getByText("Success Logout").first()).toBeVisible();
+  await expect(page.getByText("Failed Login")).toHaveCount(0);
+  await expect(page.getByRole("cell", { name: "Session App" })).toHaveCount(1); // the anonymous visit signed nobody out
+  await page.screenshot({ path: screenshotPath("logs-logout"), fullPage: true });
+  await page.getByRole("link", { name: "All" }).click();
 
   // Filter by connection and by application (a GET form: the filters are in the URL).
   await page.getByLabel("Connection", { exact: true }).selectOption({ label: "e2e-try-wrong" });

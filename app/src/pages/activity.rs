@@ -151,7 +151,7 @@ pub fn LogsPage() -> impl IntoView {
     };
     view! {
         <Title text="Logs"/>
-        <PageHeader title="Logs" description="Every sign-in through a connection: successes, and failures with the check that failed. Tokens are never logged."/>
+        <PageHeader title="Logs" description="Every sign-in through a connection, successes and failures with the check that failed, and every sign-out. Tokens are never logged."/>
         <nav aria-label="Filter events" class="mb-4 flex gap-2">
             {chip("", "All")}{chip("s", "Success")}{chip("f", "Failure")}{chip("slo", "Logout")}
         </nav>

@@ -87,7 +87,10 @@ pub async fn logout(state: &AppState, p: &LogoutParams, session_cookie: Option<&
     }
     let user_id = ended.as_ref().map(|s| s.user_id.clone()).or_else(|| claim("sub").map(str::to_string));
     let connection_id = ended.as_ref().map(|s| s.connection_id.clone());
-    logs::record(state, logs::LOGOUT, "Successful logout", connection_id.as_deref(), client_id.as_deref(), user_id.as_deref()).await;
+    // A visit with neither a session nor a hint signed nobody out: nothing to log.
+    if user_id.is_some() {
+        logs::record(state, logs::LOGOUT, "Successful logout", connection_id.as_deref(), client_id.as_deref(), user_id.as_deref()).await;
+    }
 
     Ok(Ok(match redirect {
         Some(uri) => {
