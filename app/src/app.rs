@@ -9,6 +9,7 @@ use crate::pages::connection::{
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
 use crate::pages::activity::{LogsPage, UserPage, UsersPage};
 use crate::pages::applications::{ApplicationPage, ApplicationsPage};
+use crate::pages::settings::SettingsPage;
 use crate::pages::{
     enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
     signin::SignInPage,
@@ -79,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=|| view! { <PlaceholderPage page="settings"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,8 +1,10 @@
-//! The command line: `tessera` (serve), `tessera token …` for Management API tokens and
-//! `tessera admin …` for dashboard accounts. Commands use the same `DATABASE_URL` as the server.
+//! The command line: `tessera` (serve), `tessera token …` for Management API tokens,
+//! `tessera admin …` for dashboard accounts and `tessera keys …` for Tessera's signing keys.
+//! Commands use the same `DATABASE_URL` (and `TESSERA_MASTER_KEY`) as the server.
 
 use crate::{open_database, StartError};
 use app::backend::admin::{accounts, password, tokens};
+use app::backend::provider::keys::SigningKeys;
 use app::backend::crypto::SecretString;
 use app::backend::Clock;
 use clap::{Parser, Subcommand};
@@ -24,6 +26,23 @@ pub enum Command {
     /// Dashboard admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The keys Tessera signs ID, access and logout tokens with.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// List the published keys (kid, alg, created, retiring, which one signs).
+    List,
+    /// Add a new key per algorithm, which signs from now on. The keys it replaces stay in the
+    /// JWKS for the overlap window, so tokens signed before still verify, then are removed.
+    Rotate {
+        /// How long the replaced keys stay published, in hours (default 24: longer than any
+        /// token Tessera signs lives).
+        #[arg(long, default_value_t = 24)]
+        overlap_hours: i64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -55,8 +74,9 @@ pub enum AdminCommand {
 }
 
 /// Runs a non-serving command and returns the text to print.
-pub async fn run(database_url: &str, command: Command) -> Result<String, StartError> {
-    let db = open_database(database_url).await?;
+pub async fn run(config: crate::config::Config, command: Command) -> Result<String, StartError> {
+    let database_url = config.database_url.clone();
+    let db = open_database(&database_url).await?;
     let clock = Clock::System;
     let out = match command {
         Command::Serve => String::new(),
@@ -90,6 +110,22 @@ pub async fn run(database_url: &str, command: Command) -> Result<String, StartEr
             tokens::revoke_token(&db, &name).await.map_err(other)?;
             format!("Revoked token {name:?}.\n")
         }
+        Command::Keys(KeysCommand::List) => keys_table(&SigningKeys::list(&db, &clock).await.map_err(other)?),
+        Command::Keys(KeysCommand::Rotate { overlap_hours }) => {
+            if !(0..=24 * 90).contains(&overlap_hours) {
+                return Err(StartError::Other("--overlap-hours must be between 0 and 2160 (90 days)".into()));
+            }
+            let (settings, _) = config.into_settings()?;
+            let new = SigningKeys::default()
+                .rotate(&db, &clock, &settings.master_key, overlap_hours * 3600 * 1000)
+                .await
+                .map_err(other)?;
+            format!(
+                "Rotated the signing keys: {} sign from now on (every replica within a minute).\nThe keys they replace stay published for {overlap_hours} h.\n\n{}",
+                new.join(", "),
+                keys_table(&SigningKeys::list(&db, &clock).await.map_err(other)?)
+            )
+        }
         Command::Admin(AdminCommand::Create { email, password_stdin }) => {
             if password_stdin {
                 let mut line = String::new();
@@ -106,6 +142,21 @@ pub async fn run(database_url: &str, command: Command) -> Result<String, StartEr
     };
     db.close().await;
     Ok(out)
+}
+
+fn keys_table(keys: &[app::backend::provider::keys::KeyInfo]) -> String {
+    let mut out = format!("{:<45} {:<6} {:<22} {:<22} {}\n", "KID", "ALG", "CREATED", "LEAVES THE JWKS", "SIGNS");
+    for k in keys {
+        out.push_str(&format!(
+            "{:<45} {:<6} {:<22} {:<22} {}\n",
+            k.kid,
+            k.alg,
+            date(k.created_at),
+            k.retire_at.map(date).unwrap_or_else(|| "-".into()),
+            if k.signing { "yes" } else { "no" }
+        ));
+    }
+    out
 }
 
 fn other(e: app::backend::Error) -> StartError {

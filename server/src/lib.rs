@@ -105,6 +105,7 @@ pub fn state(settings: Settings, db: Db, clock: Clock) -> Result<AppState, Start
         discovery: Arc::new(Discovery::new(client, rules)),
         signing_keys: Arc::new(SigningKeys::default()),
         jwks_cache: Default::default(),
+        tenant: Default::default(),
     })
 }
 

@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        command => match server::cli::run(&config.database_url, command).await {
+        command => match server::cli::run(config, command).await {
             Ok(out) => {
                 print!("{out}");
                 ExitCode::SUCCESS

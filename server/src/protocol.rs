@@ -5,9 +5,9 @@
 
 use app::backend::applications;
 use app::backend::crypto::random_alphanumeric;
-use app::backend::flows::{self, pages, AuthorizeError, AuthorizeParams, CallbackParams, Finished, BROWSER_COOKIE};
+use app::backend::flows::{self, pages, AuthorizeError, AuthorizeParams, CallbackParams, Finished, ToApplication, BROWSER_COOKIE};
 use app::backend::provider::logout::{LoggedOut, LogoutParams};
-use app::backend::provider::sessions::{self, SESSION_COOKIE};
+use app::backend::provider::sessions::SESSION_COOKIE;
 use app::backend::provider::{self, OAuthError};
 use app::backend::security_headers::{content_security_policy, HEADER as CSP};
 use app::backend::AppState;
@@ -68,9 +68,26 @@ async fn jwks(State(state): State<AppState>) -> Response {
     }
 }
 
-/// A 302 to `location`: what OAuth 2.0 redirects back to an application are.
-fn found(location: String) -> Response {
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+/// The answer to an application, with `cookies` set: a 302 to its redirect_uri, or the form
+/// post page (`response_mode=form_post`).
+fn to_application(answer: ToApplication, cookies: &[String]) -> Response {
+    let mut response = match answer {
+        ToApplication::Redirect(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+        ToApplication::FormPost { action, fields } => {
+            let nonce = random_alphanumeric(22);
+            let mut response = Html(pages::form_post_page(&action, &fields, &nonce, "Signing you in…")).into_response();
+            if let Ok(policy) = HeaderValue::from_str(&app::backend::security_headers::form_post_policy(&nonce, &action)) {
+                response.headers_mut().insert(CSP, policy);
+            }
+            response
+        }
+    };
+    for cookie in cookies {
+        if let Ok(v) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
 }
 
 fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -146,17 +163,18 @@ async fn authorize(State(state): State<AppState>, jar: CookieJar, RawQuery(raw):
         login_hint: get("login_hint"),
         prompt: get("prompt"),
         max_age: get("max_age"),
+        response_mode: get("response_mode"),
     };
     let authorized = match flows::authorize(&state, &params).await {
         Ok(Ok(a)) => a,
         Ok(Err(AuthorizeError::Page(reason))) => {
             return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-in link is not valid", &reason))).into_response()
         }
-        Ok(Err(AuthorizeError::ToApplication { location })) => return found(location),
+        Ok(Err(AuthorizeError::ToApplication(answer))) => return to_application(answer, &[]),
         Err(e) => return internal(e),
     };
     match flows::single_sign_on(&state, &authorized, jar.get(SESSION_COOKIE).map(|c| c.value())).await {
-        Ok(flows::SingleSignOn::Done { location } | flows::SingleSignOn::LoginRequired { location }) => return found(location),
+        Ok(flows::SingleSignOn::Done(answer) | flows::SingleSignOn::LoginRequired(answer)) => return to_application(answer, &[]),
         Ok(flows::SingleSignOn::SignIn) => {}
         Err(e) => return internal(e),
     }
@@ -205,19 +223,14 @@ async fn finish(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -
     let browser = jar.get(BROWSER_COOKIE).map(|c| c.value().to_string());
     let clear = login_cookie(state, "", 0);
     match flows::finish_login(state, &params, browser.as_deref()).await {
-        Ok(Ok(Finished::ToApplication { location, session })) => {
-            let session = session_cookie(state, &session, sessions::ABSOLUTE_MS / 1000);
-            let mut response = (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response();
-            if let Ok(v) = HeaderValue::from_str(&session) {
-                response.headers_mut().append(header::SET_COOKIE, v);
-            }
-            response
+        Ok(Ok(Finished::ToApplication { answer, session, session_max_age_s })) => {
+            to_application(answer, &[clear, session_cookie(state, &session, session_max_age_s)])
         }
         Ok(Ok(Finished::Tried { connection, user, claims })) => {
             ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims))).into_response()
         }
         Ok(Err(failed)) => match failed.to_application {
-            Some(location) => (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response(),
+            Some(answer) => to_application(answer, &[clear]),
             None => {
                 let title = match &failed.connection_name {
                     Some(name) => format!("Signing in through {name} failed"),
@@ -242,8 +255,12 @@ fn oauth_error(status: StatusCode, e: &OAuthError) -> Response {
     response
 }
 
-/// The client's credentials: HTTP Basic, or `client_id`/`client_secret` in the form.
-fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Result<(String, Option<String>), OAuthError> {
+/// The JWT bearer client assertion type (RFC 7523 section 2.2).
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// Who the client says it is and its proof: HTTP Basic, `client_id`/`client_secret` in the
+/// form, or a `client_assertion` (whose `sub` names the client when `client_id` is absent).
+fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Result<(String, Option<String>, Option<String>), OAuthError> {
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     if let Some(basic) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Basic ")) {
         let bad = || OAuthError::new("invalid_client", "The Authorization header is not valid HTTP Basic.");
@@ -251,18 +268,36 @@ fn client_credentials(headers: &HeaderMap, form: &[(String, String)]) -> Result<
         let text = String::from_utf8(decoded).map_err(|_| bad())?;
         let (id, secret) = text.split_once(':').ok_or_else(bad)?;
         let decode = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
-        return Ok((decode(id), Some(decode(secret))));
+        return Ok((decode(id), Some(decode(secret)), None));
+    }
+    if let Some(assertion) = field("client_assertion") {
+        if field("client_assertion_type").as_deref() != Some(JWT_BEARER) {
+            return Err(OAuthError::new("invalid_client", format!("client_assertion_type must be {JWT_BEARER}.")));
+        }
+        let claimed = app::backend::provider::jwt::unverified_claims(&assertion)
+            .ok()
+            .and_then(|c| c.get("sub").and_then(|s| s.as_str()).map(str::to_string));
+        let id = field("client_id").or(claimed).ok_or_else(|| OAuthError::new("invalid_client", "client_id is required."))?;
+        return Ok((id, None, Some(assertion)));
     }
     let id = field("client_id").ok_or_else(|| OAuthError::new("invalid_client", "client_id is required."))?;
-    Ok((id, field("client_secret")))
+    Ok((id, field("client_secret"), None))
 }
 
-/// The application calling `/oauth/token` or `/oauth/revoke`, or the 401 to answer.
-async fn authenticated_client(state: &AppState, headers: &HeaderMap, form: &[(String, String)]) -> Result<app::applications::Application, Response> {
-    let (client_id, secret) = client_credentials(headers, form).map_err(|e| oauth_error(StatusCode::UNAUTHORIZED, &e))?;
-    match applications::authenticate(state, &client_id, secret.as_deref()).await {
-        Ok(Some(app)) => Ok(app),
-        Ok(None) => Err(oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", "The client id or secret is wrong."))),
+/// The application calling `/oauth/token` or `/oauth/revoke` (`endpoint`, the path), or the
+/// 401 to answer.
+async fn authenticated_client(state: &AppState, headers: &HeaderMap, form: &[(String, String)], endpoint: &str) -> Result<app::applications::Application, Response> {
+    use applications::ClientCredential;
+    let (client_id, secret, assertion) = client_credentials(headers, form).map_err(|e| oauth_error(StatusCode::UNAUTHORIZED, &e))?;
+    let credential = match (&secret, &assertion) {
+        (_, Some(jwt)) => ClientCredential::Assertion(jwt),
+        (Some(secret), None) => ClientCredential::Secret(secret),
+        (None, None) => ClientCredential::None,
+    };
+    let audiences = [provider::issuer(state), state.settings.public_base().to_string(), format!("{}{endpoint}", state.settings.public_base())];
+    match applications::authenticate(state, &client_id, credential, &audiences).await {
+        Ok(Ok(app)) => Ok(app),
+        Ok(Err(reason)) => Err(oauth_error(StatusCode::UNAUTHORIZED, &OAuthError::new("invalid_client", reason))),
         Err(e) => Err(internal(e)),
     }
 }
@@ -270,12 +305,20 @@ async fn authenticated_client(state: &AppState, headers: &HeaderMap, form: &[(St
 async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let app = match authenticated_client(&state, &headers, &form).await {
+    let app = match authenticated_client(&state, &headers, &form, "/oauth/token").await {
         Ok(app) => app,
         Err(refused) => return refused,
     };
     match field("grant_type").as_deref() {
         Some("authorization_code") => {}
+        Some("client_credentials") => {
+            return match provider::machine::client_credentials(&state, &app, field("audience").as_deref(), field("scope").as_deref()).await {
+                Ok(Ok(token)) => ([(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], Json(serde_json::json!(token))).into_response(),
+                Ok(Err(e)) if e.error == "access_denied" => oauth_error(StatusCode::FORBIDDEN, &e),
+                Ok(Err(e)) => oauth_error(StatusCode::BAD_REQUEST, &e),
+                Err(e) => internal(e),
+            };
+        }
         Some("refresh_token") => {
             let Some(refresh_token) = field("refresh_token") else {
                 return oauth_error(StatusCode::BAD_REQUEST, &OAuthError::new("invalid_request", "refresh_token is required."));
@@ -305,7 +348,7 @@ fn token_answer(answer: app::backend::Result<Result<provider::Tokens, OAuthError
 /// Unknown tokens are not an error.
 async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let app = match authenticated_client(&state, &headers, &form).await {
+    let app = match authenticated_client(&state, &headers, &form, "/oauth/revoke").await {
         Ok(app) => app,
         Err(refused) => return refused,
     };

@@ -68,15 +68,43 @@ pub async fn save_application(
     callbacks: Option<String>,
     allowed_logout_urls: Option<String>,
     token_endpoint_auth_method: String,
+    /// Grant Types: each ticked box sends its grant type's name with "on".
+    grant_authorization_code: Option<String>,
+    grant_refresh_token: Option<String>,
+    grant_implicit: Option<String>,
+    grant_client_credentials: Option<String>,
+    id_token_signed_response_alg: Option<String>,
+    backchannel_logout_uri: Option<String>,
+    /// The public keys for private_key_jwt, as JSON text (empty: none).
+    jwks: Option<String>,
 ) -> Result<Application, AppError> {
     use super::ssr::*;
+    use crate::applications::GrantType;
     require_admin()?;
+    let ticked = [
+        (grant_authorization_code, GrantType::AuthorizationCode),
+        (grant_refresh_token, GrantType::RefreshToken),
+        (grant_implicit, GrantType::Implicit),
+        (grant_client_credentials, GrantType::ClientCredentials),
+    ];
+    let grant_types = ticked.into_iter().filter(|(on, _)| on.is_some()).map(|(_, g)| g.as_str().to_string()).collect();
+    let jwks = match jwks.as_deref().map(str::trim).filter(|j| !j.is_empty()) {
+        None => Some(serde_json::Value::Null),
+        Some(text) => Some(serde_json::from_str(text).map_err(|e| {
+            set_status(http::StatusCode::BAD_REQUEST);
+            AppError::Invalid(vec![crate::error::FieldError::new("jwks", format!("is not JSON: {e}"))])
+        })?),
+    };
     let body = crate::applications::UpdateApplication {
         name: Some(name),
         description: Some(description.unwrap_or_default()),
         callbacks: Some(split_urls(&callbacks.unwrap_or_default())),
         allowed_logout_urls: Some(split_urls(&allowed_logout_urls.unwrap_or_default())),
         token_endpoint_auth_method: Some(token_endpoint_auth_method),
+        grant_types: Some(grant_types),
+        id_token_signed_response_alg,
+        backchannel_logout_uri: Some(backchannel_logout_uri.unwrap_or_default()),
+        jwks,
         ..Default::default()
     };
     crate::backend::applications::update_application(&state()?, &id, body).await.map_err(fail)
@@ -134,4 +162,48 @@ pub async fn set_connection_enabled(connection_id: String, client_id: String, en
     use super::ssr::*;
     require_admin()?;
     crate::backend::connections::set_enabled_for_application(&state()?, &connection_id, &client_id, enabled).await.map_err(fail)
+}
+
+/// A machine-to-machine application's access to the Management API: its audience, every scope
+/// there is, and the ones granted (`None`: not authorized).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiAccess {
+    pub audience: String,
+    pub all_scopes: Vec<String>,
+    pub granted: Option<Vec<String>>,
+}
+
+#[server(prefix = "/rpc", endpoint = "applications/management_api")]
+pub async fn management_api_access(client_id: String) -> Result<ApiAccess, AppError> {
+    use super::ssr::*;
+    use crate::backend::applications::grants;
+    require_admin()?;
+    let state = state()?;
+    let audience = grants::management_audience(&state);
+    let granted = grants::find(&state, &client_id, &audience).await.map_err(fail)?.map(|g| g.scope);
+    let all_scopes = crate::backend::admin::tokens::ALL_SCOPES.iter().map(|s| s.to_string()).collect();
+    Ok(ApiAccess { audience, all_scopes, granted })
+}
+
+/// "Authorized" and its permissions: creates, changes or (when not authorized) deletes the
+/// application's client grant for the Management API, through the same service as
+/// `/api/v2/client-grants`.
+#[server(prefix = "/rpc", endpoint = "applications/save_management_api")]
+pub async fn save_management_api_access(client_id: String, authorized: bool, scope: Vec<String>) -> Result<ApiAccess, AppError> {
+    use super::ssr::*;
+    use crate::backend::applications::grants::{self, CreateClientGrant, UpdateClientGrant};
+    require_admin()?;
+    let state = state()?;
+    let audience = grants::management_audience(&state);
+    match (grants::find(&state, &client_id, &audience).await.map_err(fail)?, authorized) {
+        (Some(g), true) => {
+            grants::update(&state, &g.id, UpdateClientGrant { scope }).await.map_err(fail)?;
+        }
+        (Some(g), false) => grants::delete(&state, &g.id).await.map_err(fail)?,
+        (None, true) => {
+            grants::create(&state, CreateClientGrant { client_id: client_id.clone(), audience: audience.clone(), scope }).await.map_err(fail)?;
+        }
+        (None, false) => {}
+    }
+    management_api_access(client_id).await
 }

@@ -24,6 +24,19 @@ string_enum!(
         AuthorizationCode = "authorization_code",
         RefreshToken = "refresh_token",
         ClientCredentials = "client_credentials",
+        /// `response_type=id_token` with `response_mode=form_post`: the front channel another
+        /// Tessera (or any broker) uses with Tessera as its identity provider.
+        Implicit = "implicit",
+    }
+);
+
+string_enum!(
+    /// "ID Token Signature Algorithm" (`id_token_signed_response_alg`).
+    IdTokenAlg {
+        /// RS256, which every relying party supports (the default).
+        RS256 = "RS256",
+        /// ES256: shorter tokens, faster signatures.
+        ES256 = "ES256",
     }
 );
 
@@ -34,10 +47,40 @@ string_enum!(
         ClientSecretPost = "client_secret_post",
         /// A public client (single page application): PKCE instead of a secret.
         None = "none",
+        /// A JWT signed with one of the application's registered keys (`jwks`), RFC 7523.
+        PrivateKeyJwt = "private_key_jwt",
     }
 );
 
+impl GrantType {
+    /// Auth0's name for it on the application's Grant Types list.
+    pub fn label(self) -> &'static str {
+        match self {
+            GrantType::AuthorizationCode => "Authorization Code",
+            GrantType::RefreshToken => "Refresh Token",
+            GrantType::ClientCredentials => "Client Credentials",
+            GrantType::Implicit => "Implicit",
+        }
+    }
+}
+
 impl AppType {
+    /// The grant types an application of this type may be given.
+    pub fn possible_grants(self) -> &'static [GrantType] {
+        match self {
+            AppType::RegularWeb | AppType::Spa => &[GrantType::AuthorizationCode, GrantType::RefreshToken, GrantType::Implicit],
+            AppType::NonInteractive => &[GrantType::ClientCredentials],
+        }
+    }
+
+    /// The authentication methods the application's page offers for this type.
+    pub fn possible_auth_methods(self) -> &'static [ClientAuthMethod] {
+        match self {
+            AppType::Spa => &[ClientAuthMethod::None],
+            _ => &[ClientAuthMethod::ClientSecretPost, ClientAuthMethod::ClientSecretBasic, ClientAuthMethod::PrivateKeyJwt],
+        }
+    }
+
     /// The name the dashboard shows.
     pub fn label(self) -> &'static str {
         match self {
@@ -76,6 +119,15 @@ pub struct Application {
     pub allowed_logout_urls: Vec<String>,
     pub grant_types: Vec<GrantType>,
     pub token_endpoint_auth_method: ClientAuthMethod,
+    pub id_token_signed_response_alg: IdTokenAlg,
+    /// OpenID Connect Back-Channel Logout: where Tessera POSTs a logout token when a session
+    /// the application signed in with ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backchannel_logout_uri: Option<String>,
+    /// The public keys of a `private_key_jwt` application (a JWK Set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub jwks: Option<serde_json::Value>,
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
@@ -112,6 +164,15 @@ pub struct CreateApplication {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<ClientAuthMethod>))]
     pub token_endpoint_auth_method: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<IdTokenAlg>))]
+    pub id_token_signed_response_alg: Option<String>,
+    /// An empty string removes it.
+    #[serde(default)]
+    pub backchannel_logout_uri: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub jwks: Option<serde_json::Value>,
 }
 
 /// `PATCH /api/v2/clients/{id}`: fields sent replace the stored ones. Read-only fields an
@@ -139,6 +200,15 @@ pub struct UpdateApplication {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<ClientAuthMethod>))]
     pub token_endpoint_auth_method: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<IdTokenAlg>))]
+    pub id_token_signed_response_alg: Option<String>,
+    /// An empty string removes it.
+    #[serde(default)]
+    pub backchannel_logout_uri: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub jwks: Option<serde_json::Value>,
+    #[serde(default)]
     pub client_id: Option<String>,
     #[serde(default)]
     pub created_at: Option<String>,
@@ -156,6 +226,9 @@ impl From<CreateApplication> for UpdateApplication {
             allowed_logout_urls: c.allowed_logout_urls,
             grant_types: c.grant_types,
             token_endpoint_auth_method: c.token_endpoint_auth_method,
+            id_token_signed_response_alg: c.id_token_signed_response_alg,
+            backchannel_logout_uri: c.backchannel_logout_uri,
+            jwks: c.jwks,
             ..Default::default()
         }
     }
@@ -171,6 +244,9 @@ pub struct ApplicationSettings {
     pub allowed_logout_urls: Vec<String>,
     pub grant_types: Vec<GrantType>,
     pub token_endpoint_auth_method: ClientAuthMethod,
+    pub id_token_signed_response_alg: IdTokenAlg,
+    pub backchannel_logout_uri: Option<String>,
+    pub jwks: Option<serde_json::Value>,
 }
 
 pub const NAME_MAX: usize = 128;
@@ -210,6 +286,30 @@ pub fn check_redirect_url(value: &str, allow_http: bool) -> Result<String, Strin
         return Err(format!("{value:?} must not contain a user name or password"));
     }
     Ok(value.trim().to_string())
+}
+
+/// A JWK Set of public keys: `{"keys":[…]}`, 1–10 keys, each RSA (`n`, `e`) or EC P-256
+/// (`x`, `y`), with no private members.
+pub fn check_jwks(set: &serde_json::Value) -> Result<(), String> {
+    let keys = set.get("keys").and_then(|k| k.as_array()).ok_or("must be a JWK Set: {\"keys\": [ … ]}")?;
+    if keys.is_empty() || keys.len() > 10 {
+        return Err("must hold 1 to 10 keys".into());
+    }
+    for (i, key) in keys.iter().enumerate() {
+        let has = |m: &str| key.get(m).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty());
+        let ok = match key.get("kty").and_then(|k| k.as_str()) {
+            Some("RSA") => has("n") && has("e"),
+            Some("EC") => key.get("crv").and_then(|c| c.as_str()) == Some("P-256") && has("x") && has("y"),
+            _ => false,
+        };
+        if !ok {
+            return Err(format!("key {}: must be an RSA key (n, e) or an EC P-256 key (x, y)", i + 1));
+        }
+        if ["d", "p", "q", "dp", "dq", "qi", "k"].iter().any(|m| key.get(m).is_some()) {
+            return Err(format!("key {}: holds a private key; register only the public half", i + 1));
+        }
+    }
+    Ok(())
 }
 
 fn urls(field: &str, values: &[String], allow_http: bool, errors: &mut Vec<FieldError>) -> Vec<String> {
@@ -275,7 +375,7 @@ pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, al
                     Some(_) => {}
                     None => errors.push(FieldError::new(
                         "grant_types",
-                        format!("{g:?} is not a grant type Tessera supports (authorization_code, refresh_token, client_credentials)"),
+                        format!("{g:?} is not a grant type Tessera supports (authorization_code, refresh_token, implicit, client_credentials)"),
                     )),
                 }
             }
@@ -288,7 +388,7 @@ pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, al
         Some(m) => ClientAuthMethod::parse(m).unwrap_or_else(|| {
             errors.push(FieldError::new(
                 "token_endpoint_auth_method",
-                format!("must be client_secret_basic, client_secret_post or none (got {m:?})"),
+                format!("must be client_secret_basic, client_secret_post, private_key_jwt or none (got {m:?})"),
             ));
             app_type.default_auth_method()
         }),
@@ -313,8 +413,54 @@ pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, al
     if app_type != AppType::NonInteractive && grant_types.contains(&GrantType::ClientCredentials) {
         errors.push(FieldError::new("grant_types", "client_credentials is for machine-to-machine applications (app_type non_interactive)"));
     }
+    let id_token_signed_response_alg = match sent.id_token_signed_response_alg.as_deref() {
+        Some(a) => IdTokenAlg::parse(a).unwrap_or_else(|| {
+            errors.push(FieldError::new("id_token_signed_response_alg", format!("must be RS256 or ES256 (got {a:?})")));
+            IdTokenAlg::RS256
+        }),
+        None => base.map(|b| b.id_token_signed_response_alg).unwrap_or(IdTokenAlg::RS256),
+    };
+    let backchannel_logout_uri = match sent.backchannel_logout_uri.as_deref().map(str::trim) {
+        Some("") => None,
+        Some(u) => match check_redirect_url(u, allow_http) {
+            Ok(u) => Some(u),
+            Err(m) => {
+                errors.push(FieldError::new("backchannel_logout_uri", m));
+                None
+            }
+        },
+        None => base.and_then(|b| b.backchannel_logout_uri.clone()),
+    };
+    let jwks = match &sent.jwks {
+        Some(serde_json::Value::Null) => None,
+        Some(set) => match check_jwks(set) {
+            Ok(()) => Some(set.clone()),
+            Err(m) => {
+                errors.push(FieldError::new("jwks", m));
+                None
+            }
+        },
+        None => base.and_then(|b| b.jwks.clone()),
+    };
+    if method == ClientAuthMethod::PrivateKeyJwt && jwks.is_none() && !errors.iter().any(|e| e.field == "jwks") {
+        errors.push(FieldError::new("jwks", "is required with private_key_jwt: the public keys the application signs its client assertions with"));
+    }
+    if grant_types.contains(&GrantType::Implicit) && app_type == AppType::NonInteractive {
+        errors.push(FieldError::new("grant_types", "implicit signs users in: not for machine-to-machine applications"));
+    }
     if errors.is_empty() {
-        Ok(ApplicationSettings { name, description, app_type, callbacks, allowed_logout_urls, grant_types, token_endpoint_auth_method: method })
+        Ok(ApplicationSettings {
+            name,
+            description,
+            app_type,
+            callbacks,
+            allowed_logout_urls,
+            grant_types,
+            token_endpoint_auth_method: method,
+            id_token_signed_response_alg,
+            backchannel_logout_uri,
+            jwks,
+        })
     } else {
         Err(errors)
     }
@@ -355,11 +501,32 @@ mod tests {
     }
 
     #[test]
+    fn private_key_jwt_needs_public_keys_and_logout_uris_and_id_token_algs_are_checked() {
+        let rsa = serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "k1", "n": "AQAB", "e": "AQAB" }] });
+        let with = |m: UpdateApplication| validate(None, &UpdateApplication { name: Some("My App".into()), ..m }, false);
+        assert_eq!(fields(with(UpdateApplication { token_endpoint_auth_method: Some("private_key_jwt".into()), ..Default::default() })), [
+            "jwks: is required with private_key_jwt: the public keys the application signs its client assertions with"
+        ]);
+        let ok = with(UpdateApplication { token_endpoint_auth_method: Some("private_key_jwt".into()), jwks: Some(rsa.clone()), ..Default::default() });
+        assert_eq!(ok.map(|s| (s.token_endpoint_auth_method, s.jwks.is_some())), Ok((ClientAuthMethod::PrivateKeyJwt, true)));
+        let private = serde_json::json!({ "keys": [{ "kty": "RSA", "n": "AQAB", "e": "AQAB", "d": "secret" }] });
+        assert_eq!(fields(with(UpdateApplication { jwks: Some(private), ..Default::default() })), ["jwks: key 1: holds a private key; register only the public half"]);
+        assert_eq!(fields(with(UpdateApplication { jwks: Some(serde_json::json!([])), ..Default::default() })), ["jwks: must be a JWK Set: {\"keys\": [ … ]}"]);
+        assert_eq!(fields(with(UpdateApplication { id_token_signed_response_alg: Some("HS256".into()), ..Default::default() })), ["id_token_signed_response_alg: must be RS256 or ES256 (got \"HS256\")"]);
+        assert_eq!(fields(with(UpdateApplication { backchannel_logout_uri: Some("http://app.example/bcl".into()), ..Default::default() })), [
+            "backchannel_logout_uri: \"http://app.example/bcl\" must use https:// (http:// is allowed on localhost only)"
+        ]);
+        let set = with(UpdateApplication { backchannel_logout_uri: Some("https://app.example/bcl".into()), id_token_signed_response_alg: Some("ES256".into()), ..Default::default() });
+        assert_eq!(set.map(|s| (s.backchannel_logout_uri, s.id_token_signed_response_alg)), Ok((Some("https://app.example/bcl".into()), IdTokenAlg::ES256)));
+    }
+
+    #[test]
     fn rules_name_the_field() {
         assert!(fields(create(Some("native"), None, None))[0].starts_with("app_type: must be regular_web, spa or non_interactive"));
         assert!(fields(create(Some("spa"), Some("client_secret_basic"), None))[0].starts_with("token_endpoint_auth_method: must be none"));
         assert!(fields(create(None, Some("none"), None))[0].starts_with("token_endpoint_auth_method: none is for single page"));
-        assert!(fields(create(None, None, Some(&["implicit".to_string()])))[0].contains("\"implicit\" is not a grant type"));
+        assert!(fields(create(None, None, Some(&["password".to_string()])))[0].contains("\"password\" is not a grant type"));
+        assert!(fields(create(Some("non_interactive"), None, Some(&["implicit".to_string()]))).iter().any(|f| f.contains("not for machine-to-machine")));
         assert!(fields(create(None, None, Some(&["client_credentials".to_string()])))[0].contains("machine-to-machine"));
         let bad = validate(None, &sent(" ", None, None, None, &["http://app.example/cb", "https://a.example/#x", "/relative"]), false);
         assert_eq!(

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub const SUCCESS: &str = "s";
 pub const FAILURE: &str = "f";
 pub const LOGOUT: &str = "slo";
+/// OpenID Connect Back-Channel Logout to an application: delivered, or given up after retries.
+pub const BACKCHANNEL_LOGOUT_OK: &str = "oidc_backchannel_logout_succeeded";
+pub const BACKCHANNEL_LOGOUT_FAILED: &str = "oidc_backchannel_logout_failed";
 
 /// Auth0's label for a log type code.
 pub fn label(kind: &str) -> &'static str {
@@ -18,6 +21,8 @@ pub fn label(kind: &str) -> &'static str {
         SUCCESS => "Success Login",
         FAILURE => "Failed Login",
         LOGOUT => "Success Logout",
+        BACKCHANNEL_LOGOUT_OK => "Back-channel Logout",
+        BACKCHANNEL_LOGOUT_FAILED => "Failed Back-channel Logout",
         _ => "Event",
     }
 }

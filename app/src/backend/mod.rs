@@ -16,6 +16,7 @@ pub mod security_headers;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod tenant;
 pub mod users;
 
 pub use clock::Clock;

@@ -26,6 +26,14 @@ pub fn login_page_policy() -> String {
     content_security_policy(None).replace("form-action 'self'", "form-action 'self' https: http:")
 }
 
+/// The policy of a form post response: its one script (with `nonce`) submits a form to the
+/// application's redirect_uri, whose origin `form-action` names.
+pub fn form_post_policy(nonce: &str, action: &str) -> String {
+    let origin = url::Url::parse(action).ok().map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization());
+    let target = origin.unwrap_or_else(|| "'self'".to_string());
+    content_security_policy(Some(nonce)).replace("form-action 'self'", &format!("form-action {target}"))
+}
+
 /// Sets the policy with this response's nonce (called by the shell during server rendering).
 pub fn send_with_nonce() {
     let nonce = leptos::nonce::use_nonce();

@@ -4,6 +4,7 @@
 use crate::backend::discovery::Discovery;
 use crate::backend::flows::verify::JwksCache;
 use crate::backend::provider::keys::SigningKeys;
+use crate::backend::tenant::TenantCache;
 use crate::backend::{store::Db, Clock, Settings};
 use crate::connections::validate::Rules;
 use axum::extract::FromRef;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub signing_keys: Arc<SigningKeys>,
     /// The identity providers' JWK Sets, fetched through the guarded client.
     pub jwks_cache: Arc<JwksCache>,
+    /// The tenant's settings (a short-lived cache over the database).
+    pub tenant: Arc<TenantCache>,
 }
 
 impl AppState {

@@ -210,7 +210,8 @@ pub async fn list_users(state: &AppState, search: Option<&str>, page: u64, per_p
 
 pub async fn delete_user(state: &AppState, id: &str) -> Result<()> {
     // Their sessions end and their tokens stop working with them.
-    crate::backend::provider::sessions::revoke_for_user(state, id).await?;
+    use crate::backend::provider::sessions::{end, Ending};
+    end(state, Ending::User(id)).await?;
     crate::backend::provider::refresh::revoke_for_user(state, id).await?;
     let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
     if n == 0 {

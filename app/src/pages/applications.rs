@@ -3,10 +3,10 @@
 //! the enable switches the connection's Applications tab shares.
 
 use crate::api::applications::{
-    application_connections, get_application, list_applications, CreateApplication, DeleteApplication, RotateApplicationSecret,
-    SaveApplication, SetConnectionEnabled, Toggle,
+    application_connections, get_application, list_applications, management_api_access, CreateApplication, DeleteApplication,
+    RotateApplicationSecret, SaveApplication, SaveManagementApiAccess, SetConnectionEnabled, Toggle,
 };
-use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod};
+use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod, IdTokenAlg};
 use crate::components::form::{field_error, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
 use crate::components::icons::Squares;
 use crate::components::layout::PageHeader;
@@ -170,8 +170,15 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
     });
     let id = app.client_id.clone();
     let connections = Resource::new({ let id = id.clone(); move || id.clone() }, application_connections);
-    let methods: Vec<ClientAuthMethod> = if app.app_type == AppType::Spa { vec![ClientAuthMethod::None] } else { vec![ClientAuthMethod::ClientSecretPost, ClientAuthMethod::ClientSecretBasic] };
+    let methods = app.app_type.possible_auth_methods();
     let current_method = app.token_endpoint_auth_method;
+    let method = RwSignal::new(current_method);
+    let grants = app.app_type.possible_grants();
+    let granted = app.grant_types.clone();
+    let alg = app.id_token_signed_response_alg;
+    let backchannel = StoredValue::new(app.backchannel_logout_uri.clone().unwrap_or_default());
+    let jwks_text = StoredValue::new(app.jwks.as_ref().and_then(|j| serde_json::to_string_pretty(j).ok()).unwrap_or_default());
+    let machine = app.app_type == AppType::NonInteractive;
     let rotate_id = StoredValue::new(app.client_id.clone());
     let (name, description, app_type) = (app.name.clone(), app.description.clone(), app.app_type);
     let (callbacks, logout_urls) = (app.callbacks.join("\n"), app.allowed_logout_urls.join("\n"));
@@ -185,7 +192,7 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
         </div>
         <ActionForm action=save>
             <input type="hidden" name="id" value=id.clone()/>
-            <FormAlert message=other_error(save, &["name", "description", "callbacks", "allowed_logout_urls", "token_endpoint_auth_method"])/>
+            <FormAlert message=other_error(save, &["name", "description", "callbacks", "allowed_logout_urls", "token_endpoint_auth_method", "grant_types", "id_token_signed_response_alg", "backchannel_logout_uri", "jwks"])/>
             <Section title="Basic Information">
                 <div>
                     <label for="name" class=LABEL>"Name"</label>
@@ -212,14 +219,62 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
                     <FieldErrorText message=field_error(save, "allowed_logout_urls")/>
                 </div>
             </Section>
+            <Show when=move || !machine>
+                <Section title="Back-Channel Logout" description="When a user's Tessera session ends, Tessera POSTs a signed logout token (OpenID Connect Back-Channel Logout) to this URI, retrying until the application answers 200.">
+                    <div>
+                        <label for="backchannel_logout_uri" class=LABEL>"Back-Channel Logout URI"</label>
+                        <input id="backchannel_logout_uri" name="backchannel_logout_uri" type="url" class=INPUT value=backchannel.get_value() placeholder="https://app.example.com/backchannel-logout" aria-describedby="backchannel_logout_uri-help"/>
+                        <Help for_id="backchannel_logout_uri">"Leave empty for none. The logout token carries the user's sub and the session's sid."</Help>
+                        <FieldErrorText message=field_error(save, "backchannel_logout_uri")/>
+                    </div>
+                </Section>
+            </Show>
             <Section title="Credentials" description="How the application authenticates at Tessera's token endpoint.">
                 <div>
                     <label for="token_endpoint_auth_method" class=LABEL>"Authentication Method"</label>
-                    <select id="token_endpoint_auth_method" name="token_endpoint_auth_method" class=SELECT>
-                        {methods.into_iter().map(|m| view! { <option value=m.as_str() selected=m == current_method>{m.as_str()}</option> }).collect_view()}
+                    <select id="token_endpoint_auth_method" name="token_endpoint_auth_method" class=SELECT
+                        on:change=move |ev| if let Some(m) = ClientAuthMethod::parse(&event_target_value(&ev)) { method.set(m) }>
+                        {methods.iter().map(|m| view! { <option value=m.as_str() selected=*m == current_method>{m.as_str()}</option> }).collect_view()}
                     </select>
                     <FieldErrorText message=field_error(save, "token_endpoint_auth_method")/>
                 </div>
+                <Show when=move || method.get() == ClientAuthMethod::PrivateKeyJwt>
+                    <div>
+                        <label for="jwks" class=LABEL>"Public keys (JWK Set)"</label>
+                        <textarea id="jwks" name="jwks" rows="6" class=format!("{INPUT} font-mono text-xs") placeholder="{\"keys\": [{\"kty\": \"RSA\", \"kid\": \"…\", \"n\": \"…\", \"e\": \"AQAB\"}]}" aria-describedby="jwks-help">{jwks_text.get_value()}</textarea>
+                        <Help for_id="jwks">"The public keys the application signs its client assertions with (RS256 or ES256). Only public keys: Tessera refuses a private one."</Help>
+                        <FieldErrorText message=field_error(save, "jwks")/>
+                    </div>
+                </Show>
+                <Show when=move || !machine>
+                    <div>
+                        <label for="id_token_signed_response_alg" class=LABEL>"ID Token Signature Algorithm"</label>
+                        <select id="id_token_signed_response_alg" name="id_token_signed_response_alg" class=SELECT aria-describedby="id_token_signed_response_alg-help">
+                            {IdTokenAlg::ALL.iter().map(|a| view! { <option value=a.as_str() selected=*a == alg>{a.as_str()}</option> }).collect_view()}
+                        </select>
+                        <Help for_id="id_token_signed_response_alg">"RS256 works with every OpenID Connect library; ES256 makes shorter tokens. Logout tokens use the same."</Help>
+                        <FieldErrorText message=field_error(save, "id_token_signed_response_alg")/>
+                    </div>
+                </Show>
+            </Section>
+            <Section title="Grant Types" description="The ways this application may get tokens from Tessera.">
+                <fieldset>
+                    <legend class="sr-only">"Grant Types"</legend>
+                    <div class="grid grid-cols-1 gap-3 sm:grid-cols-2">
+                        {grants.iter().map(|g| {
+                            let name = format!("grant_{}", g.as_str());
+                            let id = format!("grant-{}", g.as_str());
+                            let for_id = id.clone();
+                            view! {
+                                <label for=for_id class="flex items-center gap-2 text-sm text-gray-800">
+                                    <input id=id type="checkbox" name=name checked=granted.contains(g) class="h-4 w-4 rounded border-gray-300 text-indigo-600 focus:ring-2 focus:ring-indigo-500"/>
+                                    {g.label()}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <FieldErrorText message=field_error(save, "grant_types")/>
             </Section>
             <div class="flex justify-end py-6">
                 <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>{move || if save.pending().get() { "Saving…" } else { "Save Changes" }}</button>
@@ -239,6 +294,9 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
                 }.into_any(),
             }}
         </Section>
+        <Show when=move || machine>
+            <ManagementApiAccess client_id=rotate_id.get_value()/>
+        </Show>
         <section class="mt-8" aria-labelledby="app-connections-title">
             <h2 id="app-connections-title" class="text-base font-semibold text-gray-900">"Connections"</h2>
             <p class="mt-1 text-sm text-gray-500">"The connections this application's users may sign in with."</p>
@@ -330,6 +388,81 @@ fn DeleteApplicationZone(id: String, name: String) -> impl IntoView {
                 </div>
                 <button type="submit" class=DANGER_BUTTON>"Delete application"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// A machine-to-machine application's "APIs" section: whether it may call the Management API
+/// with client credentials, and with which permissions.
+#[component]
+fn ManagementApiAccess(client_id: String) -> impl IntoView {
+    let access = Resource::new({ let id = client_id.clone(); move || id.clone() }, management_api_access);
+    let save = ServerAction::<SaveManagementApiAccess>::new();
+    let toaster = Toaster::get();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => toaster.success("Management API access saved"),
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    let client_id = StoredValue::new(client_id);
+    view! {
+        <section class="mt-8 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="m2m-title">
+            <h2 id="m2m-title" class="text-base font-semibold text-gray-900">"APIs"</h2>
+            <p class="mt-1 text-sm text-gray-500">"A machine-to-machine application gets access tokens with client credentials. Authorize it for the Tessera Management API and choose what it may do."</p>
+            <Transition fallback=|| view! { <div class="mt-4 h-20 animate-pulse rounded-lg bg-gray-100" aria-busy="true"></div> }>
+                {move || access.get().map(|r| match r {
+                    Ok(a) => {
+                        let authorized = RwSignal::new(a.granted.is_some());
+                        let chosen = RwSignal::new(a.granted.clone().unwrap_or_default());
+                        let audience = a.audience.clone();
+                        view! {
+                            <div class="mt-4 rounded-lg border border-gray-200 p-4">
+                                <div class="flex items-center justify-between gap-4">
+                                    <div>
+                                        <div class="text-sm font-medium text-gray-900">"Tessera Management API"</div>
+                                        <div class="text-xs text-gray-500">"Audience: "<code>{audience}</code></div>
+                                    </div>
+                                    <button type="button" role="switch" aria-checked=move || authorized.get().to_string() aria-label="Authorized"
+                                        class=move || if authorized.get() { "relative inline-flex h-6 w-11 shrink-0 rounded-full bg-indigo-600 transition focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2" } else { "relative inline-flex h-6 w-11 shrink-0 rounded-full bg-gray-200 transition focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2" }
+                                        on:click=move |_| authorized.update(|a| *a = !*a)>
+                                        <span class=move || if authorized.get() { "mt-0.5 ml-[1.375rem] h-5 w-5 rounded-full bg-white shadow" } else { "mt-0.5 ml-0.5 h-5 w-5 rounded-full bg-white shadow" }></span>
+                                    </button>
+                                </div>
+                                <Show when=move || authorized.get()>
+                                    <fieldset class="mt-4">
+                                        <legend class="text-sm font-medium text-gray-800">"Permissions"</legend>
+                                        <div class="mt-2 grid grid-cols-1 gap-2 sm:grid-cols-2">
+                                            {a.all_scopes.iter().map(|scope| {
+                                                let s = scope.clone();
+                                                let checked = { let s = s.clone(); move || chosen.get().contains(&s) };
+                                                let id = format!("perm-{}", scope.replace(':', "-"));
+                                                let for_id = id.clone();
+                                                view! {
+                                                    <label for=for_id class="flex items-center gap-2 text-sm text-gray-800">
+                                                        <input id=id type="checkbox" prop:checked=checked class="h-4 w-4 rounded border-gray-300 text-indigo-600 focus:ring-2 focus:ring-indigo-500"
+                                                            on:change=move |ev| {
+                                                                let on = event_target_checked(&ev);
+                                                                chosen.update(|c| { c.retain(|x| *x != s); if on { c.push(s.clone()); } });
+                                                            }/>
+                                                        <code class="text-xs">{scope.clone()}</code>
+                                                    </label>
+                                                }
+                                            }).collect_view()}
+                                        </div>
+                                    </fieldset>
+                                </Show>
+                                <div class="mt-4 flex justify-end">
+                                    <button type="button" class=PRIMARY_BUTTON disabled=move || save.pending().get()
+                                        on:click=move |_| { save.dispatch(SaveManagementApiAccess { client_id: client_id.get_value(), authorized: authorized.get_untracked(), scope: chosen.get_untracked() }); }>
+                                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                                    </button>
+                                </div>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p role="alert" class="mt-4 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
         </section>
     }
 }

@@ -7,4 +7,5 @@ pub mod connection_new;
 pub mod enterprise;
 pub mod not_found;
 pub mod placeholder;
+pub mod settings;
 pub mod signin;

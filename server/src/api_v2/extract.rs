@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use app::backend::admin::tokens::{self, ApiToken};
+use app::backend::provider::machine;
 use app::backend::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use http::request::Parts;
@@ -39,7 +40,13 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized("Bad HTTP authentication header format", Some("invalid_request")))?;
-        match tokens::authenticate(&state.db, &state.clock, token).await? {
+        // A CLI token (`tsr_…`), or an access token Tessera signed for a machine-to-machine
+        // application's client grant.
+        let found = match machine::looks_like_jwt(token) {
+            true => machine::management_caller(state, token).await?,
+            false => tokens::authenticate(&state.db, &state.clock, token).await?,
+        };
+        match found {
             Some(found) => Ok(Caller(found)),
             None => Err(ApiError::unauthorized("Invalid token", Some("invalid_token"))),
         }

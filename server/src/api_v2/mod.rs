@@ -2,6 +2,7 @@
 //! error shape, strict JSON bodies (at most 1 MiB, unknown fields refused), and an OpenAPI 3
 //! document generated from the handlers' own annotations.
 
+pub mod client_grants;
 pub mod clients;
 pub mod connections;
 pub mod error;
@@ -20,12 +21,13 @@ use utoipa_axum::router::OpenApiRouter;
 #[openapi(
     info(
         title = "Tessera Management API",
-        description = "Auth0-compatible management of enterprise OpenID Connect connections. Authenticate with a bearer token from `tessera token create`.",
+        description = "Auth0-compatible management of enterprise OpenID Connect connections. Authenticate with a bearer token from `tessera token create`, or with an access token a machine-to-machine application gets from `/oauth/token` (client_credentials, audience `{public}/api/v2/`).",
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "connections", description = "Enterprise connections: OpenID Connect and Okta Workforce"),
         (name = "clients", description = "Applications that sign users in through Tessera"),
+        (name = "client-grants", description = "Management API scopes machine-to-machine applications may ask for"),
         (name = "users", description = "People signed in through connections"),
         (name = "logs", description = "Sign-in successes and failures"),
     )
@@ -39,7 +41,7 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A token from `tessera token create`")).build()),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A token from `tessera token create`, or a client-credentials access token")).build()),
         );
     }
 }
@@ -52,6 +54,8 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(clients::list_clients, clients::create_client))
         .routes(utoipa_axum::routes!(clients::get_client, clients::update_client, clients::delete_client))
         .routes(utoipa_axum::routes!(clients::rotate_client_secret))
+        .routes(utoipa_axum::routes!(client_grants::list_client_grants, client_grants::create_client_grant))
+        .routes(utoipa_axum::routes!(client_grants::update_client_grant, client_grants::delete_client_grant))
         .routes(utoipa_axum::routes!(users::list_users))
         .routes(utoipa_axum::routes!(users::get_user, users::delete_user))
         .routes(utoipa_axum::routes!(users::list_logs))

@@ -30,14 +30,14 @@ async fn an_application_shows_its_secret_once_and_never_again() {
     assert_eq!(list["total"], 1);
     assert!(!text.contains(&secret));
     let state = &api.server.state;
-    assert!(app::backend::applications::authenticate(state, &id, Some(&secret)).await.ok().flatten().is_some());
+    assert!(app::backend::applications::authenticate(state, &id, app::backend::applications::ClientCredential::Secret(&secret), &[]).await.is_ok_and(|r| r.is_ok()));
 
     let (s, rotated, _) = api.call(Method::POST, &format!("/api/v2/clients/{id}/rotate-secret"), None).await;
     assert_eq!(s, 200);
     let new_secret = rotated["client_secret"].as_str().unwrap_or_default().to_string();
     assert_ne!(new_secret, secret);
-    assert!(app::backend::applications::authenticate(state, &id, Some(&secret)).await.ok().flatten().is_none(), "the old secret stopped working");
-    assert!(app::backend::applications::authenticate(state, &id, Some(&new_secret)).await.ok().flatten().is_some());
+    assert!(app::backend::applications::authenticate(state, &id, app::backend::applications::ClientCredential::Secret(&secret), &[]).await.is_ok_and(|r| r.is_err()), "the old secret stopped working");
+    assert!(app::backend::applications::authenticate(state, &id, app::backend::applications::ClientCredential::Secret(&new_secret), &[]).await.is_ok_and(|r| r.is_ok()));
 }
 
 #[tokio::test]

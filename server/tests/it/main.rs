@@ -4,6 +4,7 @@
 mod auth0_compat;
 mod clients_api;
 mod dashboard;
+mod federation;
 mod foundation;
 mod hardening;
 mod issuer_check;

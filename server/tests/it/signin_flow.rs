@@ -169,9 +169,12 @@ async fn tesseras_discovery_document_and_jwks_describe_its_own_tokens() {
     assert_eq!(doc["issuer"], format!("{}/", server.base).as_str());
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
     let jwks: Value = server.http.get(server.url("/.well-known/jwks.json")).send().await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
-    let key = &jwks["keys"][0];
-    assert_eq!((key["kty"].as_str(), key["alg"].as_str()), (Some("RSA"), Some("RS256")));
-    assert!(key["kid"].is_string() && key.get("d").is_none());
+    let keys = jwks["keys"].as_array().cloned().unwrap_or_default();
+    let mut kinds: Vec<(Option<&str>, Option<&str>)> = keys.iter().map(|k| (k["kty"].as_str(), k["alg"].as_str())).collect();
+    kinds.sort();
+    assert_eq!(kinds, [(Some("EC"), Some("ES256")), (Some("RSA"), Some("RS256"))], "one key per algorithm Tessera signs with");
+    assert!(keys.iter().all(|k| k["kid"].is_string() && k.get("d").is_none()), "public halves only: {jwks}");
+    assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256", "ES256"]));
 }
 
 #[tokio::test]

@@ -3,14 +3,15 @@
 //! the dashboard's server functions and the login flow call these and nothing else; every rule
 //! lives in `crate::applications`.
 
+pub mod grants;
 pub mod store;
 
 use crate::applications::{
     validate, AppType, Application, ApplicationSettings, ApplicationWithSecret, ClientAuthMethod, CreateApplication, GrantType,
-    UpdateApplication,
+    IdTokenAlg, UpdateApplication,
 };
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::{from_json, rfc3339, to_json};
+use crate::backend::store::{from_json, on_db, rfc3339, to_json};
 use crate::backend::{AppState, Error, Result};
 use crate::connections::MAX_PER_PAGE;
 use crate::error::FieldError;
@@ -30,6 +31,9 @@ fn settings_of(row: &ApplicationRow) -> Result<ApplicationSettings> {
         grant_types: from_json(&row.grant_types, "application grant types")?,
         token_endpoint_auth_method: ClientAuthMethod::parse(&row.token_endpoint_auth_method)
             .ok_or_else(|| Error::internal("unknown stored token_endpoint_auth_method"))?,
+        id_token_signed_response_alg: IdTokenAlg::parse(&row.id_token_signed_response_alg).unwrap_or(IdTokenAlg::RS256),
+        backchannel_logout_uri: row.backchannel_logout_uri.clone(),
+        jwks: row.jwks.as_deref().map(|j| from_json(j, "application jwks")).transpose()?,
     })
 }
 
@@ -44,6 +48,9 @@ fn to_view(row: &ApplicationRow) -> Result<Application> {
         allowed_logout_urls: s.allowed_logout_urls,
         grant_types: s.grant_types,
         token_endpoint_auth_method: s.token_endpoint_auth_method,
+        id_token_signed_response_alg: s.id_token_signed_response_alg,
+        backchannel_logout_uri: s.backchannel_logout_uri,
+        jwks: s.jwks,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
     })
@@ -57,6 +64,9 @@ fn apply(row: &mut ApplicationRow, s: &ApplicationSettings) -> Result<()> {
     row.allowed_logout_urls = to_json(&s.allowed_logout_urls)?;
     row.grant_types = to_json(&s.grant_types)?;
     row.token_endpoint_auth_method = s.token_endpoint_auth_method.as_str().into();
+    row.id_token_signed_response_alg = s.id_token_signed_response_alg.as_str().into();
+    row.backchannel_logout_uri = s.backchannel_logout_uri.clone();
+    row.jwks = s.jwks.as_ref().map(to_json).transpose()?;
     Ok(())
 }
 
@@ -80,6 +90,9 @@ pub async fn create_application(state: &AppState, body: CreateApplication) -> Re
         grant_types: String::new(),
         token_endpoint_auth_method: String::new(),
         client_secret_hash: sha256_hex(&secret),
+        id_token_signed_response_alg: String::new(),
+        backchannel_logout_uri: None,
+        jwks: None,
         created_at: now,
         updated_at: now,
     };
@@ -149,18 +162,88 @@ pub async fn rotate_secret(state: &AppState, client_id: &str) -> Result<Applicat
     Ok(ApplicationWithSecret { application: to_view(&row)?, client_secret: Some(secret) })
 }
 
-/// Checks an application's credentials at the token endpoint: `Some(application)` when the id
-/// exists and, for a confidential client, the secret matches.
-pub async fn authenticate(state: &AppState, client_id: &str, secret: Option<&str>) -> Result<Option<Application>> {
-    let Some(row) = store::find(&state.db, client_id).await? else { return Ok(None) };
+/// How a client proves who it is at the token and revocation endpoints.
+#[derive(Clone, Copy, Debug)]
+pub enum ClientCredential<'a> {
+    /// A public client (single page application): nothing.
+    None,
+    /// `client_secret_basic` or `client_secret_post`.
+    Secret(&'a str),
+    /// `private_key_jwt` (RFC 7523): a JWT signed with one of the application's registered keys.
+    Assertion(&'a str),
+}
+
+/// How far a client assertion's clock may be off.
+const ASSERTION_LEEWAY_S: i64 = 60;
+/// An assertion may not live longer than this (it is kept until it expires, to refuse replays).
+const ASSERTION_MAX_TTL_S: i64 = 600;
+
+/// Checks an application's credentials at the token endpoint: `Ok(application)` when the id
+/// exists and the credential is the kind its "Authentication Method" says and is right; `Err`
+/// is why not. `audiences` are the URLs a client assertion may be addressed to (Tessera's
+/// issuer and the endpoint called).
+pub async fn authenticate(state: &AppState, client_id: &str, credential: ClientCredential<'_>, audiences: &[String]) -> Result<std::result::Result<Application, String>> {
+    let wrong = || Ok(Err("The client id or secret is wrong.".to_string()));
+    let Some(row) = store::find(&state.db, client_id).await? else { return wrong() };
     let app = to_view(&row)?;
-    let ok = match (app.token_endpoint_auth_method, secret) {
-        (ClientAuthMethod::None, None) => true,
-        (ClientAuthMethod::None, Some(_)) => false,
-        (_, Some(given)) => constant_time_eq(sha256_hex(given).as_bytes(), row.client_secret_hash.as_bytes()),
-        (_, None) => false,
+    let method = app.token_endpoint_auth_method;
+    match (method, credential) {
+        (ClientAuthMethod::None, ClientCredential::None) => Ok(Ok(app)),
+        (ClientAuthMethod::ClientSecretBasic | ClientAuthMethod::ClientSecretPost, ClientCredential::Secret(given)) => {
+            match constant_time_eq(sha256_hex(given).as_bytes(), row.client_secret_hash.as_bytes()) {
+                true => Ok(Ok(app)),
+                false => wrong(),
+            }
+        }
+        (ClientAuthMethod::PrivateKeyJwt, ClientCredential::Assertion(jwt)) => match check_assertion(state, &app, jwt, audiences).await? {
+            Ok(()) => Ok(Ok(app)),
+            Err(reason) => Ok(Err(format!("The client assertion is not valid: {reason}."))),
+        },
+        (ClientAuthMethod::PrivateKeyJwt, _) => Ok(Err("The application authenticates with private_key_jwt: send client_assertion.".into())),
+        (_, ClientCredential::Assertion(_)) => Ok(Err(format!("The application authenticates with {}, not a client assertion.", method.as_str()))),
+        (ClientAuthMethod::None, ClientCredential::Secret(_)) => Ok(Err("A public client has no secret; send only client_id.".into())),
+        (_, ClientCredential::None) => Ok(Err("client_secret is required.".into())),
+    }
+}
+
+/// RFC 7523 section 3: signed by one of the application's keys, `iss` and `sub` the client id,
+/// `aud` one of `audiences`, not expired (60 s leeway), at most 10 minutes long, and a `jti`
+/// seen only once.
+async fn check_assertion(state: &AppState, app: &Application, jwt: &str, audiences: &[String]) -> Result<std::result::Result<(), String>> {
+    use crate::backend::provider::jwt;
+    let keys = app.jwks.as_ref().and_then(|set| set.get("keys")).and_then(|k| k.as_array()).cloned().unwrap_or_default();
+    let verified = match jwt::verify(jwt, &keys) {
+        Ok(v) => v,
+        Err(reason) => return Ok(Err(reason)),
     };
-    Ok(ok.then_some(app))
+    let claims = &verified.claims;
+    let text = |name: &str| claims.get(name).and_then(|v| v.as_str());
+    if text("iss") != Some(app.client_id.as_str()) || text("sub") != Some(app.client_id.as_str()) {
+        return Ok(Err("iss and sub must be the client id".into()));
+    }
+    if !jwt::audiences(claims).iter().any(|a| audiences.contains(a)) {
+        return Ok(Err(format!("aud must be one of {}", audiences.join(", "))));
+    }
+    let now = state.clock.now().timestamp();
+    let Some(exp) = claims.get("exp").and_then(|v| v.as_i64()) else { return Ok(Err("exp is required".into())) };
+    if exp + ASSERTION_LEEWAY_S <= now {
+        return Ok(Err("it has expired".into()));
+    }
+    let issued = claims.get("iat").and_then(|v| v.as_i64()).unwrap_or(now);
+    if exp - issued.min(now) > ASSERTION_MAX_TTL_S || issued > now + ASSERTION_LEEWAY_S {
+        return Ok(Err("it may live at most 10 minutes and not be issued in the future".into()));
+    }
+    let Some(jti) = text("jti").filter(|j| !j.is_empty()) else { return Ok(Err("jti is required".into())) };
+    let inserted = on_db!(&state.db, |pool| sqlx::query("INSERT INTO client_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(sha256_hex(&format!("{}:{jti}", app.client_id)))
+        .bind((exp + ASSERTION_LEEWAY_S) * 1000)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if inserted == 0 {
+        return Ok(Err("it was already used (jti seen before)".into()));
+    }
+    Ok(Ok(()))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

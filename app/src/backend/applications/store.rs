@@ -14,15 +14,19 @@ pub struct ApplicationRow {
     pub grant_types: String,
     pub token_endpoint_auth_method: String,
     pub client_secret_hash: String,
+    pub id_token_signed_response_alg: String,
+    pub backchannel_logout_uri: Option<String>,
+    pub jwks: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 const COLUMNS: &str = "client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, \
-                       token_endpoint_auth_method, client_secret_hash, created_at, updated_at";
+                       token_endpoint_auth_method, client_secret_hash, created_at, updated_at, \
+                       id_token_signed_response_alg, backchannel_logout_uri, jwks";
 
 pub async fn insert(db: &Db, row: &ApplicationRow) -> Result<()> {
-    on_db!(db, |pool| sqlx::query(&format!("INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+    on_db!(db, |pool| sqlx::query(&format!("INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"))
         .bind(&row.client_id)
         .bind(&row.name)
         .bind(&row.description)
@@ -34,6 +38,9 @@ pub async fn insert(db: &Db, row: &ApplicationRow) -> Result<()> {
         .bind(&row.client_secret_hash)
         .bind(row.created_at)
         .bind(row.updated_at)
+        .bind(&row.id_token_signed_response_alg)
+        .bind(&row.backchannel_logout_uri)
+        .bind(&row.jwks)
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
@@ -43,7 +50,8 @@ pub async fn insert(db: &Db, row: &ApplicationRow) -> Result<()> {
 pub async fn update(db: &Db, row: &ApplicationRow) -> Result<()> {
     let n = on_db!(db, |pool| sqlx::query(
         "UPDATE clients SET name = $2, description = $3, app_type = $4, callbacks = $5, allowed_logout_urls = $6,
-           grant_types = $7, token_endpoint_auth_method = $8, client_secret_hash = $9, updated_at = $10
+           grant_types = $7, token_endpoint_auth_method = $8, client_secret_hash = $9, updated_at = $10,
+           id_token_signed_response_alg = $11, backchannel_logout_uri = $12, jwks = $13
          WHERE client_id = $1"
     )
     .bind(&row.client_id)
@@ -56,6 +64,9 @@ pub async fn update(db: &Db, row: &ApplicationRow) -> Result<()> {
     .bind(&row.token_endpoint_auth_method)
     .bind(&row.client_secret_hash)
     .bind(row.updated_at)
+    .bind(&row.id_token_signed_response_alg)
+    .bind(&row.backchannel_logout_uri)
+    .bind(&row.jwks)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;

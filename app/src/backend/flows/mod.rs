@@ -46,6 +46,38 @@ pub struct AuthorizeParams {
     pub prompt: Option<String>,
     /// Seconds: a session older than this sends the user to the IdP again.
     pub max_age: Option<String>,
+    /// `query` (the default for `code`) or `form_post` (required for `id_token`).
+    pub response_mode: Option<String>,
+}
+
+/// What the application asked for (`response_type`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResponseType {
+    /// `code`: an authorization code for the token endpoint (back channel).
+    #[default]
+    Code,
+    /// `id_token`: the ID token itself, posted to the redirect_uri (front channel; what another
+    /// Tessera or Auth0 sends to an OIDC connection with "Front Channel").
+    IdToken,
+}
+
+/// How the answer travels back (`response_mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResponseMode {
+    /// In the redirect_uri's query.
+    #[default]
+    Query,
+    /// An auto-submitted HTML form POSTed to the redirect_uri (OAuth 2.0 Form Post Response Mode).
+    FormPost,
+}
+
+/// An answer to an application: a code, an ID token or an error, the way it asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ToApplication {
+    /// A 302 to the redirect_uri with the parameters in its query.
+    Redirect(String),
+    /// A page whose form POSTs `fields` to `action` (the redirect_uri).
+    FormPost { action: String, fields: Vec<(String, String)> },
 }
 
 /// What `prompt` asks of a session.
@@ -65,7 +97,7 @@ pub enum AuthorizeError {
     /// The redirect_uri cannot be trusted: show this on an error page, never redirect.
     Page(String),
     /// Tell the application: its registered redirect_uri with `error`, `error_description` and `state`.
-    ToApplication { location: String },
+    ToApplication(ToApplication),
 }
 
 /// The application's side of a login, kept with the login until the callback.
@@ -77,6 +109,13 @@ pub struct AppRequest {
     pub nonce: Option<String>,
     pub scope: String,
     pub code_challenge: Option<String>,
+    #[serde(default)]
+    pub response_type: ResponseType,
+    #[serde(default)]
+    pub response_mode: ResponseMode,
+    /// The application takes back-channel logout: remember that it signed in with the session.
+    #[serde(default)]
+    pub backchannel_logout: bool,
 }
 
 impl AppRequest {
@@ -123,15 +162,36 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
             "redirect_uri {redirect_uri:?} is not one of the application's Allowed Callback URLs. Add it in the application's settings."
         ))));
     }
+    let asked_mode = match p.response_mode.as_deref().filter(|m| !m.is_empty()) {
+        None => None,
+        Some("query") => Some(ResponseMode::Query),
+        Some("form_post") => Some(ResponseMode::FormPost),
+        Some(_) => None,
+    };
+    let mode = asked_mode.unwrap_or_default();
     let back = |error: &'static str, description: String| {
         let params = [("error", error), ("error_description", description.as_str())];
-        Ok(Err(ToApplication { location: back_to_application(redirect_uri, &params, p.state.as_deref()) }))
+        Ok(Err(ToApplication(answer(redirect_uri, mode, &params, p.state.as_deref()))))
     };
-    if p.response_type.as_deref() != Some("code") {
-        return back("unsupported_response_type", "response_type must be code.".into());
+    if asked_mode.is_none() && p.response_mode.as_deref().is_some_and(|m| !m.is_empty()) {
+        return back("invalid_request", "response_mode must be query or form_post.".into());
     }
-    if !app.grant_types.contains(&GrantType::AuthorizationCode) {
-        return back("unauthorized_client", "The application may not use the authorization code grant.".into());
+    let (response_type, grant) = match p.response_type.as_deref() {
+        Some("code") => (ResponseType::Code, GrantType::AuthorizationCode),
+        Some("id_token") => (ResponseType::IdToken, GrantType::Implicit),
+        _ => return back("unsupported_response_type", "response_type must be code or id_token.".into()),
+    };
+    if !app.grant_types.contains(&grant) {
+        let which = if grant == GrantType::Implicit { "implicit grant (response_type=id_token)" } else { "authorization code grant" };
+        return back("unauthorized_client", format!("The application may not use the {which}."));
+    }
+    if response_type == ResponseType::IdToken {
+        if mode != ResponseMode::FormPost {
+            return back("invalid_request", "response_type=id_token needs response_mode=form_post (Tessera never puts tokens in a URL).".into());
+        }
+        if p.nonce.as_deref().is_none_or(str::is_empty) {
+            return back("invalid_request", "nonce is required with response_type=id_token.".into());
+        }
     }
     let scope = p.scope.clone().unwrap_or_default();
     if !scope.split_whitespace().any(|s| s == "openid") {
@@ -141,7 +201,7 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         (Some(c), Some("S256")) if (43..=128).contains(&c.len()) => {}
         (Some(_), Some("S256")) => return back("invalid_request", "code_challenge must be 43 to 128 characters.".into()),
         (Some(_), _) => return back("invalid_request", "code_challenge_method must be S256.".into()),
-        (None, _) if app.token_endpoint_auth_method == ClientAuthMethod::None => {
+        (None, _) if app.token_endpoint_auth_method == ClientAuthMethod::None && response_type == ResponseType::Code => {
             return back("invalid_request", "A single page application must use PKCE (code_challenge with S256).".into())
         }
         (None, _) => {}
@@ -178,16 +238,19 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         nonce: p.nonce.clone(),
         scope,
         code_challenge: p.code_challenge.clone(),
+        response_type,
+        response_mode: mode,
+        backchannel_logout: app.backchannel_logout_uri.is_some(),
     };
     Ok(Ok(Authorized { app, request, connection, login_hint: p.login_hint.clone(), prompt, max_age }))
 }
 
 /// What a single sign-on session does for an authorization request.
 pub enum SingleSignOn {
-    /// Signed in by the session: back to the application with a code.
-    Done { location: String },
+    /// Signed in by the session: back to the application with a code or an ID token.
+    Done(ToApplication),
     /// `prompt=none` and no usable session: back to the application with `login_required`.
-    LoginRequired { location: String },
+    LoginRequired(ToApplication),
     /// Sign in at an identity provider.
     SignIn,
 }
@@ -212,9 +275,7 @@ pub async fn single_sign_on(state: &AppState, authorized: &Authorized, session_c
     };
     let Some(session) = usable else {
         return Ok(match authorized.prompt {
-            Prompt::None => SingleSignOn::LoginRequired {
-                location: error_redirect(app, "login_required", "The user is not signed in (prompt=none needs a session)."),
-            },
+            Prompt::None => SingleSignOn::LoginRequired(error_answer(app, "login_required", "The user is not signed in (prompt=none needs a session).")),
             _ => SingleSignOn::SignIn,
         });
     };
@@ -223,9 +284,9 @@ pub async fn single_sign_on(state: &AppState, authorized: &Authorized, session_c
         Err(Error::NotFound(_)) => return Ok(SingleSignOn::SignIn),
         Err(e) => return Err(e),
     };
-    let code = provider::issue_code(state, &app.client_id, &user.id, &app.code_request(session.auth_time, &session.id)).await?;
+    let answer = signed_in(state, app, &user, session.auth_time, &session.id).await?;
     logs::record(state, logs::SUCCESS, "Successful login (single sign-on session)", Some(&session.connection_id), Some(&app.client_id), Some(&user.id)).await;
-    Ok(SingleSignOn::Done { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()) })
+    Ok(SingleSignOn::Done(answer))
 }
 
 /// The connections an application may sign users in with, by name.
@@ -320,9 +381,10 @@ pub struct CallbackParams {
 
 /// A finished login.
 pub enum Finished {
-    /// Send the browser back to the application with Tessera's code; `session` is the secret of
-    /// the single sign-on session the login opened (the cookie's value).
-    ToApplication { location: String, session: String },
+    /// Send the browser back to the application with Tessera's code or ID token; `session` is
+    /// the secret of the single sign-on session the login opened (the cookie's value), which
+    /// lives `session_max_age_s`.
+    ToApplication { answer: ToApplication, session: String, session_max_age_s: i64 },
     /// "Try": show the profile and the raw claims.
     Tried { connection: Connection, user: User, claims: Map<String, Value> },
 }
@@ -331,35 +393,54 @@ pub enum Finished {
 #[derive(Debug)]
 pub struct Failed {
     pub reason: String,
-    pub to_application: Option<String>,
+    pub to_application: Option<ToApplication>,
     pub connection_name: Option<String>,
 }
 
-/// The application's redirect_uri with `params` and the application's `state` added: the one
-/// way a sign-in goes back to an application, with a code or with an error.
-fn back_to_application(redirect_uri: &str, params: &[(&str, &str)], state: Option<&str>) -> String {
-    let Ok(mut url) = url::Url::parse(redirect_uri) else { return redirect_uri.to_string() };
-    {
-        let mut q = url.query_pairs_mut();
-        for (k, v) in params {
-            q.append_pair(k, v);
-        }
-        if let Some(s) = state {
-            q.append_pair("state", s);
+/// The answer to an application at `redirect_uri` with `params` and its `state`, in the mode it
+/// asked for: the one way a sign-in goes back to an application, with a code, an ID token or an
+/// error.
+fn answer(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &str)], state: Option<&str>) -> ToApplication {
+    let mut fields: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    if let Some(s) = state {
+        fields.push(("state".into(), s.to_string()));
+    }
+    match mode {
+        ResponseMode::FormPost => ToApplication::FormPost { action: redirect_uri.to_string(), fields },
+        ResponseMode::Query => {
+            let Ok(mut url) = url::Url::parse(redirect_uri) else { return ToApplication::Redirect(redirect_uri.to_string()) };
+            url.query_pairs_mut().extend_pairs(&fields);
+            ToApplication::Redirect(url.to_string())
         }
     }
-    url.to_string()
 }
 
-fn error_redirect(app: &AppRequest, error: &str, description: &str) -> String {
-    back_to_application(&app.redirect_uri, &[("error", error), ("error_description", description)], app.state.as_deref())
+fn error_answer(app: &AppRequest, error: &str, description: &str) -> ToApplication {
+    answer(&app.redirect_uri, app.response_mode, &[("error", error), ("error_description", description)], app.state.as_deref())
+}
+
+/// `user` is signed in for `app` in the session `session_id`: Tessera's code, or its ID token
+/// (`response_type=id_token`), on the way back to the application.
+async fn signed_in(state: &AppState, app: &AppRequest, user: &User, auth_time: i64, session_id: &str) -> Result<ToApplication> {
+    let request = app.code_request(auth_time, session_id);
+    if app.backchannel_logout {
+        provider::backchannel::remember_client(state, session_id, &app.client_id).await?;
+    }
+    let (name, value) = match app.response_type {
+        ResponseType::Code => ("code", provider::issue_code(state, &app.client_id, &user.id, &request).await?),
+        ResponseType::IdToken => {
+            let application = applications::get_application(state, &app.client_id).await?;
+            ("id_token", provider::implicit_id_token(state, &application, user, &request).await?)
+        }
+    };
+    Ok(answer(&app.redirect_uri, app.response_mode, &[(name, &value)], app.state.as_deref()))
 }
 
 /// Finishes a login at `/login/callback`. `browser_token` is the binding cookie, if the browser
 /// sent it.
 pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_token: Option<&str>) -> Result<std::result::Result<Finished, Failed>> {
     let fail = |reason: String, app: Option<&AppRequest>, connection_name: Option<String>| Failed {
-        to_application: app.map(|a| error_redirect(a, "access_denied", &reason)),
+        to_application: app.map(|a| error_answer(a, "access_denied", &reason)),
         reason,
         connection_name,
     };
@@ -474,8 +555,9 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         Some(app) => {
             let auth_time = state.clock.now().timestamp();
             let (session, secret) = provider::sessions::create(state, &user.id, &connection.id, auth_time).await?;
-            let code = provider::issue_code(state, &app.client_id, &user.id, &app.code_request(auth_time, &session.id)).await?;
-            Ok(Ok(Finished::ToApplication { location: back_to_application(&app.redirect_uri, &[("code", &code)], app.state.as_deref()), session: secret }))
+            let answer = signed_in(state, &app, &user, auth_time, &session.id).await?;
+            let session_max_age_s = (session.expires_at - state.clock.now_ms()) / 1000;
+            Ok(Ok(Finished::ToApplication { answer, session: secret, session_max_age_s }))
         }
     }
 }

@@ -61,16 +61,26 @@ pub fn signed_out_page() -> String {
 /// The IdP's `form_post` arrived without the login cookie (a cross-site POST does not carry a
 /// SameSite=Lax cookie): post the same fields again from Tessera's own page, which does.
 pub fn repost_page(fields: &[(String, String)], nonce: &str) -> String {
+    let mut fields = fields.to_vec();
+    fields.push(("resubmitted".into(), "1".into()));
+    form_post_page("/login/callback", &fields, nonce, "Finishing your sign-in…")
+}
+
+/// A page whose form POSTs `fields` to `action` at once (with a nonce'd script; a Continue
+/// button without JavaScript): the form post response mode, and the re-post above.
+pub fn form_post_page(action: &str, fields: &[(String, String)], nonce: &str, message: &str) -> String {
     let inputs: String = fields
         .iter()
         .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
         .collect();
     let body = format!(
-        "<form method=\"post\" action=\"/login/callback\" class=\"rounded-xl border border-gray-200 bg-white p-8 text-center shadow-sm\">\
-           {inputs}<input type=\"hidden\" name=\"resubmitted\" value=\"1\">\
-           <p class=\"text-sm text-gray-700\">Finishing your sign-in…</p>\
+        "<form method=\"post\" action=\"{}\" class=\"rounded-xl border border-gray-200 bg-white p-8 text-center shadow-sm\">\
+           {inputs}\
+           <p class=\"text-sm text-gray-700\">{}</p>\
            <button type=\"submit\" class=\"mt-4 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500\">Continue</button>\
-         </form>"
+         </form>",
+        escape(action),
+        escape(message)
     );
     document("Signing in", &body, Some(nonce), "document.forms[0].submit();")
 }

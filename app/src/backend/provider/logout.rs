@@ -77,13 +77,14 @@ pub async fn logout(state: &AppState, p: &LogoutParams, session_cookie: Option<&
         }
     };
 
+    use super::sessions::{end, Ending};
     let mut ended = None;
     if let Some(cookie) = session_cookie {
-        ended = super::sessions::revoke_by_cookie(state, cookie).await?;
+        ended = end(state, Ending::Cookie(cookie)).await?.into_iter().next();
     }
     let claim = |name: &str| hint.as_ref().and_then(|c| c.get(name)).and_then(Value::as_str);
     if let (Some(sub), Some(sid)) = (claim("sub"), claim("sid")) {
-        super::sessions::revoke(state, sub, sid).await?;
+        end(state, Ending::One { user_id: sub, id: sid }).await?;
     }
     let user_id = ended.as_ref().map(|s| s.user_id.clone()).or_else(|| claim("sub").map(str::to_string));
     let connection_id = ended.as_ref().map(|s| s.connection_id.clone());

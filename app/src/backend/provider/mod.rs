@@ -3,8 +3,11 @@
 //! PKCE challenge; a second use revokes what the first issued), the tokens it signs, and
 //! `/userinfo`. The protocol endpoints in the server call these; the login flow issues codes.
 
+pub mod backchannel;
+pub mod jwt;
 pub mod keys;
 pub mod logout;
+pub mod machine;
 pub mod refresh;
 pub mod sessions;
 
@@ -16,10 +19,9 @@ use crate::backend::{AppState, Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use crate::backend::flows::verify::{FullIdToken, OtherClaims};
-use openidconnect::core::CoreJwsSigningAlgorithm;
 use openidconnect::{
-    AccessToken, Audience, EndUserEmail, EndUserName, IdTokenClaims, IssuerUrl, LocalizedClaim, Nonce, PrivateSigningKey,
-    StandardClaims, SubjectIdentifier,
+    AccessToken, Audience, EndUserEmail, EndUserName, IdTokenClaims, IssuerUrl, LocalizedClaim, Nonce, StandardClaims,
+    SubjectIdentifier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -63,24 +65,30 @@ pub fn discovery_document(state: &AppState) -> Value {
         "token_endpoint": format!("{base}/oauth/token"),
         "userinfo_endpoint": format!("{base}/userinfo"),
         "jwks_uri": format!("{base}/.well-known/jwks.json"),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
+        "response_types_supported": ["code", "id_token"],
+        "response_modes_supported": ["query", "form_post"],
         "end_session_endpoint": format!("{base}/oidc/logout"),
         "revocation_endpoint": format!("{base}/oauth/revoke"),
-        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "implicit"],
         "prompt_values_supported": ["none", "login"],
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "id_token_signing_alg_values_supported": ["RS256", "ES256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "ES256"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "email", "email_verified", "name", "groups"],
     })
 }
 
-/// `/.well-known/jwks.json`: every signing key's public half.
+/// `/.well-known/jwks.json`: every published key's public half, read fresh so a rotation on
+/// any replica shows at once (the keys are made first if the database has none yet).
 pub async fn jwks(state: &AppState) -> Result<Value> {
-    Ok(state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?.jwks.clone())
+    state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    keys::SigningKeys::jwks(&state.db, &state.clock).await
 }
 
 /// What an authorization code stands for.
@@ -258,24 +266,13 @@ fn has_scope(scope: &str, wanted: &str) -> bool {
     scope.split_whitespace().any(|s| s == wanted)
 }
 
-/// Signs an ID token and an access token (both JWTs, RS256, Tessera's newest key) for `user`,
-/// and a refresh token when `offline_access` was granted to an application allowed to refresh.
-async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
-    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+/// The ID token's claims and signature for `user` signing in to `app`: the standard claims the
+/// scope allows, the mapped profile, `groups`, `sid`, `auth_time` and `nonce`; `at_hash` when an
+/// access token goes with it.
+fn sign_id_token(state: &AppState, keys: &keys::LoadedKeys, app: &Application, user: &User, grant: &TokenGrant<'_>, access_token: Option<&str>) -> Result<String> {
+    let signer = keys.for_application(app);
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
-    let iss = issuer(state);
-    let jti = random_alphanumeric(24);
-
-    let header = json!({ "alg": "RS256", "typ": "at+jwt", "kid": keys.kid });
-    let claims = json!({
-        "iss": iss, "sub": user.id, "aud": [format!("{}/userinfo", state.settings.public_base())], "azp": app.client_id,
-        "client_id": app.client_id, "scope": grant.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": jti,
-    });
-    let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
-    let signature = keys.signing_key.sign(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, signing_input.as_bytes()).map_err(Error::internal)?;
-    let access_token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
-
     let mut standard = StandardClaims::new(SubjectIdentifier::new(user.id.clone()));
     if has_scope(grant.scope, "email") {
         standard = standard.set_email(user.email.clone().map(EndUserEmail::new)).set_email_verified(Some(user.email_verified));
@@ -283,7 +280,7 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
     if has_scope(grant.scope, "profile") {
         standard = standard.set_name(user.name.clone().map(|n| LocalizedClaim::from(EndUserName::new(n))));
     }
-    let issuer_url = IssuerUrl::new(iss).map_err(Error::internal)?;
+    let issuer_url = IssuerUrl::new(issuer(state)).map_err(Error::internal)?;
     let mut extra = mapped_claims(user, grant.scope);
     if let Some(sid) = grant.session_id {
         extra.claims.insert("sid".into(), json!(sid));
@@ -293,14 +290,39 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
     if let Some(nonce) = grant.nonce {
         id_claims = id_claims.set_nonce(Some(Nonce::new(nonce.to_string())));
     }
-    let id_token = FullIdToken::new(
-        id_claims,
-        &keys.signing_key,
-        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-        Some(&AccessToken::new(access_token.clone())),
-        None,
-    )
-    .map_err(Error::internal)?;
+    let access_token = access_token.map(|t| AccessToken::new(t.to_string()));
+    let id_token = FullIdToken::new(id_claims, &signer.key, signer.key.jws_alg(), access_token.as_ref(), None).map_err(Error::internal)?;
+    Ok(id_token.to_string())
+}
+
+/// `response_type=id_token`: the ID token alone (no access token, so no `at_hash`), for the
+/// application to receive by form post.
+pub async fn implicit_id_token(state: &AppState, app: &Application, user: &User, request: &CodeRequest) -> Result<String> {
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let grant = TokenGrant {
+        scope: &request.scope,
+        nonce: request.nonce.as_deref(),
+        auth_time: request.auth_time,
+        session_id: request.session_id.as_deref(),
+        code_hash: None,
+        family: None,
+    };
+    sign_id_token(state, &keys, app, user, &grant, None)
+}
+
+/// Signs an ID token and an access token (both JWTs; the access token RS256, the ID token as
+/// the application chose) for `user`, and a refresh token when `offline_access` was granted to
+/// an application allowed to refresh.
+async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let now = state.clock.now();
+    let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
+    let claims = json!({
+        "iss": issuer(state), "sub": user.id, "aud": [format!("{}/userinfo", state.settings.public_base())], "azp": app.client_id,
+        "client_id": app.client_id, "scope": grant.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": random_alphanumeric(24),
+    });
+    let access_token = keys::sign_jwt(&keys.rs256, "at+jwt", &claims)?;
+    let id_token = sign_id_token(state, &keys, app, user, grant, Some(&access_token))?;
 
     let offline = has_scope(grant.scope, "offline_access") && app.grant_types.contains(&crate::applications::GrantType::RefreshToken);
     let refresh = match offline {
@@ -324,7 +346,7 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
         access_token,
         token_type: "Bearer",
         expires_in: TOKEN_TTL_S,
-        id_token: id_token.to_string(),
+        id_token,
         refresh_token: refresh.map(|(token, _)| token),
         scope: grant.scope.to_string(),
     })
@@ -336,7 +358,9 @@ pub async fn prune(state: &AppState) -> Result<u64> {
     let day_ago = state.clock.now_ms() - 24 * 3600 * 1000;
     let codes = on_db!(&state.db, |pool| sqlx::query("DELETE FROM authorization_codes WHERE expires_at <= $1").bind(day_ago).execute(pool).await.map(|r| r.rows_affected()))?;
     let tokens = on_db!(&state.db, |pool| sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1").bind(day_ago).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(codes + tokens + sessions::prune(state).await? + refresh::prune(state).await?)
+    let assertions = on_db!(&state.db, |pool| sqlx::query("DELETE FROM client_assertions WHERE expires_at <= $1").bind(state.clock.now_ms()).execute(pool).await.map(|r| r.rows_affected()))?;
+    let keys = keys::SigningKeys::prune(&state.db, &state.clock).await?;
+    Ok(codes + tokens + assertions + keys + sessions::prune(state).await? + refresh::prune(state).await?)
 }
 
 /// Revokes a token `client_id` holds (RFC 7009): a refresh token with its family, or an access

@@ -3,7 +3,9 @@
 //! without a trip to the IdP while the session lives. The cookie holds a random secret; only its
 //! hash is stored. The session's public `id` is the `sid` of ID tokens.
 //!
-//! Lifetimes follow Auth0's tenant defaults: 3 days idle, 7 days absolute.
+//! Lifetimes come from the Settings page's Login Session Management (Auth0's defaults: 3 days
+//! idle, 7 days absolute), fixed for each session when it starts. Every way a session ends goes
+//! through [`end`], which tells the applications that take back-channel logout.
 
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::store::on_db;
@@ -12,10 +14,6 @@ use serde::{Deserialize, Serialize};
 
 /// The cookie that carries the session secret.
 pub const SESSION_COOKIE: &str = "tessera_session";
-/// A session unused for this long ends ("Inactivity timeout").
-pub const IDLE_MS: i64 = 3 * 24 * 3600 * 1000;
-/// A session ends this long after the login, however busy ("Require log in after").
-pub const ABSOLUTE_MS: i64 = 7 * 24 * 3600 * 1000;
 /// `last_seen_at` is written at most this often, so SSO does not write on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -30,15 +28,21 @@ pub struct Session {
     pub auth_time: i64,
     pub created_at: i64,
     pub last_seen_at: i64,
+    /// The absolute end ("Require log in after").
     pub expires_at: i64,
+    /// The inactivity timeout this session started with.
+    pub idle_ms: i64,
 }
 
-const COLUMNS: &str = "id, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at";
+const COLUMNS: &str = "id, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at, idle_ms";
+/// Live: not revoked, within both lifetimes (`$2` is now).
+const LIVE: &str = "revoked_at IS NULL AND expires_at > $2 AND last_seen_at + idle_ms > $2";
 
 /// A new session for `user_id`; returns it and the secret for the cookie (shown nowhere else).
 pub async fn create(state: &AppState, user_id: &str, connection_id: &str, auth_time: i64) -> Result<(Session, String)> {
     let secret = random_alphanumeric(43);
     let now = state.clock.now_ms();
+    let lifetimes = crate::backend::tenant::session_lifetimes(state).await?;
     let session = Session {
         id: random_alphanumeric(24),
         user_id: user_id.to_string(),
@@ -46,11 +50,12 @@ pub async fn create(state: &AppState, user_id: &str, connection_id: &str, auth_t
         auth_time,
         created_at: now,
         last_seen_at: now,
-        expires_at: now + ABSOLUTE_MS,
+        expires_at: now + lifetimes.absolute_ms(),
+        idle_ms: lifetimes.idle_ms(),
     };
     on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO sso_sessions (id, cookie_hash, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        "INSERT INTO sso_sessions (id, cookie_hash, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at, idle_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
     .bind(&session.id)
     .bind(sha256_hex(&secret))
@@ -60,6 +65,7 @@ pub async fn create(state: &AppState, user_id: &str, connection_id: &str, auth_t
     .bind(session.created_at)
     .bind(session.last_seen_at)
     .bind(session.expires_at)
+    .bind(session.idle_ms)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
@@ -72,11 +78,10 @@ pub async fn current(state: &AppState, cookie: Option<&str>) -> Result<Option<Se
     let Some(secret) = cookie.filter(|c| !c.is_empty()) else { return Ok(None) };
     let now = state.clock.now_ms();
     let found: Option<Session> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM sso_sessions WHERE cookie_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3"
+        "SELECT {COLUMNS} FROM sso_sessions WHERE cookie_hash = $1 AND {LIVE}"
     ))
     .bind(sha256_hex(secret))
     .bind(now)
-    .bind(now - IDLE_MS)
     .fetch_optional(pool)
     .await)?;
     if let Some(s) = &found {
@@ -92,51 +97,45 @@ pub async fn current(state: &AppState, cookie: Option<&str>) -> Result<Option<Se
     Ok(found)
 }
 
-/// Ends one of `user_id`'s sessions (logout by `sid`, or an admin on the user's page). True
-/// when it was live.
-pub async fn revoke(state: &AppState, user_id: &str, id: &str) -> Result<bool> {
-    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
-        .bind(id)
-        .bind(user_id)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n > 0)
+/// Which sessions to end.
+pub enum Ending<'a> {
+    /// One of a user's sessions, by id (logout by `sid`, or an admin on the user's page).
+    One { user_id: &'a str, id: &'a str },
+    /// The session a browser's cookie names (RP-initiated logout).
+    Cookie(&'a str),
+    /// Every session of a user (deleted, deprovisioned).
+    User(&'a str),
 }
 
-/// Ends the session a browser's cookie names, if any; returns it.
-pub async fn revoke_by_cookie(state: &AppState, cookie: &str) -> Result<Option<Session>> {
-    let found: Option<Session> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
-        "UPDATE sso_sessions SET revoked_at = $2 WHERE cookie_hash = $1 AND revoked_at IS NULL RETURNING {COLUMNS}"
-    ))
-    .bind(sha256_hex(cookie))
-    .bind(state.clock.now_ms())
-    .fetch_optional(pool)
-    .await)?;
-    Ok(found)
-}
-
-/// Ends every session of a user (deleted, deprovisioned, or "Revoke all" on their page).
-pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<u64> {
-    Ok(on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-        .bind(user_id)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?)
+/// Ends sessions and tells the applications that signed in with them (back-channel logout).
+/// Returns the sessions that were live.
+pub async fn end(state: &AppState, which: Ending<'_>) -> Result<Vec<Session>> {
+    let now = state.clock.now_ms();
+    let (filter, args) = match which {
+        Ending::One { user_id, id } => ("id = $3 AND user_id = $4", vec![id.to_string(), user_id.to_string()]),
+        Ending::Cookie(cookie) => ("cookie_hash = $3", vec![sha256_hex(cookie)]),
+        Ending::User(user_id) => ("user_id = $3", vec![user_id.to_string()]),
+    };
+    let sql = format!("UPDATE sso_sessions SET revoked_at = $1 WHERE {filter} AND {LIVE} RETURNING {COLUMNS}");
+    let ended: Vec<Session> = on_db!(&state.db, |pool| {
+        let mut query = sqlx::query_as(&sql).bind(now).bind(now);
+        for arg in &args {
+            query = query.bind(arg);
+        }
+        query.fetch_all(pool).await
+    })?;
+    super::backchannel::sessions_ended(state, &ended).await?;
+    Ok(ended)
 }
 
 /// A user's live sessions, newest first.
 pub async fn list_for_user(state: &AppState, user_id: &str) -> Result<Vec<Session>> {
     let now = state.clock.now_ms();
     Ok(on_db!(&state.db, |pool| sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM sso_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at > $3
-         ORDER BY created_at DESC LIMIT 100"
+        "SELECT {COLUMNS} FROM sso_sessions WHERE user_id = $1 AND {LIVE} ORDER BY created_at DESC LIMIT 100"
     ))
     .bind(user_id)
     .bind(now)
-    .bind(now - IDLE_MS)
     .fetch_all(pool)
     .await)?)
 }
@@ -145,10 +144,9 @@ pub async fn list_for_user(state: &AppState, user_id: &str) -> Result<Vec<Sessio
 pub async fn prune(state: &AppState) -> Result<u64> {
     let cutoff = state.clock.now_ms() - 24 * 3600 * 1000;
     Ok(on_db!(&state.db, |pool| sqlx::query(
-        "DELETE FROM sso_sessions WHERE expires_at <= $1 OR revoked_at <= $1 OR last_seen_at <= $2"
+        "DELETE FROM sso_sessions WHERE expires_at <= $1 OR revoked_at <= $1 OR last_seen_at + idle_ms <= $1"
     )
     .bind(cutoff)
-    .bind(cutoff - IDLE_MS)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?)

@@ -11,6 +11,7 @@ use app::backend::{AppState, Clock, Settings};
 pub mod api;
 pub mod flow;
 pub mod idp;
+pub mod logout_receiver;
 pub mod oidc_idp;
 
 pub struct TestServer {
@@ -118,4 +119,26 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .find(|c| c.starts_with("tessera_session="))
         .and_then(|c| c.split(';').next())
         .map(str::to_string)
+}
+
+/// The `action` and the fields of the first form on an HTML page (a form post response), with
+/// the HTML escapes undone.
+pub fn html_form(page: &str) -> (String, Vec<(String, String)>) {
+    let unescape = |s: &str| s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = tag[start..].find('"')? + start;
+        Some(unescape(&tag[start..end]))
+    };
+    let form = page.find("<form").map(|i| &page[i..]).unwrap_or_default();
+    let action = attr(&form[..form.find('>').unwrap_or(form.len())], "action").unwrap_or_default();
+    let fields = form
+        .split("<input")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default()))
+        })
+        .collect();
+    (action, fields)
 }

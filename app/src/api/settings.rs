@@ -1,0 +1,71 @@
+//! Server functions for the Settings page: Login Session Management and the signing keys. Thin:
+//! each checks the admin, calls `backend::tenant` or the provider's keys, and maps the error.
+
+use crate::error::AppError;
+use crate::tenant::SessionLifetimes;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the Settings page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TenantSettings {
+    pub lifetimes: SessionLifetimes,
+    pub keys: Vec<KeyRow>,
+}
+
+/// A signing key as the page lists it, dates already written out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyRow {
+    pub kid: String,
+    pub alg: String,
+    pub created: String,
+    /// When a rotated-out key leaves the JWKS.
+    pub leaves: Option<String>,
+    pub signing: bool,
+}
+
+#[cfg(feature = "ssr")]
+async fn key_rows(state: &crate::backend::AppState) -> Result<Vec<KeyRow>, AppError> {
+    use crate::backend::clock::format_utc;
+    let keys = crate::backend::provider::keys::SigningKeys::list(&state.db, &state.clock).await.map_err(super::ssr::fail)?;
+    Ok(keys
+        .into_iter()
+        .map(|k| KeyRow { kid: k.kid, alg: k.alg, created: format_utc(k.created_at), leaves: k.retire_at.map(format_utc), signing: k.signing })
+        .collect())
+}
+
+#[server(prefix = "/rpc", endpoint = "settings/get")]
+pub async fn get_tenant_settings() -> Result<TenantSettings, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let lifetimes = crate::backend::tenant::session_lifetimes(&state).await.map_err(fail)?;
+    Ok(TenantSettings { lifetimes, keys: key_rows(&state).await? })
+}
+
+/// "Save Changes" under Login Session Management. New sessions get these lifetimes; sessions
+/// already started keep theirs.
+#[server(prefix = "/rpc", endpoint = "settings/session_lifetimes")]
+pub async fn save_session_lifetimes(idle_session_lifetime_minutes: String, session_lifetime_minutes: String) -> Result<SessionLifetimes, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let lifetimes = crate::tenant::parse_lifetimes(&idle_session_lifetime_minutes, &session_lifetime_minutes).map_err(|errors| {
+        set_status(http::StatusCode::BAD_REQUEST);
+        AppError::Invalid(errors)
+    })?;
+    crate::backend::tenant::set_session_lifetimes(&state()?, lifetimes).await.map_err(fail)?;
+    Ok(lifetimes)
+}
+
+/// "Rotate signing keys": a new key per algorithm signs from now on; the replaced keys stay in
+/// the JWKS for a day, so tokens signed before still verify. Answers the keys afterwards.
+#[server(prefix = "/rpc", endpoint = "settings/rotate_keys")]
+pub async fn rotate_signing_keys() -> Result<Vec<KeyRow>, AppError> {
+    use super::ssr::*;
+    use crate::backend::provider::keys::DEFAULT_OVERLAP_MS;
+    let admin = require_admin()?;
+    let state = state()?;
+    state.signing_keys.rotate(&state.db, &state.clock, &state.settings.master_key, DEFAULT_OVERLAP_MS).await.map_err(fail)?;
+    tracing::info!(admin = %admin.email, "signing keys rotated from the dashboard");
+    key_rows(&state).await
+}

@@ -1,0 +1,140 @@
+//! Client grants (Auth0's `/api/v2/client-grants`): which scopes of an API a machine-to-machine
+//! application may ask for with `client_credentials`. The one API Tessera knows is its own
+//! Management API, audience `{public}/api/v2/`; its scopes are the Management API's.
+
+use crate::backend::admin::tokens::ALL_SCOPES;
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::{from_json, is_unique_violation, on_db, to_json};
+use crate::backend::{AppState, Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// A client grant, as every read returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
+pub struct ClientGrant {
+    pub id: String,
+    pub client_id: String,
+    pub audience: String,
+    pub scope: Vec<String>,
+}
+
+/// `POST /api/v2/client-grants`.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClientGrant {
+    pub client_id: String,
+    pub audience: String,
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+/// `PATCH /api/v2/client-grants/{id}`.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateClientGrant {
+    pub scope: Vec<String>,
+}
+
+/// The Management API's audience: what client credentials ask for to call `/api/v2`.
+pub fn management_audience(state: &AppState) -> String {
+    format!("{}/api/v2/", state.settings.public_base())
+}
+
+fn check_scopes(scope: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, s) in scope.iter().enumerate() {
+        if !ALL_SCOPES.contains(&s.as_str()) {
+            return Err(Error::invalid("scope", format!("entry {}: {s:?} is not a Management API scope; known scopes: {}", i + 1, ALL_SCOPES.join(", "))));
+        }
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    Ok(out)
+}
+
+type Row = (String, String, String, String);
+
+fn to_view((id, client_id, audience, scope): Row) -> Result<ClientGrant> {
+    Ok(ClientGrant { id, client_id, audience, scope: from_json(&scope, "client grant scope")? })
+}
+
+pub async fn create(state: &AppState, body: CreateClientGrant) -> Result<ClientGrant> {
+    let audience = body.audience.trim().to_string();
+    if audience != management_audience(state) {
+        return Err(Error::invalid("audience", format!("must be {} (the Management API, the one API Tessera serves)", management_audience(state))));
+    }
+    let scope = check_scopes(&body.scope)?;
+    let app = match super::get_application(state, &body.client_id).await {
+        Ok(app) => app,
+        Err(Error::NotFound(_)) => return Err(Error::invalid("client_id", "is not an application")),
+        Err(e) => return Err(e),
+    };
+    if !app.grant_types.contains(&crate::applications::GrantType::ClientCredentials) {
+        return Err(Error::invalid("client_id", "must be a machine-to-machine application (with the client_credentials grant)"));
+    }
+    let id = format!("cgr_{}", random_alphanumeric(16));
+    let now = state.clock.now_ms();
+    let inserted = on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO client_grants (id, client_id, audience, scope, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
+    )
+    .bind(&id)
+    .bind(&app.client_id)
+    .bind(&audience)
+    .bind(to_json(&scope)?)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()));
+    match inserted {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Err(Error::conflict("audience", "this application already has a grant for this audience; update it instead")),
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(%id, client_id = %app.client_id, "client grant created");
+    Ok(ClientGrant { id, client_id: app.client_id, audience, scope })
+}
+
+/// Grants, optionally of one application and/or one audience.
+pub async fn list(state: &AppState, client_id: Option<&str>, audience: Option<&str>) -> Result<Vec<ClientGrant>> {
+    let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT id, client_id, audience, scope FROM client_grants
+         WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR audience = $2) ORDER BY created_at, id"
+    )
+    .bind(client_id)
+    .bind(audience)
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter().map(to_view).collect()
+}
+
+/// The grant `client_id` holds for `audience`, if any (the token endpoint asks).
+pub async fn find(state: &AppState, client_id: &str, audience: &str) -> Result<Option<ClientGrant>> {
+    Ok(list(state, Some(client_id), Some(audience)).await?.into_iter().next())
+}
+
+fn not_found() -> Error {
+    Error::NotFound("The client grant does not exist.".into())
+}
+
+pub async fn update(state: &AppState, id: &str, body: UpdateClientGrant) -> Result<ClientGrant> {
+    let scope = check_scopes(&body.scope)?;
+    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as(
+        "UPDATE client_grants SET scope = $2, updated_at = $3 WHERE id = $1 RETURNING id, client_id, audience, scope"
+    )
+    .bind(id)
+    .bind(to_json(&scope)?)
+    .bind(state.clock.now_ms())
+    .fetch_optional(pool)
+    .await)?;
+    to_view(row.ok_or_else(not_found)?)
+}
+
+pub async fn delete(state: &AppState, id: &str) -> Result<()> {
+    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM client_grants WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    tracing::info!(%id, "client grant deleted");
+    Ok(())
+}

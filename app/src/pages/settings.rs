@@ -1,0 +1,151 @@
+//! Settings: tenant-wide Login Session Management (the single sign-on session's inactivity
+//! timeout and maximum lifetime) and Tessera's signing keys, with rotation.
+
+use crate::api::settings::{get_tenant_settings, KeyRow, RotateSigningKeys, SaveSessionLifetimes};
+use crate::components::form::{field_error, FormAlert, FieldErrorText, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::components::layout::PageHeader;
+use crate::components::toast::Toaster;
+use crate::error::AppError;
+use crate::tenant::{SessionLifetimes, MAX_IDLE_MINUTES, MAX_SESSION_MINUTES};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| get_tenant_settings());
+    view! {
+        <Title text="Settings"/>
+        <PageHeader title="Settings" description="Tenant-wide settings: how long single sign-on sessions last, and the keys Tessera signs tokens with."/>
+        <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
+            {move || settings.get().map(|r| match r {
+                Ok(s) => view! {
+                    <div class="rounded-xl border border-gray-200 bg-white px-6 py-8 shadow-sm">
+                        <SessionLifetimesForm lifetimes=s.lifetimes/>
+                        <SigningKeysSection keys=s.keys/>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
+    let save = ServerAction::<SaveSessionLifetimes>::new();
+    let toaster = Toaster::get();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            toaster.success("Changes saved: new sessions get these lifetimes");
+        }
+    });
+    let other = Signal::derive(move || match save.value().get() {
+        Some(Err(AppError::Invalid(_))) | None | Some(Ok(_)) => None,
+        Some(Err(e)) => Some(e.to_string()),
+    });
+    view! {
+        <ActionForm action=save>
+            <Section title="Login Session Management" description="How long a user stays signed in to Tessera, so other applications sign them in without another trip to their identity provider. Sessions already started keep the lifetimes they started with.">
+                <FormAlert message=other/>
+                <div>
+                    <label for="idle_session_lifetime_minutes" class=LABEL>"Inactivity timeout"</label>
+                    <div class="mt-1 flex items-center gap-2">
+                        <input id="idle_session_lifetime_minutes" name="idle_session_lifetime_minutes" type="number" min="1" max=MAX_IDLE_MINUTES required
+                            class=format!("{INPUT} mt-0 w-40") value=lifetimes.idle_session_lifetime_minutes.to_string() aria-describedby="idle_session_lifetime_minutes-help"/>
+                        <span class="text-sm text-gray-500">"minutes"</span>
+                    </div>
+                    <Help for_id="idle_session_lifetime_minutes">"A session unused this long ends, and the user signs in again. Default 4320 (3 days); at most 144000 (100 days)."</Help>
+                    <FieldErrorText message=field_error(save, "idle_session_lifetime_minutes")/>
+                </div>
+                <div>
+                    <label for="session_lifetime_minutes" class=LABEL>"Require log in after"</label>
+                    <div class="mt-1 flex items-center gap-2">
+                        <input id="session_lifetime_minutes" name="session_lifetime_minutes" type="number" min="1" max=MAX_SESSION_MINUTES required
+                            class=format!("{INPUT} mt-0 w-40") value=lifetimes.session_lifetime_minutes.to_string() aria-describedby="session_lifetime_minutes-help"/>
+                        <span class="text-sm text-gray-500">"minutes"</span>
+                    </div>
+                    <Help for_id="session_lifetime_minutes">"A session ends this long after the user signed in, however active. Default 10080 (7 days); at most 525600 (365 days)."</Help>
+                    <FieldErrorText message=field_error(save, "session_lifetime_minutes")/>
+                </div>
+                <div class="flex justify-end">
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Saving…" } else { "Save Changes" }}
+                    </button>
+                </div>
+            </Section>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn SigningKeysSection(keys: Vec<KeyRow>) -> impl IntoView {
+    let rotate = ServerAction::<RotateSigningKeys>::new();
+    let toaster = Toaster::get();
+    let confirming = RwSignal::new(false);
+    let rows = RwSignal::new(keys);
+    Effect::new(move |_| match rotate.value().get() {
+        Some(Ok(keys)) => {
+            rows.set(keys);
+            confirming.set(false);
+            toaster.success("Signing keys rotated: the new keys sign from now on");
+        }
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    view! {
+        <Section title="Signing Keys" description="Tessera signs ID, access and logout tokens with these keys and publishes them at /.well-known/jwks.json. RS256 is the default; applications may choose ES256.">
+            <div class="overflow-x-auto rounded-lg border border-gray-200">
+                <table class="min-w-full divide-y divide-gray-200 text-sm">
+                    <thead class="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                        <tr>
+                            <th scope="col" class="px-3 py-2">"Key ID"</th>
+                            <th scope="col" class="px-3 py-2">"Algorithm"</th>
+                            <th scope="col" class="px-3 py-2">"Created"</th>
+                            <th scope="col" class="px-3 py-2">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="divide-y divide-gray-100">
+                        <For each=move || rows.get() key=|k| k.kid.clone() let:k>
+                            <tr>
+                                <td class="px-3 py-2"><code class="break-all text-xs text-gray-700">{k.kid.clone()}</code></td>
+                                <td class="px-3 py-2 text-gray-700">{k.alg.clone()}</td>
+                                <td class="whitespace-nowrap px-3 py-2 text-gray-600">{k.created.clone()}</td>
+                                <td class="whitespace-nowrap px-3 py-2">{status(&k)}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <div>
+                <Show when=move || confirming.get() fallback=move || view! {
+                    <button type="button" class=SECONDARY_BUTTON on:click=move |_| confirming.set(true)>"Rotate signing keys"</button>
+                }>
+                    <div role="alertdialog" aria-labelledby="rotate-title" aria-describedby="rotate-text" class="rounded-lg border border-amber-200 bg-amber-50 p-4">
+                        <h3 id="rotate-title" class="text-sm font-semibold text-amber-900">"Rotate the signing keys?"</h3>
+                        <p id="rotate-text" class="mt-1 text-sm text-amber-900">"A new key per algorithm signs from now on. The current keys stay published for 24 hours, so tokens already issued keep verifying; after that they leave the JWKS."</p>
+                        <div class="mt-3 flex gap-2">
+                            <button type="button" class=DANGER_BUTTON disabled=move || rotate.pending().get() on:click=move |_| { rotate.dispatch(RotateSigningKeys {}); }>
+                                {move || if rotate.pending().get() { "Rotating…" } else { "Rotate now" }}
+                            </button>
+                            <button type="button" class=SECONDARY_BUTTON on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        </div>
+                    </div>
+                </Show>
+            </div>
+        </Section>
+    }
+}
+
+fn status(k: &KeyRow) -> AnyView {
+    match (&k.leaves, k.signing) {
+        (Some(leaves), _) => view! {
+            <span class="inline-flex items-center rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">{format!("Rotated out · leaves the JWKS {leaves}")}</span>
+        }.into_any(),
+        (None, true) => view! {
+            <span class="inline-flex items-center rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-800 ring-1 ring-green-200">"Signing"</span>
+        }.into_any(),
+        (None, false) => view! {
+            <span class="inline-flex items-center rounded-full bg-gray-50 px-2 py-0.5 text-xs font-medium text-gray-700 ring-1 ring-gray-200">"Published"</span>
+        }.into_any(),
+    }
+}
