@@ -9,6 +9,7 @@ mod foundation;
 mod hardening;
 mod issuer_check;
 mod management_api;
+mod provider;
 mod replica_processes;
 mod sessions;
 mod signin_flow;

@@ -99,7 +99,7 @@ pub async fn create(state: &AppState, body: CreateClientGrant) -> Result<ClientG
 pub async fn list(state: &AppState, client_id: Option<&str>, audience: Option<&str>) -> Result<Vec<ClientGrant>> {
     let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
         "SELECT id, client_id, audience, scope FROM client_grants
-         WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR audience = $2) ORDER BY created_at, id"
+         WHERE (CAST($1 AS TEXT) IS NULL OR client_id = $1) AND (CAST($2 AS TEXT) IS NULL OR audience = $2) ORDER BY created_at, id"
     )
     .bind(client_id)
     .bind(audience)

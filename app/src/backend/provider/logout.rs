@@ -5,7 +5,7 @@
 use super::{issuer, jwks};
 use crate::backend::flows::verify::FullIdToken;
 use crate::backend::{applications, logs, AppState, Error, Result};
-use openidconnect::core::{CoreIdTokenVerifier, CoreJsonWebKeySet};
+use openidconnect::core::{CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
 use openidconnect::{ClientId, IssuerUrl, Nonce};
 use serde_json::Value;
 use std::str::FromStr;
@@ -36,6 +36,7 @@ pub async fn own_id_token_claims(state: &AppState, token: &str) -> Result<Option
     let issuer = IssuerUrl::new(issuer(state)).map_err(Error::internal)?;
     let verifier = CoreIdTokenVerifier::new_public_client(ClientId::new(String::new()), issuer, keys)
         .require_audience_match(false)
+        .set_allowed_algs([CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, CoreJwsSigningAlgorithm::EcdsaP256Sha256])
         .set_time_fn(|| chrono::DateTime::UNIX_EPOCH);
     let no_nonce = |_: Option<&Nonce>| Ok(());
     Ok(parsed.claims(&verifier, no_nonce).ok().and_then(|c| serde_json::to_value(c).ok()).and_then(|v| v.as_object().cloned()))
