@@ -1,7 +1,7 @@
 // Applications in the dashboard: create one (its secret shown once), change its settings, and
 // enable a connection for it from the application's side and from the connection's side.
 import { expect, test } from "@playwright/test";
-import { createViaApi, explicitBody, hydrated, screenshotPath, signIn } from "../support/tessera";
+import { createViaApi, explicitBody, hydrated, screenshotPath, serverState, signIn } from "../support/tessera";
 
 test("an application is created with its secret shown once, and connections are enabled from both sides", async ({ page }) => {
   const connection = await createViaApi(explicitBody("apps-e2e-conn"));
@@ -51,4 +51,63 @@ test("a bad callback URL is named under its field and nothing is created", async
   await expect(page.getByText("must not contain a #fragment")).toBeVisible();
   await page.screenshot({ path: screenshotPath("application-create-error"), fullPage: true });
   await expect(page.getByRole("link", { name: "Broken App" })).toHaveCount(0);
+});
+
+test("a machine-to-machine application is authorized for the Management API with the permissions chosen", async ({ page }) => {
+  const { baseURL, apiToken } = serverState();
+  const res = await fetch(`${baseURL}/api/v2/clients`, { method: "POST", headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Nightly Sync", app_type: "non_interactive" }) });
+  const m2m = await res.json();
+  await signIn(page, `/applications/${m2m.client_id}`);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "APIs" })).toBeVisible();
+  const authorized = page.getByRole("switch", { name: "Authorized" });
+  await expect(authorized).toHaveAttribute("aria-checked", "false");
+  await authorized.click();
+  await page.getByLabel("read:connections").check();
+  await page.getByLabel("read:users").check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Management API access saved")).toBeVisible();
+  await page.screenshot({ path: screenshotPath("application-m2m"), fullPage: true });
+
+  // The grant is real: client credentials now get exactly those scopes.
+  const token = await fetch(`${baseURL}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: m2m.client_id, client_secret: m2m.client_secret, audience: `${baseURL}/api/v2/` }) });
+  expect(token.status).toBe(200);
+  expect((await token.json()).scope.split(" ").sort()).toEqual(["read:connections", "read:users"]);
+
+  // After a reload the page shows what is stored.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole("switch", { name: "Authorized" })).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByLabel("read:users")).toBeChecked();
+  await expect(page.getByLabel("delete:connections")).not.toBeChecked();
+});
+
+test("an application's token settings: ID token algorithm, back-channel logout URI and private_key_jwt keys, each checked", async ({ page }) => {
+  const { baseURL, apiToken } = serverState();
+  const res = await fetch(`${baseURL}/api/v2/clients`, { method: "POST", headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Token Settings App", callbacks: ["https://tokens.example/callback"] }) });
+  const app = await res.json();
+  await signIn(page, `/applications/${app.client_id}`);
+  await hydrated(page);
+  await page.getByLabel("ID Token Signature Algorithm").selectOption("ES256");
+  await page.getByLabel("Back-Channel Logout URI").fill("ftp://tokens.example/logout");
+  await page.getByLabel("Implicit").check();
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(page.getByText("must be an https:// URL (not ftp:)")).toBeVisible();
+  await page.getByLabel("Back-Channel Logout URI").fill("https://tokens.example/backchannel-logout");
+  await page.getByLabel("Authentication Method").selectOption("private_key_jwt");
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(page.getByText("is required with private_key_jwt")).toBeVisible();
+  await page.screenshot({ path: screenshotPath("application-token-settings-error"), fullPage: true });
+  await page.getByLabel("Public keys (JWK Set)").fill(JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", kid: "k1",
+    x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" }] }));
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await page.screenshot({ path: screenshotPath("application-token-settings"), fullPage: true });
+  const stored = await (await fetch(`${baseURL}/api/v2/clients/${app.client_id}`, { headers: { authorization: `Bearer ${apiToken}` } })).json();
+  expect(stored).toMatchObject({ id_token_signed_response_alg: "ES256", backchannel_logout_uri: "https://tokens.example/backchannel-logout",
+    token_endpoint_auth_method: "private_key_jwt" });
+  expect(stored.grant_types).toEqual(expect.arrayContaining(["authorization_code", "refresh_token", "implicit"]));
 });

@@ -5,71 +5,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { serverState, createViaApi, screenshotPath } from "../support/tessera";
+import { serverState, screenshotPath, createViaApi } from "../support/tessera";
+import { api, application, CALLBACK, discoveryConnection, signInThrough } from "../support/applications";
 import { OP_CLIENTS } from "../support/identity-providers";
-
-const CALLBACK = "https://app.example.test/callback";
-
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const { baseURL, apiToken } = serverState();
-  const res = await fetch(`${baseURL}/api/v2${path}`, {
-    method, headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** An application registered at Tessera, with the connection enabled for it. */
-async function application(name: string, connectionId: string, extra: Record<string, unknown> = {}) {
-  const app = await api("POST", "/clients", { name, app_type: "regular_web", callbacks: [CALLBACK], ...extra });
-  const connection = await api("GET", `/connections/${connectionId}`);
-  await api("PATCH", `/connections/${connectionId}`, { enabled_clients: [...connection.enabled_clients, app.client_id] });
-  return app as { client_id: string; client_secret: string };
-}
-
-function discoveryConnection(name: string, options: Record<string, unknown>) {
-  const { opIssuer } = serverState();
-  return createViaApi({ strategy: "oidc", name, options: {
-    discovery_url: `${opIssuer}/.well-known/openid-configuration`, scope: "openid email profile", ...options } });
-}
-
-/** Runs the application's whole sign-in in the browser; returns what the application verified. */
-async function signInThrough(page: Page, connectionName: string, app: { client_id: string; client_secret: string }, login: string,
-  scope = "openid email profile") {
-  const { baseURL } = serverState();
-  const config = await client.discovery(new URL(`${baseURL}/`), app.client_id, app.client_secret, undefined,
-    { execute: [client.allowInsecureRequests] });
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK, scope, state, nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", connection: connectionName,
-  });
-  // The application's callback is answered here: the browser never needs to reach it.
-  let landed = "";
-  await page.route(`${CALLBACK}**`, async (route) => {
-    landed = route.request().url();
-    await route.fulfill({ status: 200, contentType: "text/html", body: "<p>Back at the application</p>" });
-  });
-  await page.goto(url.href);
-  await page.locator("input[name=login]").fill(login);
-  await page.locator("input[name=password]").fill("any password");
-  await page.locator("button[type=submit]").click();
-  // oidc-provider asks a native (front-channel) client to confirm the grant every time.
-  const back = page.getByText("Back at the application");
-  const consent = page.getByRole("button", { name: "Continue" });
-  await expect(back.or(consent)).toBeVisible();
-  if (await consent.isVisible()) await consent.click();
-  await expect(back).toBeVisible();
-  const tokens = await client.authorizationCodeGrant(config, new URL(landed), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
-  const jwks = createRemoteJWKSet(new URL(`${baseURL}/.well-known/jwks.json`));
-  const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: `${baseURL}/`, audience: app.client_id, algorithms: ["RS256"] });
-  const userinfo = await client.fetchUserInfo(config, tokens.access_token, payload.sub!);
-  return { payload, userinfo, tokens, config };
-}
 
 test.describe("signing in to an application through a connection", () => {
   test("back channel with client_secret_post: openid-client gets Tessera's verified tokens and userinfo", async ({ page }) => {

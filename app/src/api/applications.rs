@@ -98,12 +98,14 @@ pub async fn save_application(
     let body = crate::applications::UpdateApplication {
         name: Some(name),
         description: Some(description.unwrap_or_default()),
-        callbacks: Some(split_urls(&callbacks.unwrap_or_default())),
-        allowed_logout_urls: Some(split_urls(&allowed_logout_urls.unwrap_or_default())),
+        // A field the page did not show (a machine-to-machine application has no URIs) keeps
+        // its value; an emptied one is cleared.
+        callbacks: callbacks.map(|c| split_urls(&c)),
+        allowed_logout_urls: allowed_logout_urls.map(|u| split_urls(&u)),
         token_endpoint_auth_method: Some(token_endpoint_auth_method),
         grant_types: Some(grant_types),
         id_token_signed_response_alg,
-        backchannel_logout_uri: Some(backchannel_logout_uri.unwrap_or_default()),
+        backchannel_logout_uri,
         jwks,
         ..Default::default()
     };

@@ -181,7 +181,7 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
     let machine = app.app_type == AppType::NonInteractive;
     let rotate_id = StoredValue::new(app.client_id.clone());
     let (name, description, app_type) = (app.name.clone(), app.description.clone(), app.app_type);
-    let (callbacks, logout_urls) = (app.callbacks.join("\n"), app.allowed_logout_urls.join("\n"));
+    let (callbacks, logout_urls) = (StoredValue::new(app.callbacks.join("\n")), StoredValue::new(app.allowed_logout_urls.join("\n")));
     let (delete_id, delete_name) = (app.client_id.clone(), app.name.clone());
     view! {
         <Title text=name.clone()/>
@@ -206,19 +206,21 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
                 </div>
                 <CopyField id="client_id" label="Client ID" value=Signal::derive({ let id = id.clone(); move || id.clone() })/>
             </Section>
-            <Section title="Application URIs">
-                <div>
-                    <label for="callbacks" class=LABEL>"Allowed Callback URLs"</label>
-                    <textarea id="callbacks" name="callbacks" rows="3" class=INPUT aria-describedby="callbacks-help">{callbacks.clone()}</textarea>
-                    <Help for_id="callbacks">"One per line. /authorize sends users back only to these, matched exactly."</Help>
-                    <FieldErrorText message=field_error(save, "callbacks")/>
-                </div>
-                <div>
-                    <label for="allowed_logout_urls" class=LABEL>"Allowed Logout URLs"</label>
-                    <textarea id="allowed_logout_urls" name="allowed_logout_urls" rows="2" class=INPUT>{logout_urls.clone()}</textarea>
-                    <FieldErrorText message=field_error(save, "allowed_logout_urls")/>
-                </div>
-            </Section>
+            <Show when=move || !machine>
+                <Section title="Application URIs">
+                    <div>
+                        <label for="callbacks" class=LABEL>"Allowed Callback URLs"</label>
+                        <textarea id="callbacks" name="callbacks" rows="3" class=INPUT aria-describedby="callbacks-help">{callbacks.get_value()}</textarea>
+                        <Help for_id="callbacks">"One per line. /authorize sends users back only to these, matched exactly."</Help>
+                        <FieldErrorText message=field_error(save, "callbacks")/>
+                    </div>
+                    <div>
+                        <label for="allowed_logout_urls" class=LABEL>"Allowed Logout URLs"</label>
+                        <textarea id="allowed_logout_urls" name="allowed_logout_urls" rows="2" class=INPUT>{logout_urls.get_value()}</textarea>
+                        <FieldErrorText message=field_error(save, "allowed_logout_urls")/>
+                    </div>
+                </Section>
+            </Show>
             <Show when=move || !machine>
                 <Section title="Back-Channel Logout" description="When a user's Tessera session ends, Tessera POSTs a signed logout token (OpenID Connect Back-Channel Logout) to this URI, retrying until the application answers 200.">
                     <div>
@@ -297,12 +299,14 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
         <Show when=move || machine>
             <ManagementApiAccess client_id=rotate_id.get_value()/>
         </Show>
-        <section class="mt-8" aria-labelledby="app-connections-title">
-            <h2 id="app-connections-title" class="text-base font-semibold text-gray-900">"Connections"</h2>
-            <p class="mt-1 text-sm text-gray-500">"The connections this application's users may sign in with."</p>
-            <EnableList rows=connections side=Side::Application fixed=rotate_id.get_value()
-                empty="No connections yet. Create one under Connections → Enterprise."/>
-        </section>
+        <Show when=move || !machine>
+            <section class="mt-8" aria-labelledby="app-connections-title">
+                <h2 id="app-connections-title" class="text-base font-semibold text-gray-900">"Connections"</h2>
+                <p class="mt-1 text-sm text-gray-500">"The connections this application's users may sign in with."</p>
+                <EnableList rows=connections side=Side::Application fixed=rotate_id.get_value()
+                    empty="No connections yet. Create one under Connections → Enterprise."/>
+            </section>
+        </Show>
         <DeleteApplicationZone id=delete_id name=delete_name/>
     }
 }

@@ -6,13 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Title, description, and what the section will hold.
-pub fn placeholder_text(page: &str) -> (&'static str, &'static str, &'static str) {
-    match page {
-        "organizations" => ("Organizations", "Customers whose IT admins set up their own connections.",
-            "Organization self-service setup links, with group-to-role assignment, arrive in a later release."),
-        _ => ("Settings", "Tenant-wide settings.",
-            "Tenant settings arrive in a later release. Tessera is configured through environment variables today; see the README."),
-    }
+/// (Organizations is the one section left.)
+pub fn placeholder_text(_page: &str) -> (&'static str, &'static str, &'static str) {
+    ("Organizations", "Customers whose IT admins set up their own connections.",
+        "Organization self-service setup links, with group-to-role assignment, arrive in a later release.")
 }
 
 #[component]

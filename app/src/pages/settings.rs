@@ -105,12 +105,12 @@ fn SigningKeysSection(keys: Vec<KeyRow>) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-gray-100">
-                        <For each=move || rows.get() key=|k| k.kid.clone() let:k>
+                        <For each=move || rows.get() key=|k| (k.kid.clone(), k.signing, k.leaves.clone()) let:k>
                             <tr>
-                                <td class="px-3 py-2"><code class="break-all text-xs text-gray-700">{k.kid.clone()}</code></td>
+                                <td class="whitespace-nowrap px-3 py-2"><code class="text-xs text-gray-700" title=k.kid.clone()>{short_kid(&k.kid)}</code></td>
                                 <td class="px-3 py-2 text-gray-700">{k.alg.clone()}</td>
                                 <td class="whitespace-nowrap px-3 py-2 text-gray-600">{k.created.clone()}</td>
-                                <td class="whitespace-nowrap px-3 py-2">{status(&k)}</td>
+                                <td class="px-3 py-2">{status(&k)}</td>
                             </tr>
                         </For>
                     </tbody>
@@ -136,10 +136,19 @@ fn SigningKeysSection(keys: Vec<KeyRow>) -> impl IntoView {
     }
 }
 
+/// The first characters of a key id (the whole one is its tooltip): enough to tell keys apart.
+fn short_kid(kid: &str) -> String {
+    match kid.char_indices().nth(16) {
+        Some((i, _)) => format!("{}…", &kid[..i]),
+        None => kid.to_string(),
+    }
+}
+
 fn status(k: &KeyRow) -> AnyView {
     match (&k.leaves, k.signing) {
         (Some(leaves), _) => view! {
-            <span class="inline-flex items-center rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">{format!("Rotated out · leaves the JWKS {leaves}")}</span>
+            <span class="inline-flex items-center rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">"Rotated out"</span>
+            <span class="mt-1 block text-xs text-gray-500">{format!("Leaves the JWKS {leaves}")}</span>
         }.into_any(),
         (None, true) => view! {
             <span class="inline-flex items-center rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-800 ring-1 ring-green-200">"Signing"</span>
