@@ -95,6 +95,17 @@ async fn a_machine_to_machine_token_calls_the_management_api_with_exactly_its_gr
     assert_eq!(revoke.status(), 200);
     assert_eq!(call(reqwest::Method::GET, "/api/v2/connections", None).await.map(|r| r.status().as_u16()).unwrap_or_default(), 401);
 
+    // Deleting the application stops its tokens at once.
+    let (_, fresh) = client_credentials(&server, &id, &secret, &audience).await;
+    let fresh = fresh["access_token"].as_str().unwrap_or_default().to_string();
+    let status = |token: String| {
+        let (http, url) = (server.http.clone(), server.url("/api/v2/connections"));
+        async move { http.get(url).bearer_auth(token).send().await.map(|r| r.status().as_u16()).unwrap_or_default() }
+    };
+    assert_eq!(status(fresh.clone()).await, 200);
+    app::backend::applications::delete_application(&server.state, &id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status(fresh).await, 401, "a deleted application's token is no key");
+
     // An interactive application may not use client credentials at all.
     let web = app::backend::applications::create_application(&server.state, app::applications::CreateApplication { name: "Web".into(), callbacks: Some(vec![CALLBACK.into()]), ..Default::default() })
         .await

@@ -147,6 +147,15 @@ pub async fn delete_application(state: &AppState, client_id: &str) -> Result<()>
     if !store::delete(&state.db, client_id).await? {
         return Err(not_found());
     }
+    // Its tokens die with it: access tokens (including machine-to-machine ones the Management
+    // API accepts) and refresh tokens.
+    for table in ["access_tokens", "refresh_tokens"] {
+        on_db!(&state.db, |pool| sqlx::query(&format!("UPDATE {table} SET revoked = TRUE WHERE client_id = $1"))
+            .bind(client_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
     tracing::info!(%client_id, "application deleted");
     Ok(())
 }
