@@ -9,6 +9,7 @@ pub mod maintenance;
 pub mod middleware;
 pub mod protocol;
 pub mod router;
+pub mod scim;
 
 use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
 use app::backend::discovery::{guard::GuardedClient, Discovery};

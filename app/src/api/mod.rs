@@ -5,6 +5,7 @@ pub mod activity;
 pub mod applications;
 pub mod auth;
 pub mod connections;
+pub mod scim;
 pub mod settings;
 
 /// Server-side helpers shared by every server function.

@@ -14,6 +14,11 @@ pub const LOGOUT: &str = "slo";
 /// OpenID Connect Back-Channel Logout to an application: delivered, or given up after retries.
 pub const BACKCHANNEL_LOGOUT_OK: &str = "oidc_backchannel_logout_succeeded";
 pub const BACKCHANNEL_LOGOUT_FAILED: &str = "oidc_backchannel_logout_failed";
+/// A user deactivated or deleted by SCIM provisioning, or signed out everywhere by Global Token
+/// Revocation.
+pub const DEPROVISIONED: &str = "deprovisioned";
+pub const TOKEN_REVOCATION: &str = "global_token_revocation";
+pub const TOKEN_REVOCATION_FAILED: &str = "global_token_revocation_failed";
 
 /// Auth0's label for a log type code.
 pub fn label(kind: &str) -> &'static str {
@@ -23,6 +28,9 @@ pub fn label(kind: &str) -> &'static str {
         LOGOUT => "Success Logout",
         BACKCHANNEL_LOGOUT_OK => "Back-channel Logout",
         BACKCHANNEL_LOGOUT_FAILED => "Failed Back-channel Logout",
+        DEPROVISIONED => "User Deprovisioned",
+        TOKEN_REVOCATION => "Global Token Revocation",
+        TOKEN_REVOCATION_FAILED => "Failed Global Token Revocation",
         _ => "Event",
     }
 }

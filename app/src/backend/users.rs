@@ -1,6 +1,16 @@
 //! Users signed in through connections: one per (connection, the IdP's `sub`), with a stable id
 //! `{strategy}|{connection name}|{sub}`. The login flow upserts them (honouring the connection's
-//! "Sync user profile attributes at each login"); the Users page and `/api/v2/users` read them.
+//! "Sync user profile attributes at each login"); the Users page and `/api/v2/users` read them;
+//! SCIM provisioning (`backend::scim::users`) creates, updates and deactivates the same rows.
+//!
+//! A sign-in and SCIM meet by these rules:
+//! - A user SCIM created is found at their first sign-in by the IdP's `sub` (or Azure's `oid`)
+//!   equal to their `externalId`, else by the sign-in's email equal to their `userName` or
+//!   email; from then on they are that `sub`'s user. A user deactivated by SCIM cannot sign in.
+//! - SCIM's attributes stand: a sign-in overwrites the profile only when "Sync user profile
+//!   attributes at each login" is on and SCIM last wrote the user longer ago than the
+//!   connection's Sync Frequency (an hour, a day or a week). The IdP's `groups` always follow
+//!   the sign-in; SCIM groups are kept apart, and tokens carry both.
 
 use crate::backend::store::{contains_pattern, on_db};
 use crate::backend::{AppState, Error, Result};
@@ -23,7 +33,10 @@ pub struct User {
     /// The mapped profile.
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub profile: Value,
+    /// The IdP's `groups` claim and the SCIM groups the user is in.
     pub groups: Vec<String>,
+    /// False once SCIM deactivated the user: sign-ins are refused.
+    pub active: bool,
     pub logins_count: i64,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
@@ -40,20 +53,31 @@ struct Row {
     name: Option<String>,
     profile: String,
     groups: String,
+    scim_groups: String,
+    active: bool,
     logins_count: i64,
     last_login_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
 
-const COLUMNS: &str = "id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at";
+const COLUMNS: &str =
+    "id, connection_id, subject, email, email_verified, name, profile, groups, scim_groups, active, logins_count, last_login_at, created_at, updated_at";
 
 impl TryFrom<Row> for User {
     type Error = Error;
     fn try_from(r: Row) -> Result<User> {
+        let mut groups: Vec<String> = serde_json::from_str(&r.groups).map_err(Error::internal)?;
+        let scim: Vec<Value> = serde_json::from_str(&r.scim_groups).map_err(Error::internal)?;
+        for name in scim.iter().filter_map(|g| g["display"].as_str()) {
+            if !groups.iter().any(|g| g == name) {
+                groups.push(name.to_string());
+            }
+        }
         Ok(User {
             profile: serde_json::from_str(&r.profile).map_err(Error::internal)?,
-            groups: serde_json::from_str(&r.groups).map_err(Error::internal)?,
+            groups,
+            active: r.active,
             id: r.id,
             connection_id: r.connection_id,
             subject: r.subject,
@@ -122,11 +146,55 @@ fn resolve_template(template: &str, id_token: &Map<String, Value>, userinfo: Opt
     }
 }
 
-/// Creates or updates the user a login brings, counts the login, and returns the user.
-pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject: &str, profile: Map<String, Value>) -> Result<User> {
+/// How long SCIM's attributes stand against a sign-in's (the connection's Sync Frequency).
+fn sync_window_ms(connection: &Connection) -> i64 {
+    use crate::connections::options::SyncFrequency;
+    3_600_000 * match connection.options.sync_frequency {
+        SyncFrequency::Hourly => 1,
+        SyncFrequency::Daily => 24,
+        SyncFrequency::Weekly => 24 * 7,
+    }
+}
+
+/// A user SCIM provisioned who has not signed in yet and is this sign-in's person: by
+/// `externalId` equal to the `sub` (or Azure's `oid`), else by email. They become the `sub`'s.
+async fn link_provisioned(state: &AppState, connection: &Connection, subject: &str, oid: Option<&str>, email: Option<&str>) -> Result<()> {
+    let exists: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE connection_id = $1 AND subject = $2")
+        .bind(&connection.id)
+        .bind(subject)
+        .fetch_optional(pool)
+        .await)?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let candidate: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar(
+        "SELECT id FROM users WHERE connection_id = $1 AND scim_resource IS NOT NULL AND logins_count = 0
+           AND (external_id = $2 OR external_id = $3 OR lower(user_name) = lower($4) OR lower(email) = lower($4))
+         ORDER BY CASE WHEN external_id = $2 OR external_id = $3 THEN 0 ELSE 1 END, created_at LIMIT 1"
+    )
+    .bind(&connection.id)
+    .bind(subject)
+    .bind(oid.unwrap_or(""))
+    .bind(email.unwrap_or(""))
+    .fetch_optional(pool)
+    .await)?;
+    if let Some(id) = candidate {
+        on_db!(&state.db, |pool| sqlx::query("UPDATE users SET subject = $2 WHERE id = $1").bind(&id).bind(subject).execute(pool).await.map(|r| r.rows_affected()))?;
+        tracing::info!(user_id = %id, "a SCIM-provisioned user signed in for the first time");
+    }
+    Ok(())
+}
+
+/// Creates or updates the user a login brings, counts the login, and returns the user. A user
+/// SCIM deactivated is returned unchanged (`active` false): the caller refuses the sign-in.
+/// `oid` is Azure's object id claim, which SCIM clients of Microsoft Entra send as `externalId`.
+pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject: &str, oid: Option<&str>, profile: Map<String, Value>) -> Result<User> {
     let id = format!("{}|{}|{}", connection.strategy.as_str(), connection.name, subject);
     let now = state.clock.now_ms();
     let email = profile.get("email").and_then(Value::as_str).map(str::to_string);
+    if connection.options.scim_enabled {
+        link_provisioned(state, connection, subject, oid, email.as_deref()).await?;
+    }
     // An IdP that sends no email_verified has not verified the email (a known pain point: treat
     // it as false, never fail the login over it).
     let email_verified = profile.get("email_verified").map(|v| v.as_bool().unwrap_or_else(|| v.as_str() == Some("true"))).unwrap_or(false);
@@ -139,31 +207,41 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
     let overwrite = connection.options.set_user_root_attributes == SetUserRootAttributes::OnEachLogin;
     let profile_json = Value::Object(profile).to_string();
     let groups_json = serde_json::to_string(&groups).map_err(Error::internal)?;
-    // Groups always follow the IdP; the profile only when the connection says so.
+    // Groups always follow the IdP; the profile only when the connection says so and SCIM has
+    // not written the user within the Sync Frequency ($10: before this, SCIM's write is stale).
+    // email_verified follows the IdP whenever the email is the one it vouches for.
     let sql = if overwrite {
         "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9)
-         ON CONFLICT (connection_id, subject) DO UPDATE SET email = $4, email_verified = $5, name = $6, profile = $7, groups = $8,
-           logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9"
+         ON CONFLICT (connection_id, subject) DO UPDATE SET
+           email = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $4 ELSE users.email END,
+           email_verified = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 OR lower(users.email) = lower($4) THEN $5 ELSE users.email_verified END,
+           name = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $6 ELSE users.name END,
+           profile = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $7 ELSE users.profile END,
+           groups = $8, logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9, version = users.version + 1
+         WHERE users.active"
     } else {
         "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9)
          ON CONFLICT (connection_id, subject) DO UPDATE SET groups = $8,
-           logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9"
+           email_verified = CASE WHEN lower(users.email) = lower($4) THEN $5 ELSE users.email_verified END,
+           logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9, version = users.version + 1
+         WHERE users.active"
     };
-    on_db!(&state.db, |pool| sqlx::query(sql)
-        .bind(&id)
-        .bind(&connection.id)
-        .bind(subject)
-        .bind(&email)
-        .bind(email_verified)
-        .bind(&name)
-        .bind(&profile_json)
-        .bind(&groups_json)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on_db!(&state.db, |pool| {
+        let q = sqlx::query(sql)
+            .bind(&id)
+            .bind(&connection.id)
+            .bind(subject)
+            .bind(&email)
+            .bind(email_verified)
+            .bind(&name)
+            .bind(&profile_json)
+            .bind(&groups_json)
+            .bind(now);
+        let q = if overwrite { q.bind(now - sync_window_ms(connection)) } else { q };
+        q.execute(pool).await.map(|r| r.rows_affected())
+    })?;
     let found: Row = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE connection_id = $1 AND subject = $2"))
         .bind(&connection.id)
         .bind(subject)

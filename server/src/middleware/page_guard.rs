@@ -12,7 +12,8 @@ use http::Method;
 
 /// Paths anyone may fetch: assets, health, the Management API (bearer tokens), protocol endpoints.
 const PUBLIC_PREFIXES: &[&str] =
-    &["/pkg/", "/logos/", "/favicon", "/healthz", "/api/v2/", "/rpc/", "/login/", "/.well-known/", "/authorize", "/oauth/", "/userinfo", "/oidc/"];
+    &["/pkg/", "/logos/", "/favicon", "/healthz", "/api/v2/", "/rpc/", "/login/", "/.well-known/", "/authorize", "/oauth/", "/userinfo", "/oidc/",
+      "/scim/v2/", "/global-token-revocation/"];
 
 pub async fn require_signed_in_admin(req: Request, next: Next) -> Response {
     let path = req.uri().path();

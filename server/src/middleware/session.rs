@@ -21,8 +21,8 @@ pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req
     };
     req.extensions_mut().insert(ClientAddress(address));
 
-    // The Management API authenticates with bearer tokens only, never with the cookie.
-    if !req.uri().path().starts_with("/api/v2/") {
+    // The Management API and SCIM authenticate with bearer tokens only, never with the cookie.
+    if !["/api/v2/", "/scim/v2/"].iter().any(|p| req.uri().path().starts_with(p)) {
         if let Some(cookie) = jar.get(SESSION_COOKIE).filter(|c| !c.value().is_empty()) {
             match sessions::load_session(&state.db, &state.clock, cookie.value()).await {
                 Ok(Some(admin)) => {

@@ -546,7 +546,11 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         _ => None,
     };
     let profile = users::map_profile(&connection, &claims, userinfo.as_ref());
-    let user = users::upsert_on_login(state, &connection, &sub, profile).await?;
+    let oid = claims.get("oid").and_then(Value::as_str);
+    let user = users::upsert_on_login(state, &connection, &sub, oid, profile).await?;
+    if !user.active {
+        return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;
+    }
     logs::record(state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id)).await;
     tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
 

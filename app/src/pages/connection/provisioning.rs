@@ -1,6 +1,7 @@
-//! Provisioning tab: profile sync at login, sync frequency, and SCIM (the setting persists now;
-//! the SCIM endpoint arrives in a later release).
+//! Provisioning tab: profile sync at login, Sync Frequency, and SCIM (the switch here; the
+//! endpoint and its tokens in `scim`).
 
+use super::scim::{ScimOff, ScimSetup};
 use super::{with_connection, CurrentConnection};
 use crate::api::connections::SaveConnectionProvisioning;
 use crate::components::form::*;
@@ -16,6 +17,7 @@ pub fn ProvisioningTab() -> impl IntoView {
         on_saved(action, dirty, CurrentConnection::get().map(|x| x.connection));
         let o = c.options.clone();
         let frequency = o.sync_frequency;
+        let scim_connection = c.id.clone();
         view! {
             <FormAlert message=form_level_error(action, &[])/>
             <ActionForm action=action on:input=move |_| dirty.set(true) on:change=move |_| dirty.set(true)>
@@ -35,15 +37,17 @@ pub fn ProvisioningTab() -> impl IntoView {
                                 }}</option>
                             }).collect_view()}
                         </select>
-                        <Help for_id="sync_frequency">"How often provisioned user profiles are refreshed from the directory."</Help>
+                        <Help for_id="sync_frequency">"How long attributes SCIM set stand: a sign-in refreshes them from the identity provider only once SCIM last wrote the user longer ago than this (and only with the box above ticked)."</Help>
                     </div>
                 </Section>
                 <Section title="SCIM" description="Let the identity provider create, update and deactivate users in Tessera.">
                     <Checkbox id="scim_enabled" name="scim_enabled" label="Sync user profiles using SCIM" checked=o.scim_enabled
-                        help="The setting is saved now; the SCIM endpoint and its token arrive in a later release."/>
+                        help="The identity provider creates, updates and deactivates this connection's users and groups in Tessera. A deactivated user's sessions end at once and they cannot sign in."/>
+                    {(!o.scim_enabled).then(|| view! { <ScimOff/> })}
                 </Section>
                 <SaveBar dirty pending=action.pending()/>
             </ActionForm>
+            {o.scim_enabled.then(|| view! { <ScimSetup connection_id=scim_connection/> })}
         }
     })
 }

@@ -1,0 +1,439 @@
+//! SCIM Users: the rows the sign-in flow upserts (`backend::users`), seen as SCIM User
+//! resources. A user who signed in before SCIM knew them answers to their email as `userName`,
+//! and a SCIM create whose `userName` (or `externalId`, when it is their IdP `sub`) is theirs
+//! claims that row instead of making a second user. Deactivating (`active: false`) or deleting
+//! a user ends their sessions (with back-channel logout) and revokes their tokens at once.
+//!
+//! What a resource is lives in `scim_resource` (the normalized body); the columns the rest of
+//! Tessera reads (`user_name`, `external_id`, `active`, `email`, `name`, profile claims) are
+//! derived from it at every write, and `version` (the ETag) is bumped.
+
+use super::error::{ScimError, ScimResult};
+use super::filter::{get_ci, Filter};
+use super::resource::{normalize, schemas_of};
+use super::schema::{ENTERPRISE_SCHEMA, USER};
+use super::Scope;
+use crate::backend::store::{is_unique_violation, on_db, rfc3339};
+use crate::backend::{logs, provider, AppState, Error, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+/// The SCIM id of a Tessera user: its id, base64url-encoded (URL-safe, no storage needed).
+pub fn scim_id(user_id: &str) -> String {
+    format!("usr_{}", URL_SAFE_NO_PAD.encode(user_id))
+}
+
+/// The Tessera user id a SCIM id stands for.
+pub fn user_id_of(scim_id: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(scim_id.strip_prefix("usr_")?).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+#[derive(sqlx::FromRow, Clone)]
+pub(super) struct Row {
+    pub id: String,
+    subject: String,
+    email: Option<String>,
+    name: Option<String>,
+    profile: String,
+    user_name: Option<String>,
+    external_id: Option<String>,
+    pub active: bool,
+    scim_resource: Option<String>,
+    scim_groups: String,
+    pub version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const COLS: &str = "id, subject, email, name, profile, user_name, external_id, active, scim_resource, scim_groups, version, created_at, updated_at";
+
+/// The profile claims SCIM sets (and removes when SCIM removes the attribute).
+const MANAGED_CLAIMS: &[&str] = &["preferred_username", "email", "name", "given_name", "family_name", "middle_name", "nickname", "locale", "zoneinfo", "department"];
+
+pub fn etag(version: i64) -> String {
+    format!("W/\"{version}\"")
+}
+
+fn text<'a>(m: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
+    let mut cur = m;
+    for (i, key) in path.iter().enumerate() {
+        let v = get_ci(cur, key)?;
+        if i + 1 == path.len() {
+            return v.as_str();
+        }
+        cur = v.as_object()?;
+    }
+    None
+}
+
+/// The email a resource's user has: the primary one, or the first.
+fn email_of(m: &Map<String, Value>) -> Option<String> {
+    let emails = get_ci(m, "emails")?.as_array()?;
+    let primary = emails.iter().find(|e| e.get("primary") == Some(&Value::Bool(true))).or_else(|| emails.first());
+    primary.and_then(|e| e.get("value")).and_then(Value::as_str).map(str::to_string)
+}
+
+fn display_name_of(m: &Map<String, Value>) -> Option<String> {
+    text(m, &["displayName"]).or_else(|| text(m, &["name", "formatted"])).map(str::to_string).or_else(|| {
+        let parts: Vec<&str> = [text(m, &["name", "givenName"]), text(m, &["name", "familyName"])].into_iter().flatten().collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+impl Row {
+    fn user_name(&self) -> String {
+        self.user_name.clone().or_else(|| self.email.clone()).unwrap_or_else(|| self.subject.clone())
+    }
+
+    /// The stored resource, or one made from what sign-ins brought (a user SCIM never wrote).
+    fn body(&self) -> Map<String, Value> {
+        if let Some(m) = self.scim_resource.as_deref().and_then(|j| serde_json::from_str::<Value>(j).ok()).and_then(|v| v.as_object().cloned()) {
+            return m;
+        }
+        let profile: Map<String, Value> = serde_json::from_str(&self.profile).unwrap_or_default();
+        let mut m = Map::new();
+        m.insert("userName".into(), json!(self.user_name()));
+        let mut name = Map::new();
+        for (claim, attr) in [("given_name", "givenName"), ("family_name", "familyName")] {
+            if let Some(v) = profile.get(claim).and_then(Value::as_str) {
+                name.insert(attr.into(), json!(v));
+            }
+        }
+        if let Some(n) = &self.name {
+            name.insert("formatted".into(), json!(n));
+            m.insert("displayName".into(), json!(n));
+        }
+        if !name.is_empty() {
+            m.insert("name".into(), Value::Object(name));
+        }
+        if let Some(e) = &self.email {
+            m.insert("emails".into(), json!([{ "value": e, "type": "work", "primary": true }]));
+        }
+        m
+    }
+
+    /// The SCIM User resource, as every read answers.
+    pub fn resource(&self, scope: &Scope<'_>) -> Map<String, Value> {
+        let mut m = self.body();
+        let id = scim_id(&self.id);
+        m.insert("id".into(), json!(id));
+        match &self.external_id {
+            Some(x) => m.insert("externalId".into(), json!(x)),
+            None => m.remove("externalId"),
+        };
+        m.insert("userName".into(), json!(self.user_name()));
+        m.insert("active".into(), json!(self.active));
+        let groups: Vec<Value> = serde_json::from_str::<Vec<Value>>(&self.scim_groups)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| {
+                let gid = g["value"].as_str().unwrap_or_default().to_string();
+                json!({ "value": gid, "display": g["display"], "$ref": format!("{}/Groups/{gid}", scope.base), "type": "direct" })
+            })
+            .collect();
+        if !groups.is_empty() {
+            m.insert("groups".into(), Value::Array(groups));
+        }
+        m.insert("schemas".into(), schemas_of(&USER, &m));
+        m.insert(
+            "meta".into(),
+            json!({ "resourceType": "User", "created": rfc3339(self.created_at), "lastModified": rfc3339(self.updated_at),
+                "version": etag(self.version), "location": format!("{}/Users/{id}", scope.base) }),
+        );
+        m
+    }
+}
+
+async fn find_row(scope: &Scope<'_>, user_id: &str) -> Result<Option<Row>> {
+    Ok(on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1 AND connection_id = $2"))
+        .bind(user_id)
+        .bind(&scope.connection.id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// The user with SCIM id `id` in this connection.
+pub(super) async fn row(scope: &Scope<'_>, id: &str) -> ScimResult<Row> {
+    let not_found = || ScimError::not_found(format!("There is no user {id:?} in this connection."));
+    let user_id = user_id_of(id).ok_or_else(not_found)?;
+    find_row(scope, &user_id).await?.ok_or_else(not_found)
+}
+
+pub async fn get(scope: &Scope<'_>, id: &str) -> ScimResult<Map<String, Value>> {
+    Ok(row(scope, id).await?.resource(scope))
+}
+
+/// `GET /Users`: the users matching `filter`, from `start_index` (1-based), at most `count`.
+pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, count: u64) -> ScimResult<(Vec<Map<String, Value>>, u64)> {
+    let offset = i64::try_from(start_index.saturating_sub(1)).unwrap_or(i64::MAX);
+    let limit = i64::try_from(count).unwrap_or(i64::MAX);
+    let state = scope.state;
+    let Some(filter) = filter else {
+        let (rows, total): (Vec<Row>, i64) = on_db!(&state.db, |pool| {
+            let rows = sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"))
+                .bind(&scope.connection.id)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE connection_id = $1").bind(&scope.connection.id).fetch_one(pool).await?;
+            Ok::<_, sqlx::Error>((rows, total))
+        })
+        .map_err(Error::from)?;
+        return Ok((rows.iter().map(|r| r.resource(scope)).collect(), u64::try_from(total).unwrap_or(0)));
+    };
+    // An equality the filter requires narrows the rows by index; the filter then decides.
+    let narrowing = filter.required_equalities().into_iter().find_map(|(attr, value)| {
+        let sql = match attr.to_ascii_lowercase().as_str() {
+            "username" => "(lower(coalesce(user_name, email)) = lower($2) OR (user_name IS NULL AND email IS NULL AND subject = $2))",
+            "externalid" => "external_id = $2",
+            "id" => "id = $2",
+            _ => return None,
+        };
+        let value = if attr.eq_ignore_ascii_case("id") { user_id_of(&value).unwrap_or_default() } else { value };
+        Some((sql, value))
+    });
+    let rows: Vec<Row> = match &narrowing {
+        Some((sql, value)) => on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND {sql} ORDER BY created_at, id"))
+            .bind(&scope.connection.id)
+            .bind(value)
+            .fetch_all(pool)
+            .await)
+        .map_err(Error::from)?,
+        None => on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id"))
+            .bind(&scope.connection.id)
+            .fetch_all(pool)
+            .await)
+        .map_err(Error::from)?,
+    };
+    let matching: Vec<Map<String, Value>> = rows.iter().map(|r| r.resource(scope)).filter(|m| filter.matches(&USER, m)).collect();
+    let total = matching.len() as u64;
+    let page = matching.into_iter().skip(usize::try_from(offset).unwrap_or(usize::MAX)).take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+    Ok((page, total))
+}
+
+/// The columns a resource decides.
+struct Derived {
+    user_name: String,
+    external_id: Option<String>,
+    active: bool,
+    email: Option<String>,
+    name: Option<String>,
+}
+
+fn derive(m: &Map<String, Value>) -> Derived {
+    Derived {
+        user_name: text(m, &["userName"]).unwrap_or_default().trim().to_string(),
+        external_id: text(m, &["externalId"]).map(str::to_string),
+        active: get_ci(m, "active").and_then(Value::as_bool).unwrap_or(true),
+        email: email_of(m),
+        name: display_name_of(m),
+    }
+}
+
+/// The profile with the claims SCIM manages set from the resource (or removed).
+fn profile_with(existing: &str, m: &Map<String, Value>, d: &Derived) -> String {
+    let mut profile: Map<String, Value> = serde_json::from_str(existing).unwrap_or_default();
+    for claim in MANAGED_CLAIMS {
+        profile.remove(*claim);
+    }
+    let ext = get_ci(m, ENTERPRISE_SCHEMA).and_then(Value::as_object);
+    let values = [
+        ("preferred_username", Some(d.user_name.as_str())),
+        ("email", d.email.as_deref()),
+        ("name", d.name.as_deref()),
+        ("given_name", text(m, &["name", "givenName"])),
+        ("family_name", text(m, &["name", "familyName"])),
+        ("middle_name", text(m, &["name", "middleName"])),
+        ("nickname", text(m, &["nickName"])),
+        ("locale", text(m, &["locale"])),
+        ("zoneinfo", text(m, &["timezone"])),
+        ("department", ext.and_then(|e| get_ci(e, "department")).and_then(Value::as_str)),
+    ];
+    for (claim, v) in values {
+        if let Some(v) = v {
+            profile.insert(claim.into(), json!(v));
+        }
+    }
+    Value::Object(profile).to_string()
+}
+
+/// Writes `m` (normalized) over `existing` (or a new user), then applies what `active` says.
+async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) -> ScimResult<Row> {
+    let state = scope.state;
+    let d = derive(&m);
+    let now = state.clock.now_ms();
+    let resource_json = Value::Object(m.clone()).to_string();
+    let written = match existing {
+        Some(row) => {
+            let profile = profile_with(&row.profile, &m, &d);
+            on_db!(&state.db, |pool| sqlx::query(
+                "UPDATE users SET email = $2, name = $3, profile = $4, user_name = $5, external_id = $6, active = $7, scim_resource = $8,
+                   version = version + 1, provisioned_at = $9, updated_at = $9 WHERE id = $1 AND version = $10"
+            )
+            .bind(&row.id)
+            .bind(&d.email)
+            .bind(&d.name)
+            .bind(&profile)
+            .bind(&d.user_name)
+            .bind(&d.external_id)
+            .bind(d.active)
+            .bind(&resource_json)
+            .bind(now)
+            .bind(row.version)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+            .map(|n| (n, row.id.clone()))
+        }
+        None => {
+            let subject = d.external_id.clone().unwrap_or_else(|| format!("scim:{}", d.user_name.to_lowercase()));
+            let id = format!("{}|{}|{}", scope.connection.strategy.as_str(), scope.connection.name, subject);
+            let profile = profile_with("{}", &m, &d);
+            on_db!(&state.db, |pool| sqlx::query(
+                "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, created_at, updated_at,
+                   user_name, external_id, active, scim_resource, version, provisioned_at)
+                 VALUES ($1, $2, $3, $4, FALSE, $5, $6, '[]', 0, $7, $7, $8, $9, $10, $11, 1, $7)"
+            )
+            .bind(&id)
+            .bind(&scope.connection.id)
+            .bind(&subject)
+            .bind(&d.email)
+            .bind(&d.name)
+            .bind(&profile)
+            .bind(now)
+            .bind(&d.user_name)
+            .bind(&d.external_id)
+            .bind(d.active)
+            .bind(&resource_json)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+            .map(|n| (n, id))
+        }
+    };
+    let (n, user_id) = match written {
+        Ok(done) => done,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(ScimError::uniqueness(format!("userName {:?} (or the user's id) is already taken in this connection", d.user_name)))
+        }
+        Err(e) => return Err(Error::from(e).into()),
+    };
+    if n == 0 {
+        return Err(ScimError::precondition_failed("The user changed while this request was being handled; read it again and retry."));
+    }
+    let was_active = existing.is_none_or(|r| r.active);
+    if was_active && !d.active {
+        deprovision(state, &user_id, "User deactivated by SCIM provisioning").await?;
+    }
+    find_row(scope, &user_id).await?.ok_or_else(|| ScimError::not_found("The user was deleted meanwhile."))
+}
+
+/// Ends a user's sessions (applications that take back-channel logout are told) and revokes
+/// their refresh and access tokens.
+pub async fn deprovision(state: &AppState, user_id: &str, why: &str) -> Result<()> {
+    use provider::sessions::{end, Ending};
+    end(state, Ending::User(user_id)).await?;
+    provider::refresh::revoke_for_user(state, user_id).await?;
+    let connection_id = user_id_of_connection(state, user_id).await?;
+    logs::record(state, logs::DEPROVISIONED, why, connection_id.as_deref(), None, Some(user_id)).await;
+    tracing::info!(%user_id, "{why}");
+    Ok(())
+}
+
+async fn user_id_of_connection(state: &AppState, user_id: &str) -> Result<Option<String>> {
+    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT connection_id FROM users WHERE id = $1").bind(user_id).fetch_optional(pool).await)?)
+}
+
+/// Fails unless `if_match` (an `If-Match` header) names the current version.
+pub fn check_version(if_match: Option<&str>, version: i64) -> ScimResult<()> {
+    match if_match.map(str::trim) {
+        None | Some("*") => Ok(()),
+        Some(tags) if tags.split(',').any(|t| t.trim() == etag(version) || t.trim().trim_start_matches("W/") == format!("\"{version}\"")) => Ok(()),
+        Some(_) => Err(ScimError::precondition_failed(format!("If-Match does not name the current version ({}).", etag(version)))),
+    }
+}
+
+/// `POST /Users`.
+pub async fn create(scope: &Scope<'_>, body: &Map<String, Value>) -> ScimResult<Map<String, Value>> {
+    let m = normalize(&USER, body)?;
+    let d = derive(&m);
+    // A user who signed in before SCIM knew them: claimed, not duplicated.
+    let claimable: Option<Row> = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!(
+        "SELECT {COLS} FROM users WHERE connection_id = $1 AND scim_resource IS NULL AND user_name IS NULL
+           AND (subject = $2 OR lower(email) = lower($3) OR lower(email) = lower($4)) ORDER BY created_at LIMIT 1"
+    ))
+    .bind(&scope.connection.id)
+    .bind(d.external_id.as_deref().unwrap_or(""))
+    .bind(&d.user_name)
+    .bind(d.email.as_deref().unwrap_or(""))
+    .fetch_optional(pool)
+    .await)
+    .map_err(Error::from)?;
+    let saved = save(scope, claimable.as_ref(), m).await?;
+    tracing::info!(connection_id = %scope.connection.id, user_id = %saved.id, "user provisioned by SCIM");
+    Ok(saved.resource(scope))
+}
+
+/// `PUT /Users/{id}`.
+pub async fn replace(scope: &Scope<'_>, id: &str, body: &Map<String, Value>, if_match: Option<&str>) -> ScimResult<Map<String, Value>> {
+    let current = row(scope, id).await?;
+    check_version(if_match, current.version)?;
+    let m = normalize(&USER, body)?;
+    Ok(save(scope, Some(&current), m).await?.resource(scope))
+}
+
+/// `PATCH /Users/{id}`.
+pub async fn patch(scope: &Scope<'_>, id: &str, body: &Value, if_match: Option<&str>) -> ScimResult<Map<String, Value>> {
+    let current = row(scope, id).await?;
+    check_version(if_match, current.version)?;
+    let mut m = current.body();
+    // The resource as the client sees it, so paths like externalId and active address it.
+    if let Some(x) = &current.external_id {
+        m.insert("externalId".into(), json!(x));
+    }
+    m.insert("active".into(), json!(current.active));
+    m.insert("userName".into(), json!(current.user_name()));
+    for (op, path, value) in super::patch::operations(body)? {
+        super::patch::apply(&USER, &mut m, op, path.as_deref(), value.as_ref())?;
+    }
+    let m = normalize(&USER, &m)?;
+    Ok(save(scope, Some(&current), m).await?.resource(scope))
+}
+
+/// `DELETE /Users/{id}`: the user is gone, with their sessions, tokens and memberships.
+pub async fn delete(scope: &Scope<'_>, id: &str, if_match: Option<&str>) -> ScimResult<()> {
+    let current = row(scope, id).await?;
+    check_version(if_match, current.version)?;
+    crate::backend::users::delete_user(scope.state, &current.id).await?;
+    logs::record(scope.state, logs::DEPROVISIONED, "User deleted by SCIM provisioning", Some(&scope.connection.id), None, Some(&current.id)).await;
+    tracing::info!(connection_id = %scope.connection.id, user_id = %current.id, "user deleted by SCIM");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scim_ids_round_trip_any_user_id() {
+        for id in ["oidc|acme|00u1", "okta|x|a+b/c=d", "oidc|é|ü"] {
+            let s = scim_id(id);
+            assert!(s.starts_with("usr_") && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'), "{s}");
+            assert_eq!(user_id_of(&s).as_deref(), Some(id));
+        }
+        assert_eq!(user_id_of("grp_1"), None);
+        assert_eq!(user_id_of("usr_!!"), None);
+    }
+
+    #[test]
+    fn if_match_takes_the_current_weak_etag_or_a_star() {
+        assert!(check_version(None, 3).is_ok());
+        assert!(check_version(Some("*"), 3).is_ok());
+        assert!(check_version(Some("W/\"3\""), 3).is_ok());
+        assert!(check_version(Some("\"3\""), 3).is_ok());
+        assert_eq!(check_version(Some("W/\"2\""), 3).map_err(|e| e.status), Err(412));
+    }
+}
