@@ -41,6 +41,14 @@ fn single(a: &Attr, v: &Value, dotted: &str) -> ScimResult<Option<Value>> {
     let wrong = |what: &str| ScimError::invalid_value(format!("{dotted} must be {what}"));
     Ok(match a.kind {
         Kind::Complex => {
+            // Microsoft Entra sends a manager as its bare id: the `value` of the complex attribute.
+            if let (Value::String(_), Some(value)) = (v, schema::find(a.sub, "value")) {
+                let mut out = Map::new();
+                if let Some(checked) = single(value, v, &format!("{dotted}.value"))? {
+                    out.insert(value.name.to_string(), checked);
+                }
+                return Ok((!out.is_empty()).then_some(Value::Object(out)));
+            }
             let Value::Object(given) = v else { return Err(wrong("an object")) };
             let mut out = Map::new();
             for (key, inner) in given {

@@ -19,11 +19,19 @@ pub struct Flow {
 
 impl Flow {
     pub async fn start(channel: &str) -> Flow {
+        Self::start_with(channel, json!({})).await
+    }
+
+    /// Like `start`, with `extra` options on the connection (`{"scim_enabled": true}`, say).
+    pub async fn start_with(channel: &str, extra: Value) -> Flow {
         let server = TestServer::start().await;
         let idp = OidcIdp::start("tessera", SECRET).await;
         let state = &server.state;
-        let body: app::connections::CreateConnection = serde_json::from_value(json!({ "strategy": "oidc", "name": "acme", "options": {
-            "type": channel, "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" } }))
+        let mut options = json!({ "type": channel, "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" });
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            options[k] = v.clone();
+        }
+        let body: app::connections::CreateConnection = serde_json::from_value(json!({ "strategy": "oidc", "name": "acme", "options": options }))
         .unwrap_or_else(|e| panic!("{e}"));
         let connection = app::backend::connections::create_connection(state, body).await.unwrap_or_else(|e| panic!("{e}"));
         let created = app::backend::applications::create_application(
