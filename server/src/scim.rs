@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/scim/v2/{cid}/Groups", get(list_groups).post(create_group))
         .route("/scim/v2/{cid}/Groups/.search", post(search_groups))
         .route("/scim/v2/{cid}/Groups/{id}", get(get_group).put(replace_group).patch(patch_group).delete(delete_group))
+        .route("/scim/v2/{cid}/.search", post(search_everything))
         .route("/scim/v2/{cid}/{*rest}", any(|| async { error(&ScimError::not_found("There is no such SCIM endpoint.")) }))
 }
 
@@ -141,6 +142,16 @@ async fn one_schema(State(state): State<AppState>, Path((cid, id)): Path<(String
 
 fn list_of(resources: Vec<Value>) -> Value {
     serde_json::json!({ "schemas": [schema::LIST_SCHEMA], "totalResults": resources.len(), "startIndex": 1, "itemsPerPage": resources.len(), "Resources": resources })
+}
+
+/// `POST /.search` at the root: every resource type at once.
+async fn search_everything(State(state): State<AppState>, Path(cid): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    done(async {
+        let s = scope(&state, &cid, &headers).await?;
+        let q = ListQuery::from_search(&json_body(&body)?)?;
+        Ok(answer(StatusCode::OK, &scim::search_all(&s, &q).await?))
+    }
+    .await)
 }
 
 async fn list_users(State(state): State<AppState>, Path(cid): Path<String>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {

@@ -131,3 +131,29 @@ pub async fn list_groups(scope: &Scope<'_>, q: &ListQuery) -> ScimResult<Value> 
     let (found, total) = groups::list(scope, filter.as_ref(), q.start_index, q.count, with_members).await?;
     Ok(list_response(&schema::GROUP, found, total, q))
 }
+
+/// `POST /.search` at the root: Users, then Groups, matching the filter (RFC 7644 section
+/// 3.4.3), paged across both.
+pub async fn search_all(scope: &Scope<'_>, q: &ListQuery) -> ScimResult<Value> {
+    let user_filter = q.filter.as_deref().map(|f| filter::parse(&schema::USER, f)).transpose()?;
+    let group_filter = q.filter.as_deref().map(|f| filter::parse(&schema::GROUP, f)).transpose()?;
+    let (mut found, users_total) = users::list(scope, user_filter.as_ref(), q.start_index, q.count).await?;
+    for m in &mut found {
+        schema::project(m, &schema::USER, &q.attributes, &q.excluded);
+    }
+    // Groups continue where the users end.
+    let group_start = q.start_index.saturating_sub(users_total).max(1);
+    let room = q.count.saturating_sub(found.len() as u64);
+    let (mut groups_found, groups_total) = groups::list(scope, group_filter.as_ref(), group_start, room, true).await?;
+    for m in &mut groups_found {
+        schema::project(m, &schema::GROUP, &q.attributes, &q.excluded);
+    }
+    found.extend(groups_found);
+    Ok(json!({
+        "schemas": [schema::LIST_SCHEMA],
+        "totalResults": users_total + groups_total,
+        "startIndex": q.start_index,
+        "itemsPerPage": found.len(),
+        "Resources": found,
+    }))
+}

@@ -111,7 +111,7 @@ pub fn apply(r: &ResourceSchema, m: &mut Map<String, Value>, op: PatchKind, path
                 continue;
             }
             if let (Some(ext), Value::Object(inner)) = (r.extension_urn(key), v) {
-                for (k, iv) in inner {
+                for (k, iv) in inner.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("schemas")) {
                     apply(r, m, op, Some(&format!("{ext}:{k}")), Some(iv))?;
                 }
                 continue;
@@ -120,6 +120,24 @@ pub fn apply(r: &ResourceSchema, m: &mut Map<String, Value>, op: PatchKind, path
         }
         return Ok(());
     };
+    // The Enterprise extension as a whole: its value is the extension's object.
+    if let Some(ext) = r.extension_urn(path) {
+        match (op, value) {
+            (PatchKind::Remove, _) => {
+                m.remove(ext);
+            }
+            (_, Some(Value::Object(fields))) => {
+                if op == PatchKind::Replace {
+                    m.remove(ext);
+                }
+                for (k, v) in fields.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("schemas")) {
+                    apply(r, m, op, Some(&format!("{ext}:{k}")), Some(v))?;
+                }
+            }
+            _ => return Err(ScimError::invalid_value(format!("{ext}: value must be an object of its attributes"))),
+        }
+        return Ok(());
+    }
     let target = parse_target(r, path)?;
     let (urn, a) = definition(r, &target.path, path)?;
     let key = key_of(a);
@@ -139,7 +157,8 @@ pub fn apply(r: &ResourceSchema, m: &mut Map<String, Value>, op: PatchKind, path
     match (&target.filter, sub) {
         // attr / attr.sub
         (None, None) => {
-            let holder = container(m, urn, op != PatchKind::Remove).ok_or_else(|| ScimError::no_target(format!("{path:?} is not set")))?;
+            // Removing what is not there leaves nothing to do.
+            let Some(holder) = container(m, urn, op != PatchKind::Remove) else { return Ok(()) };
             match op {
                 PatchKind::Remove => {
                     match (value, a.multi) {
@@ -199,7 +218,7 @@ pub fn apply(r: &ResourceSchema, m: &mut Map<String, Value>, op: PatchKind, path
         }
         // attr.sub on a complex or multi-valued attribute, without a filter
         (None, Some(d)) => {
-            let holder = container(m, urn, op != PatchKind::Remove).ok_or_else(|| ScimError::no_target(format!("{path:?} is not set")))?;
+            let Some(holder) = container(m, urn, op != PatchKind::Remove) else { return Ok(()) };
             let given = match op {
                 PatchKind::Remove => None,
                 _ => resource::value(d, needs_value()?, &format!("{}.{}", a.name, d.name))?,
@@ -231,7 +250,7 @@ pub fn apply(r: &ResourceSchema, m: &mut Map<String, Value>, op: PatchKind, path
             if !a.multi {
                 return Err(ScimError::invalid_path(format!("{path:?}: a filter needs a multi-valued attribute")));
             }
-            let holder = container(m, urn, op != PatchKind::Remove).ok_or_else(|| ScimError::no_target(format!("{path:?} matches nothing")))?;
+            let Some(holder) = container(m, urn, op != PatchKind::Remove) else { return Ok(()) };
             let given = match (op, d) {
                 (PatchKind::Remove, _) => None,
                 (_, Some(d)) => resource::value(d, needs_value()?, &format!("{}.{}", a.name, d.name))?,

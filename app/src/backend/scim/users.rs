@@ -124,7 +124,11 @@ impl Row {
             None => m.remove("externalId"),
         };
         m.insert("userName".into(), json!(self.user_name()));
-        m.insert("active".into(), json!(self.active));
+        // A resource SCIM wrote says active only if SCIM set it (absent means active); one made
+        // from sign-ins always says.
+        if self.scim_resource.is_none() || !self.active {
+            m.insert("active".into(), json!(self.active));
+        }
         let groups: Vec<Value> = serde_json::from_str::<Vec<Value>>(&self.scim_groups)
             .unwrap_or_default()
             .into_iter()
@@ -394,7 +398,9 @@ pub async fn patch(scope: &Scope<'_>, id: &str, body: &Value, if_match: Option<&
     if let Some(x) = &current.external_id {
         m.insert("externalId".into(), json!(x));
     }
-    m.insert("active".into(), json!(current.active));
+    if current.scim_resource.is_none() || !current.active {
+        m.insert("active".into(), json!(current.active));
+    }
     m.insert("userName".into(), json!(current.user_name()));
     for (op, path, value) in super::patch::operations(body)? {
         super::patch::apply(&USER, &mut m, op, path.as_deref(), value.as_ref())?;
