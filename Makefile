@@ -12,11 +12,15 @@ SHELL := /bin/bash
 
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
+# The SCIM checker the Playwright suite runs against Tessera's SCIM endpoint (PyPI).
+SCIM2_CLI_VERSION := 0.6.0
+SCIM2_TESTER_VERSION := 0.5.2
 # Build output and installed tools live outside the clone, so a fresh clone reuses them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tessera/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TESSERA := $(CARGO_TARGET_DIR)/debug/tessera
+SCIM_VENV := $(CARGO_TARGET_DIR)/../scim-venv
 # Leptos reads the compiled site from here at run time.
 export LEPTOS_SITE_ROOT ?= target/site
 
@@ -47,6 +51,10 @@ test-tools: tools
 	# (and the test OpenID Provider and the Auth0 SDK the API tests drive); reinstalled when a package is missing
 	for pkg in @playwright/test oidc-provider auth0 openid-client jose; do [ -d end2end/node_modules/$$pkg ] || missing_js=1; done
 	[ -z "$${missing_js:-}" ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
+	# scim2-tester (with the scim2 CLI) in its own virtualenv outside the clone
+	$(SCIM_VENV)/bin/pip show scim2-tester 2>/dev/null | grep -x 'Version: $(SCIM2_TESTER_VERSION)' >/dev/null \
+	  && $(SCIM_VENV)/bin/pip show scim2-cli 2>/dev/null | grep -x 'Version: $(SCIM2_CLI_VERSION)' >/dev/null \
+	  || { python3 -m venv $(SCIM_VENV) && $(SCIM_VENV)/bin/pip install -q scim2-cli==$(SCIM2_CLI_VERSION) scim2-tester==$(SCIM2_TESTER_VERSION); }
 
 ## ---- build and run ---------------------------------------------------------------------------
 build: tools
@@ -91,7 +99,7 @@ rust-tests:
 
 e2e: build
 	echo "== Playwright in Chromium"
-	cd end2end && TESSERA_BIN=$(TESSERA) npx playwright test
+	cd end2end && TESSERA_BIN=$(TESSERA) SCIM2_CLI=$(SCIM_VENV)/bin/scim2 npx playwright test
 
 test: test-tools
 	$(MAKE) --no-print-directory rust-tests

@@ -18,6 +18,8 @@ pub struct UserRow {
     pub connection: String,
     pub logins_count: i64,
     pub last_login: String,
+    /// False once SCIM provisioning deactivated the user.
+    pub active: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -82,6 +84,7 @@ pub async fn list_users(q: Option<String>, page: Option<u64>) -> Result<UserList
             email_verified: u.email_verified,
             name: u.name,
             logins_count: u.logins_count,
+            active: u.active,
         })
         .collect();
     Ok(UserListing { items, total, page })
@@ -103,6 +106,7 @@ pub struct UserDetails {
     pub logins_count: i64,
     pub last_login: String,
     pub created: String,
+    pub active: bool,
     /// Live single sign-on sessions, newest first.
     pub sessions: Vec<SessionRow>,
 }
@@ -140,6 +144,7 @@ pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
         subject: u.subject,
         groups: u.groups,
         logins_count: u.logins_count,
+        active: u.active,
     })
 }
 

@@ -43,7 +43,7 @@ pub fn UsersPage() -> impl IntoView {
     let listing = Resource::new(move || (q.get(), page.get()), |(q, page)| list_users(Some(q), Some(page)));
     view! {
         <Title text="Users"/>
-        <PageHeader title="Users" description="People who signed in through your connections. A user is kept per connection and identity provider subject."/>
+        <PageHeader title="Users" description="People who signed in through your connections, or whom SCIM provisioning created. A user is kept per connection and identity provider subject."/>
         <div class="mb-4 flex justify-end">
             <Form method="GET" action="/users" attr:role="search" attr:class="relative w-full max-w-xs">
                 <label for="user-search" class="sr-only">"Search users by email"</label>
@@ -85,6 +85,7 @@ fn users_table(l: UserListing, q: String) -> AnyView {
                         <tr>
                             <td class=TD>
                                 <A href=link attr:class="font-medium text-indigo-700 hover:text-indigo-500">{label}</A>
+                                {(!u.active).then(|| view! { <span class="ml-2 rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">"Deactivated"</span> })}
                                 <div class="text-gray-500">{u.email.clone().unwrap_or_default()}
                                     {(!u.email_verified && u.email.is_some()).then(|| view! { <span class="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-700">"unverified"</span> })}
                                 </div>
@@ -92,7 +93,7 @@ fn users_table(l: UserListing, q: String) -> AnyView {
                             </td>
                             <td class=TD>{u.connection.clone()}</td>
                             <td class=TD>{u.logins_count}</td>
-                            <td class=TD>{u.last_login.clone()}</td>
+                            <td class=TD>{if u.last_login.is_empty() { "Never".to_string() } else { u.last_login.clone() }}</td>
                         </tr>
                     }}).collect_view()}
                 </tbody>
@@ -276,6 +277,9 @@ fn user_details(u: UserDetails) -> AnyView {
         <A href="/users" attr:class="text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Users"</A>
         <h1 class="mt-4 text-2xl font-semibold tracking-tight text-gray-900">{title}</h1>
         <p class="mt-1 font-mono text-xs text-gray-500">{u.id.clone()}</p>
+        {(!u.active).then(|| view! {
+            <p role="status" class="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">"Deactivated by the identity provider's SCIM provisioning: their sessions ended and they cannot sign in until it reactivates them."</p>
+        })}
         <div class="mt-8 grid grid-cols-1 gap-6 lg:grid-cols-2">
             <section class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="identity-title">
                 <h2 id="identity-title" class="text-base font-semibold text-gray-900">"Identity"</h2>
@@ -285,7 +289,7 @@ fn user_details(u: UserDetails) -> AnyView {
                     {fact("Identity provider subject", u.subject.clone())}
                     {fact("Groups", if u.groups.is_empty() { "None".to_string() } else { u.groups.join(", ") })}
                     {fact("Logins", u.logins_count.to_string())}
-                    {fact("Last login", u.last_login.clone())}
+                    {fact("Last login", if u.last_login.is_empty() { "Never".to_string() } else { u.last_login.clone() })}
                     {fact("Created", u.created.clone())}
                 </dl>
             </section>
