@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/oidc/logout", get(logout_get).post(logout_post))
         .route("/userinfo", get(userinfo).post(userinfo))
         .route("/connections/enterprise/{id}/try", get(try_connection))
+        .route("/global-token-revocation/{id}", axum::routing::post(global_token_revocation))
 }
 
 /// "Try" on a connection page: a real login through the connection, for the signed-in admin,
@@ -50,6 +51,26 @@ async fn try_connection(
         Err(e) => return internal(e),
     };
     to_identity_provider(&state, flows::start_login(&state, &connection, None, None, &[]).await)
+}
+
+/// Global Token Revocation (Okta Universal Logout): 204, or the reason with its status.
+async fn global_token_revocation(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_once(' ')).filter(|(s, _)| s.eq_ignore_ascii_case("bearer")).map(|(_, t)| t.to_string());
+    match app::backend::revocation::revoke(&state, &id, bearer.as_deref(), &body).await {
+        Ok(Ok(_)) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(refusal)) => {
+            let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
+            let mut response = (status, [(header::CACHE_CONTROL, "no-store")], Json(serde_json::json!({ "error": refusal.error, "error_description": refusal.description }))).into_response();
+            if status == StatusCode::UNAUTHORIZED {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+            }
+            response
+        }
+        Err(e) => {
+            e.log_if_internal();
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "error": "server_error" }))).into_response()
+        }
+    }
 }
 
 fn internal(e: app::backend::Error) -> Response {

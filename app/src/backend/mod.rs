@@ -12,6 +12,7 @@ pub mod flows;
 pub mod logs;
 pub mod provider;
 pub mod proxies;
+pub mod revocation;
 pub mod scim;
 pub mod security_headers;
 pub mod settings;

@@ -11,6 +11,7 @@ mod issuer_check;
 mod management_api;
 mod provider;
 mod replica_processes;
+mod revocation;
 mod scim;
 mod sessions;
 mod signin_flow;

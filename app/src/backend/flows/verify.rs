@@ -248,3 +248,49 @@ mod tests {
         assert_eq!(h.as_deref(), Some("77QmUPtjPfzWtF2AnpK9RQ"));
     }
 }
+
+/// A JWT (not an ID token) the connection's identity provider signed, such as a Global Token
+/// Revocation request: its claims once the signature verifies against the IdP's JWKS (through
+/// the same cache, refetched once on an unknown `kid`), with the ID tokens' algorithm allow-list
+/// and no HMAC. The caller checks the claims. `Err` is the named reason.
+pub async fn verify_idp_jwt(cache: &JwksCache, client: &GuardedClient, clock: &Clock, connection: &Connection, jwt: &str) -> Result<Map<String, Value>, String> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use openidconnect::JsonWebKey;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [h, c, s] = parts.as_slice() else { return Err("the token is not a signed JWT (three dot-separated parts)".into()) };
+    let decode = |p: &str| URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).map_err(|_| "the token is not base64url".to_string());
+    let header: Map<String, Value> = serde_json::from_slice(&decode(h)?).map_err(|_| "the token's header is not JSON".to_string())?;
+    let claims: Map<String, Value> = serde_json::from_slice(&decode(c)?).map_err(|_| "the token's claims are not JSON".to_string())?;
+    let signature = decode(s)?;
+    let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or_default();
+    let alg: CoreJwsSigningAlgorithm = serde_json::from_value(Value::from(alg_name)).map_err(|_| format!("the token's alg {alg_name:?} is not allowed"))?;
+    if !allowed_algs(false).contains(&alg) {
+        return Err(format!("the token's alg {alg_name:?} is not allowed (none and HMAC are refused)"));
+    }
+    let kid = header.get("kid").and_then(Value::as_str);
+    let message = format!("{h}.{c}");
+    let mut refetched = false;
+    let mut jwks = cache.get(client, clock, &connection.options.jwks_uri, false).await?;
+    loop {
+        // With a kid, that key; without, whichever key of the JWKS verifies.
+        let chosen = match kid {
+            Some(kid) => jwks.keys().iter().find(|k| k.key_id().is_some_and(|id| id.as_str() == kid)),
+            None => jwks.keys().iter().find(|k| k.verify_signature(&alg, message.as_bytes(), &signature).is_ok()),
+        };
+        match chosen {
+            Some(key) => {
+                return match key.verify_signature(&alg, message.as_bytes(), &signature) {
+                    Ok(()) => Ok(claims),
+                    Err(e) => Err(format!("the token's signature does not verify: {e}")),
+                }
+            }
+            None if kid.is_some() && !refetched => {
+                refetched = true;
+                jwks = cache.get(client, clock, &connection.options.jwks_uri, true).await?;
+            }
+            None if kid.is_some() => return Err("no key in the IdP's JWKS matches the token's kid (even after fetching it again)".into()),
+            None => return Err("the token's signature does not verify with any key of the IdP's JWKS".into()),
+        }
+    }
+}
