@@ -25,7 +25,7 @@ SCIM_VENV := $(CARGO_TARGET_DIR)/../scim-venv
 export LEPTOS_SITE_ROOT ?= target/site
 
 .SILENT: postgres-start postgres-stop tools test-tools
-.PHONY: help run test tools test-tools build rust-tests e2e postgres-start postgres-stop bench bench-login fmt
+.PHONY: help run test tools test-tools build rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
 
 help:
 	@echo "make run    build and serve the dashboard on http://127.0.0.1:3000 (SQLite in ./data)"
@@ -108,6 +108,10 @@ test: test-tools
 # The Enterprise page with 10,000 connections, timed over real HTTP (release build).
 bench:
 	cargo run --release -p server --example bench_enterprise_page
+
+# SCIM GET /Users on a connection with 10,000 provisioned users: indexed and scanned filters, deep paging (release build).
+bench-scim:
+	cargo run --release -p server --example bench_scim
 
 # Complete brokered logins against a loopback OpenID Provider, at concurrency 1 and 8: logins/s,
 # p50/p99 and Tessera's CPU time per login from its own process counters (release build).

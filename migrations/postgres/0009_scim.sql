@@ -28,6 +28,8 @@ ALTER TABLE users ADD COLUMN provisioned_at BIGINT;
 CREATE UNIQUE INDEX users_user_name ON users (connection_id, lower(user_name));
 CREATE INDEX users_scim_name ON users (connection_id, lower(coalesce(user_name, email)));
 CREATE INDEX users_external_id ON users (connection_id, external_id);
+-- A SCIM create claims the user a sign-in made by email, within the connection.
+CREATE INDEX users_connection_email ON users (connection_id, lower(email));
 CREATE INDEX users_connection_created ON users (connection_id, created_at, id);
 
 CREATE TABLE scim_groups (
@@ -47,3 +49,14 @@ CREATE TABLE scim_group_members (
     PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX scim_group_members_user ON scim_group_members (user_id);
+
+-- Users SCIM deleted: their IdP subject and email cannot sign in through the connection until
+-- SCIM provisions them again (the row is gone, so nothing else would stop a new one).
+CREATE TABLE scim_tombstones (
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    subject       TEXT NOT NULL,
+    email         TEXT,
+    deleted_at    BIGINT NOT NULL,
+    PRIMARY KEY (connection_id, subject)
+);
+CREATE INDEX scim_tombstones_email ON scim_tombstones (connection_id, lower(email));

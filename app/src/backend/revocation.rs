@@ -6,7 +6,6 @@
 //! logout are told) and revokes their refresh and access tokens. The user may sign in again.
 //! Every call, accepted or refused, is recorded in Logs.
 
-use crate::backend::crypto::sha256_hex;
 use crate::backend::flows::verify::{issuer_matches, verify_idp_jwt};
 use crate::backend::store::on_db;
 use crate::backend::{connections, logs, provider, AppState, Error, Result};
@@ -73,13 +72,8 @@ async fn check_and_revoke(state: &AppState, connection: &Connection, bearer: Opt
     // Single use: the jti is kept until the token would have expired anyway.
     let jti = claims.get("jti").and_then(Value::as_str).unwrap_or_default();
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or_default();
-    let first = on_db!(&state.db, |pool| sqlx::query("INSERT INTO client_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(sha256_hex(&format!("global-token-revocation:{}:{jti}", connection.id)))
-        .bind((exp + LEEWAY_S) * 1000)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if first == 0 {
+    let first = crate::backend::provider::jwt::first_use(state, &format!("global-token-revocation:{}", connection.id), jti, (exp + LEEWAY_S) * 1000).await?;
+    if !first {
         return Ok(Err(refuse(401, "invalid_token", "the token was already used (its jti was seen before)")));
     }
     let subject = match subject_of(body) {

@@ -185,6 +185,23 @@ async fn link_provisioned(state: &AppState, connection: &Connection, subject: &s
     Ok(())
 }
 
+/// Whether SCIM deleted this person from the connection (by IdP subject or email): their
+/// sign-in is refused until SCIM provisions them again.
+pub async fn deleted_by_scim(state: &AppState, connection: &Connection, subject: &str, email: Option<&str>) -> Result<bool> {
+    if !connection.options.scim_enabled {
+        return Ok(false);
+    }
+    let found: Option<i64> = on_db!(&state.db, |pool| sqlx::query_scalar(
+        "SELECT deleted_at FROM scim_tombstones WHERE connection_id = $1 AND (subject = $2 OR lower(email) = lower($3)) LIMIT 1"
+    )
+    .bind(&connection.id)
+    .bind(subject)
+    .bind(email.unwrap_or(""))
+    .fetch_optional(pool)
+    .await)?;
+    Ok(found.is_some())
+}
+
 /// Creates or updates the user a login brings, counts the login, and returns the user. A user
 /// SCIM deactivated is returned unchanged (`active` false): the caller refuses the sign-in.
 /// `oid` is Azure's object id claim, which SCIM clients of Microsoft Entra send as `externalId`.

@@ -47,26 +47,12 @@ fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
         <ActionForm action=save>
             <Section title="Login Session Management" description="How long a user stays signed in to Tessera, so other applications sign them in without another trip to their identity provider. Sessions already started keep the lifetimes they started with.">
                 <FormAlert message=other/>
-                <div>
-                    <label for="idle_session_lifetime_minutes" class=LABEL>"Inactivity timeout"</label>
-                    <div class="mt-1 flex items-center gap-2">
-                        <input id="idle_session_lifetime_minutes" name="idle_session_lifetime_minutes" type="number" min="1" max=MAX_IDLE_MINUTES required
-                            class=format!("{INPUT} mt-0 w-40") value=lifetimes.idle_session_lifetime_minutes.to_string() aria-describedby="idle_session_lifetime_minutes-help"/>
-                        <span class="text-sm text-gray-500">"minutes"</span>
-                    </div>
-                    <Help for_id="idle_session_lifetime_minutes">"A session unused this long ends, and the user signs in again. Default 4320 (3 days); at most 144000 (100 days)."</Help>
-                    <FieldErrorText message=field_error(save, "idle_session_lifetime_minutes")/>
-                </div>
-                <div>
-                    <label for="session_lifetime_minutes" class=LABEL>"Require log in after"</label>
-                    <div class="mt-1 flex items-center gap-2">
-                        <input id="session_lifetime_minutes" name="session_lifetime_minutes" type="number" min="1" max=MAX_SESSION_MINUTES required
-                            class=format!("{INPUT} mt-0 w-40") value=lifetimes.session_lifetime_minutes.to_string() aria-describedby="session_lifetime_minutes-help"/>
-                        <span class="text-sm text-gray-500">"minutes"</span>
-                    </div>
-                    <Help for_id="session_lifetime_minutes">"A session ends this long after the user signed in, however active. Default 10080 (7 days); at most 525600 (365 days)."</Help>
-                    <FieldErrorText message=field_error(save, "session_lifetime_minutes")/>
-                </div>
+                <MinutesField id="idle_session_lifetime_minutes" label="Inactivity timeout" max=MAX_IDLE_MINUTES value=lifetimes.idle_session_lifetime_minutes
+                    help="A session unused this long ends, and the user signs in again. Default 4320 (3 days); at most 144000 (100 days)."
+                    error=field_error(save, "idle_session_lifetime_minutes")/>
+                <MinutesField id="session_lifetime_minutes" label="Require log in after" max=MAX_SESSION_MINUTES value=lifetimes.session_lifetime_minutes
+                    help="A session ends this long after the user signed in, however active. Default 10080 (7 days); at most 525600 (365 days)."
+                    error=field_error(save, "session_lifetime_minutes")/>
                 <div class="flex justify-end">
                     <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
                         {move || if save.pending().get() { "Saving…" } else { "Save Changes" }}
@@ -74,6 +60,23 @@ fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
                 </div>
             </Section>
         </ActionForm>
+    }
+}
+
+/// A whole number of minutes, with its label, help text and error.
+#[component]
+fn MinutesField(id: &'static str, label: &'static str, max: i64, value: i64, help: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id class=LABEL>{label}</label>
+            <div class="mt-1 flex items-center gap-2">
+                <input id=id name=id type="number" min="1" max=max required class=format!("{INPUT} mt-0 w-40") value=value.to_string()
+                    aria-describedby=format!("{id}-help")/>
+                <span class="text-sm text-gray-500">"minutes"</span>
+            </div>
+            <Help for_id=id>{help}</Help>
+            <FieldErrorText message=error/>
+        </div>
     }
 }
 

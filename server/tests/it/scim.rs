@@ -305,3 +305,30 @@ async fn a_provisioned_user_who_signs_in_is_one_user_and_deactivating_them_ends_
     assert_eq!(param(&refused, "error"), "access_denied");
     assert!(param(&refused, "error_description").contains("deactivated"), "{refused}");
 }
+
+#[tokio::test]
+async fn scim_attributes_stand_for_the_sync_frequency_and_a_user_scim_deleted_cannot_sign_in_until_provisioned_again() {
+    let s = Scim::start().await;
+    let user = json!({ "schemas": [USER], "userName": "sam@example.test", "displayName": "Samantha Provisioned", "emails": [{ "value": "sam@example.test", "primary": true }] });
+    let (_, created, _) = s.call(Method::POST, "/Users", Some(user.clone())).await;
+    let user_id = app::backend::scim::users::user_id_of(created["id"].as_str().unwrap_or_default()).unwrap_or_default();
+    let name = || async { app::backend::users::get_user(&s.flow.server.state, &user_id).await.ok().and_then(|u| u.name) };
+
+    // "Sync user profile attributes at each login" is on; the Sync Frequency is a day.
+    assert!(s.flow.run("sam").await.contains("code="));
+    assert_eq!(name().await.as_deref(), Some("Samantha Provisioned"), "SCIM wrote the user within the Sync Frequency: its name stands");
+    s.flow.exec("UPDATE users SET provisioned_at = provisioned_at - 2 * 86400000").await;
+    assert!(s.flow.run("sam").await.contains("code="));
+    assert_eq!(name().await.as_deref(), Some("User sam"), "older than the Sync Frequency: the sign-in refreshes it");
+
+    // Deleted by SCIM: refused (a sign-in would otherwise make a new user), until SCIM creates them again.
+    let (status, _, _) = s.call(Method::DELETE, &format!("/Users/{}", created["id"].as_str().unwrap_or_default()), None).await;
+    assert_eq!(status, 204);
+    let refused = s.flow.run("sam").await;
+    assert!(param(&refused, "error_description").contains("deleted by the identity provider's SCIM provisioning"), "{refused}");
+    assert_eq!(s.flow.count("users").await, 0, "no user was made");
+    let (status, _, _) = s.call(Method::POST, "/Users", Some(user)).await;
+    assert_eq!(status, 201);
+    assert!(s.flow.run("sam").await.contains("code="), "provisioned again, they sign in");
+    assert_eq!(s.flow.count("users").await, 1);
+}

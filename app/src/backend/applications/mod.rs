@@ -243,13 +243,7 @@ async fn check_assertion(state: &AppState, app: &Application, jwt: &str, audienc
         return Ok(Err("it may live at most 10 minutes and not be issued in the future".into()));
     }
     let Some(jti) = text("jti").filter(|j| !j.is_empty()) else { return Ok(Err("jti is required".into())) };
-    let inserted = on_db!(&state.db, |pool| sqlx::query("INSERT INTO client_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(sha256_hex(&format!("{}:{jti}", app.client_id)))
-        .bind((exp + ASSERTION_LEEWAY_S) * 1000)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if inserted == 0 {
+    if !jwt::first_use(state, &app.client_id, jti, (exp + ASSERTION_LEEWAY_S) * 1000).await? {
         return Ok(Err("it was already used (jti seen before)".into()));
     }
     Ok(Ok(()))

@@ -547,6 +547,9 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     };
     let profile = users::map_profile(&connection, &claims, userinfo.as_ref());
     let oid = claims.get("oid").and_then(Value::as_str);
+    if users::deleted_by_scim(state, &connection, &sub, profile.get("email").and_then(Value::as_str)).await? {
+        return record_failure("the user was deleted by the identity provider's SCIM provisioning".into()).await;
+    }
     let user = users::upsert_on_login(state, &connection, &sub, oid, profile).await?;
     if !user.active {
         return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;

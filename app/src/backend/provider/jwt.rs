@@ -2,6 +2,9 @@
 //! Management API, and `private_key_jwt` client assertions against an application's keys.
 //! RS256 and ES256 only (what Tessera signs and what it accepts), verified by `ring`.
 
+use crate::backend::crypto::sha256_hex;
+use crate::backend::store::on_db;
+use crate::backend::{AppState, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::Value;
@@ -88,4 +91,17 @@ pub fn audiences(claims: &Value) -> Vec<String> {
         Some(Value::Array(list)) => list.iter().filter_map(|a| a.as_str().map(str::to_string)).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Records the `jti` of a one-shot JWT (a client assertion, a revocation request) under
+/// `namespace` until `expires_at_ms`; true the first time it is seen, false on a replay. Any
+/// replica sees what another recorded: the database keeps them.
+pub async fn first_use(state: &AppState, namespace: &str, jti: &str, expires_at_ms: i64) -> Result<bool> {
+    let inserted = on_db!(&state.db, |pool| sqlx::query("INSERT INTO client_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(sha256_hex(&format!("{namespace}:{jti}")))
+        .bind(expires_at_ms)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(inserted > 0)
 }

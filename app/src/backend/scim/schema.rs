@@ -341,7 +341,7 @@ pub fn project(resource: &mut Map<String, Value>, r: &ResourceSchema, attributes
             if !listed(attributes, &key, None) {
                 resource.remove(&key);
             } else {
-                keep_sub_attributes(resource, &key, r, attributes);
+                filter_sub_attributes(resource, &key, r, attributes, true);
             }
         }
     }
@@ -364,15 +364,17 @@ pub fn project(resource: &mut Map<String, Value>, r: &ResourceSchema, attributes
             if whole {
                 resource.remove(&key);
             } else {
-                drop_sub_attributes(resource, &key, r, excluded);
+                filter_sub_attributes(resource, &key, r, excluded, false);
             }
         }
     }
 }
 
-/// `attributes=name.givenName`: only the sub-attributes listed stay in `name`.
-fn keep_sub_attributes(resource: &mut Map<String, Value>, key: &str, r: &ResourceSchema, attributes: &[String]) {
-    let subs: Vec<String> = attributes
+/// `attributes=name.givenName` keeps only the sub-attributes listed in `name` (`keep`);
+/// `excludedAttributes=name.givenName` drops them (`!keep`). A list naming `key` whole leaves
+/// its sub-attributes alone.
+fn filter_sub_attributes(resource: &mut Map<String, Value>, key: &str, r: &ResourceSchema, listed: &[String], keep: bool) {
+    let subs: Vec<String> = listed
         .iter()
         .filter_map(|p| {
             let (_, n) = split_urn(r, p.trim());
@@ -380,31 +382,13 @@ fn keep_sub_attributes(resource: &mut Map<String, Value>, key: &str, r: &Resourc
             top.eq_ignore_ascii_case(key).then(|| sub.to_string())
         })
         .collect();
-    let whole = attributes.iter().any(|p| split_urn(r, p.trim()).1.eq_ignore_ascii_case(key));
-    if subs.is_empty() || whole {
+    if subs.is_empty() || (keep && listed.iter().any(|p| split_urn(r, p.trim()).1.eq_ignore_ascii_case(key))) {
         return;
     }
-    let keep = |m: &mut Map<String, Value>| m.retain(|k, _| subs.iter().any(|s| s.eq_ignore_ascii_case(k)));
+    let apply = |m: &mut Map<String, Value>| m.retain(|k, _| subs.iter().any(|s| s.eq_ignore_ascii_case(k)) == keep);
     match resource.get_mut(key) {
-        Some(Value::Object(m)) => keep(m),
-        Some(Value::Array(list)) => list.iter_mut().filter_map(Value::as_object_mut).for_each(keep),
-        _ => {}
-    }
-}
-
-fn drop_sub_attributes(resource: &mut Map<String, Value>, key: &str, r: &ResourceSchema, excluded: &[String]) {
-    let subs: Vec<String> = excluded
-        .iter()
-        .filter_map(|p| {
-            let (_, n) = split_urn(r, p.trim());
-            let (top, sub) = n.split_once('.')?;
-            top.eq_ignore_ascii_case(key).then(|| sub.to_string())
-        })
-        .collect();
-    let drop = |m: &mut Map<String, Value>| m.retain(|k, _| !subs.iter().any(|s| s.eq_ignore_ascii_case(k)));
-    match resource.get_mut(key) {
-        Some(Value::Object(m)) => drop(m),
-        Some(Value::Array(list)) => list.iter_mut().filter_map(Value::as_object_mut).for_each(drop),
+        Some(Value::Object(m)) => apply(m),
+        Some(Value::Array(list)) => list.iter_mut().filter_map(Value::as_object_mut).for_each(apply),
         _ => {}
     }
 }

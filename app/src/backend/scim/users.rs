@@ -114,21 +114,25 @@ impl Row {
         m
     }
 
-    /// The SCIM User resource, as every read answers.
-    pub fn resource(&self, scope: &Scope<'_>) -> Map<String, Value> {
+    /// The resource without `meta` and `groups`: what most filters read.
+    fn identity(&self) -> Map<String, Value> {
         let mut m = self.body();
-        let id = scim_id(&self.id);
-        m.insert("id".into(), json!(id));
+        m.insert("id".into(), json!(scim_id(&self.id)));
         match &self.external_id {
             Some(x) => m.insert("externalId".into(), json!(x)),
             None => m.remove("externalId"),
         };
         m.insert("userName".into(), json!(self.user_name()));
-        // A resource SCIM wrote says active only if SCIM set it (absent means active); one made
-        // from sign-ins always says.
         if self.scim_resource.is_none() || !self.active {
             m.insert("active".into(), json!(self.active));
         }
+        m
+    }
+
+    /// The SCIM User resource, as every read answers.
+    pub fn resource(&self, scope: &Scope<'_>) -> Map<String, Value> {
+        let mut m = self.identity();
+        let id = scim_id(&self.id);
         let groups: Vec<Value> = serde_json::from_str::<Vec<Value>>(&self.scim_groups)
             .unwrap_or_default()
             .into_iter()
@@ -189,33 +193,49 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
         return Ok((rows.iter().map(|r| r.resource(scope)).collect(), u64::try_from(total).unwrap_or(0)));
     };
     // An equality the filter requires narrows the rows by index; the filter then decides.
+    // (userName is the email of a user SCIM never named, or their subject when they have
+    // neither: two indexed lookups.)
     let narrowing = filter.required_equalities().into_iter().find_map(|(attr, value)| {
         let sql = match attr.to_ascii_lowercase().as_str() {
-            "username" => "(lower(coalesce(user_name, email)) = lower($2) OR (user_name IS NULL AND email IS NULL AND subject = $2))",
-            "externalid" => "external_id = $2",
-            "id" => "id = $2",
+            "username" => format!(
+                "SELECT {COLS} FROM users WHERE connection_id = $1 AND lower(coalesce(user_name, email)) = lower($2)
+                 UNION ALL SELECT {COLS} FROM users WHERE connection_id = $1 AND subject = $2 AND user_name IS NULL AND email IS NULL"
+            ),
+            "externalid" => format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND external_id = $2"),
+            "id" => format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND id = $2"),
             _ => return None,
         };
         let value = if attr.eq_ignore_ascii_case("id") { user_id_of(&value).unwrap_or_default() } else { value };
         Some((sql, value))
     });
     let rows: Vec<Row> = match &narrowing {
-        Some((sql, value)) => on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND {sql} ORDER BY created_at, id"))
-            .bind(&scope.connection.id)
-            .bind(value)
-            .fetch_all(pool)
-            .await)
-        .map_err(Error::from)?,
+        Some((sql, value)) => {
+            let mut rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(sql).bind(&scope.connection.id).bind(value).fetch_all(pool).await).map_err(Error::from)?;
+            rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+            rows
+        }
         None => on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id"))
             .bind(&scope.connection.id)
             .fetch_all(pool)
             .await)
         .map_err(Error::from)?,
     };
-    let matching: Vec<Map<String, Value>> = rows.iter().map(|r| r.resource(scope)).filter(|m| filter.matches(&USER, m)).collect();
-    let total = matching.len() as u64;
-    let page = matching.into_iter().skip(usize::try_from(offset).unwrap_or(usize::MAX)).take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
-    Ok((page, total))
+    // Matching reads each row's resource; only the page's are built in full (meta, groups), unless
+    // the filter asks about those.
+    let full = { let f = format!("{filter:?}").to_ascii_lowercase(); f.contains("meta") || f.contains("groups") || f.contains("schemas") };
+    let (skip, take) = (usize::try_from(offset).unwrap_or(usize::MAX), usize::try_from(limit).unwrap_or(usize::MAX));
+    let mut total = 0usize;
+    let mut page = Vec::new();
+    for r in &rows {
+        let candidate = if full { r.resource(scope) } else { r.identity() };
+        if filter.matches(&USER, &candidate) {
+            if total >= skip && page.len() < take {
+                page.push(if full { candidate } else { r.resource(scope) });
+            }
+            total += 1;
+        }
+    }
+    Ok((page, total as u64))
 }
 
 /// The columns a resource decides.
@@ -364,19 +384,42 @@ pub fn check_version(if_match: Option<&str>, version: i64) -> ScimResult<()> {
 pub async fn create(scope: &Scope<'_>, body: &Map<String, Value>) -> ScimResult<Map<String, Value>> {
     let m = normalize(&USER, body)?;
     let d = derive(&m);
-    // A user who signed in before SCIM knew them: claimed, not duplicated.
-    let claimable: Option<Row> = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!(
-        "SELECT {COLS} FROM users WHERE connection_id = $1 AND scim_resource IS NULL AND user_name IS NULL
-           AND (subject = $2 OR lower(email) = lower($3) OR lower(email) = lower($4)) ORDER BY created_at LIMIT 1"
-    ))
+    // A user who signed in before SCIM knew them: claimed, not duplicated. (Each lookup is one
+    // index: the IdP subject, then the email.)
+    let unclaimed = "scim_resource IS NULL AND user_name IS NULL";
+    let mut claimable: Option<Row> = None;
+    if let Some(external_id) = &d.external_id {
+        claimable = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND subject = $2 AND {unclaimed}"))
+            .bind(&scope.connection.id)
+            .bind(external_id)
+            .fetch_optional(pool)
+            .await)?;
+    }
+    for email in [Some(d.user_name.as_str()), d.email.as_deref()].into_iter().flatten() {
+        if claimable.is_some() {
+            break;
+        }
+        claimable = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!(
+            "SELECT {COLS} FROM users WHERE connection_id = $1 AND lower(email) = lower($2) AND {unclaimed} ORDER BY created_at LIMIT 1"
+        ))
+        .bind(&scope.connection.id)
+        .bind(email)
+        .fetch_optional(pool)
+        .await)?;
+    }
+    let saved = save(scope, claimable.as_ref(), m).await?;
+    // Provisioned again: a former deletion no longer stands.
+    on_db!(&scope.state.db, |pool| sqlx::query(
+        "DELETE FROM scim_tombstones WHERE connection_id = $1 AND (subject = $2 OR subject = $3 OR lower(email) = lower($4) OR lower(email) = lower($5))"
+    )
     .bind(&scope.connection.id)
+    .bind(&saved.subject)
     .bind(d.external_id.as_deref().unwrap_or(""))
     .bind(&d.user_name)
     .bind(d.email.as_deref().unwrap_or(""))
-    .fetch_optional(pool)
-    .await)
-    .map_err(Error::from)?;
-    let saved = save(scope, claimable.as_ref(), m).await?;
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     tracing::info!(connection_id = %scope.connection.id, user_id = %saved.id, "user provisioned by SCIM");
     Ok(saved.resource(scope))
 }
@@ -414,6 +457,18 @@ pub async fn delete(scope: &Scope<'_>, id: &str, if_match: Option<&str>) -> Scim
     let current = row(scope, id).await?;
     check_version(if_match, current.version)?;
     crate::backend::users::delete_user(scope.state, &current.id).await?;
+    // The IdP may still say who they are: remember, so their next sign-in is refused.
+    on_db!(&scope.state.db, |pool| sqlx::query(
+        "INSERT INTO scim_tombstones (connection_id, subject, email, deleted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (connection_id, subject) DO UPDATE SET email = $3, deleted_at = $4"
+    )
+    .bind(&scope.connection.id)
+    .bind(&current.subject)
+    .bind(&current.email)
+    .bind(scope.state.clock.now_ms())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     logs::record(scope.state, logs::DEPROVISIONED, "User deleted by SCIM provisioning", Some(&scope.connection.id), None, Some(&current.id)).await;
     tracing::info!(connection_id = %scope.connection.id, user_id = %current.id, "user deleted by SCIM");
     Ok(())

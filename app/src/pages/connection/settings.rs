@@ -318,7 +318,7 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
     let revocation = view! {
             <Section title="Global Token Revocation">
                 <CopyField id="revocation_url" label="Revocation endpoint" value=revocation
-                    help="Give this URL to the identity provider to revoke a user's sessions. Requests are accepted once Global Token Revocation arrives in a later release."/>
+                    help="Give this URL to the identity provider (Okta: Universal Logout) to sign a user out everywhere: it POSTs the user as sub_id or subject with a JWT it signs, and Tessera ends their sessions and revokes their tokens. Each call is in Logs."/>
             </Section>
 
     }
