@@ -181,7 +181,7 @@ pub async fn list_logs(kind: Option<String>, connection_id: Option<String>, clie
     require_admin()?;
     let state = state()?;
     let filter = crate::backend::logs::LogFilter {
-        kind: kind.as_deref().filter(|k| ["s", "f", "slo"].contains(k)),
+        kind: kind.as_deref().filter(|k| crate::backend::logs::KINDS.contains(k)),
         connection_id: connection_id.as_deref().filter(|c| !c.is_empty()),
         client_id: client_id.as_deref().filter(|c| !c.is_empty()),
     };
@@ -206,7 +206,7 @@ pub async fn list_logs(kind: Option<String>, connection_id: Option<String>, clie
             None => None,
         };
         let application = e.client_id.as_ref().map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()));
-        rows.push(LogRow { success: e.kind != crate::backend::logs::FAILURE, label: crate::backend::logs::label(&e.kind).to_string(), time: format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
+        rows.push(LogRow { success: !crate::backend::logs::is_failure(&e.kind), label: crate::backend::logs::label(&e.kind).to_string(), time: format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
     }
     Ok(LogListing { rows, connections, applications })
 }

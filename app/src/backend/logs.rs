@@ -20,6 +20,14 @@ pub const DEPROVISIONED: &str = "deprovisioned";
 pub const TOKEN_REVOCATION: &str = "global_token_revocation";
 pub const TOKEN_REVOCATION_FAILED: &str = "global_token_revocation_failed";
 
+/// Every type Tessera records.
+pub const KINDS: &[&str] = &[SUCCESS, FAILURE, LOGOUT, BACKCHANNEL_LOGOUT_OK, BACKCHANNEL_LOGOUT_FAILED, DEPROVISIONED, TOKEN_REVOCATION, TOKEN_REVOCATION_FAILED];
+
+/// Whether an event of this type is a failure (shown in red).
+pub fn is_failure(kind: &str) -> bool {
+    matches!(kind, FAILURE | BACKCHANNEL_LOGOUT_FAILED | TOKEN_REVOCATION_FAILED)
+}
+
 /// Auth0's label for a log type code.
 pub fn label(kind: &str) -> &'static str {
     match kind {

@@ -167,17 +167,22 @@ async fn link_provisioned(state: &AppState, connection: &Connection, subject: &s
     if exists.is_some() {
         return Ok(());
     }
-    let candidate: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar(
-        "SELECT id FROM users WHERE connection_id = $1 AND scim_resource IS NOT NULL AND logins_count = 0
-           AND (external_id = $2 OR external_id = $3 OR lower(user_name) = lower($4) OR lower(email) = lower($4))
-         ORDER BY CASE WHEN external_id = $2 OR external_id = $3 THEN 0 ELSE 1 END, created_at LIMIT 1"
-    )
-    .bind(&connection.id)
-    .bind(subject)
-    .bind(oid.unwrap_or(""))
-    .bind(email.unwrap_or(""))
-    .fetch_optional(pool)
-    .await)?;
+    // One index each, in order of trust: externalId, then userName, then email.
+    let unlinked = "scim_resource IS NOT NULL AND logins_count = 0";
+    let lookups = [
+        (format!("SELECT id FROM users WHERE connection_id = $1 AND external_id = $2 AND {unlinked} LIMIT 1"), Some(subject)),
+        (format!("SELECT id FROM users WHERE connection_id = $1 AND external_id = $2 AND {unlinked} LIMIT 1"), oid),
+        (format!("SELECT id FROM users WHERE connection_id = $1 AND lower(user_name) = lower($2) AND {unlinked} LIMIT 1"), email),
+        (format!("SELECT id FROM users WHERE connection_id = $1 AND lower(email) = lower($2) AND {unlinked} LIMIT 1"), email),
+    ];
+    let mut candidate: Option<String> = None;
+    for (sql, value) in lookups {
+        let Some(value) = value.filter(|v| !v.is_empty()) else { continue };
+        candidate = on_db!(&state.db, |pool| sqlx::query_scalar(&sql).bind(&connection.id).bind(value).fetch_optional(pool).await)?;
+        if candidate.is_some() {
+            break;
+        }
+    }
     if let Some(id) = candidate {
         on_db!(&state.db, |pool| sqlx::query("UPDATE users SET subject = $2 WHERE id = $1").bind(&id).bind(subject).execute(pool).await.map(|r| r.rows_affected()))?;
         tracing::info!(user_id = %id, "a SCIM-provisioned user signed in for the first time");

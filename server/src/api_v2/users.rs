@@ -68,7 +68,7 @@ pub async fn delete_user(State(state): State<AppState>, caller: Caller, Path(id)
 #[utoipa::path(
     get, path = "/api/v2/logs", tag = "logs", summary = "List sign-in log events",
     params(
-        ("type" = Option<String>, Query, description = "s (successful login) or f (failed login)"),
+        ("type" = Option<String>, Query, description = "s (successful login), f (failed login), slo (logout), oidc_backchannel_logout_succeeded or _failed, deprovisioned (SCIM), global_token_revocation or global_token_revocation_failed"),
         ("connection_id" = Option<String>, Query, description = "Only this connection's events"),
         ("client_id" = Option<String>, Query, description = "Only this application's events"),
         ("page" = Option<u64>, Query, description = "Page index, from 0"),

@@ -400,7 +400,7 @@ pub async fn create(scope: &Scope<'_>, body: &Map<String, Value>) -> ScimResult<
             break;
         }
         claimable = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!(
-            "SELECT {COLS} FROM users WHERE connection_id = $1 AND lower(email) = lower($2) AND {unclaimed} ORDER BY created_at LIMIT 1"
+            "SELECT {COLS} FROM users WHERE connection_id = $1 AND lower(email) = lower($2) AND {unclaimed} LIMIT 1"
         ))
         .bind(&scope.connection.id)
         .bind(email)
