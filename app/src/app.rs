@@ -9,6 +9,7 @@ use crate::pages::connection::{
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
 use crate::pages::activity::{LogsPage, UserPage, UsersPage};
 use crate::pages::applications::{ApplicationPage, ApplicationsPage};
+use crate::pages::roles::RolesPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::{
     enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications") view=ApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>

@@ -16,6 +16,7 @@ pub mod components;
 pub mod connections;
 pub mod error;
 pub mod pages;
+pub mod roles;
 pub mod tenant;
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod applications;
+pub mod roles;
 pub mod auth;
 pub mod connections;
 pub mod scim;

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod provider;
 pub mod proxies;
 pub mod revocation;
+pub mod roles;
 pub mod scim;
 pub mod security_headers;
 pub mod settings;

@@ -37,6 +37,8 @@ pub struct User {
     pub groups: Vec<String>,
     /// False once SCIM deactivated the user: sign-ins are refused.
     pub active: bool,
+    /// The role names their last sign-in gave them (the connection's group role assignments).
+    pub roles: Vec<String>,
     pub logins_count: i64,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
@@ -55,6 +57,7 @@ struct Row {
     groups: String,
     scim_groups: String,
     active: bool,
+    roles: String,
     logins_count: i64,
     last_login_at: Option<i64>,
     created_at: i64,
@@ -62,7 +65,7 @@ struct Row {
 }
 
 const COLUMNS: &str =
-    "id, connection_id, subject, email, email_verified, name, profile, groups, scim_groups, active, logins_count, last_login_at, created_at, updated_at";
+    "id, connection_id, subject, email, email_verified, name, profile, groups, scim_groups, active, roles, logins_count, last_login_at, created_at, updated_at";
 
 impl TryFrom<Row> for User {
     type Error = Error;
@@ -78,6 +81,7 @@ impl TryFrom<Row> for User {
             profile: serde_json::from_str(&r.profile).map_err(Error::internal)?,
             groups,
             active: r.active,
+            roles: serde_json::from_str(&r.roles).map_err(Error::internal)?,
             id: r.id,
             connection_id: r.connection_id,
             subject: r.subject,

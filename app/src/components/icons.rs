@@ -33,6 +33,7 @@ outline_icon!(Clipboard, "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2
 outline_icon!(Plus, "M12 5v14M5 12h14");
 outline_icon!(MagnifyingGlass, "M21 21l-4.3-4.3M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13Z");
 outline_icon!(LockClosed, "M7 11V7a5 5 0 0 1 10 0v4M5 11h14v10H5z");
+outline_icon!(Shield, "M12 3 5 6v5c0 4.5 3 8.5 7 10 4-1.5 7-5.5 7-10V6l-7-3Z", "M9 12l2 2 4-4");
 outline_icon!(Wrench, "M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.8-.7-.7-2.8 2.5-2.5a4 4 0 0 0-1.5-.4Z");
 
 /// A spinner for slow actions; pair it with text such as "Checking…".

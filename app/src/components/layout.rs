@@ -57,6 +57,9 @@ pub fn DashboardLayout() -> impl IntoView {
                         <NavItem href="/users" label="Users" short="Users" collapsed>
                             <Users class="h-5 w-5 shrink-0"/>
                         </NavItem>
+                        <NavItem href="/roles" label="Roles" short="Roles" collapsed>
+                            <Shield class="h-5 w-5 shrink-0"/>
+                        </NavItem>
                     </div>
                     <div>
                         <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" class:sr-only=move || collapsed.get()>

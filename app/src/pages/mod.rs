@@ -7,5 +7,6 @@ pub mod connection_new;
 pub mod enterprise;
 pub mod not_found;
 pub mod placeholder;
+pub mod roles;
 pub mod settings;
 pub mod signin;

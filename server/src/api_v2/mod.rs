@@ -8,6 +8,7 @@ pub mod connections;
 pub mod error;
 pub mod extract;
 pub mod paging;
+pub mod roles;
 pub mod users;
 
 use app::backend::AppState;
@@ -29,6 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "clients", description = "Applications that sign users in through Tessera"),
         (name = "client-grants", description = "Management API scopes machine-to-machine applications may ask for"),
         (name = "users", description = "People signed in through connections"),
+        (name = "roles", description = "Roles, given to users by their connection's group role assignments"),
         (name = "logs", description = "Sign-in successes and failures"),
     )
 )]
@@ -56,6 +58,8 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(clients::rotate_client_secret))
         .routes(utoipa_axum::routes!(client_grants::list_client_grants, client_grants::create_client_grant))
         .routes(utoipa_axum::routes!(client_grants::update_client_grant, client_grants::delete_client_grant))
+        .routes(utoipa_axum::routes!(roles::list_roles, roles::create_role))
+        .routes(utoipa_axum::routes!(roles::get_role, roles::update_role, roles::delete_role))
         .routes(utoipa_axum::routes!(users::list_users))
         .routes(utoipa_axum::routes!(users::get_user, users::delete_user))
         .routes(utoipa_axum::routes!(users::list_logs))

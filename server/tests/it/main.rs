@@ -12,6 +12,7 @@ mod management_api;
 mod provider;
 mod replica_processes;
 mod revocation;
+mod roles;
 mod scim;
 mod sessions;
 mod signin_flow;

@@ -332,3 +332,27 @@ async fn scim_attributes_stand_for_the_sync_frequency_and_a_user_scim_deleted_ca
     assert!(s.flow.run("sam").await.contains("code="), "provisioned again, they sign in");
     assert_eq!(s.flow.count("users").await, 1);
 }
+
+#[tokio::test]
+async fn a_scim_group_membership_gives_the_groups_role_at_once_and_leaving_it_gives_the_default_role() {
+    let s = Scim::start().await;
+    let state = &s.flow.server.state;
+    let role = |name: &str| app::backend::roles::create(state, app::roles::RoleInput { name: Some(name.into()), description: None });
+    let (finance, member) = (role("Finance").await.unwrap_or_else(|e| panic!("{e}")), role("Member").await.unwrap_or_else(|e| panic!("{e}")));
+    let a = app::roles::RoleAssignments {
+        groups: vec![app::roles::GroupRole { group_id: "Finance Team".into(), name: String::new(), role_id: finance.id.clone() }],
+        default_role_id: Some(member.id.clone()),
+    };
+    app::backend::roles::set_assignments(state, &s.flow.connection_id, a).await.unwrap_or_else(|e| panic!("{e}"));
+    let (_, created, _) = s.call(Method::POST, "/Users", Some(json!({ "schemas": [USER], "userName": "grace@example.com", "active": true }))).await;
+    let id = created["id"].as_str().unwrap_or_default().to_string();
+    let (status, group, _) = s.call(Method::POST, "/Groups", Some(json!({ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Finance Team", "members": [{ "value": id }] }))).await;
+    assert_eq!(status, 201, "{group}");
+    let user = app::backend::users::get_user(state, &app::backend::scim::users::user_id_of(&id).unwrap_or_default()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(user.roles, ["Finance"]);
+    let gid = group["id"].as_str().unwrap_or_default();
+    let (status, _, _) = s.call(Method::PATCH, &format!("/Groups/{gid}"), Some(json!({ "schemas": [PATCH], "Operations": [{ "op": "remove", "path": format!("members[value eq \"{id}\"]") }] }))).await;
+    assert!(status == 200 || status == 204, "{status}");
+    let user = app::backend::users::get_user(state, &app::backend::scim::users::user_id_of(&id).unwrap_or_default()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(user.roles, ["Member"], "group members without an explicit role receive the default role");
+}

@@ -11,6 +11,7 @@ pub const ALL_SCOPES: &[&str] = &[
     "read:clients", "create:clients", "update:clients", "delete:clients", "update:client_keys",
     "read:users", "delete:users", "read:logs",
     "read:client_grants", "create:client_grants", "update:client_grants", "delete:client_grants",
+    "read:roles", "create:roles", "update:roles", "delete:roles",
 ];
 
 /// Tokens start with this so they are recognisable in secret scanners.

@@ -550,10 +550,11 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     if users::deleted_by_scim(state, &connection, &sub, profile.get("email").and_then(Value::as_str)).await? {
         return record_failure("the user was deleted by the identity provider's SCIM provisioning".into()).await;
     }
-    let user = users::upsert_on_login(state, &connection, &sub, oid, profile).await?;
+    let mut user = users::upsert_on_login(state, &connection, &sub, oid, profile).await?;
     if !user.active {
         return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;
     }
+    user.roles = crate::backend::roles::assign(state, &connection.id, &user.id, &user.groups).await?;
     logs::record(state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id)).await;
     tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
 

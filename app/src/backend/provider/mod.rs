@@ -31,7 +31,7 @@ pub const CODE_TTL_MS: i64 = 60_000;
 /// Claims Tessera sets itself, which a mapping may not override.
 const RESERVED: &[&str] = &[
     "iss", "sub", "aud", "exp", "iat", "nbf", "nonce", "auth_time", "at_hash", "c_hash", "azp", "jti", "acr", "amr", "sid",
-    "email", "email_verified", "name",
+    "email", "email_verified", "name", "roles", "groups",
 ];
 
 /// The extra claims for `user`: the mapped profile (with the `profile` scope) and `groups`.
@@ -46,6 +46,9 @@ fn mapped_claims(user: &User, scope: &str) -> OtherClaims {
     }
     if !user.groups.is_empty() {
         claims.insert("groups".into(), json!(user.groups));
+    }
+    if !user.roles.is_empty() {
+        claims.insert("roles".into(), json!(user.roles));
     }
     OtherClaims { claims }
 }
@@ -80,7 +83,7 @@ pub fn discovery_document(state: &AppState) -> Value {
         "backchannel_logout_session_supported": true,
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "email", "email_verified", "name", "groups"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "sid", "email", "email_verified", "name", "groups", "roles"],
     })
 }
 
@@ -321,6 +324,10 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
         "iss": issuer(state), "sub": user.id, "aud": [format!("{}/userinfo", state.settings.public_base())], "azp": app.client_id,
         "client_id": app.client_id, "scope": grant.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": random_alphanumeric(24),
     });
+    let mut claims = claims;
+    if !user.roles.is_empty() {
+        claims["roles"] = json!(user.roles);
+    }
     let access_token = keys::sign_jwt(&keys.rs256, "at+jwt", &claims)?;
     let id_token = sign_id_token(state, &keys, app, user, grant, Some(&access_token))?;
 

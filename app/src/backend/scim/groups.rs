@@ -150,6 +150,9 @@ async fn refresh_users(scope: &Scope<'_>, users: impl IntoIterator<Item = String
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;
+        // Their roles follow their groups at once (they are recomputed at sign-in too).
+        let user = crate::backend::users::get_user(scope.state, &user_id).await?;
+        crate::backend::roles::assign(scope.state, &scope.connection.id, &user_id, &user.groups).await?;
     }
     Ok(())
 }

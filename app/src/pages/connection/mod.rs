@@ -5,6 +5,7 @@ pub mod applications;
 pub mod danger;
 pub mod login_experience;
 pub mod provisioning;
+pub mod roles;
 pub mod scim;
 pub mod settings;
 

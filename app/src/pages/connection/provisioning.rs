@@ -1,6 +1,7 @@
 //! Provisioning tab: profile sync at login, Sync Frequency, and SCIM (the switch here; the
 //! endpoint and its tokens in `scim`).
 
+use super::roles::GroupRoles;
 use super::scim::{ScimOff, ScimSetup};
 use super::{with_connection, CurrentConnection};
 use crate::api::connections::SaveConnectionProvisioning;
@@ -18,6 +19,7 @@ pub fn ProvisioningTab() -> impl IntoView {
         let o = c.options.clone();
         let frequency = o.sync_frequency;
         let scim_connection = c.id.clone();
+        let roles_connection = c.id.clone();
         view! {
             <FormAlert message=form_level_error(action, &[])/>
             <ActionForm action=action on:input=move |_| dirty.set(true) on:change=move |_| dirty.set(true)>
@@ -48,6 +50,7 @@ pub fn ProvisioningTab() -> impl IntoView {
                 <SaveBar dirty pending=action.pending()/>
             </ActionForm>
             {o.scim_enabled.then(|| view! { <ScimSetup connection_id=scim_connection/> })}
+            <GroupRoles connection_id=roles_connection/>
         }
     })
 }

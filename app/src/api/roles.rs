@@ -1,0 +1,55 @@
+//! Server functions for the Roles page and a connection's "Groups and role assignments". Thin:
+//! each checks the admin and calls `backend::roles`.
+
+use crate::error::AppError;
+use crate::roles::{Role, RoleAssignments};
+use leptos::prelude::*;
+
+#[server(prefix = "/rpc", endpoint = "roles/list")]
+pub async fn list_roles() -> Result<Vec<Role>, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::roles::list(&state()?).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "roles/create")]
+pub async fn create_role(name: String, description: Option<String>) -> Result<Role, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::roles::create(&state()?, crate::roles::RoleInput { name: Some(name), description }).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "roles/update")]
+pub async fn update_role(id: String, name: String, description: Option<String>) -> Result<Role, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::roles::update(&state()?, &id, crate::roles::RoleInput { name: Some(name), description: Some(description.unwrap_or_default()) }).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "roles/delete")]
+pub async fn delete_role(id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::roles::delete(&state()?, &id).await.map_err(fail)?;
+    Ok(id)
+}
+
+/// The connection's assignments and the roles to choose from.
+#[server(prefix = "/rpc", endpoint = "connections/role_assignments")]
+pub async fn load_role_assignments(connection_id: String) -> Result<(Vec<Role>, RoleAssignments), AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let roles = crate::backend::roles::list(&state).await.map_err(fail)?;
+    let assignments = crate::backend::roles::assignments(&state, &connection_id).await.map_err(fail)?;
+    Ok((roles, assignments))
+}
+
+#[server(prefix = "/rpc", endpoint = "connections/save_role_assignments")]
+pub async fn save_role_assignments(connection_id: String, assignments: RoleAssignments) -> Result<RoleAssignments, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    crate::backend::connections::get_connection(&state, &connection_id).await.map_err(fail)?;
+    crate::backend::roles::set_assignments(&state, &connection_id, assignments).await.map_err(fail)
+}

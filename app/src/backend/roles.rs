@@ -1,0 +1,171 @@
+//! Roles and each connection's "Groups and role assignments", stored; and the roles a user gets,
+//! recomputed at each sign-in from their groups (the IdP's `groups` claim and their SCIM groups)
+//! and kept with the user for the `roles` claim of Tessera's tokens. The Management API
+//! (`/api/v2/roles`), the Roles page and the connection's Provisioning tab call these.
+
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::{AppState, Error, Result};
+use crate::roles::{check_assignments, check_description, check_name, role_ids_for, GroupRole, Role, RoleAssignments, RoleInput};
+
+fn not_found() -> Error {
+    Error::NotFound("The role does not exist.".into())
+}
+
+fn taken(e: sqlx::Error) -> Error {
+    if is_unique_violation(&e) {
+        Error::conflict("name", "a role with this name exists")
+    } else {
+        e.into()
+    }
+}
+
+pub async fn list(state: &AppState) -> Result<Vec<Role>> {
+    let rows: Vec<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, description FROM roles ORDER BY lower(name), id")
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(|(id, name, description)| Role { id, name, description }).collect())
+}
+
+pub async fn get(state: &AppState, id: &str) -> Result<Role> {
+    let row: Option<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, description FROM roles WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(|(id, name, description)| Role { id, name, description }).ok_or_else(not_found)
+}
+
+pub async fn create(state: &AppState, input: RoleInput) -> Result<Role> {
+    let name = check_name(input.name.as_deref().unwrap_or_default()).map_err(|f| Error::Invalid { fields: vec![f] })?;
+    let description = check_description(input.description.as_deref().unwrap_or_default()).map_err(|f| Error::Invalid { fields: vec![f] })?;
+    let role = Role { id: format!("rol_{}", random_alphanumeric(16)), name, description };
+    let now = state.clock.now_ms();
+    on_db!(&state.db, |pool| sqlx::query("INSERT INTO roles (id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(&role.id)
+        .bind(&role.name)
+        .bind(&role.description)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(taken)?;
+    tracing::info!(role_id = %role.id, "role created");
+    Ok(role)
+}
+
+pub async fn update(state: &AppState, id: &str, input: RoleInput) -> Result<Role> {
+    let current = get(state, id).await?;
+    let name = match &input.name {
+        Some(n) => check_name(n).map_err(|f| Error::Invalid { fields: vec![f] })?,
+        None => current.name,
+    };
+    let description = match &input.description {
+        Some(d) => check_description(d).map_err(|f| Error::Invalid { fields: vec![f] })?,
+        None => current.description,
+    };
+    on_db!(&state.db, |pool| sqlx::query("UPDATE roles SET name = $2, description = $3, updated_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(&name)
+        .bind(&description)
+        .bind(state.clock.now_ms())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(taken)?;
+    Ok(Role { id: id.to_string(), name, description })
+}
+
+/// Deletes a role and the assignments that name it. Users keep it in their tokens until their
+/// next sign-in recomputes their roles.
+pub async fn delete(state: &AppState, id: &str) -> Result<()> {
+    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM roles WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    tracing::info!(role_id = %id, "role deleted");
+    Ok(())
+}
+
+/// A connection's "Groups and role assignments".
+pub async fn assignments(state: &AppState, connection_id: &str) -> Result<RoleAssignments> {
+    let rows: Vec<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT group_id, name, role_id FROM connection_group_roles WHERE connection_id = $1 ORDER BY lower(group_id)"
+    )
+    .bind(connection_id)
+    .fetch_all(pool)
+    .await)?;
+    let default_role_id: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT role_id FROM connection_default_roles WHERE connection_id = $1")
+        .bind(connection_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(RoleAssignments { groups: rows.into_iter().map(|(group_id, name, role_id)| GroupRole { group_id, name, role_id }).collect(), default_role_id })
+}
+
+/// Replaces a connection's assignments (every role named must exist).
+pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssignments) -> Result<RoleAssignments> {
+    check_assignments(&a).map_err(|fields| Error::Invalid { fields })?;
+    let known: Vec<String> = list(state).await?.into_iter().map(|r| r.id).collect();
+    let mut unknown = Vec::new();
+    for (i, g) in a.groups.iter().enumerate() {
+        if !known.contains(&g.role_id) {
+            unknown.push(crate::error::FieldError::new(format!("groups[{i}].role_id"), "is not a role"));
+        }
+    }
+    if a.default_role_id.as_ref().is_some_and(|d| !known.contains(d)) {
+        unknown.push(crate::error::FieldError::new("default_role_id", "is not a role"));
+    }
+    if !unknown.is_empty() {
+        return Err(Error::Invalid { fields: unknown });
+    }
+    on_db!(&state.db, |pool| sqlx::query("DELETE FROM connection_group_roles WHERE connection_id = $1").bind(connection_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    for g in &a.groups {
+        on_db!(&state.db, |pool| sqlx::query("INSERT INTO connection_group_roles (connection_id, group_id, name, role_id) VALUES ($1, $2, $3, $4)")
+            .bind(connection_id)
+            .bind(g.group_id.trim())
+            .bind(g.name.trim())
+            .bind(&g.role_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    on_db!(&state.db, |pool| sqlx::query("DELETE FROM connection_default_roles WHERE connection_id = $1").bind(connection_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    if let Some(role_id) = &a.default_role_id {
+        on_db!(&state.db, |pool| sqlx::query("INSERT INTO connection_default_roles (connection_id, role_id) VALUES ($1, $2)")
+            .bind(connection_id)
+            .bind(role_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    tracing::info!(%connection_id, groups = a.groups.len(), "role assignments saved");
+    assignments(state, connection_id).await
+}
+
+/// Recomputes `user_id`'s roles from `groups` and the connection's assignments, stores them and
+/// returns their names, sorted (one query when the connection assigns no roles).
+pub async fn assign(state: &AppState, connection_id: &str, user_id: &str, groups: &[String]) -> Result<Vec<String>> {
+    // One read: every mapping row and the default (group_id NULL), with the role's name.
+    let rows: Vec<(Option<String>, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT m.group_id, m.role_id, r.name FROM connection_group_roles m JOIN roles r ON r.id = m.role_id WHERE m.connection_id = $1
+         UNION ALL
+         SELECT NULL, d.role_id, r.name FROM connection_default_roles d JOIN roles r ON r.id = d.role_id WHERE d.connection_id = $1"
+    )
+    .bind(connection_id)
+    .fetch_all(pool)
+    .await)?;
+    let mut a = RoleAssignments::default();
+    let mut names = std::collections::HashMap::new();
+    for (group, role_id, name) in rows {
+        names.insert(role_id.clone(), name);
+        match group {
+            Some(group_id) => a.groups.push(GroupRole { group_id, name: String::new(), role_id }),
+            None => a.default_role_id = Some(role_id),
+        }
+    }
+    let mut roles: Vec<String> = role_ids_for(groups, &a).into_iter().filter_map(|id| names.get(&id).cloned()).collect();
+    // By name, so the claim does not change with the order the IdP lists groups in.
+    roles.sort_by_key(|n| n.to_lowercase());
+    let json = serde_json::to_string(&roles).map_err(Error::internal)?;
+    on_db!(&state.db, |pool| sqlx::query("UPDATE users SET roles = $2 WHERE id = $1 AND roles <> $2").bind(user_id).bind(&json).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(roles)
+}
