@@ -9,10 +9,13 @@ use crate::pages::connection::{
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
 use crate::pages::activity::{LogsPage, UserPage, UsersPage};
 use crate::pages::applications::{ApplicationPage, ApplicationsPage};
+use crate::pages::organization::OrganizationPage;
+use crate::pages::organizations::OrganizationsPage;
 use crate::pages::roles::RolesPage;
+use crate::pages::setup::SetupPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::{
-    enterprise::EnterprisePage, not_found::NotFound, placeholder::PlaceholderPage, signin::ChooseNewPasswordPage,
+    enterprise::EnterprisePage, not_found::NotFound, signin::ChooseNewPasswordPage,
     signin::SignInPage,
 };
 use leptos::prelude::*;
@@ -64,6 +67,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/signin") view=SignInPage/>
                 <Route path=path!("/signin/password") view=ChooseNewPasswordPage/>
+                // A setup link's screens: no admin session, the link and its browser instead.
+                <Route path=path!("/setup/:token/steps") view=SetupPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=DashboardLayout ssr=SsrMode::Async>
                     <Route path=path!("/connections/enterprise") view=EnterprisePage ssr=SsrMode::Async/>
                     <Route path=path!("/connections/enterprise/oidc/new") view=NewOidcConnectionPage ssr=SsrMode::Async/>
@@ -77,7 +82,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("/applications") view=ApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/organizations") view=|| view! { <PlaceholderPage page="organizations"/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations/:id") view=OrganizationPage ssr=SsrMode::Async/>
                     <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async/>
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>

@@ -37,6 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         master_key: MasterKey::generate(),
         allow_private_network: false,
         trusted_proxies: Default::default(),
+            dns_resolver: None,
     };
     let clock = Clock::System;
     create_admin(&db, &clock, "bench@example.com", SecretString::new("benchmark password"), false).await?;

@@ -39,6 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         master_key: MasterKey::generate(),
         allow_private_network: false,
         trusted_proxies: Default::default(),
+            dns_resolver: None,
     };
     let state = server::state(settings, db, Clock::System)?;
     let connection = app::backend::connections::create_connection(

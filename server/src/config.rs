@@ -36,6 +36,8 @@ pub struct Config {
     pub master_key: Option<MasterKey>,
     pub allow_private_network: bool,
     pub trusted_proxies: TrustedProxies,
+    /// `TESSERA_DNS_RESOLVER`: the DNS server (ip:port) domain verification asks; the system's otherwise.
+    pub dns_resolver: Option<SocketAddr>,
     pub admin_email: Option<String>,
     pub admin_password: Option<SecretString>,
     pub log_filter: String,
@@ -50,6 +52,7 @@ impl std::fmt::Debug for Config {
             .field("master_key", &self.master_key.as_ref().map(|_| "[redacted]"))
             .field("allow_private_network", &self.allow_private_network)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("dns_resolver", &self.dns_resolver)
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password)
             .field("log_filter", &self.log_filter)
@@ -94,6 +97,9 @@ impl Config {
             None => false,
             Some(v) => parse_flag(&v).ok_or_else(|| bad("TESSERA_ALLOW_PRIVATE_NETWORK", format!("must be 1 or 0 (got {v:?})")))?,
         };
+        let dns_resolver = value("TESSERA_DNS_RESOLVER")
+            .map(|v| v.parse::<SocketAddr>().map_err(|_| bad("TESSERA_DNS_RESOLVER", format!("must be an IP address and port like 127.0.0.1:53 (got {v:?})"))))
+            .transpose()?;
         let admin_email = value("TESSERA_ADMIN_EMAIL")
             .map(|e| normalize_email("TESSERA_ADMIN_EMAIL", &e).map_err(|e| bad("TESSERA_ADMIN_EMAIL", strip_field(&e.to_string()))))
             .transpose()?;
@@ -108,7 +114,7 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&log_filter)
             .map_err(|e| bad("RUST_LOG", format!("is not a valid log filter: {e}")))?;
 
-        Ok(Config { public_url, listen, database_url, master_key, allow_private_network, trusted_proxies, admin_email, admin_password, log_filter })
+        Ok(Config { public_url, listen, database_url, master_key, allow_private_network, trusted_proxies, dns_resolver, admin_email, admin_password, log_filter })
     }
 
     /// The directory for the embedded database and a generated master key: the SQLite file's
@@ -140,6 +146,7 @@ impl Config {
             master_key,
             allow_private_network: self.allow_private_network,
             trusted_proxies: self.trusted_proxies,
+            dns_resolver: self.dns_resolver,
         };
         Ok((settings, warning))
     }

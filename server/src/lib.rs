@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod protocol;
 pub mod router;
 pub mod scim;
+pub mod setup;
 
 use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
 use app::backend::discovery::{guard::GuardedClient, Discovery};

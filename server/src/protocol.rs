@@ -73,7 +73,7 @@ async fn global_token_revocation(State(state): State<AppState>, axum::extract::P
     }
 }
 
-fn internal(e: app::backend::Error) -> Response {
+pub(crate) fn internal(e: app::backend::Error) -> Response {
     e.log_if_internal();
     (StatusCode::INTERNAL_SERVER_ERROR, Html(pages::error_page("Something went wrong", "The details are in the server log."))).into_response()
 }
@@ -144,7 +144,7 @@ fn login_page(app_name: &str, pairs: &[(String, String)], candidates: &[app::con
 }
 
 /// A started login: off to the identity provider, with the cookie that binds it to this browser.
-fn to_identity_provider(state: &AppState, started: app::backend::Result<flows::Started>) -> Response {
+pub(crate) fn to_identity_provider(state: &AppState, started: app::backend::Result<flows::Started>) -> Response {
     match started {
         Ok(started) => {
             let cookie = login_cookie(state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
@@ -207,9 +207,14 @@ async fn authorize(State(state): State<AppState>, jar: CookieJar, RawQuery(raw):
                 Err(e) => return internal(e),
             };
             let email = authorized.login_hint.as_deref().filter(|h| h.contains('@'));
-            match email.and_then(|e| flows::home_realm(&candidates, e)) {
-                Some(c) => c.clone(),
-                None => return login_page(&authorized.app.name, &pairs, &candidates, email),
+            let found = match email {
+                Some(e) => flows::discover(&state, &candidates, e).await,
+                None => Ok(None),
+            };
+            match found {
+                Ok(Some(c)) => c,
+                Ok(None) => return login_page(&authorized.app.name, &pairs, &candidates, email),
+                Err(e) => return internal(e),
             }
         }
     };
@@ -247,8 +252,9 @@ async fn finish(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -
         Ok(Ok(Finished::ToApplication { answer, session, session_max_age_s })) => {
             to_application(answer, &[clear, session_cookie(state, &session, session_max_age_s)])
         }
-        Ok(Ok(Finished::Tried { connection, user, claims })) => {
-            ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims))).into_response()
+        Ok(Ok(Finished::Tried { connection, user, claims, setup })) => {
+            let continue_to = setup.as_ref().map(|s| s.return_to.as_str());
+            ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims, continue_to))).into_response()
         }
         Ok(Err(failed)) => match failed.to_application {
             Some(answer) => to_application(answer, &[clear]),
@@ -257,7 +263,8 @@ async fn finish(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -
                     Some(name) => format!("Signing in through {name} failed"),
                     None => "Signing in failed".to_string(),
                 };
-                (StatusCode::BAD_REQUEST, [(header::SET_COOKIE, clear)], Html(pages::error_page(&title, &failed.reason))).into_response()
+                let page = pages::error_page_back(&title, &failed.reason, failed.setup_return.as_deref());
+                (StatusCode::BAD_REQUEST, [(header::SET_COOKIE, clear)], Html(page)).into_response()
             }
         },
         Err(e) => internal(e),

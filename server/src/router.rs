@@ -21,6 +21,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::api_v2::router())
         .merge(crate::protocol::router())
         .merge(crate::scim::router())
+        .merge(crate::setup::router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(rpc_errors::bad_arguments_are_400))

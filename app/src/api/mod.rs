@@ -6,8 +6,10 @@ pub mod applications;
 pub mod roles;
 pub mod auth;
 pub mod connections;
+pub mod organizations;
 pub mod scim;
 pub mod settings;
+pub mod setup;
 
 /// Server-side helpers shared by every server function.
 #[cfg(feature = "ssr")]

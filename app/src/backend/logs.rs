@@ -19,13 +19,19 @@ pub const BACKCHANNEL_LOGOUT_FAILED: &str = "oidc_backchannel_logout_failed";
 pub const DEPROVISIONED: &str = "deprovisioned";
 pub const TOKEN_REVOCATION: &str = "global_token_revocation";
 pub const TOKEN_REVOCATION_FAILED: &str = "global_token_revocation_failed";
+/// A self-service setup link: created by an admin, opened and completed by an IT admin, or
+/// refused (expired, revoked, used, tampered with, another browser).
+pub use crate::backend::organizations::setup::{LINK_COMPLETED as SETUP_LINK_COMPLETED, LINK_CREATED as SETUP_LINK_CREATED, LINK_OPENED as SETUP_LINK_OPENED, LINK_REFUSED as SETUP_LINK_REFUSED};
 
 /// Every type Tessera records.
-pub const KINDS: &[&str] = &[SUCCESS, FAILURE, LOGOUT, BACKCHANNEL_LOGOUT_OK, BACKCHANNEL_LOGOUT_FAILED, DEPROVISIONED, TOKEN_REVOCATION, TOKEN_REVOCATION_FAILED];
+pub const KINDS: &[&str] = &[
+    SUCCESS, FAILURE, LOGOUT, BACKCHANNEL_LOGOUT_OK, BACKCHANNEL_LOGOUT_FAILED, DEPROVISIONED, TOKEN_REVOCATION, TOKEN_REVOCATION_FAILED,
+    SETUP_LINK_CREATED, SETUP_LINK_OPENED, SETUP_LINK_COMPLETED, SETUP_LINK_REFUSED,
+];
 
 /// Whether an event of this type is a failure (shown in red).
 pub fn is_failure(kind: &str) -> bool {
-    matches!(kind, FAILURE | BACKCHANNEL_LOGOUT_FAILED | TOKEN_REVOCATION_FAILED)
+    matches!(kind, FAILURE | BACKCHANNEL_LOGOUT_FAILED | TOKEN_REVOCATION_FAILED | SETUP_LINK_REFUSED)
 }
 
 /// Auth0's label for a log type code.
@@ -39,6 +45,10 @@ pub fn label(kind: &str) -> &'static str {
         DEPROVISIONED => "User Deprovisioned",
         TOKEN_REVOCATION => "Global Token Revocation",
         TOKEN_REVOCATION_FAILED => "Failed Global Token Revocation",
+        SETUP_LINK_CREATED => "Setup Link Created",
+        SETUP_LINK_OPENED => "Setup Link Opened",
+        SETUP_LINK_COMPLETED => "Setup Link Completed",
+        SETUP_LINK_REFUSED => "Setup Link Refused",
         _ => "Event",
     }
 }

@@ -21,6 +21,8 @@ pub struct Settings {
     pub allow_private_network: bool,
     /// `TESSERA_TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: TrustedProxies,
+    /// `TESSERA_DNS_RESOLVER`: the DNS server domain verification asks (the system's when `None`).
+    pub dns_resolver: Option<SocketAddr>,
 }
 
 impl Settings {

@@ -67,6 +67,19 @@ pub fn watch_issuer(
     status: RwSignal<IssuerStatus>,
     derive: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static,
 ) {
+    watch_issuer_as(text, channel, status, derive, None);
+}
+
+/// The same check for a setup link's screens (`setup_token`): the same server-side check,
+/// authorized by the link instead of an admin session.
+pub fn watch_issuer_as(
+    text: Signal<String>,
+    channel: Signal<Channel>,
+    status: RwSignal<IssuerStatus>,
+    derive: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static,
+    setup_token: Option<String>,
+) {
+    let setup_token = StoredValue::new(setup_token);
     let tickets = StoredValue::new(Tickets::default());
     Effect::new(move |_| {
         let typed = text.get();
@@ -90,7 +103,11 @@ pub fn watch_issuer(
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let answer = match check_issuer(url, channel).await {
+                    let checked = match setup_token.get_value() {
+                        Some(token) => crate::api::setup::setup_check_issuer(token, url, channel).await,
+                        None => check_issuer(url, channel).await,
+                    };
+                    let answer = match checked {
                         Ok(check) => IssuerStatus::from(check),
                         Err(e) => IssuerStatus::Failed(e.to_string()),
                     };

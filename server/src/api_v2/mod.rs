@@ -7,6 +7,7 @@ pub mod clients;
 pub mod connections;
 pub mod error;
 pub mod extract;
+pub mod organizations;
 pub mod paging;
 pub mod roles;
 pub mod users;
@@ -30,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "clients", description = "Applications that sign users in through Tessera"),
         (name = "client-grants", description = "Management API scopes machine-to-machine applications may ask for"),
         (name = "users", description = "People signed in through connections"),
+        (name = "organizations", description = "Customers who own their connections and email domains"),
         (name = "roles", description = "Roles, given to users by their connection's group role assignments"),
         (name = "logs", description = "Sign-in successes and failures"),
     )
@@ -58,6 +60,14 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(clients::rotate_client_secret))
         .routes(utoipa_axum::routes!(client_grants::list_client_grants, client_grants::create_client_grant))
         .routes(utoipa_axum::routes!(client_grants::update_client_grant, client_grants::delete_client_grant))
+        .routes(utoipa_axum::routes!(organizations::list_organizations, organizations::create_organization))
+        .routes(utoipa_axum::routes!(organizations::get_organization, organizations::update_organization, organizations::delete_organization))
+        .routes(utoipa_axum::routes!(organizations::get_organization_by_name))
+        .routes(utoipa_axum::routes!(organizations::list_enabled_connections, organizations::add_enabled_connection))
+        .routes(utoipa_axum::routes!(organizations::get_enabled_connection, organizations::update_enabled_connection, organizations::delete_enabled_connection))
+        .routes(utoipa_axum::routes!(organizations::list_domains, organizations::add_domain))
+        .routes(utoipa_axum::routes!(organizations::verify_domain))
+        .routes(utoipa_axum::routes!(organizations::delete_domain))
         .routes(utoipa_axum::routes!(roles::list_roles, roles::create_role))
         .routes(utoipa_axum::routes!(roles::get_role, roles::update_role, roles::delete_role))
         .routes(utoipa_axum::routes!(users::list_users))

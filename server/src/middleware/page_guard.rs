@@ -10,10 +10,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::Method;
 
-/// Paths anyone may fetch: assets, health, the Management API (bearer tokens), protocol endpoints.
+/// Paths anyone may fetch: assets, health, the Management API (bearer tokens), protocol endpoints,
+/// and setup links (each checks its link and the browser bound to it).
 const PUBLIC_PREFIXES: &[&str] =
     &["/pkg/", "/logos/", "/favicon", "/healthz", "/api/v2/", "/rpc/", "/login/", "/.well-known/", "/authorize", "/oauth/", "/userinfo", "/oidc/",
-      "/scim/v2/", "/global-token-revocation/"];
+      "/scim/v2/", "/global-token-revocation/", "/setup/"];
 
 pub async fn require_signed_in_admin(req: Request, next: Next) -> Response {
     let path = req.uri().path();

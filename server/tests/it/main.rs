@@ -4,6 +4,7 @@
 mod auth0_compat;
 mod clients_api;
 mod dashboard;
+mod dns;
 mod federation;
 mod foundation;
 mod hardening;

@@ -12,6 +12,9 @@ pub const ALL_SCOPES: &[&str] = &[
     "read:users", "delete:users", "read:logs",
     "read:client_grants", "create:client_grants", "update:client_grants", "delete:client_grants",
     "read:roles", "create:roles", "update:roles", "delete:roles",
+    "read:organizations", "create:organizations", "update:organizations", "delete:organizations",
+    "read:organization_connections", "create:organization_connections", "update:organization_connections", "delete:organization_connections",
+    "read:organization_discovery_domains", "create:organization_discovery_domains", "update:organization_discovery_domains", "delete:organization_discovery_domains",
 ];
 
 /// Tokens start with this so they are recognisable in secret scanners.

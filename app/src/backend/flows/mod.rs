@@ -310,12 +310,35 @@ pub fn home_realm<'a>(candidates: &'a [Connection], email: &str) -> Option<&'a C
     candidates.iter().find(|c| c.options.domain_aliases.iter().any(|d| *d == domain))
 }
 
+/// Home realm discovery on the login page: a connection's own Identity provider domains first,
+/// then the verified domains of the organization that owns one of `candidates`.
+pub async fn discover(state: &AppState, candidates: &[Connection], email: &str) -> Result<Option<Connection>> {
+    if let Some(c) = home_realm(candidates, email) {
+        return Ok(Some(c.clone()));
+    }
+    let Some(organization_id) = crate::backend::organizations::domains::organization_for_email(state, email).await? else {
+        return Ok(None);
+    };
+    let owned = crate::backend::organizations::connection_ids(state, &organization_id).await?;
+    Ok(candidates.iter().find(|c| owned.contains(&c.id)).cloned())
+}
+
 /// What a login keeps between Tessera and the IdP (encrypted in the database).
 #[derive(Serialize, Deserialize)]
 struct Pending {
     app: Option<AppRequest>,
     nonce: String,
     code_verifier: Option<String>,
+    /// A setup link's "Test sign-in" (the link, and the page to come back to).
+    #[serde(default)]
+    setup: Option<SetupTest>,
+}
+
+/// A setup link's test sign-in: which link, and where its screens are.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SetupTest {
+    pub link_id: String,
+    pub return_to: String,
 }
 
 /// Where to send the browser, and the cookie that binds the login to it.
@@ -330,6 +353,16 @@ fn pending_context(state_hash: &str) -> String {
 
 /// Starts a login at `connection` for an application (`app`), or for "Try" (`None`).
 pub async fn start_login(state: &AppState, connection: &Connection, app: Option<AppRequest>, login_hint: Option<&str>, app_params: &[(String, String)]) -> Result<Started> {
+    start(state, connection, app, None, login_hint, app_params).await
+}
+
+/// A setup link's "Test sign-in": "Try" for the IT admin, coming back to `return_to`.
+pub async fn start_setup_test(state: &AppState, connection: &Connection, link_id: &str, return_to: &str) -> Result<Started> {
+    let setup = SetupTest { link_id: link_id.to_string(), return_to: return_to.to_string() };
+    start(state, connection, None, Some(setup), None, &[]).await
+}
+
+async fn start(state: &AppState, connection: &Connection, app: Option<AppRequest>, setup: Option<SetupTest>, login_hint: Option<&str>, app_params: &[(String, String)]) -> Result<Started> {
     let upstream_state = random_alphanumeric(32);
     let nonce = random_alphanumeric(32);
     let browser_token = random_alphanumeric(32);
@@ -349,7 +382,7 @@ pub async fn start_login(state: &AppState, connection: &Connection, app: Option<
     .map_err(Error::internal)?;
     let state_hash = sha256_hex(&upstream_state);
     let client_id = app.as_ref().map(|a| a.client_id.clone());
-    let pending = serde_json::to_string(&Pending { app, nonce, code_verifier }).map_err(Error::internal)?;
+    let pending = serde_json::to_string(&Pending { app, nonce, code_verifier, setup }).map_err(Error::internal)?;
     let sealed = state.settings.master_key.encrypt(&pending_context(&state_hash), &pending)?;
     let now = state.clock.now_ms();
     on_db!(&state.db, |pool| sqlx::query(
@@ -385,8 +418,8 @@ pub enum Finished {
     /// the secret of the single sign-on session the login opened (the cookie's value), which
     /// lives `session_max_age_s`.
     ToApplication { answer: ToApplication, session: String, session_max_age_s: i64 },
-    /// "Try": show the profile and the raw claims.
-    Tried { connection: Connection, user: User, claims: Map<String, Value> },
+    /// "Try": show the profile and the raw claims (and, for a setup link's test, the way back).
+    Tried { connection: Connection, user: User, claims: Map<String, Value>, setup: Option<SetupTest> },
 }
 
 /// A failed login: the named reason, and where the application hears of it (when there is one).
@@ -395,6 +428,8 @@ pub struct Failed {
     pub reason: String,
     pub to_application: Option<ToApplication>,
     pub connection_name: Option<String>,
+    /// A setup link's test: the screens to go back to.
+    pub setup_return: Option<String>,
 }
 
 /// The answer to an application at `redirect_uri` with `params` and its `state`, in the mode it
@@ -443,6 +478,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         to_application: app.map(|a| error_answer(a, "access_denied", &reason)),
         reason,
         connection_name,
+        setup_return: None,
     };
     let Some(upstream_state) = params.state.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(Err(fail("the identity provider's answer has no state".into(), None, None)));
@@ -465,6 +501,8 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         serde_json::from_str(plain.expose()).map_err(Error::internal)?
     };
     let app = pending.app.as_ref();
+    let setup_return = pending.setup.as_ref().map(|s| s.return_to.clone());
+    let fail = |reason: String, app: Option<&AppRequest>, connection_name: Option<String>| Failed { setup_return: setup_return.clone(), ..fail(reason, app, connection_name) };
     let (connection, row) = match connections::get_with_row(state, &connection_id).await {
         Ok(found) => found,
         Err(Error::NotFound(_)) => return Ok(Err(fail("the connection was deleted during the sign-in".into(), app, None))),
@@ -559,7 +597,12 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
 
     match pending.app {
-        None => Ok(Ok(Finished::Tried { connection, user, claims })),
+        None => {
+            if let Some(setup) = &pending.setup {
+                crate::backend::organizations::setup::record_test(state, &setup.link_id, &connection.id).await?;
+            }
+            Ok(Ok(Finished::Tried { connection, user, claims, setup: pending.setup }))
+        }
         Some(app) => {
             let auth_time = state.clock.now().timestamp();
             let (session, secret) = provider::sessions::create(state, &user.id, &connection.id, auth_time).await?;

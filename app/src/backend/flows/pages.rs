@@ -38,15 +38,32 @@ fn document(title: &str, body: &str, nonce: Option<&str>, script: &str) -> Strin
 
 /// A sign-in that failed where no application can be told: the named reason.
 pub fn error_page(title: &str, reason: &str) -> String {
+    error_page_back(title, reason, None)
+}
+
+/// The same, with a way back (a setup link's test sign-in goes back to its screens).
+pub fn error_page_back(title: &str, reason: &str, back: Option<&str>) -> String {
     let body = format!(
         "<div class=\"rounded-xl border border-red-200 bg-white p-8 shadow-sm\" role=\"alert\">\
            <h1 class=\"text-lg font-semibold text-red-700\">{}</h1>\
-           <p class=\"mt-3 text-sm text-gray-700\">{}</p>\
+           <p class=\"mt-3 text-sm text-gray-700\">{}</p>{}\
          </div>",
         escape(title),
-        escape(&crate::api::activity::sentence(reason))
+        escape(&crate::api::activity::sentence(reason)),
+        back_link(back, "Back to setup")
     );
     document(title, &body, None, "")
+}
+
+fn back_link(href: Option<&str>, label: &str) -> String {
+    href.map(|h| {
+        format!(
+            "<a href=\"{}\" class=\"mt-6 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500\">{}</a>",
+            escape(h),
+            escape(label)
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// After `/oidc/logout` without a post-logout redirect URI.
@@ -86,7 +103,8 @@ pub fn form_post_page(action: &str, fields: &[(String, String)], nonce: &str, me
 }
 
 /// "Try": it worked. The normalized profile and the raw ID-token claims.
-pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Value>) -> String {
+/// With `continue_to`, a setup link's test: a button back to its screens.
+pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Value>, continue_to: Option<&str>) -> String {
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
     let profile = serde_json::json!({
         "user_id": user.id, "email": user.email, "email_verified": user.email_verified, "name": user.name,
@@ -99,11 +117,12 @@ pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Val
            <h2 class=\"mt-6 text-sm font-semibold text-gray-900\">Profile</h2>\
            <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>\
            <h2 class=\"mt-6 text-sm font-semibold text-gray-900\">ID token claims</h2>\
-           <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>\
+           <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>{}\
          </div>",
         escape(&connection.name),
         escape(&pretty(&profile)),
-        escape(&pretty(&Value::Object(claims.clone())))
+        escape(&pretty(&Value::Object(claims.clone()))),
+        back_link(continue_to, "Continue setup")
     );
     document("It works!", &body, None, "")
 }

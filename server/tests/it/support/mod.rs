@@ -9,6 +9,7 @@ use app::backend::store::Db;
 use app::backend::{AppState, Clock, Settings};
 
 pub mod api;
+pub mod dns_server;
 pub mod flow;
 pub mod idp;
 pub mod logout_receiver;
@@ -42,6 +43,7 @@ impl TestServer {
             master_key: MasterKey::generate(),
             allow_private_network: true,
             trusted_proxies: Default::default(),
+            dns_resolver: None,
         };
         adjust(&mut settings);
         let clock = Clock::System;

@@ -1,0 +1,165 @@
+//! Server functions for the Organizations pages. Thin: each checks the admin and calls
+//! `backend::organizations` (the same functions `/api/v2/organizations` calls).
+
+use crate::error::AppError;
+use crate::organizations::{EnabledConnection, Organization, OrganizationDomain, SetupLink};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A row of the Organizations list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationRow {
+    pub organization: Organization,
+    pub connections: usize,
+    pub domains: Vec<String>,
+}
+
+/// Everything an organization's page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationDetails {
+    pub organization: Organization,
+    pub connections: Vec<EnabledConnection>,
+    pub domains: Vec<OrganizationDomain>,
+    pub setup_links: Vec<SetupLink>,
+    /// Applications a setup link can enable the new connection for: (client_id, name).
+    pub applications: Vec<(String, String)>,
+    /// Connections no organization owns yet: (id, name).
+    pub unowned_connections: Vec<(String, String)>,
+}
+
+/// A new setup link: its URL is shown this once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewSetupLink {
+    pub link: SetupLink,
+    pub url: String,
+}
+
+/// What "Verify" found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DomainCheck {
+    Verified(OrganizationDomain),
+    NotYet(String),
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/list")]
+pub async fn list_organizations(q: Option<String>) -> Result<Vec<OrganizationRow>, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let mut rows = Vec::new();
+    for organization in crate::backend::organizations::list(&state, q.as_deref()).await.map_err(fail)? {
+        let connections = crate::backend::organizations::connection_ids(&state, &organization.id).await.map_err(fail)?.len();
+        let domains = crate::backend::organizations::domains::list(&state, &organization.id).await.map_err(fail)?.into_iter().map(|d| d.domain).collect();
+        rows.push(OrganizationRow { organization, connections, domains });
+    }
+    Ok(rows)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/create")]
+pub async fn create_organization(name: String, display_name: Option<String>) -> Result<Organization, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let input = crate::organizations::OrganizationInput { name: Some(name), display_name, metadata: None };
+    crate::backend::organizations::create(&state()?, input).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/details")]
+pub async fn load_organization(id: String) -> Result<OrganizationDetails, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    use crate::backend::organizations as orgs;
+    let organization = orgs::get(&state, &id).await.map_err(fail)?;
+    let connections = orgs::enabled_connections(&state, &id).await.map_err(fail)?;
+    let domains = orgs::domains::list(&state, &id).await.map_err(fail)?;
+    let setup_links = orgs::setup::list(&state, &id).await.map_err(fail)?;
+    let (apps, _) = crate::backend::applications::list_applications(&state, None, 0, 100).await.map_err(fail)?;
+    let applications = apps.into_iter().map(|a| (a.client_id, a.name)).collect();
+    let query = crate::connections::ListQuery { per_page: 100, ..Default::default() };
+    let (all, _) = crate::backend::connections::list_connections(&state, query).await.map_err(fail)?;
+    let mut unowned_connections = Vec::new();
+    for c in all {
+        if orgs::owner_of_connection(&state, &c.id).await.map_err(fail)?.is_none() {
+            unowned_connections.push((c.id, c.name));
+        }
+    }
+    Ok(OrganizationDetails { organization, connections, domains, setup_links, applications, unowned_connections })
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/save")]
+pub async fn save_organization(id: String, display_name: String) -> Result<Organization, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let input = crate::organizations::OrganizationInput { name: None, display_name: Some(display_name), metadata: None };
+    crate::backend::organizations::update(&state()?, &id, input).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/delete")]
+pub async fn delete_organization(id: String, confirm_name: String) -> Result<(), AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let org = crate::backend::organizations::get(&state, &id).await.map_err(fail)?;
+    require_typed_name(&org.name, &confirm_name)?;
+    crate::backend::organizations::delete(&state, &id).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/enable_connection")]
+pub async fn enable_organization_connection(id: String, connection_id: String) -> Result<EnabledConnection, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let input = crate::organizations::EnabledConnectionInput { connection_id: Some(connection_id), ..Default::default() };
+    crate::backend::organizations::enable_connection(&state()?, &id, input).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/disable_connection")]
+pub async fn disable_organization_connection(id: String, connection_id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::organizations::disable_connection(&state()?, &id, &connection_id).await.map_err(fail)?;
+    Ok(connection_id)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/add_domain")]
+pub async fn add_organization_domain(id: String, domain: String, verify_with_dns: Option<String>) -> Result<OrganizationDomain, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let verified = verify_with_dns.is_none_or(|v| v.is_empty() || v == "false");
+    crate::backend::organizations::domains::add(&state()?, &id, &domain, verified).await.map_err(fail)
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/verify_domain")]
+pub async fn verify_organization_domain(id: String, domain_id: String) -> Result<DomainCheck, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    use crate::backend::organizations::domains::{verify, Verification};
+    Ok(match verify(&state()?, &id, &domain_id).await.map_err(fail)? {
+        Verification::Verified(d) => DomainCheck::Verified(d),
+        Verification::NotYet(reason) => DomainCheck::NotYet(reason),
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/remove_domain")]
+pub async fn remove_organization_domain(id: String, domain_id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::organizations::domains::remove(&state()?, &id, &domain_id).await.map_err(fail)?;
+    Ok(domain_id)
+}
+
+/// "Invite IT admin".
+#[server(prefix = "/rpc", endpoint = "organizations/create_setup_link")]
+pub async fn create_setup_link(id: String, expires_in_days: u32, client_ids: Vec<String>) -> Result<NewSetupLink, AppError> {
+    use super::ssr::*;
+    let admin = require_admin()?;
+    let created = crate::backend::organizations::setup::create(&state()?, &id, expires_in_days, client_ids, &admin.email).await.map_err(fail)?;
+    Ok(NewSetupLink { link: created.link, url: created.url })
+}
+
+#[server(prefix = "/rpc", endpoint = "organizations/revoke_setup_link")]
+pub async fn revoke_setup_link(id: String, link_id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::organizations::setup::revoke(&state()?, &id, &link_id).await.map_err(fail)?;
+    Ok(link_id)
+}

@@ -1,0 +1,143 @@
+//! An organization's email domains. The admin adds a domain verified, or pending: then the
+//! organization proves it controls the domain with a DNS TXT record at
+//! `_tessera-challenge.{domain}` holding the domain's `verification_txt`, looked up through the
+//! resolver `TESSERA_DNS_RESOLVER` names (the system's otherwise). Each domain belongs to one
+//! organization, and only verified domains send users anywhere (home realm discovery).
+
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::dns::{DnsError, TxtResolver};
+use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::{AppState, Error, Result};
+use crate::organizations::{check_domain, verification_host, DomainStatus, OrganizationDomain};
+
+type Row = (String, String, String, String);
+
+fn from_row((id, domain, status, verification_txt): Row) -> OrganizationDomain {
+    OrganizationDomain {
+        verification_host: verification_host(&domain),
+        status: if status == "verified" { DomainStatus::Verified } else { DomainStatus::Pending },
+        id,
+        domain,
+        verification_txt,
+    }
+}
+
+fn not_found() -> Error {
+    Error::NotFound("The organization has no such domain.".into())
+}
+
+/// The resolver domain checks use.
+pub fn resolver(state: &AppState) -> TxtResolver {
+    match state.settings.dns_resolver {
+        Some(addr) => TxtResolver::at(addr),
+        None => TxtResolver::system(),
+    }
+}
+
+pub async fn list(state: &AppState, organization_id: &str) -> Result<Vec<OrganizationDomain>> {
+    super::get(state, organization_id).await?;
+    let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT id, domain, status, verification_txt FROM organization_domains WHERE organization_id = $1 ORDER BY domain"
+    )
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+pub async fn get(state: &AppState, organization_id: &str, id: &str) -> Result<OrganizationDomain> {
+    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT id, domain, status, verification_txt FROM organization_domains WHERE id = $1 AND organization_id = $2"
+    )
+    .bind(id)
+    .bind(organization_id)
+    .fetch_optional(pool)
+    .await)?;
+    row.map(from_row).ok_or_else(not_found)
+}
+
+/// Adds `domain` to the organization: `verified` when the admin vouches for it, else pending
+/// until its TXT record is found. A domain another organization has is a 409.
+pub async fn add(state: &AppState, organization_id: &str, domain: &str, verified: bool) -> Result<OrganizationDomain> {
+    super::get(state, organization_id).await?;
+    let domain = check_domain(domain).map_err(|f| Error::Invalid { fields: vec![f] })?;
+    let id = format!("dom_{}", random_alphanumeric(16));
+    let txt = format!("tessera-domain-verification={}", random_alphanumeric(32));
+    let now = state.clock.now_ms();
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO organization_domains (id, domain, organization_id, status, verification_txt, verified_by, created_at, verified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+    .bind(&id)
+    .bind(&domain)
+    .bind(organization_id)
+    .bind(if verified { "verified" } else { "pending" })
+    .bind(&txt)
+    .bind(verified.then_some("admin"))
+    .bind(now)
+    .bind(verified.then_some(now))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(|e| if is_unique_violation(&e) { Error::conflict("domain", "already belongs to an organization (each domain belongs to one)") } else { e.into() })?;
+    tracing::info!(organization_id, %domain, verified, "organization domain added");
+    get(state, organization_id, &id).await
+}
+
+/// What a verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Verified(OrganizationDomain),
+    /// Not verified: the reason, in words for the IT admin.
+    NotYet(String),
+}
+
+/// Looks the domain's TXT record up and marks it verified when it holds `verification_txt`.
+pub async fn verify(state: &AppState, organization_id: &str, id: &str) -> Result<Verification> {
+    let domain = get(state, organization_id, id).await?;
+    if domain.status == DomainStatus::Verified {
+        return Ok(Verification::Verified(domain));
+    }
+    let host = &domain.verification_host;
+    let found = match resolver(state).txt(host).await {
+        Ok(values) => values,
+        Err(DnsError::NotFound(_)) => return Ok(Verification::NotYet(format!("No TXT record was found at {host}. DNS changes can take a few minutes to appear."))),
+        Err(e @ DnsError::Failed { .. }) => return Ok(Verification::NotYet(format!("{e}. Try again in a minute."))),
+    };
+    if !found.iter().any(|v| v.trim() == domain.verification_txt) {
+        let seen = found.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
+        return Ok(Verification::NotYet(format!("The TXT record at {host} does not hold the expected value (found {seen}).")));
+    }
+    on_db!(&state.db, |pool| sqlx::query("UPDATE organization_domains SET status = 'verified', verified_by = 'dns', verified_at = $3 WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(organization_id)
+        .bind(state.clock.now_ms())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tracing::info!(organization_id, domain = %domain.domain, "organization domain verified by DNS");
+    Ok(Verification::Verified(get(state, organization_id, id).await?))
+}
+
+pub async fn remove(state: &AppState, organization_id: &str, id: &str) -> Result<()> {
+    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM organization_domains WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(organization_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// Home realm discovery: the organization whose verified domains include the email's domain.
+pub async fn organization_for_email(state: &AppState, email: &str) -> Result<Option<String>> {
+    let Some((_, domain)) = email.rsplit_once('@') else { return Ok(None) };
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_domains WHERE domain = $1 AND status = 'verified'")
+        .bind(&domain)
+        .fetch_optional(pool)
+        .await)?)
+}

@@ -1,0 +1,241 @@
+//! Organizations, stored: CRUD in Auth0's shape, the connections each owns (`enabled_connections`;
+//! a connection belongs to at most one organization), and — in [`domains`] and [`setup`] — their
+//! email domains and the self-service setup links. The Management API
+//! (`/api/v2/organizations`), the Organizations pages and the login page's home realm discovery
+//! call these.
+
+pub mod domains;
+pub mod setup;
+
+use crate::backend::connections;
+use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::{AppState, Error, Result};
+use crate::organizations::{
+    check_display_name, check_metadata, check_name, ConnectionSummary, EnabledConnection, EnabledConnectionInput, Organization, OrganizationInput,
+};
+use std::collections::BTreeMap;
+
+fn not_found() -> Error {
+    Error::NotFound("The organization does not exist.".into())
+}
+
+fn taken(e: sqlx::Error) -> Error {
+    if is_unique_violation(&e) {
+        Error::conflict("name", "an organization with this name exists")
+    } else {
+        e.into()
+    }
+}
+
+fn invalid(f: crate::error::FieldError) -> Error {
+    Error::Invalid { fields: vec![f] }
+}
+
+type Row = (String, String, String, String);
+
+fn from_row((id, name, display_name, metadata): Row) -> Result<Organization> {
+    let metadata: BTreeMap<String, String> = serde_json::from_str(&metadata).map_err(Error::internal)?;
+    Ok(Organization { id, name, display_name, metadata })
+}
+
+/// Every organization by name, optionally those whose name or display name contains `q`.
+pub async fn list(state: &AppState, q: Option<&str>) -> Result<Vec<Organization>> {
+    let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.to_lowercase()));
+    let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT id, name, display_name, metadata FROM organizations
+         WHERE CAST($1 AS TEXT) IS NULL OR name LIKE $1 OR lower(display_name) LIKE $1 ORDER BY name"
+    )
+    .bind(&pattern)
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter().map(from_row).collect()
+}
+
+pub async fn get(state: &AppState, id: &str) -> Result<Organization> {
+    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, display_name, metadata FROM organizations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(from_row).transpose()?.ok_or_else(not_found)
+}
+
+/// `GET /api/v2/organizations/name/{name}`.
+pub async fn get_by_name(state: &AppState, name: &str) -> Result<Organization> {
+    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, display_name, metadata FROM organizations WHERE name = $1")
+        .bind(name.trim().to_lowercase())
+        .fetch_optional(pool)
+        .await)?;
+    row.map(from_row).transpose()?.ok_or_else(not_found)
+}
+
+pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organization> {
+    let name = check_name(input.name.as_deref().unwrap_or_default()).map_err(invalid)?;
+    let display_name = check_display_name(input.display_name.as_deref().unwrap_or_default()).map_err(invalid)?;
+    let metadata = input.metadata.unwrap_or_default();
+    check_metadata(&metadata).map_err(invalid)?;
+    let org = Organization { id: format!("org_{}", random_alphanumeric(16)), name, display_name, metadata };
+    let now = state.clock.now_ms();
+    on_db!(&state.db, |pool| sqlx::query("INSERT INTO organizations (id, name, display_name, metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
+        .bind(&org.id)
+        .bind(&org.name)
+        .bind(&org.display_name)
+        .bind(serde_json::to_string(&org.metadata).map_err(Error::internal)?)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(taken)?;
+    tracing::info!(organization_id = %org.id, "organization created");
+    Ok(org)
+}
+
+pub async fn update(state: &AppState, id: &str, input: OrganizationInput) -> Result<Organization> {
+    let mut org = get(state, id).await?;
+    if let Some(n) = &input.name {
+        org.name = check_name(n).map_err(invalid)?;
+    }
+    if let Some(d) = &input.display_name {
+        org.display_name = check_display_name(d).map_err(invalid)?;
+    }
+    if let Some(m) = input.metadata {
+        check_metadata(&m).map_err(invalid)?;
+        org.metadata = m;
+    }
+    on_db!(&state.db, |pool| sqlx::query("UPDATE organizations SET name = $2, display_name = $3, metadata = $4, updated_at = $5 WHERE id = $1")
+        .bind(&org.id)
+        .bind(&org.name)
+        .bind(&org.display_name)
+        .bind(serde_json::to_string(&org.metadata).map_err(Error::internal)?)
+        .bind(state.clock.now_ms())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(taken)?;
+    Ok(org)
+}
+
+/// Deletes the organization, its domains and setup links. Its connections stay, unowned.
+pub async fn delete(state: &AppState, id: &str) -> Result<()> {
+    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM organizations WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    tracing::info!(organization_id = %id, "organization deleted");
+    Ok(())
+}
+
+type EnabledRow = (String, bool, bool);
+
+/// The connections the organization owns, by name.
+pub async fn enabled_connections(state: &AppState, organization_id: &str) -> Result<Vec<EnabledConnection>> {
+    get(state, organization_id).await?;
+    let rows: Vec<EnabledRow> = on_db!(&state.db, |pool| sqlx::query_as(
+        "SELECT connection_id, assign_membership_on_login, show_as_button FROM organization_connections WHERE organization_id = $1"
+    )
+    .bind(organization_id)
+    .fetch_all(pool)
+    .await)?;
+    let mut out = Vec::new();
+    for (connection_id, assign_membership_on_login, show_as_button) in rows {
+        match connections::get_connection(state, &connection_id).await {
+            Ok(c) => out.push(EnabledConnection {
+                connection_id,
+                assign_membership_on_login,
+                show_as_button,
+                connection: ConnectionSummary { name: c.name, strategy: c.strategy.as_str().to_string() },
+            }),
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    out.sort_by(|a, b| a.connection.name.cmp(&b.connection.name));
+    Ok(out)
+}
+
+/// The ids of the connections `organization_id` owns (no existence check: for sign-in).
+pub async fn connection_ids(state: &AppState, organization_id: &str) -> Result<Vec<String>> {
+    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT connection_id FROM organization_connections WHERE organization_id = $1")
+        .bind(organization_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The organization that owns `connection_id`, if any.
+pub async fn owner_of_connection(state: &AppState, connection_id: &str) -> Result<Option<String>> {
+    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_connections WHERE connection_id = $1")
+        .bind(connection_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Gives `connection_id` to the organization. A connection another organization owns is a 409.
+pub async fn enable_connection(state: &AppState, organization_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
+    get(state, organization_id).await?;
+    let Some(connection_id) = input.connection_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+        return Err(Error::invalid("connection_id", "is required"));
+    };
+    let connection = match connections::get_connection(state, connection_id).await {
+        Ok(c) => c,
+        Err(Error::NotFound(_)) => return Err(Error::invalid("connection_id", "is not a connection")),
+        Err(e) => return Err(e),
+    };
+    match owner_of_connection(state, &connection.id).await? {
+        Some(owner) if owner != organization_id => {
+            return Err(Error::conflict("connection_id", "belongs to another organization (a connection belongs to one organization)"))
+        }
+        Some(_) => return update_enabled_connection(state, organization_id, &connection.id, input).await,
+        None => {}
+    }
+    on_db!(&state.db, |pool| sqlx::query(
+        "INSERT INTO organization_connections (connection_id, organization_id, assign_membership_on_login, show_as_button, created_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(&connection.id)
+    .bind(organization_id)
+    .bind(input.assign_membership_on_login.unwrap_or(false))
+    .bind(input.show_as_button.unwrap_or(true))
+    .bind(state.clock.now_ms())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(|e| if is_unique_violation(&e) { Error::conflict("connection_id", "belongs to another organization") } else { e.into() })?;
+    tracing::info!(organization_id, connection_id = %connection.id, "connection enabled for organization");
+    enabled_connection(state, organization_id, &connection.id).await
+}
+
+pub async fn enabled_connection(state: &AppState, organization_id: &str, connection_id: &str) -> Result<EnabledConnection> {
+    enabled_connections(state, organization_id)
+        .await?
+        .into_iter()
+        .find(|c| c.connection_id == connection_id)
+        .ok_or_else(|| Error::NotFound("The connection is not enabled for this organization.".into()))
+}
+
+pub async fn update_enabled_connection(state: &AppState, organization_id: &str, connection_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
+    let current = enabled_connection(state, organization_id, connection_id).await?;
+    on_db!(&state.db, |pool| sqlx::query(
+        "UPDATE organization_connections SET assign_membership_on_login = $3, show_as_button = $4 WHERE connection_id = $1 AND organization_id = $2"
+    )
+    .bind(connection_id)
+    .bind(organization_id)
+    .bind(input.assign_membership_on_login.unwrap_or(current.assign_membership_on_login))
+    .bind(input.show_as_button.unwrap_or(current.show_as_button))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    enabled_connection(state, organization_id, connection_id).await
+}
+
+/// The connection stays; it no longer belongs to the organization.
+pub async fn disable_connection(state: &AppState, organization_id: &str, connection_id: &str) -> Result<()> {
+    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM organization_connections WHERE connection_id = $1 AND organization_id = $2")
+        .bind(connection_id)
+        .bind(organization_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(Error::NotFound("The connection is not enabled for this organization.".into()));
+    }
+    Ok(())
+}

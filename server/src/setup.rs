@@ -1,0 +1,63 @@
+//! The door of a self-service setup link: `GET /setup/{token}` binds the link to the first
+//! browser that opens it (a cookie per link) and goes on to its screens; any other browser, an
+//! expired, revoked, used or altered link gets a page saying which and what to do.
+//! `GET /setup/{token}/test` is the "Test sign-in": a real login through the link's connection.
+//! The screens themselves are a Leptos page whose server functions check the same link and cookie.
+
+use app::backend::flows::pages;
+use app::backend::organizations::setup::{self, cookie_name, Refusal};
+use app::backend::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use axum_extra::extract::CookieJar;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/setup/{token}", get(open)).route("/setup/{token}/test", get(test_sign_in))
+}
+
+/// Where the screens are for a link.
+pub fn steps_path(token: &str) -> String {
+    format!("/setup/{}/steps", app::api::encode_path_segment(token))
+}
+
+fn refused(r: Refusal) -> Response {
+    let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::FORBIDDEN);
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(pages::error_page(r.title(), r.message()))).into_response()
+}
+
+async fn open(State(state): State<AppState>, jar: CookieJar, Path(token): Path<String>) -> Response {
+    let cookies = |name: &str| jar.get(name).map(|c| c.value().to_string());
+    match setup::open(&state, &token, &cookies).await {
+        Ok(Ok((scope, new_browser))) => {
+            let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, steps_path(&token)), (header::CACHE_CONTROL, "no-store".to_string())]).into_response();
+            if let Some(value) = new_browser {
+                let secure = if state.settings.cookies_secure() { "; Secure" } else { "" };
+                let max_age = ((scope.expires_at - state.clock.now_ms()) / 1000).max(0);
+                let cookie = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", cookie_name(&scope.link_id));
+                if let Ok(v) = header::HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            response
+        }
+        Ok(Err(r)) => refused(r),
+        Err(e) => crate::protocol::internal(e),
+    }
+}
+
+async fn test_sign_in(State(state): State<AppState>, jar: CookieJar, Path(token): Path<String>) -> Response {
+    let cookies = |name: &str| jar.get(name).map(|c| c.value().to_string());
+    let scope = match setup::scope(&state, &token, &cookies).await {
+        Ok(Ok(scope)) => scope,
+        Ok(Err(r)) => return refused(r),
+        Err(e) => return crate::protocol::internal(e),
+    };
+    if scope.connection_id.is_none() {
+        return (StatusCode::BAD_REQUEST, Html(pages::error_page("Nothing to test yet", "Save the configuration first, then test the sign-in."))).into_response();
+    }
+    let back = format!("{}?step=test", steps_path(&token));
+    crate::protocol::to_identity_provider(&state, setup::start_test(&state, &scope, &back).await)
+}
