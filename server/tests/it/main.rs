@@ -10,6 +10,7 @@ mod foundation;
 mod hardening;
 mod issuer_check;
 mod management_api;
+mod organizations;
 mod provider;
 mod replica_processes;
 mod revocation;
