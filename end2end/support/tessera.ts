@@ -5,6 +5,8 @@ import { join, resolve } from "node:path";
 
 export interface ServerState {
   baseURL: string;
+  /** The server's data directory (its SQLite file is tessera.db there). */
+  dataDir: string;
   firstAdmin: { email: string; password: string };
   admin: { email: string; password: string };
   apiToken: string;

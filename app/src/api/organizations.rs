@@ -149,10 +149,10 @@ pub async fn remove_organization_domain(id: String, domain_id: String) -> Result
 
 /// "Invite IT admin".
 #[server(prefix = "/rpc", endpoint = "organizations/create_setup_link")]
-pub async fn create_setup_link(id: String, expires_in_days: u32, client_ids: Vec<String>) -> Result<NewSetupLink, AppError> {
+pub async fn create_setup_link(id: String, expires_in_days: u32, client_ids: Option<Vec<String>>) -> Result<NewSetupLink, AppError> {
     use super::ssr::*;
     let admin = require_admin()?;
-    let created = crate::backend::organizations::setup::create(&state()?, &id, expires_in_days, client_ids, &admin.email).await.map_err(fail)?;
+    let created = crate::backend::organizations::setup::create(&state()?, &id, expires_in_days, client_ids.unwrap_or_default(), &admin.email).await.map_err(fail)?;
     Ok(NewSetupLink { link: created.link, url: created.url })
 }
 

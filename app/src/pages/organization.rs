@@ -26,10 +26,12 @@ pub fn OrganizationPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let details = Resource::new(id, load_organization);
     let reload = Callback::new(move |_| details.refetch());
+    // Kept above the reloaded page, so the link shown once survives the reload that lists it.
+    let new_link = RwSignal::new(None::<String>);
     view! {
         <Transition fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || details.get().map(|r| match r {
-                Ok(d) => view! { <Organization details=d reload=reload/> }.into_any(),
+                Ok(d) => view! { <Organization details=d reload=reload new_link=new_link/> }.into_any(),
                 Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
             })}
         </Transition>
@@ -37,7 +39,7 @@ pub fn OrganizationPage() -> impl IntoView {
 }
 
 #[component]
-fn Organization(details: OrganizationDetails, reload: Callback<()>) -> impl IntoView {
+fn Organization(details: OrganizationDetails, reload: Callback<()>, new_link: RwSignal<Option<String>>) -> impl IntoView {
     let org = StoredValue::new(details.organization.clone());
     let label = details.organization.label().to_string();
     let id = details.organization.id.clone();
@@ -52,7 +54,7 @@ fn Organization(details: OrganizationDetails, reload: Callback<()>) -> impl Into
         </PageHeader>
         <div class="rounded-xl border border-gray-200 bg-white px-6 py-8 shadow-sm">
             <SettingsSection details=details.clone() reload=reload/>
-            <SetupLinksSection details=details.clone() reload=reload/>
+            <SetupLinksSection details=details.clone() reload=reload new_link=new_link/>
             <ConnectionsSection details=details.clone() reload=reload/>
             <DomainsSection details=details.clone() reload=reload/>
         </div>
@@ -91,7 +93,7 @@ fn SettingsSection(details: OrganizationDetails, reload: Callback<()>) -> impl I
 }
 
 #[component]
-fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>) -> impl IntoView {
+fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_link: RwSignal<Option<String>>) -> impl IntoView {
     let create = ServerAction::<CreateSetupLink>::new();
     let revoke = ServerAction::<RevokeSetupLink>::new();
     let toaster = Toaster::get();
@@ -100,8 +102,9 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>) -> impl
     let days = RwSignal::new(SETUP_LINK_DEFAULT_DAYS);
     let chosen = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
+        if let Some(Ok(created)) = create.value().get() {
             toaster.success("Setup link created: copy it now");
+            new_link.set(Some(created.url));
             reload.run(());
         }
     });
@@ -115,7 +118,7 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>) -> impl
     });
     let apps = StoredValue::new(details.applications.clone());
     let links = details.setup_links.clone();
-    let created_url = Signal::derive(move || create.value().get().and_then(|r| r.ok()).map(|n| n.url));
+    let created_url = Signal::derive(move || new_link.get());
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()).map(|e| e.to_string()));
     view! {
         <Section title="Setup links" description="Invite the organization's IT admin to set up their own connection. A link works once, in one browser, until it expires.">
@@ -153,16 +156,16 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>) -> impl
                         }}
                     </fieldset>
                     <button type="button" class=format!("{PRIMARY_BUTTON} mt-4") disabled=move || create.pending().get()
-                        on:click=move |_| { create.dispatch(CreateSetupLink { id: org_id.get_value(), expires_in_days: days.get_untracked(), client_ids: chosen.get_untracked() }); }>
+                        on:click=move |_| { create.dispatch(CreateSetupLink { id: org_id.get_value(), expires_in_days: days.get_untracked(), client_ids: Some(chosen.get_untracked()) }); }>
                         {move || if create.pending().get() { view! { <Spinner class="h-4 w-4"/> "Creating…" }.into_any() } else { "Create setup link".into_any() }}
                     </button>
                     <Show when=move || create_error.get().is_some()><p class=ERROR role="alert">{move || create_error.get()}</p></Show>
-                    <Show when=move || created_url.get().is_some()>
-                        <div class="mt-4 rounded-md border border-green-200 bg-white p-4">
-                            <CopyField id="setup_link_url" label="Setup link" value=Signal::derive(move || created_url.get().unwrap_or_default())/>
-                            <p class="mt-2 text-xs text-gray-600">"Send this link to the organization's IT admin. It is shown only now: Tessera keeps only a fingerprint of it."</p>
-                        </div>
-                    </Show>
+                </div>
+            </Show>
+            <Show when=move || created_url.get().is_some()>
+                <div class="rounded-md border border-green-200 bg-green-50/40 p-4">
+                    <CopyField id="setup_link_url" label="Setup link" value=Signal::derive(move || created_url.get().unwrap_or_default())/>
+                    <p class="mt-2 text-xs text-gray-600">"Send this link to the organization's IT admin. It is shown only now: Tessera keeps only a fingerprint of it."</p>
                 </div>
             </Show>
             {if links.is_empty() {

@@ -1,0 +1,183 @@
+// Organizations and self-service setup: the admin creates an organization, adds a domain and
+// invites its IT admin; the IT admin, in a fresh browser with no Tessera account, walks the
+// setup screens against the suite's OpenID Provider and ends on "It works!"; the admin maps a
+// group to a role, and a user of that organization signs in to an application with the role in
+// Tessera's ID token. Then the failures: a link expired, used twice, tampered with, revoked,
+// and an attempt to reach another organization's data.
+import { test, expect, type Browser, type Page } from "@playwright/test";
+import { api, CALLBACK, signInThrough } from "../support/applications";
+import { OP_CLIENTS } from "../support/identity-providers";
+import { hydrated, screenshotPath, serverState, signIn } from "../support/tessera";
+
+async function createOrganization(page: Page, name: string, displayName: string) {
+  await page.goto("/organizations");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Create Organization" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Display Name").fill(displayName);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("heading", { name: displayName, level: 1 })).toBeVisible();
+  await hydrated(page);
+}
+
+/** "Invite IT admin" on the organization's page; returns the link shown once. */
+async function invite(page: Page, appName?: string): Promise<string> {
+  await page.getByRole("button", { name: "Invite IT admin" }).click();
+  if (appName) await page.getByLabel(appName).check();
+  await page.getByRole("button", { name: "Create setup link" }).click();
+  const field = page.getByLabel("Setup link", { exact: true });
+  await expect(field).toHaveValue(/\/setup\//);
+  return field.inputValue();
+}
+
+/** A browser of its own: no Tessera session, no cookies. */
+async function freshPage(browser: Browser) {
+  const context = await browser.newContext();
+  return { context, page: await context.newPage() };
+}
+
+test("an organization's IT admin sets up their own connection, and its users sign in with their role", async ({ page, browser }) => {
+  const { opIssuer, baseURL } = serverState();
+  const app = await api("POST", "/clients", { name: "Initech Portal", app_type: "regular_web", callbacks: [CALLBACK] });
+  await api("POST", "/roles", { name: "Engineer", description: "Builds things" });
+
+  await signIn(page, "/organizations");
+  await expect(page.getByText("No organizations yet")).toBeVisible();
+  await page.screenshot({ path: screenshotPath("organizations-empty"), fullPage: true });
+  await createOrganization(page, "initech", "Initech");
+  await page.getByLabel("Add domain").fill("initech.test");
+  await page.getByLabel("Add domain").press("Enter");
+  await expect(page.getByTestId("domain").filter({ hasText: "initech.test" })).toContainText("Verified");
+  const url = await invite(page, "Initech Portal");
+  expect(url.startsWith(`${baseURL}/setup/`)).toBeTruthy();
+  await expect(page.getByTestId("setup-link").first()).toContainText("Not opened");
+  await page.screenshot({ path: screenshotPath("organization-invite"), fullPage: true });
+
+  // The IT admin: a fresh browser, no account.
+  const it = await freshPage(browser);
+  const p = it.page;
+  await p.goto(url);
+  await expect(p).toHaveURL(/\/setup\/.+\/steps$/);
+  await hydrated(p);
+  await expect(p.getByRole("heading", { name: "Set up single sign-on for Initech" })).toBeVisible();
+  await p.screenshot({ path: screenshotPath("setup-1-provider"), fullPage: true });
+  await p.getByLabel("OpenID Connect").check();
+  await p.getByRole("button", { name: "Continue" }).click();
+
+  await expect(p.getByRole("heading", { name: "Create the application in OpenID Connect" })).toBeVisible();
+  await expect(p.getByLabel("Redirect URI", { exact: true })).toHaveValue(`${baseURL}/login/callback`);
+  await expect(p.getByRole("button", { name: "Copy Redirect URI" })).toBeVisible();
+  await p.screenshot({ path: screenshotPath("setup-2-redirect-uri"), fullPage: true });
+  await p.getByRole("button", { name: "Continue" }).click();
+
+  await expect(p.getByRole("heading", { name: "Enter the configuration details" })).toBeVisible();
+  await p.getByLabel("Client ID").fill(OP_CLIENTS.post.id);
+  await p.getByLabel("Client secret").fill(OP_CLIENTS.post.secret);
+  await p.getByLabel("Discovery endpoint").fill(`${opIssuer}/.well-known/openid-configuration`);
+  await expect(p.getByTestId("issuer-status")).toContainText(`Found: ${opIssuer}`);
+  await p.screenshot({ path: screenshotPath("setup-3-configuration"), fullPage: true });
+  await p.getByRole("button", { name: "Save configuration" }).click();
+
+  await expect(p.getByRole("heading", { name: "Test sign-in" })).toBeVisible();
+  await p.screenshot({ path: screenshotPath("setup-4-test"), fullPage: true });
+  await p.getByRole("link", { name: "Test sign-in" }).click();
+  await p.locator("input[name=login]").fill("milton");
+  await p.locator("input[name=password]").fill("any password");
+  await p.locator("button[type=submit]").click();
+  await expect(p.getByRole("heading", { name: "It works!" })).toBeVisible();
+  await expect(p.locator("pre").last()).toContainText('"sub": "milton"');
+  await p.screenshot({ path: screenshotPath("setup-4-it-works"), fullPage: true });
+  await p.getByRole("link", { name: "Continue setup" }).click();
+  await hydrated(p);
+  await expect(p.getByRole("heading", { name: "It works!" })).toBeVisible();
+  await p.getByRole("button", { name: "Finish setup" }).click();
+  await expect(p.getByRole("heading", { name: "You're all set" })).toBeVisible();
+  await expect(p.getByText("Applications: Initech Portal.")).toBeVisible();
+  await p.screenshot({ path: screenshotPath("setup-5-done"), fullPage: true });
+  // Used once: the same browser cannot open it again.
+  await p.goto(url);
+  await expect(p.getByRole("heading", { name: "This setup link was already used" })).toBeVisible();
+  await it.context.close();
+
+  // The admin sees the connection, owned by the organization, and maps a group to a role.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("setup-link").first()).toContainText("Completed");
+  await page.getByRole("link", { name: "initech-oidc" }).click();
+  await page.getByRole("link", { name: "Provisioning" }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Add group" }).click();
+  await page.getByLabel("IdP Group ID").fill("engineering");
+  await page.getByLabel("Role", { exact: true }).selectOption({ label: "Engineer" });
+  await page.getByRole("button", { name: "Save role assignments" }).click();
+  await expect(page.getByText(/Role assignments saved/)).toBeVisible();
+
+  // A user of that organization signs in to the application; their role is in the ID token.
+  const user = await browser.newContext();
+  const { payload } = await signInThrough(await user.newPage(), "initech-oidc", app, "peter");
+  expect(payload.sub).toBe("oidc|initech-oidc|peter");
+  expect(payload.roles).toEqual(["Engineer"]);
+  await user.close();
+
+  // Logs: created, opened, completed.
+  await page.goto("/logs");
+  await expect(page.getByText(/Setup link sul_\w+ for Initech completed/)).toBeVisible();
+  await expect(page.getByText(/Setup link sul_\w+ for Initech opened/)).toBeVisible();
+});
+
+test("setup links refuse a second browser, a tampered, expired or revoked link, and reach nothing else", async ({ page, browser }) => {
+  const { baseURL } = serverState();
+  await signIn(page, "/organizations");
+  await createOrganization(page, "hooli", "Hooli");
+  const url = await invite(page);
+
+  const first = await freshPage(browser);
+  await first.page.goto(url);
+  await hydrated(first.page);
+  await expect(first.page.getByRole("heading", { name: "Set up single sign-on for Hooli" })).toBeVisible();
+
+  // Used twice: another browser.
+  const second = await freshPage(browser);
+  const res = await second.page.goto(url);
+  expect(res?.status()).toBe(403);
+  await expect(second.page.getByRole("heading", { name: "This setup link was already used" })).toBeVisible();
+  await second.page.screenshot({ path: screenshotPath("setup-refused-used"), fullPage: true });
+  // Tampered with.
+  const tampered = url.slice(0, -3) + (url.endsWith("aaa") ? "bbb" : "aaa");
+  expect((await second.page.goto(tampered))?.status()).toBe(404);
+  await expect(second.page.getByRole("heading", { name: "This setup link is not valid" })).toBeVisible();
+  await second.context.close();
+
+  // Another organization's data: the link's browser is not an admin.
+  const p = first.page;
+  for (const path of ["/organizations", "/connections/enterprise", "/users"]) {
+    await p.goto(path);
+    await expect(p).toHaveURL(/\/signin/);
+  }
+  const rpc = await p.request.post(`${baseURL}/rpc/organizations/list`, { form: {}, headers: { origin: baseURL } });
+  expect(rpc.status()).toBe(401);
+  const otherToken = await p.request.post(`${baseURL}/rpc/setup/view`, { form: { token: "not-a-real-link-token" }, headers: { origin: baseURL } });
+  expect(otherToken.status()).toBe(404);
+  const mgmt = await p.request.get(`${baseURL}/api/v2/organizations`);
+  expect(mgmt.status()).toBe(401);
+
+  // Revoked while open: the next step says so.
+  await page.reload();
+  await hydrated(page);
+  await page.getByRole("button", { name: /^Revoke sul_/ }).first().click();
+  await expect(page.getByText("Setup link revoked")).toBeVisible();
+  await p.goto(url);
+  await expect(p.getByRole("heading", { name: "This setup link was revoked" })).toBeVisible();
+  await p.screenshot({ path: screenshotPath("setup-refused-revoked"), fullPage: true });
+  await first.context.close();
+
+  // Expired: a link whose time is up (aged in the database, the one thing a browser cannot do).
+  const link = await invite(page);
+  const id = (await page.getByTestId("setup-link").first().locator("code").innerText()).trim();
+  const { execFileSync } = await import("node:child_process");
+  execFileSync("sqlite3", [`${serverState().dataDir}/tessera.db`, `UPDATE setup_links SET expires_at = 1 WHERE id = '${id}'`]);
+  const late = await freshPage(browser);
+  expect((await late.page.goto(link))?.status()).toBe(410);
+  await expect(late.page.getByRole("heading", { name: "This setup link has expired" })).toBeVisible();
+  await late.context.close();
+});
