@@ -64,7 +64,7 @@ test("an organization's IT admin sets up their own connection, and its users sig
   await p.getByLabel("OpenID Connect").check();
   await p.getByRole("button", { name: "Continue" }).click();
 
-  await expect(p.getByRole("heading", { name: "Create the application in OpenID Connect" })).toBeVisible();
+  await expect(p.getByRole("heading", { name: "Register Tessera with your identity provider" })).toBeVisible();
   await expect(p.getByLabel("Redirect URI", { exact: true })).toHaveValue(`${baseURL}/login/callback`);
   await expect(p.getByRole("button", { name: "Copy Redirect URI" })).toBeVisible();
   await p.screenshot({ path: screenshotPath("setup-2-redirect-uri"), fullPage: true });
@@ -129,6 +129,17 @@ test("setup links refuse a second browser, a tampered, expired or revoked link, 
   const { baseURL } = serverState();
   await signIn(page, "/organizations");
   await createOrganization(page, "hooli", "Hooli");
+  // A domain left to DNS verification: the TXT record to publish, and Verify says what it found.
+  await page.getByLabel("Add domain").fill("hooli.test");
+  await page.getByLabel("Verify with a DNS TXT record").check();
+  await page.getByLabel("Add domain").press("Enter");
+  const pending = page.getByTestId("domain").filter({ hasText: "hooli.test" });
+  await expect(pending).toContainText("Pending verification");
+  await expect(pending).toContainText("_tessera-challenge.hooli.test");
+  await expect(page.getByLabel("Add domain")).toHaveValue("");
+  await pending.getByRole("button", { name: "Verify" }).click();
+  await expect(pending.getByRole("alert")).toContainText(/No TXT record was found|DNS lookup of _tessera-challenge.hooli.test failed/);
+  await page.screenshot({ path: screenshotPath("organization-domain-pending"), fullPage: true });
   const url = await invite(page);
 
   const first = await freshPage(browser);

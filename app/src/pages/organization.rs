@@ -275,8 +275,10 @@ fn ConnectionsSection(details: OrganizationDetails, reload: Callback<()>) -> imp
 fn DomainsSection(details: OrganizationDetails, reload: Callback<()>) -> impl IntoView {
     let add = ServerAction::<AddOrganizationDomain>::new();
     let toaster = Toaster::get();
+    let typed = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(d)) = add.value().get() {
+            typed.set(String::new());
             let what = if d.status == DomainStatus::Verified { "added" } else { "added: publish its TXT record, then Verify" };
             toaster.success(format!("Domain {} {what}", d.domain));
             reload.run(());
@@ -299,7 +301,8 @@ fn DomainsSection(details: OrganizationDetails, reload: Callback<()>) -> impl In
                 <div class="flex items-end gap-3">
                     <div class="flex-1">
                         <label for="new_domain" class=LABEL>"Add domain"</label>
-                        <input id="new_domain" name="domain" type="text" class=INPUT placeholder="acme.com" required/>
+                        <input id="new_domain" name="domain" type="text" class=INPUT placeholder="acme.com" required
+                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
                     </div>
                     <button type="submit" class=SECONDARY_BUTTON disabled=move || add.pending().get()>"Add"</button>
                 </div>

@@ -140,7 +140,10 @@ fn RedirectUri(provider: SetupProvider, redirect_uri: String, step: RwSignal<usi
         ],
     };
     view! {
-        <h2 class="text-lg font-semibold text-gray-900">{format!("Create the application in {}", provider.label())}</h2>
+        <h2 class="text-lg font-semibold text-gray-900">{match provider {
+            SetupProvider::Okta => "Create the OIDC app integration in Okta",
+            SetupProvider::Oidc => "Register Tessera with your identity provider",
+        }}</h2>
         <p class="mt-1 text-sm text-gray-500">"The Redirect URI is where your identity provider sends people back after they sign in."</p>
         <ol class="mt-4 list-decimal space-y-2 pl-5 text-sm text-gray-700">{steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
         <div class="mt-5">
@@ -190,7 +193,10 @@ fn Configuration(provider: SetupProvider, current: RwSignal<SetupView>, token: S
     let can_save = move || !client_id.get().trim().is_empty() && (has_secret || !secret.get().trim().is_empty()) && status.get().is_found() && !save.pending().get();
     view! {
         <h2 class="text-lg font-semibold text-gray-900">"Enter the configuration details"</h2>
-        <p class="mt-1 text-sm text-gray-500">{format!("On the application's General tab in {}, locate the Client ID and Client secret.", provider.label())}</p>
+        <p class="mt-1 text-sm text-gray-500">{match provider {
+            SetupProvider::Okta => "On the app integration's General tab in Okta, locate the Client ID and Client secret.",
+            SetupProvider::Oidc => "Your identity provider shows the Client ID and Client secret of the application you registered.",
+        }}</p>
         <form class="mt-5 space-y-5" on:submit=move |ev| { ev.prevent_default(); if can_save() { save.dispatch(()); } }>
             <Show when=move || other.get().is_some()><div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{move || other.get()}</div></Show>
             <div>
