@@ -42,15 +42,7 @@ pub async fn list_client_grants(State(state): State<AppState>, caller: Caller, R
     caller.require("read:client_grants")?;
     let q = super::paging::parse(raw.as_deref(), &["client_id", "audience"])?;
     let all = service::list(&state, q.filter("client_id"), q.filter("audience")).await?;
-    let total = all.len();
-    let start = usize::try_from(q.start()).unwrap_or(usize::MAX);
-    let limit = usize::try_from(q.per_page).unwrap_or(50);
-    let page: Vec<ClientGrant> = all.into_iter().skip(start).take(limit).collect();
-    Ok(if q.include_totals {
-        Json(serde_json::json!({ "client_grants": page, "start": q.start(), "limit": q.per_page, "total": total })).into_response()
-    } else {
-        Json(page).into_response()
-    })
+    Ok(q.respond("client_grants", all))
 }
 
 #[utoipa::path(

@@ -27,14 +27,7 @@ use serde::Deserialize;
 pub async fn list_organizations(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:organizations")?;
     let q = super::paging::parse(raw.as_deref(), &[])?;
-    let all = service::list(&state, None).await?;
-    let total = all.len();
-    let page: Vec<Organization> = all.into_iter().skip(usize::try_from(q.start()).unwrap_or(usize::MAX)).take(usize::try_from(q.per_page).unwrap_or(50)).collect();
-    Ok(if q.include_totals {
-        Json(serde_json::json!({ "organizations": page, "start": q.start(), "limit": q.per_page, "total": total })).into_response()
-    } else {
-        Json(page).into_response()
-    })
+    Ok(q.respond("organizations", service::list(&state, None).await?))
 }
 
 #[utoipa::path(

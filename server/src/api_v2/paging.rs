@@ -22,6 +22,23 @@ impl PageQuery {
     pub fn start(&self) -> u64 {
         self.page.saturating_mul(self.per_page)
     }
+
+    /// This page of `all` (every item, in order), as Auth0 answers it: the bare array, or with
+    /// `include_totals` an object holding it under `key` with `start`, `limit` and `total`.
+    pub fn respond<T: serde::Serialize>(&self, key: &str, all: Vec<T>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let total = all.len();
+        let start = usize::try_from(self.start()).unwrap_or(usize::MAX);
+        let limit = usize::try_from(self.per_page).unwrap_or(50);
+        let page: Vec<T> = all.into_iter().skip(start).take(limit).collect();
+        if self.include_totals {
+            let mut body = serde_json::json!({ "start": self.start(), "limit": self.per_page, "total": total });
+            body[key] = serde_json::to_value(page).unwrap_or_default();
+            axum::Json(body).into_response()
+        } else {
+            axum::Json(page).into_response()
+        }
+    }
 }
 
 pub fn parse(raw: Option<&str>, filters: &[&str]) -> Result<PageQuery, ApiError> {

@@ -22,14 +22,7 @@ use axum::Json;
 pub async fn list_roles(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:roles")?;
     let q = super::paging::parse(raw.as_deref(), &[])?;
-    let all = service::list(&state).await?;
-    let total = all.len();
-    let page: Vec<Role> = all.into_iter().skip(usize::try_from(q.start()).unwrap_or(usize::MAX)).take(usize::try_from(q.per_page).unwrap_or(50)).collect();
-    Ok(if q.include_totals {
-        Json(serde_json::json!({ "roles": page, "start": q.start(), "limit": q.per_page, "total": total })).into_response()
-    } else {
-        Json(page).into_response()
-    })
+    Ok(q.respond("roles", service::list(&state).await?))
 }
 
 #[utoipa::path(
