@@ -257,6 +257,8 @@ pub struct SetupView {
     pub applications: Vec<String>,
     /// The deployment lets identity providers live on private addresses (tests, development).
     pub allow_private_network: bool,
+    /// The organization's email domains: the IT admin proves pending ones with a TXT record.
+    pub domains: Vec<OrganizationDomain>,
 }
 
 /// The saved configuration (never the secret).

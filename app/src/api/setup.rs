@@ -57,3 +57,18 @@ pub async fn setup_finish(token: String) -> Result<SetupView, AppError> {
     let (state, scope) = scope(&token).await?;
     crate::backend::organizations::setup::finish(&state, &scope).await.map_err(fail)
 }
+
+#[server(prefix = "/rpc", endpoint = "setup/add_domain")]
+pub async fn setup_add_domain(token: String, domain: String) -> Result<SetupView, AppError> {
+    use super::ssr::*;
+    let (state, scope) = scope(&token).await?;
+    crate::backend::organizations::setup::add_domain(&state, &scope, &domain).await.map_err(fail)
+}
+
+/// "Verify": the view after, and why the domain is not verified yet (when it is not).
+#[server(prefix = "/rpc", endpoint = "setup/verify_domain")]
+pub async fn setup_verify_domain(token: String, domain_id: String) -> Result<(SetupView, Option<String>), AppError> {
+    use super::ssr::*;
+    let (state, scope) = scope(&token).await?;
+    crate::backend::organizations::setup::verify_domain(&state, &scope, &domain_id).await.map_err(fail)
+}

@@ -4,14 +4,14 @@
 //! the dashboard's live issuer check → "Test sign-in" with their own account → done. Each server
 //! function checks the link and the browser that opened it.
 
-use crate::api::setup::{load_setup, setup_finish, setup_save};
-use crate::components::form::{CopyField, Help, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::api::setup::{load_setup, setup_add_domain, setup_finish, setup_save, setup_verify_domain};
+use crate::components::form::{CopyButton, CopyField, Help, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::icons::{CheckCircle, Spinner, TesseraMark, XCircle};
 use crate::components::issuer_field::{watch_issuer_as, IssuerStatus, IssuerStatusMark};
 use crate::connections::options::Channel;
 use crate::connections::validate::{discovery_target, okta_issuer, Rules};
 use crate::error::AppError;
-use crate::organizations::{SetupProvider, SetupView};
+use crate::organizations::{DomainStatus, SetupProvider, SetupView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -259,6 +259,7 @@ fn Finish(current: RwSignal<SetupView>, token: String, step: RwSignal<usize>) ->
         <Show when=move || current.get().finished fallback=move || view! {
             <h2 class="flex items-center gap-2 text-lg font-semibold text-green-700"><CheckCircle class="h-6 w-6"/>"It works!"</h2>
             <p class="mt-2 text-sm text-gray-600">"Your test sign-in succeeded. Finish to turn the connection on for your organization."</p>
+            <SetupDomains current=current token=token.get_value()/>
             <Show when=move || finish.value().get().is_some_and(|r| r.is_err())>
                 <p class="mt-3 text-sm text-red-700" role="alert">{move || finish.value().get().and_then(|r| r.err()).map(|e| e.to_string())}</p>
             </Show>
@@ -276,5 +277,80 @@ fn Finish(current: RwSignal<SetupView>, token: String, step: RwSignal<usize>) ->
             </Show>
             <p class="mt-4 text-xs text-gray-500">"This setup link has now been used and no longer opens. You can close this window."</p>
         </Show>
+    }
+}
+
+/// "Your email domains (optional)": the IT admin adds their domain and proves it with a DNS TXT
+/// record, so people who type an email there go straight to this sign-in.
+#[component]
+fn SetupDomains(current: RwSignal<SetupView>, token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let typed = RwSignal::new(String::new());
+    let add = Action::new(move |domain: &String| setup_add_domain(token.get_value(), domain.clone()));
+    let verify = Action::new(move |id: &String| setup_verify_domain(token.get_value(), id.clone()));
+    let reason = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = add.value().get() {
+            current.set(v);
+            typed.set(String::new());
+        }
+    });
+    Effect::new(move |_| match verify.value().get() {
+        Some(Ok((v, why))) => {
+            current.set(v);
+            reason.set(why);
+        }
+        Some(Err(e)) => reason.set(Some(e.to_string())),
+        None => {}
+    });
+    let add_error = move || add.value().get().and_then(|r| r.err()).map(|e| e.field_message("domain").unwrap_or_else(|| e.to_string()));
+    view! {
+        <section class="mt-6 rounded-lg border border-gray-200 p-4" aria-labelledby="setup-domains-title">
+            <h3 id="setup-domains-title" class="text-sm font-semibold text-gray-900">"Your email domains (optional)"</h3>
+            <p class="mt-1 text-xs text-gray-500">"People whose email is at a verified domain go straight to this sign-in. Add your domain, publish the TXT record in its DNS, then Verify."</p>
+            <ul class="mt-3 space-y-3">
+                {move || current.get().domains.into_iter().map(|d| {
+                    let id = StoredValue::new(d.id.clone());
+                    let txt = d.verification_txt.clone();
+                    let verified = d.status == DomainStatus::Verified;
+                    view! {
+                        <li class="rounded-md bg-gray-50 p-3 text-sm" data-testid="setup-domain">
+                            <div class="flex items-center justify-between gap-3">
+                                <span class="flex items-center gap-2 font-medium text-gray-900">{d.domain.clone()}
+                                    {if verified {
+                                        view! { <span class="inline-flex items-center gap-1 text-xs text-green-700"><CheckCircle class="h-4 w-4"/>"Verified"</span> }.into_any()
+                                    } else {
+                                        view! { <span class="text-xs text-amber-800">"Pending verification"</span> }.into_any()
+                                    }}
+                                </span>
+                                {(!verified).then(|| view! {
+                                    <button type="button" class=SECONDARY_BUTTON disabled=move || verify.pending().get() on:click=move |_| { verify.dispatch(id.get_value()); }>
+                                        {move || if verify.pending().get() { view! { <Spinner class="h-4 w-4"/> "Checking DNS…" }.into_any() } else { "Verify".into_any() }}
+                                    </button>
+                                })}
+                            </div>
+                            {(!verified).then(|| view! {
+                                <div class="mt-2 grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-1 text-xs text-gray-700">
+                                    <span class="font-medium">"TXT name"</span><code class="break-all font-mono">{d.verification_host.clone()}</code>
+                                    <span class="font-medium">"TXT value"</span>
+                                    <span class="flex items-center gap-2"><code class="break-all font-mono">{txt.clone()}</code><CopyButton text=Signal::derive(move || txt.clone()) label="Copy TXT value"/></span>
+                                </div>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || reason.get().is_some()>
+                <p class="mt-2 flex items-start gap-2 text-sm text-red-700" role="alert"><XCircle class="h-5 w-5 shrink-0"/>{move || reason.get()}</p>
+            </Show>
+            <form class="mt-3 flex items-end gap-3" on:submit=move |ev| { ev.prevent_default(); add.dispatch(typed.get_untracked()); }>
+                <div class="flex-1">
+                    <label for="setup_domain" class=LABEL>"Domain"</label>
+                    <input id="setup_domain" type="text" class=INPUT placeholder="acme.com" prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class=SECONDARY_BUTTON disabled=move || add.pending().get() || typed.get().trim().is_empty()>"Add domain"</button>
+            </form>
+            <Show when=move || add_error().is_some()><p class="mt-1 text-xs font-medium text-red-600" role="alert">{add_error}</p></Show>
+        </section>
     }
 }

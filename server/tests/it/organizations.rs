@@ -267,3 +267,34 @@ async fn expired_and_revoked_setup_links_are_refused_with_the_reason() {
     assert!(statuses.contains(&app::organizations::SetupLinkStatus::Expired) && statuses.contains(&app::organizations::SetupLinkStatus::Revoked), "{statuses:?}");
     assert!(setup::revoke(state, &org.id, &revoked.link.id).await.is_err(), "a revoked link is not revoked twice");
 }
+
+#[tokio::test]
+async fn the_it_admin_proves_their_own_domain_and_cannot_touch_another_organizations() {
+    let dns = DnsServer::start().await;
+    let server = TestServer::start_with(|s| s.dns_resolver = Some(dns.addr)).await;
+    let state = &server.state;
+    let mine = app::backend::organizations::create(state, OrganizationInput { name: Some("acme".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    let theirs = app::backend::organizations::create(state, OrganizationInput { name: Some("globex".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    let their_domain = domains::add(state, &theirs.id, "globex.test", false).await.unwrap_or_else(|e| panic!("{e}"));
+    let link = setup::create(state, &mine.id, 7, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
+    let opened = server.http.get(&link.url).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = setup_cookie(&opened).unwrap_or_default();
+    let token = link.url.rsplit('/').next().unwrap_or_default().to_string();
+    let cookies = |name: &str| cookie.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let scope = setup::scope(state, &token, &cookies).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|r| panic!("{r:?}"));
+
+    let v = setup::add_domain(state, &scope, "acme.test").await.unwrap_or_else(|e| panic!("{e}"));
+    let d = v.domains.iter().find(|d| d.domain == "acme.test").cloned().unwrap_or_else(|| panic!("{v:?}"));
+    assert_eq!(d.status, DomainStatus::Pending, "an IT admin's domain is never verified by saying so");
+    let (_, why) = setup::verify_domain(state, &scope, &d.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(why.is_some_and(|w| w.starts_with("No TXT record")));
+    dns.set_txt(&d.verification_host, &[&d.verification_txt]);
+    let (v, why) = setup::verify_domain(state, &scope, &d.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((why, v.domains.iter().find(|x| x.id == d.id).map(|x| x.status)), (None, Some(DomainStatus::Verified)));
+
+    // Another organization's domain, even with its TXT record in place: not this link's.
+    dns.set_txt(&their_domain.verification_host, &[&their_domain.verification_txt]);
+    assert!(matches!(setup::verify_domain(state, &scope, &their_domain.id).await, Err(app::backend::Error::NotFound(_))));
+    assert_eq!(domains::get(state, &theirs.id, &their_domain.id).await.map(|d| d.status).ok(), Some(DomainStatus::Pending));
+    assert!(setup::add_domain(state, &scope, "globex.test").await.is_err(), "a domain another organization has stays theirs");
+}

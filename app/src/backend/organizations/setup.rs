@@ -306,6 +306,7 @@ pub async fn view(state: &AppState, scope: &Scope) -> Result<SetupView> {
         finished: false,
         applications: names,
         allow_private_network: state.settings.allow_private_network,
+        domains: super::domains::list(state, &scope.organization.id).await?,
     })
 }
 
@@ -453,4 +454,21 @@ pub async fn finish(state: &AppState, scope: &Scope) -> Result<SetupView> {
     logs::record(state, LINK_COMPLETED, &description, scope.connection_id.as_deref(), None, None).await;
     view.finished = true;
     Ok(view)
+}
+
+/// The IT admin adds one of their organization's email domains: always pending, until its TXT
+/// record is found.
+pub async fn add_domain(state: &AppState, scope: &Scope, domain: &str) -> Result<SetupView> {
+    super::domains::add(state, &scope.organization.id, domain, false).await?;
+    view(state, scope).await
+}
+
+/// The IT admin's "Verify": the link's organization's domain only. The reason when not verified.
+pub async fn verify_domain(state: &AppState, scope: &Scope, domain_id: &str) -> Result<(SetupView, Option<String>)> {
+    let outcome = super::domains::verify(state, &scope.organization.id, domain_id).await?;
+    let reason = match outcome {
+        super::domains::Verification::Verified(_) => None,
+        super::domains::Verification::NotYet(reason) => Some(reason),
+    };
+    Ok((view(state, scope).await?, reason))
 }
