@@ -181,12 +181,28 @@ test("setup links refuse a second browser, a tampered, expired or revoked link, 
   const mgmt = await p.request.get(`${baseURL}/api/v2/organizations`);
   expect(mgmt.status()).toBe(401);
 
-  // Revoked while open: the next step says so.
+  // The Okta Workforce path (the suite's OpenID Provider stands in for the Okta org), then
+  // revoked while open: the next step says so.
+  await p.goto(url);
+  await hydrated(p);
+  await p.getByLabel("Okta Workforce").check();
+  await p.getByRole("button", { name: "Continue" }).click();
+  await expect(p.getByRole("heading", { name: "Create the OIDC app integration in Okta" })).toBeVisible();
+  await expect(p.getByText("In the Sign-in redirect URIs section, click Add URI")).toBeVisible();
+  await p.getByRole("button", { name: "Continue" }).click();
+  await p.getByLabel("Client ID").fill(OP_CLIENTS.post.id);
+  await p.getByLabel("Client secret").fill(OP_CLIENTS.post.secret);
+  await p.getByLabel("Okta domain").fill(serverState().opIssuer);
+  await expect(p.getByTestId("issuer-status")).toContainText(`Found: ${serverState().opIssuer}`);
+  await p.screenshot({ path: screenshotPath("setup-3-okta"), fullPage: true });
+  await p.getByRole("button", { name: "Save configuration" }).click();
+  await expect(p.getByRole("heading", { name: "Test sign-in" })).toBeVisible();
   await page.reload();
   await hydrated(page);
+  await expect(page.getByRole("link", { name: "hooli-okta" })).toBeVisible();
   await page.getByRole("button", { name: /^Revoke sul_/ }).first().click();
   await expect(page.getByText("Setup link revoked")).toBeVisible();
-  await p.goto(url);
+  await p.getByRole("link", { name: "Test sign-in" }).click();
   await expect(p.getByRole("heading", { name: "This setup link was revoked" })).toBeVisible();
   await p.screenshot({ path: screenshotPath("setup-refused-revoked"), fullPage: true });
   await first.context.close();
