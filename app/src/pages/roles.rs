@@ -30,10 +30,9 @@ pub fn RolesPage() -> impl IntoView {
     });
     view! {
         <Title text="Roles"/>
-        <PageHeader title="Roles" description="Roles your applications read from the roles claim of Tessera's tokens. Each connection maps its identity provider's groups to them."/>
-        <div class="mb-6 flex justify-end">
+        <PageHeader title="Roles" description="Roles your applications read from the roles claim of Tessera's tokens. Each connection maps its identity provider's groups to them.">
             <button type="button" class=PRIMARY_BUTTON on:click=move |_| open.update(|o| *o = !*o) aria-expanded=move || open.get().to_string()>"Create Role"</button>
-        </div>
+        </PageHeader>
         <Show when=move || open.get()>
             <section aria-labelledby="create-role-title" class="mb-8 rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
                 <h2 id="create-role-title" class="text-base font-semibold text-gray-900">"Create Role"</h2>
