@@ -255,6 +255,14 @@ async fn expired_and_revoked_setup_links_are_refused_with_the_reason() {
     assert_eq!(res.status(), 410);
     assert!(res.text().await.unwrap_or_default().contains("This setup link has expired"));
 
+    // The screens before the link was opened: told to open the link itself.
+    let unopened = setup::create(state, &org.id, 7, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
+    let token = unopened.url.rsplit('/').next().unwrap_or_default().to_string();
+    let res = s.post_form("/rpc/setup/view", &[("token", token.as_str())]).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap_or_default().contains("Open your setup link first"));
+    setup::revoke(state, &org.id, &unopened.link.id).await.unwrap_or_else(|e| panic!("{e}"));
+
     let revoked = setup::create(state, &org.id, 7, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
     let opened = s.http.get(&revoked.url).send().await.unwrap_or_else(|e| panic!("{e}"));
     let cookie = setup_cookie(&opened).unwrap_or_default();
@@ -263,7 +271,7 @@ async fn expired_and_revoked_setup_links_are_refused_with_the_reason() {
     assert_eq!(res.status(), 410);
     assert!(res.text().await.unwrap_or_default().contains("This setup link was revoked"));
     let statuses: Vec<_> = setup::list(state, &org.id).await.unwrap_or_default().into_iter().map(|l| l.status).collect();
-    assert_eq!(statuses.len(), 2);
+    assert_eq!(statuses.len(), 3);
     assert!(statuses.contains(&app::organizations::SetupLinkStatus::Expired) && statuses.contains(&app::organizations::SetupLinkStatus::Revoked), "{statuses:?}");
     assert!(setup::revoke(state, &org.id, &revoked.link.id).await.is_err(), "a revoked link is not revoked twice");
 }

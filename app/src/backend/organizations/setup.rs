@@ -151,6 +151,8 @@ pub enum Refusal {
     Used,
     /// The link was opened in another browser first.
     OtherBrowser,
+    /// The screens were reached without opening the link itself first.
+    NotOpened,
 }
 
 impl Refusal {
@@ -160,6 +162,7 @@ impl Refusal {
             Refusal::Expired => "This setup link has expired",
             Refusal::Revoked => "This setup link was revoked",
             Refusal::Used | Refusal::OtherBrowser => "This setup link was already used",
+            Refusal::NotOpened => "Open your setup link first",
         }
     }
 
@@ -170,6 +173,7 @@ impl Refusal {
             Refusal::Revoked => "The person who sent it turned it off. Ask them for a new one if you still need to set up sign-in.",
             Refusal::Used => "The connection was set up with it already. Each setup link works once; ask for a new one to change the configuration.",
             Refusal::OtherBrowser => "It was opened in another browser, and each setup link works in one browser only. Continue there, or ask for a new link.",
+            Refusal::NotOpened => "Open the link exactly as you received it (without /steps at the end) to begin.",
         }
     }
 
@@ -178,7 +182,7 @@ impl Refusal {
         match self {
             Refusal::Invalid => 404,
             Refusal::Expired | Refusal::Revoked | Refusal::Used => 410,
-            Refusal::OtherBrowser => 403,
+            Refusal::OtherBrowser | Refusal::NotOpened => 403,
         }
     }
 }
@@ -228,7 +232,7 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
             (Some(bound), Some(b)) if *bound == sha256_hex(b) => None,
             (Some(_), _) => Some(Refusal::OtherBrowser),
             (None, _) if may_bind => None,
-            (None, _) => Some(Refusal::OtherBrowser),
+            (None, _) => Some(Refusal::NotOpened),
         }
     };
     if let Some(r) = refusal {
