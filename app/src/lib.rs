@@ -19,6 +19,7 @@ pub mod organizations;
 pub mod pages;
 pub mod roles;
 pub mod tenant;
+pub mod time;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

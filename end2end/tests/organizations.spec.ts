@@ -120,6 +120,8 @@ test("an organization's IT admin sets up their own connection, and its users sig
   await page.getByLabel("Role", { exact: true }).selectOption({ label: "Engineer" });
   await page.getByRole("button", { name: "Save role assignments" }).click();
   await expect(page.getByText(/Role assignments saved/)).toBeVisible();
+  await page.getByRole("heading", { name: "Groups and role assignments" }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath("connection-group-roles") });
 
   // A user of that organization signs in to the application; their role is in the ID token.
   const user = await browser.newContext();

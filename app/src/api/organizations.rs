@@ -77,12 +77,8 @@ pub async fn load_organization(id: String) -> Result<OrganizationDetails, AppErr
     let applications = apps.into_iter().map(|a| (a.client_id, a.name)).collect();
     let query = crate::connections::ListQuery { per_page: 100, ..Default::default() };
     let (all, _) = crate::backend::connections::list_connections(&state, query).await.map_err(fail)?;
-    let mut unowned_connections = Vec::new();
-    for c in all {
-        if orgs::owner_of_connection(&state, &c.id).await.map_err(fail)?.is_none() {
-            unowned_connections.push((c.id, c.name));
-        }
-    }
+    let owned = orgs::owned_connection_ids(&state).await.map_err(fail)?;
+    let unowned_connections = all.into_iter().filter(|c| !owned.contains(&c.id)).map(|c| (c.id, c.name)).collect();
     Ok(OrganizationDetails { organization, connections, domains, setup_links, applications, unowned_connections })
 }
 

@@ -37,10 +37,7 @@ impl Clock {
     }
 }
 
-/// `2026-11-22 20:35 UTC` from Unix milliseconds (CLI listings, logs).
-pub fn format_utc(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
-}
+pub use crate::time::format_utc;
 
 #[cfg(test)]
 mod tests {

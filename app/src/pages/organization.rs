@@ -10,15 +10,11 @@ use crate::components::icons::{CheckCircle, Spinner, XCircle};
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
 use crate::organizations::{DomainStatus, OrganizationDomain, SetupLink, SetupLinkStatus, SETUP_LINK_DAYS, SETUP_LINK_DEFAULT_DAYS};
+use crate::time::format_utc as when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-/// Unix milliseconds as the dashboard shows times.
-pub fn when(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
-}
 
 #[component]
 pub fn OrganizationPage() -> impl IntoView {

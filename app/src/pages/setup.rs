@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::organizations::{DomainStatus, SetupProvider, SetupView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 const STEPS: [&str; 5] = ["Identity provider", "Redirect URI", "Configuration", "Test sign-in", "Done"];
 
@@ -69,8 +69,6 @@ fn refused(e: AppError) -> AnyView {
 
 #[component]
 fn Wizard(view: SetupView, token: String) -> impl IntoView {
-    let query = use_query_map();
-    let _ = query;
     let step = RwSignal::new(first_step(&view));
     let provider = RwSignal::new(view.connection.as_ref().map(|c| c.provider).unwrap_or(SetupProvider::Okta));
     let current = RwSignal::new(view.clone());
@@ -78,7 +76,7 @@ fn Wizard(view: SetupView, token: String) -> impl IntoView {
     let org = view.organization.clone();
     view! {
         <h1 class="text-2xl font-semibold tracking-tight text-gray-900">{format!("Set up single sign-on for {org}")}</h1>
-        <p class="mt-1 text-sm text-gray-500">{format!("Connect your identity provider so people at {org} sign in with their work account. This link works until {}.", crate::pages::organization::when(view.expires_at))}</p>
+        <p class="mt-1 text-sm text-gray-500">{format!("Connect your identity provider so people at {org} sign in with their work account. This link works until {}.", crate::time::format_utc(view.expires_at))}</p>
         <ol class="mt-6 flex flex-wrap gap-2 text-xs" aria-label="Steps">
             {STEPS.iter().enumerate().map(|(i, name)| {
                 let class = move || if step.get() == i { "rounded-full bg-indigo-600 px-3 py-1 font-semibold text-white" } else if step.get() > i { "rounded-full bg-indigo-50 px-3 py-1 font-medium text-indigo-700" } else { "rounded-full bg-gray-100 px-3 py-1 text-gray-500" };

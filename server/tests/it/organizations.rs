@@ -5,10 +5,10 @@
 
 use crate::support::dns_server::DnsServer;
 use crate::support::flow::{Flow, SECRET};
-use crate::support::TestServer;
+use crate::support::{cookie_set, TestServer};
 use app::backend::organizations::{domains, setup};
 use app::organizations::{DomainStatus, OrganizationInput, SetupProvider};
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::LOCATION;
 use serde_json::{json, Value};
 
 async fn call(server: &TestServer, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -144,7 +144,7 @@ async fn the_login_page_sends_an_organizations_domain_to_its_connection() {
 
 /// The `name=value` of the setup cookie a response set.
 fn setup_cookie(res: &reqwest::Response) -> Option<String> {
-    res.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("tessera_setup_")).map(|c| c.split(';').next().unwrap_or_default().to_string())
+    cookie_set(res, "tessera_setup_")
 }
 
 #[tokio::test]
@@ -216,7 +216,7 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
 
     let start = s.http.get(s.url(&format!("/setup/{token}/test"))).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(start.status(), 302);
-    let login = setup_login_cookie(&start);
+    let login = cookie_set(&start, "tessera_login=").unwrap_or_default();
     let to_idp = start.headers()[LOCATION].to_str().unwrap_or_default().to_string();
     let at_idp = s.http.get(&to_idp).send().await.unwrap_or_else(|e| panic!("{e}"));
     let back = at_idp.headers()[LOCATION].to_str().unwrap_or_default().to_string();
@@ -239,9 +239,6 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
     }
 }
 
-fn setup_login_cookie(res: &reqwest::Response) -> String {
-    res.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("tessera_login=")).map(|c| c.split(';').next().unwrap_or_default().to_string()).unwrap_or_default()
-}
 
 #[tokio::test]
 async fn expired_and_revoked_setup_links_are_refused_with_the_reason() {

@@ -161,6 +161,11 @@ pub async fn connection_ids(state: &AppState, organization_id: &str) -> Result<V
         .await)?)
 }
 
+/// Every connection some organization owns.
+pub async fn owned_connection_ids(state: &AppState) -> Result<Vec<String>> {
+    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT connection_id FROM organization_connections").fetch_all(pool).await)?)
+}
+
 /// The organization that owns `connection_id`, if any.
 pub async fn owner_of_connection(state: &AppState, connection_id: &str) -> Result<Option<String>> {
     Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_connections WHERE connection_id = $1")

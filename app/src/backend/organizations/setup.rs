@@ -209,15 +209,16 @@ async fn find(state: &AppState, token: &str) -> Result<Option<ScopeRow>> {
     .await)?)
 }
 
-async fn refused(state: &AppState, refusal: Refusal, link_id: Option<&str>) -> Result<std::result::Result<Scope, Refusal>> {
+/// Logs a refusal and hands it back.
+async fn refused(state: &AppState, refusal: Refusal, link_id: Option<&str>) -> Refusal {
     let which = link_id.map(|id| format!("Setup link {id}")).unwrap_or_else(|| "A setup link".into());
     logs::record(state, LINK_REFUSED, &format!("{which} was refused: {}", refusal.title().to_lowercase()), None, None, None).await;
-    Ok(Err(refusal))
+    refusal
 }
 
 async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bool) -> Result<std::result::Result<(Scope, Option<String>), Refusal>> {
     let Some((id, organization_id, expires_at, browser_hash, finished, revoked, connection_id, tested_at, _opened, client_ids)) = find(state, token).await? else {
-        return refused(state, Refusal::Invalid, None).await.map(|r| r.map(|s| (s, None)));
+        return Ok(Err(refused(state, Refusal::Invalid, None).await));
     };
     let browser = cookies(&cookie_name(&id));
     let browser = browser.as_deref();
@@ -236,7 +237,7 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
         }
     };
     if let Some(r) = refusal {
-        return refused(state, r, Some(&id)).await.map(|r| r.map(|s| (s, None)));
+        return Ok(Err(refused(state, r, Some(&id)).await));
     }
     let mut new_browser = None;
     if browser_hash.is_none() {
@@ -250,7 +251,7 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
             .await
             .map(|r| r.rows_affected()))?;
         if n == 0 {
-            return refused(state, Refusal::OtherBrowser, Some(&id)).await.map(|r| r.map(|s| (s, None)));
+            return Ok(Err(refused(state, Refusal::OtherBrowser, Some(&id)).await));
         }
         new_browser = Some(fresh);
     }

@@ -114,11 +114,16 @@ impl TestServer {
 
 /// The `tessera_session=…` pair from a response's Set-Cookie, if any.
 pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    cookie_set(res, "tessera_session=")
+}
+
+/// The `name=value` of the first cookie a response set whose name=value starts with `prefix`.
+pub fn cookie_set(res: &reqwest::Response, prefix: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("tessera_session="))
+        .find(|c| c.starts_with(prefix))
         .and_then(|c| c.split(';').next())
         .map(str::to_string)
 }
