@@ -1,6 +1,6 @@
 //! Verifying compact JWS tokens against a JWK Set: Tessera's own tokens presented to the
 //! Management API, and `private_key_jwt` client assertions against an application's keys.
-//! RS256 and ES256 only (what Tessera signs and what it accepts), verified by `ring`.
+//! RS256 and ES256 only (what Tessera signs and what it accepts), verified by AWS-LC.
 
 use crate::backend::crypto::sha256_hex;
 use crate::backend::store::on_db;
@@ -60,8 +60,8 @@ pub fn verify(token: &str, keys: &[Value]) -> Result<Verified, String> {
     let message = format!("{h}.{c}");
     let ok = match alg {
         "RS256" => match (b64_field(key, "n"), b64_field(key, "e")) {
-            (Some(n), Some(e)) => ring::signature::RsaPublicKeyComponents { n, e }
-                .verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, message.as_bytes(), &signature)
+            (Some(n), Some(e)) => aws_lc_rs::signature::RsaPublicKeyComponents { n, e }
+                .verify(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256, message.as_bytes(), &signature)
                 .is_ok(),
             _ => false,
         },
@@ -70,7 +70,7 @@ pub fn verify(token: &str, keys: &[Value]) -> Result<Verified, String> {
                 let mut point = vec![4u8];
                 point.extend(x);
                 point.extend(y);
-                ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, point)
+                aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED, point)
                     .verify(message.as_bytes(), &signature)
                     .is_ok()
             }

@@ -225,12 +225,12 @@ impl SigningKeys {
     }
 }
 
-/// A key whose signatures `ring` makes (constant-time; an RS256 signature takes about 0.7 ms
-/// here against 2.1 ms with the pure-Rust `rsa`, an ES256 one about 0.05 ms), usable wherever
-/// openidconnect signs.
+/// A key whose signatures AWS-LC makes (constant-time; an RS256 signature takes about 0.35 ms
+/// here, against 0.68 ms with ring and 2.1 ms with the pure-Rust `rsa`; an ES256 one about
+/// 0.05 ms), usable wherever openidconnect signs.
 pub enum TesseraSigningKey {
-    Rs256 { pair: ring::signature::RsaKeyPair, jwk: CoreJsonWebKey },
-    Es256 { pair: ring::signature::EcdsaKeyPair, jwk: CoreJsonWebKey },
+    Rs256 { pair: aws_lc_rs::signature::RsaKeyPair, jwk: CoreJsonWebKey },
+    Es256 { pair: aws_lc_rs::signature::EcdsaKeyPair, jwk: CoreJsonWebKey },
 }
 
 impl TesseraSigningKey {
@@ -240,19 +240,18 @@ impl TesseraSigningKey {
             SigningAlg::ES256 => {
                 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
                 let der = p256::SecretKey::from_pkcs8_pem(pem).and_then(|k| k.to_pkcs8_der()).map_err(|e| bad(&e))?;
-                let pair = ring::signature::EcdsaKeyPair::from_pkcs8(
-                    &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+                let pair = aws_lc_rs::signature::EcdsaKeyPair::from_pkcs8(
+                    &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
                     der.as_bytes(),
-                    &ring::rand::SystemRandom::new(),
                 )
                 .map_err(|e| bad(&e))?;
                 Ok(TesseraSigningKey::Es256 { pair, jwk })
             }
             _ => {
                 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-                // ring reads DER; the `rsa` crate turns the stored PEM into it.
+                // AWS-LC reads DER; the `rsa` crate turns the stored PEM into it.
                 let der = rsa::RsaPrivateKey::from_pkcs8_pem(pem).and_then(|k| k.to_pkcs8_der()).map_err(|e| bad(&e))?;
-                let pair = ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| bad(&e))?;
+                let pair = aws_lc_rs::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| bad(&e))?;
                 Ok(TesseraSigningKey::Rs256 { pair, jwk })
             }
         }
@@ -282,11 +281,11 @@ impl PrivateSigningKey for TesseraSigningKey {
         if *alg != self.jws_alg() {
             return Err(SigningError::UnsupportedAlg(format!("{alg:?}")));
         }
-        let rng = ring::rand::SystemRandom::new();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
         match self {
             TesseraSigningKey::Rs256 { pair, .. } => {
-                let mut signature = vec![0; pair.public().modulus_len()];
-                pair.sign(&ring::signature::RSA_PKCS1_SHA256, &rng, message, &mut signature).map_err(|_| SigningError::CryptoError)?;
+                let mut signature = vec![0; pair.public_modulus_len()];
+                pair.sign(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &rng, message, &mut signature).map_err(|_| SigningError::CryptoError)?;
                 Ok(signature)
             }
             TesseraSigningKey::Es256 { pair, .. } => Ok(pair.sign(&rng, message).map_err(|_| SigningError::CryptoError)?.as_ref().to_vec()),
