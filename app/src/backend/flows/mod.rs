@@ -6,6 +6,7 @@
 //! channel: from the token endpoint), upserts the user, records the outcome and, for an
 //! application, issues Tessera's authorization code.
 
+pub mod jwk;
 pub mod pages;
 pub mod upstream;
 pub mod verify;

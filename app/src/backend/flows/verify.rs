@@ -7,8 +7,9 @@ use crate::backend::discovery::document::same_issuer;
 use crate::backend::discovery::guard::GuardedClient;
 use crate::backend::Clock;
 use crate::connections::Connection;
-use openidconnect::core::{CoreGenderClaim, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm};
-use openidconnect::{AdditionalClaims, ClaimsVerificationError, ClientId, ClientSecret, IdToken, IssuerUrl, Nonce, SignatureVerificationError};
+use super::jwk::{IdpJsonWebKey, IdpJsonWebKeySet};
+use openidconnect::core::{CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm};
+use openidconnect::{AdditionalClaims, ClaimsVerificationError, ClientId, ClientSecret, IdToken, IdTokenVerifier, IssuerUrl, Nonce, SignatureVerificationError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -38,7 +39,7 @@ pub const LEEWAY_S: i64 = 60;
 struct Entry {
     fetched_at: i64,
     forced_at: i64,
-    set: CoreJsonWebKeySet,
+    set: IdpJsonWebKeySet,
 }
 
 #[derive(Default)]
@@ -49,7 +50,7 @@ pub struct JwksCache {
 impl JwksCache {
     /// The JWKS at `url`; `force` (an unknown `kid`) fetches it again unless that was done in
     /// the last 30 s, so a flood of made-up kids cannot turn into a flood of fetches.
-    async fn get(&self, client: &GuardedClient, clock: &Clock, url: &str, force: bool) -> Result<CoreJsonWebKeySet, String> {
+    async fn get(&self, client: &GuardedClient, clock: &Clock, url: &str, force: bool) -> Result<IdpJsonWebKeySet, String> {
         let now = clock.now_ms();
         let mut forced_at = 0;
         if let Ok(entries) = self.entries.lock() {
@@ -63,7 +64,7 @@ impl JwksCache {
             }
         }
         let doc = client.get_json(url).await.map_err(|e| format!("the IdP's JWKS ({url}) could not be fetched: {e}"))?;
-        let set: CoreJsonWebKeySet = serde_json::from_value(doc).map_err(|e| format!("the IdP's JWKS ({url}) is not a JWK Set: {e}"))?;
+        let set: IdpJsonWebKeySet = serde_json::from_value(doc).map_err(|e| format!("the IdP's JWKS ({url}) is not a JWK Set: {e}"))?;
         if let Ok(mut entries) = self.entries.lock() {
             let forced_at = if force { now } else { forced_at };
             entries.insert(url.to_string(), Entry { fetched_at: now, forced_at, set: set.clone() });
@@ -144,14 +145,14 @@ enum Failure {
     Reason(String),
 }
 
-fn check(token: &FullIdToken, jwks: CoreJsonWebKeySet, clock: &Clock, expected: &Expected<'_>) -> Result<Map<String, Value>, Failure> {
+fn check(token: &FullIdToken, jwks: IdpJsonWebKeySet, clock: &Clock, expected: &Expected<'_>) -> Result<Map<String, Value>, Failure> {
     let options = &expected.connection.options;
     let client_id = ClientId::new(options.client_id.clone());
     let issuer = IssuerUrl::new(options.issuer.clone()).map_err(|e| Failure::Reason(format!("the connection's issuer is not a URL: {e}")))?;
     let hmac = expected.back_channel && expected.client_secret.is_some();
     let verifier = match expected.client_secret {
-        Some(secret) if hmac => CoreIdTokenVerifier::new_confidential_client(client_id, ClientSecret::new(secret.to_string()), issuer, jwks),
-        _ => CoreIdTokenVerifier::new_public_client(client_id, issuer, jwks),
+        Some(secret) if hmac => IdTokenVerifier::<IdpJsonWebKey>::new_confidential_client(client_id, ClientSecret::new(secret.to_string()), issuer, jwks),
+        _ => IdTokenVerifier::<IdpJsonWebKey>::new_public_client(client_id, issuer, jwks),
     };
     let now = clock.now();
     // exp gets the leeway by judging it against a clock 60 s behind; iat is checked below.
