@@ -2,7 +2,7 @@
 //! Each login is authorize → IdP → callback (back channel: code exchanged at the IdP's token
 //! endpoint, ID token validated) → Tessera's code → token → userinfo. Tessera runs as its own
 //! process (the release binary, SQLite in a temp dir), so its CPU time per login comes from its
-//! own counters (/proc/<pid>/stat). The OpenID Provider is a small one in this process (signing with ring, so
+//! own counters (/proc/<pid>/stat). The OpenID Provider is a small one in this process (signing with AWS-LC, so
 //! it takes little of the two cores).
 
 use axum::extract::{Query, State};
@@ -22,7 +22,7 @@ const VERIFIER: &str = "bench-verifier-bench-verifier-bench-verifier-0001";
 
 struct Op {
     base: String,
-    signer: ring::signature::RsaKeyPair,
+    signer: aws_lc_rs::signature::RsaKeyPair,
     jwk: Value,
     codes: Mutex<HashMap<String, String>>,
     next: Mutex<u64>,
@@ -60,23 +60,35 @@ async fn op_token(State(op): State<Arc<Op>>, body: String) -> Response {
         "email": format!("{sub}@bench.test"), "email_verified": true, "name": sub });
     let header = json!({ "alg": "RS256", "kid": "bench-1", "typ": "JWT" });
     let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-    let mut sig = vec![0; op.signer.public().modulus_len()];
-    op.signer.sign(&ring::signature::RSA_PKCS1_SHA256, &ring::rand::SystemRandom::new(), input.as_bytes(), &mut sig).unwrap_or_else(|e| panic!("{e}"));
+    let mut sig = vec![0; op.signer.public_modulus_len()];
+    op.signer.sign(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &aws_lc_rs::rand::SystemRandom::new(), input.as_bytes(), &mut sig).unwrap_or_else(|e| panic!("{e}"));
     Json(json!({ "access_token": "at", "token_type": "Bearer", "id_token": format!("{input}.{}", b64(&sig)) })).into_response()
 }
 
-fn ring_key(key: &rsa::RsaPrivateKey) -> ring::signature::RsaKeyPair {
+fn signing_key(key: &rsa::RsaPrivateKey) -> aws_lc_rs::signature::RsaKeyPair {
     use rsa::pkcs8::EncodePrivateKey;
     let der = key.to_pkcs8_der().unwrap_or_else(|e| panic!("{e}"));
-    ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    aws_lc_rs::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
+/// The process's (user, system) CPU ticks.
+fn cpu_ticks(pid: u32) -> (u64, u64) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")".
-    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    (field(11), field(12))
+}
+
+/// Context switches of all the process's threads (voluntary and not).
+fn context_switches(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
+        .flat_map(|status| status.lines().filter(|l| l.contains("ctxt_switches:")).filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()).collect::<Vec<_>>())
+        .sum()
 }
 
 fn ticks_per_second() -> u64 {
@@ -148,7 +160,7 @@ async fn main() {
     let op_base = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
     let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap_or_else(|e| panic!("{e}"));
     let jwk = json!({ "kty": "RSA", "kid": "bench-1", "alg": "RS256", "use": "sig", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
-    let op = Arc::new(Op { base: op_base.clone(), signer: ring_key(&key), jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
+    let op = Arc::new(Op { base: op_base.clone(), signer: signing_key(&key), jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(op_discovery))
         .route("/jwks", get(op_jwks))
@@ -179,7 +191,8 @@ async fn main() {
         for _ in 0..10 {
             login(&http, &base, &client_id, &secret, &challenge).await;
         }
-        let cpu_before = cpu_ticks(pid);
+        let (user_before, sys_before) = cpu_ticks(pid);
+        let switches_before = context_switches(pid);
         let started = Instant::now();
         let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
         let mut workers = Vec::new();
@@ -198,16 +211,21 @@ async fn main() {
             w.await.unwrap_or_else(|e| panic!("{e}"));
         }
         let elapsed = started.elapsed().as_secs_f64();
-        let cpu = (cpu_ticks(pid) - cpu_before) as f64 / hz;
+        let (user_after, sys_after) = cpu_ticks(pid);
+        let (user, sys) = ((user_after - user_before) as f64 / hz, (sys_after - sys_before) as f64 / hz);
+        let cpu = user + sys;
+        let switches = (context_switches(pid) - switches_before) as f64 / total as f64;
         let mut l = latencies.lock().unwrap_or_else(|e| e.into_inner()).clone();
         l.sort();
         let pct = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
         println!(
-            "concurrency {concurrency}: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login",
+            "concurrency {concurrency}: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches)",
             total as f64 / elapsed,
             pct(0.50),
             pct(0.99),
-            cpu * 1000.0 / total as f64
+            cpu * 1000.0 / total as f64,
+            user * 1000.0 / total as f64,
+            sys * 1000.0 / total as f64,
         );
     }
     let _ = server.kill();

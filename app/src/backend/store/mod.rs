@@ -66,8 +66,12 @@ impl Db {
                     })?;
                 }
             }
+            // No ping before handing a connection out: sqlx already pings every connection on
+            // its way back to the pool, and a second round trip to the connection's worker
+            // thread per statement was a fifth of a sign-in's SQLite cost.
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
