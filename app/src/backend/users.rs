@@ -245,17 +245,22 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
            name = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $6 ELSE users.name END,
            profile = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $7 ELSE users.profile END,
            groups = $8, logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9, version = users.version + 1
-         WHERE users.active"
+         WHERE users.active
+         RETURNING {COLUMNS}"
     } else {
         "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9)
          ON CONFLICT (connection_id, subject) DO UPDATE SET groups = $8,
            email_verified = CASE WHEN lower(users.email) = lower($4) THEN $5 ELSE users.email_verified END,
            logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9, version = users.version + 1
-         WHERE users.active"
+         WHERE users.active
+         RETURNING {COLUMNS}"
     };
-    on_db!(&state.db, |pool| {
-        let q = sqlx::query(sql)
+    let sql = sql.replace("{COLUMNS}", COLUMNS);
+    // The row as written, in the same statement; none when the user is deactivated (not
+    // updated), who is then read as they are.
+    let written: Option<Row> = on_db!(&state.db, |pool| {
+        let q = sqlx::query_as(&sql)
             .bind(&id)
             .bind(&connection.id)
             .bind(subject)
@@ -266,8 +271,11 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
             .bind(&groups_json)
             .bind(now);
         let q = if overwrite { q.bind(now - sync_window_ms(connection)) } else { q };
-        q.execute(pool).await.map(|r| r.rows_affected())
+        q.fetch_optional(pool).await
     })?;
+    if let Some(row) = written {
+        return row.try_into();
+    }
     let found: Row = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE connection_id = $1 AND subject = $2"))
         .bind(&connection.id)
         .bind(subject)
