@@ -141,9 +141,10 @@ pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssig
     assignments(state, connection_id).await
 }
 
-/// Recomputes `user_id`'s roles from `groups` and the connection's assignments, stores them and
-/// returns their names, sorted (one query when the connection assigns no roles).
-pub async fn assign(state: &AppState, connection_id: &str, user_id: &str, groups: &[String]) -> Result<Vec<String>> {
+/// Recomputes `user_id`'s roles from `groups` and the connection's assignments, stores them
+/// when they differ from `stored` (the user's roles as just read) and returns their names,
+/// sorted (one query when nothing changed).
+pub async fn assign(state: &AppState, connection_id: &str, user_id: &str, groups: &[String], stored: &[String]) -> Result<Vec<String>> {
     // One read: every mapping row and the default (group_id NULL), with the role's name.
     let rows: Vec<(Option<String>, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
         "SELECT m.group_id, m.role_id, r.name FROM connection_group_roles m JOIN roles r ON r.id = m.role_id WHERE m.connection_id = $1
@@ -165,6 +166,9 @@ pub async fn assign(state: &AppState, connection_id: &str, user_id: &str, groups
     let mut roles: Vec<String> = role_ids_for(groups, &a).into_iter().filter_map(|id| names.get(&id).cloned()).collect();
     // By name, so the claim does not change with the order the IdP lists groups in.
     roles.sort_by_key(|n| n.to_lowercase());
+    if roles == stored {
+        return Ok(roles);
+    }
     let json = serde_json::to_string(&roles).map_err(Error::internal)?;
     on_db!(&state.db, |pool| sqlx::query("UPDATE users SET roles = $2 WHERE id = $1 AND roles <> $2").bind(user_id).bind(&json).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(roles)

@@ -284,6 +284,26 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
     found.try_into()
 }
 
+/// The user an access token was issued to, with the token's `scope`, `expires_at` and
+/// `revoked`, in one query (`/userinfo`); none when the token is unknown or its user is gone.
+pub async fn for_access_token(state: &AppState, token_hash: &str) -> Result<Option<(String, i64, bool, User)>> {
+    #[derive(sqlx::FromRow)]
+    struct TokenUser {
+        scope: String,
+        expires_at: i64,
+        revoked: bool,
+        #[sqlx(flatten)]
+        user: Row,
+    }
+    let user_columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+    let sql = format!(
+        "SELECT t.scope, t.expires_at, t.revoked, {} FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        user_columns.join(", ")
+    );
+    let found: Option<TokenUser> = on_db!(&state.db, |pool| sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await)?;
+    found.map(|t| Ok((t.scope, t.expires_at, t.revoked, t.user.try_into()?))).transpose()
+}
+
 pub async fn get_user(state: &AppState, id: &str) -> Result<User> {
     let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
         .bind(id)

@@ -593,7 +593,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     if !user.active {
         return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;
     }
-    user.roles = crate::backend::roles::assign(state, &connection.id, &user.id, &user.groups).await?;
+    user.roles = crate::backend::roles::assign(state, &connection.id, &user.id, &user.groups, &user.roles).await?;
     logs::record(state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id)).await;
     tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
 

@@ -387,22 +387,25 @@ pub async fn revoke(state: &AppState, client_id: &str, token: &str) -> Result<bo
 
 /// `/userinfo`: the claims an access token may see, or `invalid_token`.
 pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::result::Result<Value, OAuthError>> {
-    let found: Option<(String, String, i64, bool)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT user_id, scope, expires_at, revoked FROM access_tokens WHERE token_hash = $1"
-    )
-    .bind(sha256_hex(access_token))
-    .fetch_optional(pool)
-    .await)?;
-    let (user_id, scope) = match found {
-        Some((user_id, scope, expires_at, false)) if expires_at > state.clock.now_ms() => (user_id, scope),
-        Some((_, _, _, true)) => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
+    let token_hash = sha256_hex(access_token);
+    // The token with its user in one query; without a user, the token alone says why.
+    let (scope, user) = match users::for_access_token(state, &token_hash).await? {
+        Some((scope, expires_at, false, user)) if expires_at > state.clock.now_ms() => (scope, user),
+        Some((_, _, true, _)) => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
         Some(_) => return Ok(Err(OAuthError::new("invalid_token", "The access token expired."))),
-        None => return Ok(Err(OAuthError::new("invalid_token", "The access token is not one Tessera issued."))),
-    };
-    let user = match users::get_user(state, &user_id).await {
-        Ok(user) => user,
-        Err(Error::NotFound(_)) => return Ok(Err(OAuthError::new("invalid_token", "The user was deleted."))),
-        Err(e) => return Err(e),
+        None => {
+            let found: Option<(i64, bool)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT expires_at, revoked FROM access_tokens WHERE token_hash = $1")
+                .bind(&token_hash)
+                .fetch_optional(pool)
+                .await)?;
+            let why = match found {
+                Some((_, true)) => "The access token was revoked.",
+                Some((expires_at, false)) if expires_at <= state.clock.now_ms() => "The access token expired.",
+                Some(_) => "The user was deleted.",
+                None => "The access token is not one Tessera issued.",
+            };
+            return Ok(Err(OAuthError::new("invalid_token", why)));
+        }
     };
     let mut claims = json!({ "sub": user.id });
     if has_scope(&scope, "email") {

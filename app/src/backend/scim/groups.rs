@@ -152,7 +152,7 @@ async fn refresh_users(scope: &Scope<'_>, users: impl IntoIterator<Item = String
             .map(|r| r.rows_affected()))?;
         // Their roles follow their groups at once (they are recomputed at sign-in too).
         let user = crate::backend::users::get_user(scope.state, &user_id).await?;
-        crate::backend::roles::assign(scope.state, &scope.connection.id, &user_id, &user.groups).await?;
+        crate::backend::roles::assign(scope.state, &scope.connection.id, &user_id, &user.groups, &user.roles).await?;
     }
     Ok(())
 }
