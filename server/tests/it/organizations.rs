@@ -11,6 +11,11 @@ use app::organizations::{DomainStatus, OrganizationInput, SetupProvider};
 use reqwest::header::LOCATION;
 use serde_json::{json, Value};
 
+/// A new organization named `name` (nothing else set).
+async fn organization(state: &app::backend::AppState, name: &str) -> app::organizations::Organization {
+    app::backend::organizations::create(state, OrganizationInput { name: Some(name.into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"))
+}
+
 async fn call(server: &TestServer, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut req = server.http.request(method, server.url(path)).bearer_auth(token);
     if let Some(b) = body {
@@ -89,7 +94,7 @@ async fn a_domain_is_verified_only_by_the_txt_record_it_was_given() {
     let dns = DnsServer::start().await;
     let server = TestServer::start_with(|s| s.dns_resolver = Some(dns.addr)).await;
     let state = &server.state;
-    let org = app::backend::organizations::create(state, OrganizationInput { name: Some("acme".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    let org = organization(state, "acme").await;
     let d = domains::add(state, &org.id, "acme.test", false).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.status, DomainStatus::Pending);
 
@@ -133,7 +138,7 @@ async fn the_login_page_sends_an_organizations_domain_to_its_connection() {
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap_or_default().contains("No sign-in is set up for acme.test"));
 
-    let org = app::backend::organizations::create(state, OrganizationInput { name: Some("acme".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    let org = organization(state, "acme").await;
     let input = app::organizations::EnabledConnectionInput { connection_id: Some(flow.connection_id.clone()), ..Default::default() };
     app::backend::organizations::enable_connection(state, &org.id, input).await.unwrap_or_else(|e| panic!("{e}"));
     domains::add(state, &org.id, "acme.test", true).await.unwrap_or_else(|e| panic!("{e}"));
@@ -245,7 +250,7 @@ async fn expired_and_revoked_setup_links_are_refused_with_the_reason() {
     let flow = Flow::start("back_channel").await;
     let s = &flow.server;
     let state = &s.state;
-    let org = app::backend::organizations::create(state, OrganizationInput { name: Some("hooli".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    let org = organization(state, "hooli").await;
     let expired = setup::create(state, &org.id, 1, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
     flow.exec(&format!("UPDATE setup_links SET expires_at = 1 WHERE id = '{}'", expired.link.id)).await;
     let res = s.http.get(&expired.url).send().await.unwrap_or_else(|e| panic!("{e}"));
@@ -278,8 +283,8 @@ async fn the_it_admin_proves_their_own_domain_and_cannot_touch_another_organizat
     let dns = DnsServer::start().await;
     let server = TestServer::start_with(|s| s.dns_resolver = Some(dns.addr)).await;
     let state = &server.state;
-    let mine = app::backend::organizations::create(state, OrganizationInput { name: Some("acme".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
-    let theirs = app::backend::organizations::create(state, OrganizationInput { name: Some("globex".into()), ..Default::default() }).await.unwrap_or_else(|e| panic!("{e}"));
+    let mine = organization(state, "acme").await;
+    let theirs = organization(state, "globex").await;
     let their_domain = domains::add(state, &theirs.id, "globex.test", false).await.unwrap_or_else(|e| panic!("{e}"));
     let link = setup::create(state, &mine.id, 7, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
     let opened = server.http.get(&link.url).send().await.unwrap_or_else(|e| panic!("{e}"));
