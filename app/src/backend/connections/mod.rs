@@ -283,21 +283,19 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
 }
 
 pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
-    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
-    views(state, std::slice::from_ref(&row)).await?.pop().ok_or_else(not_found)
+    Ok(get_with_row(state, id).await?.0)
 }
 
 /// A connection and its stored row, whose sealed credentials a sign-in needs: one read.
 pub async fn get_with_row(state: &AppState, id: &str) -> Result<(Connection, ConnectionRow)> {
-    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
-    let view = views(state, std::slice::from_ref(&row)).await?.pop().ok_or_else(not_found)?;
-    Ok((view, row))
+    let (row, clients) = store::find_with_clients(&state.db, store::Key::Id(id)).await?.ok_or_else(not_found)?;
+    Ok((to_view(&row, clients)?, row))
 }
 
 /// The connection with this name (names are unique regardless of case), if any.
 pub async fn find_by_name(state: &AppState, name: &str) -> Result<Option<Connection>> {
-    match store::find_by_name(&state.db, name).await? {
-        Some(row) => Ok(views(state, std::slice::from_ref(&row)).await?.pop()),
+    match store::find_with_clients(&state.db, store::Key::Name(name)).await? {
+        Some((row, clients)) => Ok(Some(to_view(&row, clients)?)),
         None => Ok(None),
     }
 }

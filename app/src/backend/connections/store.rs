@@ -5,6 +5,9 @@ use crate::backend::store::{contains_pattern, is_foreign_key_violation, is_uniqu
 use std::collections::HashMap;
 use crate::backend::{Error, Result};
 use crate::connections::{Checkpoint, ListQuery};
+// `begin` on a pinned connection (a pool has its own).
+#[allow(unused_imports)]
+use sqlx::Connection as _;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ConnectionRow {
@@ -152,11 +155,39 @@ pub async fn find(db: &Db, id: &str) -> Result<Option<ConnectionRow>> {
         .await)?)
 }
 
-pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<ConnectionRow>> {
-    Ok(on_db!(db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE lower(name) = lower($1)"))
-        .bind(name)
-        .fetch_optional(pool)
-        .await)?)
+/// Which connection [`find_with_clients`] reads.
+pub enum Key<'a> {
+    Id(&'a str),
+    /// Names are unique regardless of case.
+    Name(&'a str),
+}
+
+#[derive(sqlx::FromRow)]
+struct RowWithClients {
+    #[sqlx(flatten)]
+    row: ConnectionRow,
+    /// Space-separated (client ids are alphanumeric); NULL when none.
+    enabled_clients: Option<String>,
+}
+
+/// A connection's row with the applications it is enabled for, sorted, in one statement: a
+/// sign-in reads a connection at `/authorize` and again at the callback. (`string_agg` is in
+/// both PostgreSQL and SQLite since 3.44.)
+pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<(ConnectionRow, Vec<String>)>> {
+    let (filter, value) = match key {
+        Key::Id(id) => ("id = $1", id),
+        Key::Name(name) => ("lower(name) = lower($1)", name),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS}, (SELECT string_agg(client_id, ' ') FROM connection_clients WHERE connection_id = connections.id) AS enabled_clients
+         FROM connections WHERE {filter}"
+    );
+    let found: Option<RowWithClients> = on_db!(db, |pool| sqlx::query_as(&sql).bind(value).fetch_optional(pool).await)?;
+    Ok(found.map(|f| {
+        let mut clients: Vec<String> = f.enabled_clients.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
+        clients.sort();
+        (f.row, clients)
+    }))
 }
 
 pub async fn name_exists(db: &Db, name: &str) -> Result<bool> {
@@ -234,17 +265,21 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64
     let count_sql = format!("SELECT COUNT(*) FROM connections {filter}");
     let limit = i64::try_from(query.per_page).unwrap_or(i64::MAX);
     let offset = i64::try_from(query.page.saturating_mul(query.per_page)).unwrap_or(i64::MAX);
-    on_db!(db, |pool| {
+    let rows = on_db!(db, |pool| {
         let mut page = sqlx::query_as::<_, ConnectionRow>(&page_sql);
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for a in &args {
             page = page.bind(a);
+        }
+        page.bind(limit).bind(offset).fetch_all(pool).await
+    })?;
+    let total = on_db!(db, |pool| {
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for a in &args {
             count = count.bind(a);
         }
-        let rows = page.bind(limit).bind(offset).fetch_all(pool).await?;
-        let total = count.fetch_one(pool).await?;
-        Ok((rows, u64::try_from(total).unwrap_or(0)))
-    })
+        count.fetch_one(pool).await
+    })?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
 /// Up to `limit` connections that come after `after` in list order (keyset paging: as fast on
