@@ -169,6 +169,11 @@ fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
 }
 
 async fn authorize(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> Response {
+    // Only database work until the redirect: one connection for all of it.
+    let state = match state.pinned().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
     let pairs = query_pairs(raw.as_deref());
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let params = AuthorizeParams {
@@ -331,6 +336,11 @@ async fn authenticated_client(state: &AppState, headers: &HeaderMap, form: &[(St
 }
 
 async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    // Only database work and signing: one connection for all of it.
+    let state = match state.pinned().await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let app = match authenticated_client(&state, &headers, &form, "/oauth/token").await {

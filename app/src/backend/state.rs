@@ -32,6 +32,12 @@ impl AppState {
     pub fn rules(&self) -> Rules {
         Rules { allow_private_network: self.settings.allow_private_network }
     }
+
+    /// This state on one database connection for the statements that follow, back to back (an
+    /// endpoint's): see [`Db::pinned`]. Not across a call to another server.
+    pub async fn pinned(&self) -> crate::backend::Result<AppState> {
+        Ok(AppState { db: self.db.pinned().await?, ..self.clone() })
+    }
 }
 
 /// The client's IP address, put in each request's extensions by the server's middleware (for

@@ -327,15 +327,19 @@ pub async fn list_users(state: &AppState, search: Option<&str>, page: u64, per_p
     let count_sql = format!("SELECT COUNT(*) FROM users {filter}");
     let limit = i64::try_from(per_page.clamp(1, 100)).unwrap_or(100);
     let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
-    let (rows, total): (Vec<Row>, i64) = on_db!(&state.db, |pool| {
+    let rows: Vec<Row> = on_db!(&state.db, |pool| {
         let mut q = sqlx::query_as::<_, Row>(&page_sql);
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for a in &args {
             q = q.bind(a);
+        }
+        q.bind(limit).bind(offset).fetch_all(pool).await
+    })?;
+    let total: i64 = on_db!(&state.db, |pool| {
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for a in &args {
             count = count.bind(a);
         }
-        let rows = q.bind(limit).bind(offset).fetch_all(pool).await?;
-        Ok::<_, sqlx::Error>((rows, count.fetch_one(pool).await?))
+        count.fetch_one(pool).await
     })?;
     Ok((rows.into_iter().map(User::try_from).collect::<Result<Vec<_>>>()?, u64::try_from(total).unwrap_or(0)))
 }

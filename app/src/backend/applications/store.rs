@@ -99,17 +99,21 @@ pub async fn list(db: &Db, search: Option<&str>, page: u64, per_page: u64) -> Re
     let count_sql = format!("SELECT COUNT(*) FROM clients {filter}");
     let limit = i64::try_from(per_page).unwrap_or(i64::MAX);
     let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
-    on_db!(db, |pool| {
+    let rows = on_db!(db, |pool| {
         let mut q = sqlx::query_as::<_, ApplicationRow>(&page_sql);
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for a in &args {
             q = q.bind(a);
+        }
+        q.bind(limit).bind(offset).fetch_all(pool).await
+    })?;
+    let total = on_db!(db, |pool| {
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for a in &args {
             count = count.bind(a);
         }
-        let rows = q.bind(limit).bind(offset).fetch_all(pool).await?;
-        let total = count.fetch_one(pool).await?;
-        Ok((rows, u64::try_from(total).unwrap_or(0)))
-    })
+        count.fetch_one(pool).await
+    })?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
 /// The ids of the connections an application may sign users in with.

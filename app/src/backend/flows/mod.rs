@@ -485,8 +485,10 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         return Ok(Err(fail("the identity provider's answer has no state".into(), None, None)));
     };
     let state_hash = sha256_hex(upstream_state);
+    // One connection for the reads before the IdP is asked, another for the writes after.
+    let pinned = state.pinned().await?;
     // Taken, not read: a state works once, whatever happens next.
-    let taken: Option<(String, String, Option<String>, String, i64)> = on_db!(&state.db, |pool| sqlx::query_as(
+    let taken: Option<(String, String, Option<String>, String, i64)> = on_db!(&pinned.db, |pool| sqlx::query_as(
         "DELETE FROM login_transactions WHERE state_hash = $1 RETURNING browser_hash, connection_id, client_id, request, expires_at"
     )
     .bind(&state_hash)
@@ -504,11 +506,12 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     let app = pending.app.as_ref();
     let setup_return = pending.setup.as_ref().map(|s| s.return_to.clone());
     let fail = |reason: String, app: Option<&AppRequest>, connection_name: Option<String>| Failed { setup_return: setup_return.clone(), ..fail(reason, app, connection_name) };
-    let (connection, row) = match connections::get_with_row(state, &connection_id).await {
+    let (connection, row) = match connections::get_with_row(&pinned, &connection_id).await {
         Ok(found) => found,
         Err(Error::NotFound(_)) => return Ok(Err(fail("the connection was deleted during the sign-in".into(), app, None))),
         Err(e) => return Err(e),
     };
+    drop(pinned);
     let record_failure = |reason: String| {
         let connection = &connection;
         let client_id = client_id.clone();
@@ -586,6 +589,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     };
     let profile = users::map_profile(&connection, &claims, userinfo.as_ref());
     let oid = claims.get("oid").and_then(Value::as_str);
+    let state = &state.pinned().await?;
     if users::deleted_by_scim(state, &connection, &sub, profile.get("email").and_then(Value::as_str)).await? {
         return record_failure("the user was deleted by the identity provider's SCIM provisioning".into()).await;
     }

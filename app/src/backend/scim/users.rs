@@ -179,17 +179,16 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
     let limit = i64::try_from(count).unwrap_or(i64::MAX);
     let state = scope.state;
     let Some(filter) = filter else {
-        let (rows, total): (Vec<Row>, i64) = on_db!(&state.db, |pool| {
-            let rows = sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"))
-                .bind(&scope.connection.id)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(pool)
-                .await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE connection_id = $1").bind(&scope.connection.id).fetch_one(pool).await?;
-            Ok::<_, sqlx::Error>((rows, total))
-        })
-        .map_err(Error::from)?;
+        let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"))
+            .bind(&scope.connection.id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await)?;
+        let total: i64 = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE connection_id = $1")
+            .bind(&scope.connection.id)
+            .fetch_one(pool)
+            .await)?;
         return Ok((rows.iter().map(|r| r.resource(scope)).collect(), u64::try_from(total).unwrap_or(0)));
     };
     // An equality the filter requires narrows the rows by index; the filter then decides.

@@ -113,6 +113,7 @@ impl Flow {
         match &self.server.state.db {
             app::backend::store::Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
             app::backend::store::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            app::backend::store::Db::Pinned(_) => panic!("the test server's database is a pool"),
         }
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
@@ -122,6 +123,7 @@ impl Flow {
         match &self.server.state.db {
             app::backend::store::Db::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap_or(-1),
             app::backend::store::Db::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap_or(-1),
+            app::backend::store::Db::Pinned(_) => panic!("the test server's database is a pool"),
         }
     }
 
