@@ -38,6 +38,11 @@ impl AppState {
     pub async fn pinned(&self) -> crate::backend::Result<AppState> {
         Ok(AppState { db: self.db.pinned().await?, ..self.clone() })
     }
+
+    /// This state on the pool again (for a spawned task: it must not keep a pinned connection).
+    pub fn unpinned(&self) -> AppState {
+        AppState { db: self.db.pool(), ..self.clone() }
+    }
 }
 
 /// The client's IP address, put in each request's extensions by the server's middleware (for

@@ -589,14 +589,19 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     };
     let profile = users::map_profile(&connection, &claims, userinfo.as_ref());
     let oid = claims.get("oid").and_then(Value::as_str);
-    let state = &state.pinned().await?;
-    if users::deleted_by_scim(state, &connection, &sub, profile.get("email").and_then(Value::as_str)).await? {
+    // The writes, back to back on one connection (given back before a refusal is logged on
+    // another, so a full pool cannot wait on itself).
+    let pinned = state.pinned().await?;
+    if users::deleted_by_scim(&pinned, &connection, &sub, profile.get("email").and_then(Value::as_str)).await? {
+        drop(pinned);
         return record_failure("the user was deleted by the identity provider's SCIM provisioning".into()).await;
     }
-    let mut user = users::upsert_on_login(state, &connection, &sub, oid, profile).await?;
+    let mut user = users::upsert_on_login(&pinned, &connection, &sub, oid, profile).await?;
     if !user.active {
+        drop(pinned);
         return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;
     }
+    let state = &pinned;
     user.roles = crate::backend::roles::assign(state, &connection.id, &user.id, &user.groups, &user.roles).await?;
     logs::record(state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id)).await;
     tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");

@@ -64,7 +64,7 @@ pub async fn sessions_ended(state: &AppState, ended: &[Session]) -> Result<()> {
         }
     }
     if queued > 0 {
-        let state = state.clone();
+        let state = state.unpinned();
         tokio::spawn(async move {
             if let Err(e) = deliver_due(&state).await {
                 tracing::error!(error = %e, "back-channel logout delivery failed");

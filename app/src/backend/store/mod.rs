@@ -29,7 +29,11 @@ pub enum Db {
 /// once, when the last clone of its [`Db`] is dropped. (sqlx pings a connection each time it
 /// goes back to its pool; on SQLite that ping, like every statement, is a round trip to the
 /// connection's own thread, and those wake-ups were a quarter of a sign-in's CPU.)
-pub struct Pinned(tokio::sync::Mutex<Held>);
+pub struct Pinned {
+    held: tokio::sync::Mutex<Held>,
+    /// The pool it came from.
+    pool: Db,
+}
 
 pub enum Held {
     Sqlite(PoolConnection<Sqlite>),
@@ -39,7 +43,7 @@ pub enum Held {
 impl Pinned {
     /// The connection, for one statement (or one block of them).
     pub async fn lock(&self) -> tokio::sync::MutexGuard<'_, Held> {
-        self.0.lock().await
+        self.held.lock().await
     }
 }
 
@@ -138,10 +142,19 @@ impl Db {
     /// run back to back: never across a call to another server (the pool would run dry).
     pub async fn pinned(&self) -> Result<Db> {
         Ok(match self {
-            Db::Sqlite(pool) => Db::Pinned(Arc::new(Pinned(tokio::sync::Mutex::new(Held::Sqlite(pool.acquire().await?))))),
-            Db::Postgres(pool) => Db::Pinned(Arc::new(Pinned(tokio::sync::Mutex::new(Held::Postgres(pool.acquire().await?))))),
+            Db::Sqlite(pool) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(Held::Sqlite(pool.acquire().await?)), pool: self.clone() })),
+            Db::Postgres(pool) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(Held::Postgres(pool.acquire().await?)), pool: self.clone() })),
             Db::Pinned(_) => self.clone(),
         })
+    }
+
+    /// The pool behind a pinned connection (or this pool): for work that outlives the
+    /// statements at hand, such as a task spawned to call other servers.
+    pub fn pool(&self) -> Db {
+        match self {
+            Db::Pinned(pinned) => pinned.pool.clone(),
+            _ => self.clone(),
+        }
     }
 
     /// Brings the schema up to date. A failure here must stop the server.
@@ -238,6 +251,24 @@ mod tests {
     async fn an_unknown_database_scheme_is_refused_with_the_variable_named() {
         let err = Db::connect("mysql://x").await.err().map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("DATABASE_URL: must start with sqlite: or postgres://"));
+    }
+
+    #[tokio::test]
+    async fn a_pinned_database_runs_every_statement_on_one_connection() -> Result<()> {
+        let db = testing::fresh_database().await?;
+        let pinned = db.pinned().await?;
+        // A temporary table lives on one connection only: seen again only if every statement
+        // ran on the same one.
+        on_db!(&pinned, |pool| sqlx::query("CREATE TEMP TABLE pinned_probe (x INTEGER)").execute(pool).await.map(|r| r.rows_affected()))?;
+        for _ in 0..3 {
+            on_db!(&pinned, |pool| sqlx::query("INSERT INTO pinned_probe VALUES (1)").execute(pool).await.map(|r| r.rows_affected()))?;
+        }
+        let again = pinned.pinned().await?;
+        let n: i64 = on_db!(&again, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM pinned_probe").fetch_one(pool).await)?;
+        assert_eq!(n, 3);
+        assert!(matches!(pinned.pool(), Db::Sqlite(_) | Db::Postgres(_)));
+        assert!(pinned.migrate().await.is_err(), "migrations never run on a pinned connection");
+        Ok(())
     }
 
     #[tokio::test]
