@@ -3,6 +3,7 @@
 //! `/api/v2/logs` read it.
 
 use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::batch::Batch;
 use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use serde::{Deserialize, Serialize};
@@ -71,23 +72,28 @@ pub struct LogEvent {
 
 /// Records one event. A failure to record is logged, never allowed to fail the sign-in.
 pub async fn record(state: &AppState, kind: &str, description: &str, connection_id: Option<&str>, client_id: Option<&str>, user_id: Option<&str>) {
-    let id = format!("log_{}", random_alphanumeric(20));
-    let written = on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO logs (id, type, description, connection_id, client_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(&id)
-    .bind(kind)
-    .bind(description)
-    .bind(connection_id)
-    .bind(client_id)
-    .bind(user_id)
-    .bind(state.clock.now_ms())
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()));
-    if let Err(e) = written {
+    let mut batch = Batch::default();
+    record_into(&mut batch, state, kind, description, connection_id, client_id, user_id);
+    if let Err(e) = batch.run(&state.db).await {
         tracing::error!(error = %e, "could not record a log event");
     }
+}
+
+/// Records one event with the other writes of `batch` (a sign-in and its log entry are
+/// written together or not at all).
+pub fn record_into(batch: &mut Batch, state: &AppState, kind: &str, description: &str, connection_id: Option<&str>, client_id: Option<&str>, user_id: Option<&str>) {
+    batch.push(
+        "INSERT INTO logs (id, type, description, connection_id, client_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        vec![
+            format!("log_{}", random_alphanumeric(20)).into(),
+            kind.into(),
+            description.into(),
+            connection_id.into(),
+            client_id.into(),
+            user_id.into(),
+            state.clock.now_ms().into(),
+        ],
+    );
 }
 
 /// The newest events first, optionally of one type and/or one connection.

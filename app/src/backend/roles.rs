@@ -4,6 +4,7 @@
 //! (`/api/v2/roles`), the Roles page and the connection's Provisioning tab call these.
 
 use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::batch::Batch;
 use crate::backend::store::{is_unique_violation, on_db};
 use crate::backend::{AppState, Error, Result};
 use crate::roles::{check_assignments, check_description, check_name, role_ids_for, GroupRole, Role, RoleAssignments, RoleInput};
@@ -141,19 +142,20 @@ pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssig
     assignments(state, connection_id).await
 }
 
-/// Recomputes `user_id`'s roles from `groups` and the connection's assignments, stores them
-/// when they differ from `stored` (the user's roles as just read) and returns their names,
-/// sorted (one query when nothing changed).
-pub async fn assign(state: &AppState, connection_id: &str, user_id: &str, groups: &[String], stored: &[String]) -> Result<Vec<String>> {
+/// Recomputes `user_id`'s roles from `groups` and the connection's assignments and returns
+/// their names, sorted; when they differ from `stored` (the user's roles as just read), their
+/// write goes into `batch`. With `assigns` false (the connection's read said it maps no group
+/// and has no default role) the assignments are not read: the user has no roles.
+pub async fn assign(state: &AppState, batch: &mut Batch, connection_id: &str, user_id: &str, groups: &[String], stored: &[String], assigns: bool) -> Result<Vec<String>> {
     // One read: every mapping row and the default (group_id NULL), with the role's name.
-    let rows: Vec<(Option<String>, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
+    let rows: Vec<(Option<String>, String, String)> = if !assigns { Vec::new() } else { on_db!(&state.db, |pool| sqlx::query_as(
         "SELECT m.group_id, m.role_id, r.name FROM connection_group_roles m JOIN roles r ON r.id = m.role_id WHERE m.connection_id = $1
          UNION ALL
          SELECT NULL, d.role_id, r.name FROM connection_default_roles d JOIN roles r ON r.id = d.role_id WHERE d.connection_id = $1"
     )
     .bind(connection_id)
     .fetch_all(pool)
-    .await)?;
+    .await)? };
     let mut a = RoleAssignments::default();
     let mut names = std::collections::HashMap::new();
     for (group, role_id, name) in rows {
@@ -170,6 +172,6 @@ pub async fn assign(state: &AppState, connection_id: &str, user_id: &str, groups
         return Ok(roles);
     }
     let json = serde_json::to_string(&roles).map_err(Error::internal)?;
-    on_db!(&state.db, |pool| sqlx::query("UPDATE users SET roles = $2 WHERE id = $1 AND roles <> $2").bind(user_id).bind(&json).execute(pool).await.map(|r| r.rows_affected()))?;
+    batch.push("UPDATE users SET roles = $2 WHERE id = $1 AND roles <> $2", vec![user_id.into(), json.into()]);
     Ok(roles)
 }

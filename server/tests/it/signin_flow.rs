@@ -162,6 +162,31 @@ async fn the_token_endpoint_checks_the_client_the_redirect_uri_and_pkce() {
     assert_eq!((s, e["error_description"].as_str()), (400, Some("code_verifier does not match the code_challenge.")));
 }
 
+/// The code carries the user as the sign-in left them, but `/oauth/token` still asks whether
+/// they are there and active when it is redeemed.
+#[tokio::test]
+async fn a_code_is_refused_when_its_user_was_deactivated_or_deleted_after_the_sign_in() {
+    let flow = Flow::start("back_channel").await;
+    let location = flow.run("lee").await;
+    flow.exec("UPDATE users SET active = FALSE").await;
+    let (s, e) = flow.redeem(&location).await;
+    assert_eq!((s, e["error"].as_str(), e["error_description"].as_str()), (400, Some("invalid_grant"), Some("The user was deactivated.")), "{e}");
+    assert_eq!(flow.count("access_tokens").await, 0);
+
+    flow.exec("DELETE FROM users").await;
+    let location = flow.run("lee").await;
+    flow.exec("DELETE FROM users").await;
+    let (s, e) = flow.redeem(&location).await;
+    assert_eq!((s, e["error_description"].as_str()), (400, Some("The user no longer exists.")), "{e}");
+    assert_eq!(flow.count("access_tokens").await, 0);
+
+    // And a code whose user is there is redeemed for tokens describing them.
+    let location = flow.run("lee").await;
+    let (s, tokens) = flow.redeem(&location).await;
+    assert_eq!(s, 200, "{tokens}");
+    assert_eq!(flow.count("access_tokens").await, 1);
+}
+
 #[tokio::test]
 async fn tesseras_discovery_document_and_jwks_describe_its_own_tokens() {
     let server = TestServer::start().await;

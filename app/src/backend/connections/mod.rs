@@ -283,19 +283,27 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
 }
 
 pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
-    Ok(get_with_row(state, id).await?.0)
+    Ok(for_sign_in(state, id).await?.connection)
 }
 
-/// A connection and its stored row, whose sealed credentials a sign-in needs: one read.
-pub async fn get_with_row(state: &AppState, id: &str) -> Result<(Connection, ConnectionRow)> {
-    let (row, clients) = store::find_with_clients(&state.db, store::Key::Id(id)).await?.ok_or_else(not_found)?;
-    Ok((to_view(&row, clients)?, row))
+/// A connection as a sign-in needs it, in one read.
+pub struct ForSignIn {
+    pub connection: Connection,
+    /// The stored row, whose sealed credentials the callback opens.
+    pub row: ConnectionRow,
+    /// Whether it assigns roles (mapped groups or a default role).
+    pub assigns_roles: bool,
+}
+
+pub async fn for_sign_in(state: &AppState, id: &str) -> Result<ForSignIn> {
+    let found = store::find_with_clients(&state.db, store::Key::Id(id)).await?.ok_or_else(not_found)?;
+    Ok(ForSignIn { connection: to_view(&found.row, found.enabled_clients)?, row: found.row, assigns_roles: found.assigns_roles })
 }
 
 /// The connection with this name (names are unique regardless of case), if any.
 pub async fn find_by_name(state: &AppState, name: &str) -> Result<Option<Connection>> {
     match store::find_with_clients(&state.db, store::Key::Name(name)).await? {
-        Some((row, clients)) => Ok(Some(to_view(&row, clients)?)),
+        Some(found) => Ok(Some(to_view(&found.row, found.enabled_clients)?)),
         None => Ok(None),
     }
 }

@@ -168,25 +168,37 @@ struct RowWithClients {
     row: ConnectionRow,
     /// Space-separated (client ids are alphanumeric); NULL when none.
     enabled_clients: Option<String>,
+    assigns_roles: bool,
 }
 
-/// A connection's row with the applications it is enabled for, sorted, in one statement: a
-/// sign-in reads a connection at `/authorize` and again at the callback. (`string_agg` is in
-/// both PostgreSQL and SQLite since 3.44.)
-pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<(ConnectionRow, Vec<String>)>> {
+/// A connection's row as a sign-in reads it.
+pub struct Found {
+    pub row: ConnectionRow,
+    /// The applications it is enabled for, sorted.
+    pub enabled_clients: Vec<String>,
+    /// It maps IdP groups to roles or has a default role (else a sign-in need not read them).
+    pub assigns_roles: bool,
+}
+
+/// A connection's row with the applications it is enabled for and whether it assigns roles, in
+/// one statement: a sign-in reads a connection at `/authorize` and again at the callback.
+/// (`string_agg` is in both PostgreSQL and SQLite since 3.44.)
+pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<Found>> {
     let (filter, value) = match key {
         Key::Id(id) => ("id = $1", id),
         Key::Name(name) => ("lower(name) = lower($1)", name),
     };
     let sql = format!(
-        "SELECT {COLUMNS}, (SELECT string_agg(client_id, ' ') FROM connection_clients WHERE connection_id = connections.id) AS enabled_clients
+        "SELECT {COLUMNS}, (SELECT string_agg(client_id, ' ') FROM connection_clients WHERE connection_id = connections.id) AS enabled_clients,
+           (EXISTS (SELECT 1 FROM connection_group_roles WHERE connection_id = connections.id)
+            OR EXISTS (SELECT 1 FROM connection_default_roles WHERE connection_id = connections.id)) AS assigns_roles
          FROM connections WHERE {filter}"
     );
     let found: Option<RowWithClients> = on_db!(db, |pool| sqlx::query_as(&sql).bind(value).fetch_optional(pool).await)?;
     Ok(found.map(|f| {
-        let mut clients: Vec<String> = f.enabled_clients.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
-        clients.sort();
-        (f.row, clients)
+        let mut enabled_clients: Vec<String> = f.enabled_clients.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
+        enabled_clients.sort();
+        Found { row: f.row, enabled_clients, assigns_roles: f.assigns_roles }
     }))
 }
 

@@ -16,6 +16,7 @@ use crate::backend::applications;
 use crate::backend::connections;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::provider::{self, pkce_s256, CodeRequest};
+use crate::backend::store::batch::Batch;
 use crate::backend::store::on_db;
 use crate::backend::users::{self, User};
 use crate::backend::{logs, AppState, Error, Result};
@@ -129,6 +130,7 @@ impl AppRequest {
             code_challenge: self.code_challenge.clone(),
             auth_time,
             session_id: Some(session_id.to_string()),
+            user: None,
         }
     }
 }
@@ -285,8 +287,10 @@ pub async fn single_sign_on(state: &AppState, authorized: &Authorized, session_c
         Err(Error::NotFound(_)) => return Ok(SingleSignOn::SignIn),
         Err(e) => return Err(e),
     };
-    let answer = signed_in(state, app, &user, session.auth_time, &session.id).await?;
-    logs::record(state, logs::SUCCESS, "Successful login (single sign-on session)", Some(&session.connection_id), Some(&app.client_id), Some(&user.id)).await;
+    let mut batch = Batch::default();
+    let answer = signed_in(state, &mut batch, app, &user, session.auth_time, &session.id).await?;
+    logs::record_into(&mut batch, state, logs::SUCCESS, "Successful login (single sign-on session)", Some(&session.connection_id), Some(&app.client_id), Some(&user.id));
+    batch.run(&state.db).await?;
     Ok(SingleSignOn::Done(answer))
 }
 
@@ -456,14 +460,15 @@ fn error_answer(app: &AppRequest, error: &str, description: &str) -> ToApplicati
 }
 
 /// `user` is signed in for `app` in the session `session_id`: Tessera's code, or its ID token
-/// (`response_type=id_token`), on the way back to the application.
-async fn signed_in(state: &AppState, app: &AppRequest, user: &User, auth_time: i64, session_id: &str) -> Result<ToApplication> {
+/// (`response_type=id_token`), on the way back to the application. The code (and the note that a
+/// back-channel-logout application signed in) is written with the other writes of `batch`.
+async fn signed_in(state: &AppState, batch: &mut Batch, app: &AppRequest, user: &User, auth_time: i64, session_id: &str) -> Result<ToApplication> {
     let request = app.code_request(auth_time, session_id);
     if app.backchannel_logout {
-        provider::backchannel::remember_client(state, session_id, &app.client_id).await?;
+        provider::backchannel::remember_client_into(batch, session_id, &app.client_id);
     }
     let (name, value) = match app.response_type {
-        ResponseType::Code => ("code", provider::issue_code(state, &app.client_id, &user.id, &request).await?),
+        ResponseType::Code => ("code", provider::issue_code_into(batch, state, &app.client_id, user, request)?),
         ResponseType::IdToken => {
             let application = applications::get_application(state, &app.client_id).await?;
             ("id_token", provider::implicit_id_token(state, &application, user, &request).await?)
@@ -506,7 +511,7 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     let app = pending.app.as_ref();
     let setup_return = pending.setup.as_ref().map(|s| s.return_to.clone());
     let fail = |reason: String, app: Option<&AppRequest>, connection_name: Option<String>| Failed { setup_return: setup_return.clone(), ..fail(reason, app, connection_name) };
-    let (connection, row) = match connections::get_with_row(&pinned, &connection_id).await {
+    let connections::ForSignIn { connection, row, assigns_roles } = match connections::for_sign_in(&pinned, &connection_id).await {
         Ok(found) => found,
         Err(Error::NotFound(_)) => return Ok(Err(fail("the connection was deleted during the sign-in".into(), app, None))),
         Err(e) => return Err(e),
@@ -602,21 +607,27 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;
     }
     let state = &pinned;
-    user.roles = crate::backend::roles::assign(state, &connection.id, &user.id, &user.groups, &user.roles).await?;
-    logs::record(state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id)).await;
-    tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
+    // The rest of the sign-in's writes go together: its roles (when they changed), its log
+    // entry, and for an application the session and the code.
+    let mut batch = Batch::default();
+    user.roles = crate::backend::roles::assign(state, &mut batch, &connection.id, &user.id, &user.groups, &user.roles, assigns_roles).await?;
+    logs::record_into(&mut batch, state, logs::SUCCESS, "Successful login", Some(&connection.id), client_id.as_deref(), Some(&user.id));
 
     match pending.app {
         None => {
+            batch.run(&state.db).await?;
             if let Some(setup) = &pending.setup {
                 crate::backend::organizations::setup::record_test(state, &setup.link_id, &connection.id).await?;
             }
+            tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
             Ok(Ok(Finished::Tried { connection, user, claims, setup: pending.setup }))
         }
         Some(app) => {
             let auth_time = state.clock.now().timestamp();
-            let (session, secret) = provider::sessions::create(state, &user.id, &connection.id, auth_time).await?;
-            let answer = signed_in(state, &app, &user, auth_time, &session.id).await?;
+            let (session, secret) = provider::sessions::create_into(&mut batch, state, &user.id, &connection.id, auth_time).await?;
+            let answer = signed_in(state, &mut batch, &app, &user, auth_time, &session.id).await?;
+            batch.run(&state.db).await?;
+            tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
             let session_max_age_s = (session.expires_at - state.clock.now_ms()) / 1000;
             Ok(Ok(Finished::ToApplication { answer, session: secret, session_max_age_s }))
         }

@@ -13,6 +13,7 @@ use super::sessions::Session;
 use super::issuer;
 use crate::applications::Application;
 use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::batch::Batch;
 use crate::backend::store::on_db;
 use crate::backend::{applications, logs, AppState, Error, Result};
 use serde_json::json;
@@ -28,14 +29,8 @@ const TOKEN_TTL_S: i64 = 120;
 
 /// Remembers that `client_id`, which takes back-channel logout, signed in with the session
 /// `session_id` (the login flow asks only for such applications).
-pub async fn remember_client(state: &AppState, session_id: &str, client_id: &str) -> Result<()> {
-    on_db!(&state.db, |pool| sqlx::query("INSERT INTO session_clients (session_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(session_id)
-        .bind(client_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
+pub fn remember_client_into(batch: &mut Batch, session_id: &str, client_id: &str) {
+    batch.push("INSERT INTO session_clients (session_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", vec![session_id.into(), client_id.into()]);
 }
 
 /// Queues a logout token for each application that signed in with `ended`, then delivers what

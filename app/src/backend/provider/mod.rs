@@ -13,6 +13,7 @@ pub mod sessions;
 
 use crate::applications::{Application, ClientAuthMethod};
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::store::batch::Batch;
 use crate::backend::store::on_db;
 use crate::backend::users::{self, User};
 use crate::backend::{AppState, Error, Result};
@@ -107,24 +108,29 @@ pub struct CodeRequest {
     /// The single sign-on session the code was issued in: the ID token's `sid`.
     #[serde(default)]
     pub session_id: Option<String>,
+    /// The user as the sign-in left them, for the tokens the code is redeemed for (so
+    /// `/oauth/token` need not read them again; it still checks they exist and are active).
+    #[serde(default)]
+    pub user: Option<User>,
 }
 
-/// Issues a code for a signed-in user; the application redeems it at `/oauth/token`.
-pub async fn issue_code(state: &AppState, client_id: &str, user_id: &str, request: &CodeRequest) -> Result<String> {
+/// Issues a code for `user`, signed in, written with the other writes of `batch`; the
+/// application redeems it at `/oauth/token`.
+pub fn issue_code_into(batch: &mut Batch, state: &AppState, client_id: &str, user: &User, mut request: CodeRequest) -> Result<String> {
     let code = random_alphanumeric(43);
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO authorization_codes (code_hash, client_id, user_id, request, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(sha256_hex(&code))
-    .bind(client_id)
-    .bind(user_id)
-    .bind(serde_json::to_string(request).map_err(Error::internal)?)
-    .bind(now)
-    .bind(now + CODE_TTL_MS)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    request.user = Some(user.clone());
+    batch.push(
+        "INSERT INTO authorization_codes (code_hash, client_id, user_id, request, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        vec![
+            sha256_hex(&code).into(),
+            client_id.into(),
+            user.id.clone().into(),
+            serde_json::to_string(&request).map_err(Error::internal)?.into(),
+            now.into(),
+            (now + CODE_TTL_MS).into(),
+        ],
+    );
     Ok(code)
 }
 
@@ -177,15 +183,16 @@ pub async fn redeem_code(
 ) -> Result<std::result::Result<Tokens, OAuthError>> {
     let code_hash = sha256_hex(code);
     let now = state.clock.now_ms();
-    let taken: Option<(String, String, String, i64)> = on_db!(&state.db, |pool| sqlx::query_as(
+    // Taken, with whether its user is still there and active (NULL: deleted).
+    let taken: Option<(String, String, String, i64, Option<bool>)> = on_db!(&state.db, |pool| sqlx::query_as(
         "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
-         RETURNING client_id, user_id, request, expires_at"
+         RETURNING client_id, user_id, request, expires_at, (SELECT active FROM users WHERE users.id = authorization_codes.user_id)"
     )
     .bind(&code_hash)
     .bind(now)
     .fetch_optional(pool)
     .await)?;
-    let Some((client_id, user_id, request, expires_at)) = taken else {
+    let Some((client_id, user_id, request, expires_at, user_active)) = taken else {
         let revoked = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1")
             .bind(&code_hash)
             .execute(pool)
@@ -216,7 +223,15 @@ pub async fn redeem_code(
     if let Some(reason) = refusal {
         return Ok(Err(OAuthError::new("invalid_grant", reason)));
     }
-    let user = users::get_user(state, &user_id).await?;
+    match user_active {
+        None => return Ok(Err(OAuthError::new("invalid_grant", "The user no longer exists."))),
+        Some(false) => return Ok(Err(OAuthError::new("invalid_grant", "The user was deactivated."))),
+        Some(true) => {}
+    }
+    let user = match request.user.clone() {
+        Some(user) if user.id == user_id => user,
+        _ => users::get_user(state, &user_id).await?,
+    };
     let grant = TokenGrant {
         scope: &request.scope,
         nonce: request.nonce.as_deref(),

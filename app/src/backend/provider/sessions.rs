@@ -8,6 +8,7 @@
 //! through [`end`], which tells the applications that take back-channel logout.
 
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::store::batch::Batch;
 use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use serde::{Deserialize, Serialize};
@@ -38,8 +39,9 @@ const COLUMNS: &str = "id, user_id, connection_id, auth_time, created_at, last_s
 /// Live: not revoked, within both lifetimes (`$2` is now).
 const LIVE: &str = "revoked_at IS NULL AND expires_at > $2 AND last_seen_at + idle_ms > $2";
 
-/// A new session for `user_id`; returns it and the secret for the cookie (shown nowhere else).
-pub async fn create(state: &AppState, user_id: &str, connection_id: &str, auth_time: i64) -> Result<(Session, String)> {
+/// A new session for `user_id`, written with the other writes of `batch`; returns it and the
+/// secret for the cookie (shown nowhere else).
+pub async fn create_into(batch: &mut Batch, state: &AppState, user_id: &str, connection_id: &str, auth_time: i64) -> Result<(Session, String)> {
     let secret = random_alphanumeric(43);
     let now = state.clock.now_ms();
     let lifetimes = crate::backend::tenant::session_lifetimes(state).await?;
@@ -53,22 +55,21 @@ pub async fn create(state: &AppState, user_id: &str, connection_id: &str, auth_t
         expires_at: now + lifetimes.absolute_ms(),
         idle_ms: lifetimes.idle_ms(),
     };
-    on_db!(&state.db, |pool| sqlx::query(
+    batch.push(
         "INSERT INTO sso_sessions (id, cookie_hash, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at, idle_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-    )
-    .bind(&session.id)
-    .bind(sha256_hex(&secret))
-    .bind(&session.user_id)
-    .bind(&session.connection_id)
-    .bind(session.auth_time)
-    .bind(session.created_at)
-    .bind(session.last_seen_at)
-    .bind(session.expires_at)
-    .bind(session.idle_ms)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        vec![
+            session.id.clone().into(),
+            sha256_hex(&secret).into(),
+            session.user_id.clone().into(),
+            session.connection_id.clone().into(),
+            session.auth_time.into(),
+            session.created_at.into(),
+            session.last_seen_at.into(),
+            session.expires_at.into(),
+            session.idle_ms.into(),
+        ],
+    );
     Ok((session, secret))
 }
 

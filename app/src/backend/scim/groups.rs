@@ -152,7 +152,9 @@ async fn refresh_users(scope: &Scope<'_>, users: impl IntoIterator<Item = String
             .map(|r| r.rows_affected()))?;
         // Their roles follow their groups at once (they are recomputed at sign-in too).
         let user = crate::backend::users::get_user(scope.state, &user_id).await?;
-        crate::backend::roles::assign(scope.state, &scope.connection.id, &user_id, &user.groups, &user.roles).await?;
+        let mut batch = crate::backend::store::batch::Batch::default();
+        crate::backend::roles::assign(scope.state, &mut batch, &scope.connection.id, &user_id, &user.groups, &user.roles, true).await?;
+        batch.run(&scope.state.db).await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! with `query!`: the macros check against a single database kind, and every query here must run
 //! on two; the storage tests run the whole suite against both instead.
 
+pub mod batch;
 pub mod testing;
 
 use crate::backend::{Error, Result};
