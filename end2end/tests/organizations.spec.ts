@@ -210,8 +210,12 @@ test("setup links refuse a second browser, a tampered, expired or revoked link, 
   await first.context.close();
 
   // Expired: a link whose time is up (aged in the database, the one thing a browser cannot do).
+  // The list refetches after the link is made: wait for its new row before reading its id.
+  const rows = page.getByTestId("setup-link");
+  const before = await rows.count();
   const link = await invite(page);
-  const id = (await page.getByTestId("setup-link").first().locator("code").innerText()).trim();
+  await expect(rows).toHaveCount(before + 1);
+  const id = (await rows.first().locator("code").innerText()).trim();
   const { execFileSync } = await import("node:child_process");
   execFileSync("sqlite3", [`${serverState().dataDir}/tessera.db`, `UPDATE setup_links SET expires_at = 1 WHERE id = '${id}'`]);
   const late = await freshPage(browser);
