@@ -108,15 +108,7 @@ impl Batch {
 
     async fn run_sqlite(&self, connection: &mut sqlx::SqliteConnection) -> Result<()> {
         let (sql, values) = self.sqlite_text();
-        let mut query = sqlx::query(&sql);
-        for value in values {
-            query = match value {
-                Value::Text(v) => query.bind(v.clone()),
-                Value::Int(v) => query.bind(*v),
-                Value::Bool(v) => query.bind(*v),
-            };
-        }
-        if let Err(e) = query.execute(&mut *connection).await {
+        if let Err(e) = bound(sqlx::query(&sql), values).execute(&mut *connection).await {
             // A statement failed after BEGIN: end the transaction here, on this connection,
             // before it goes back to the pool. ("no transaction is active" when BEGIN itself
             // failed is fine.)
@@ -132,18 +124,28 @@ impl Batch {
         use sqlx::Connection as _;
         let mut transaction = connection.begin().await?;
         for (sql, values) in &self.statements {
-            let mut query = sqlx::query(sql);
-            for value in values {
-                query = match value {
-                    Value::Text(v) => query.bind(v.clone()),
-                    Value::Int(v) => query.bind(*v),
-                    Value::Bool(v) => query.bind(*v),
-                };
-            }
-            query.execute(&mut *transaction).await?;
+            bound(sqlx::query(sql), values).execute(&mut *transaction).await?;
         }
         transaction.commit().await.map_err(Error::from)
     }
+}
+
+/// `query` with `values` bound in order, for either database.
+fn bound<'q, DB>(mut query: sqlx::query::Query<'q, DB, DB::Arguments<'q>>, values: impl IntoIterator<Item = &'q Value>) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for value in values {
+        query = match value {
+            Value::Text(v) => query.bind(v.clone()),
+            Value::Int(v) => query.bind(*v),
+            Value::Bool(v) => query.bind(*v),
+        };
+    }
+    query
 }
 
 /// `sql` with each `$N` made `$(N + offset)`.

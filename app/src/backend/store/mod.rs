@@ -81,12 +81,6 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-}
-
 /// SQLite connections in the pool. SQLite writes one transaction at a time whatever the
 /// number, and each connection is a thread of its own (sqlx's) with a page cache of its own that
 /// every write elsewhere invalidates: with 4 instead of 8, `make bench-login` at concurrency 8
@@ -172,17 +166,6 @@ impl Db {
             Db::Pinned(_) => return Err(Error::internal("migrations run on the pool, not a pinned connection")),
         }
         Ok(())
-    }
-
-    pub async fn dialect(&self) -> Dialect {
-        match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
-            Db::Postgres(_) => Dialect::Postgres,
-            Db::Pinned(pinned) => match &*pinned.lock().await {
-                Held::Sqlite(_) => Dialect::Sqlite,
-                Held::Postgres(_) => Dialect::Postgres,
-            },
-        }
     }
 
     /// `GET /healthz` asks this.
