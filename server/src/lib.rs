@@ -100,7 +100,7 @@ pub fn state(settings: Settings, db: Db, clock: Clock) -> Result<AppState, Start
     let rules = app::connections::validate::Rules { allow_private_network: settings.allow_private_network };
     let client = GuardedClient::new(settings.allow_private_network).map_err(|e| StartError::Other(e.to_string()))?;
     Ok(AppState {
-        leptos_options: leptos_options(settings.listen),
+        leptos_options: Arc::new(leptos_options(settings.listen)),
         db,
         settings: Arc::new(settings),
         clock,

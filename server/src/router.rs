@@ -22,7 +22,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::protocol::router())
         .merge(crate::scim::router())
         .merge(crate::setup::router())
-        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .leptos_routes(&state, routes, move || shell((*leptos_options).clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(rpc_errors::bad_arguments_are_400))
         .layer(from_fn(rpc_guard::guard_server_functions))
