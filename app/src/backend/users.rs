@@ -12,6 +12,8 @@
 //!   connection's Sync Frequency (an hour, a day or a week). The IdP's `groups` always follow
 //!   the sign-in; SCIM groups are kept apart, and tokens carry both.
 
+use crate::backend::store::batch::Value as Param;
+use crate::backend::store::inline::{inline_row, InlineRow};
 use crate::backend::store::{contains_pattern, on_db};
 use crate::backend::{AppState, Error, Result};
 use crate::connections::options::{MappingMode, SetUserRootAttributes};
@@ -63,6 +65,8 @@ struct Row {
     created_at: i64,
     updated_at: i64,
 }
+
+inline_row!(Row { id, connection_id, subject, email, email_verified, name, profile, groups, scim_groups, active, roles, logins_count, last_login_at, created_at, updated_at });
 
 const COLUMNS: &str =
     "id, connection_id, subject, email, email_verified, name, profile, groups, scim_groups, active, roles, logins_count, last_login_at, created_at, updated_at";
@@ -259,20 +263,12 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
     let sql = sql.replace("{COLUMNS}", COLUMNS);
     // The row as written, in the same statement; none when the user is deactivated (not
     // updated), who is then read as they are.
-    let written: Option<Row> = on_db!(&state.db, |pool| {
-        let q = sqlx::query_as(&sql)
-            .bind(&id)
-            .bind(&connection.id)
-            .bind(subject)
-            .bind(&email)
-            .bind(email_verified)
-            .bind(&name)
-            .bind(&profile_json)
-            .bind(&groups_json)
-            .bind(now);
-        let q = if overwrite { q.bind(now - sync_window_ms(connection)) } else { q };
-        q.fetch_optional(pool).await
-    })?;
+    let mut values: Vec<Param> =
+        vec![id.into(), connection.id.as_str().into(), subject.into(), email.into(), email_verified.into(), name.into(), profile_json.into(), groups_json.into(), now.into()];
+    if overwrite {
+        values.push((now - sync_window_ms(connection)).into());
+    }
+    let written: Option<Row> = state.db.fetch_optional(&sql, &values).await?;
     if let Some(row) = written {
         return row.try_into();
     }
@@ -295,12 +291,17 @@ pub async fn for_access_token(state: &AppState, token_hash: &str) -> Result<Opti
         #[sqlx(flatten)]
         user: Row,
     }
+    impl InlineRow for TokenUser {
+        fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+            Ok(TokenUser { scope: row.get("scope")?, expires_at: row.get("expires_at")?, revoked: row.get("revoked")?, user: Row::from_inline(row)? })
+        }
+    }
     let user_columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
     let sql = format!(
         "SELECT t.scope, t.expires_at, t.revoked, {} FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
         user_columns.join(", ")
     );
-    let found: Option<TokenUser> = on_db!(&state.db, |pool| sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await)?;
+    let found: Option<TokenUser> = state.db.fetch_optional(&sql, &[token_hash.into()]).await?;
     found.map(|t| Ok((t.scope, t.expires_at, t.revoked, t.user.try_into()?))).transpose()
 }
 

@@ -1,5 +1,6 @@
 //! SQL for applications (`clients`), the same text on both dialects.
 
+use crate::backend::store::inline::inline_row;
 use crate::backend::store::{contains_pattern, on_db, Db};
 use crate::backend::{Error, Result};
 
@@ -20,6 +21,11 @@ pub struct ApplicationRow {
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+inline_row!(ApplicationRow {
+    client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, token_endpoint_auth_method,
+    client_secret_hash, id_token_signed_response_alg, backchannel_logout_uri, jwks, created_at, updated_at,
+});
 
 const COLUMNS: &str = "client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, \
                        token_endpoint_auth_method, client_secret_hash, created_at, updated_at, \
@@ -77,10 +83,7 @@ pub async fn update(db: &Db, row: &ApplicationRow) -> Result<()> {
 }
 
 pub async fn find(db: &Db, client_id: &str) -> Result<Option<ApplicationRow>> {
-    Ok(on_db!(db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM clients WHERE client_id = $1"))
-        .bind(client_id)
-        .fetch_optional(pool)
-        .await)?)
+    db.fetch_optional(&format!("SELECT {COLUMNS} FROM clients WHERE client_id = $1"), &[client_id.into()]).await
 }
 
 pub async fn delete(db: &Db, client_id: &str) -> Result<bool> {

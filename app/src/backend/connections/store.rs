@@ -2,6 +2,7 @@
 //! enabled for, the same text on both dialects.
 
 use crate::backend::store::{contains_pattern, is_foreign_key_violation, is_unique_violation, on_db, Db};
+use crate::backend::store::inline::{inline_row, InlineRow};
 use std::collections::HashMap;
 use crate::backend::{Error, Result};
 use crate::connections::{Checkpoint, ListQuery};
@@ -171,6 +172,17 @@ struct RowWithClients {
     assigns_roles: bool,
 }
 
+inline_row!(ConnectionRow {
+    id, name, strategy, display_name, options, client_secret_enc, private_key_enc, is_domain_connection, show_as_button, realms,
+    metadata, check_status, created_at, updated_at,
+});
+
+impl InlineRow for RowWithClients {
+    fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RowWithClients { row: ConnectionRow::from_inline(row)?, enabled_clients: row.get("enabled_clients")?, assigns_roles: row.get("assigns_roles")? })
+    }
+}
+
 /// A connection's row as a sign-in reads it.
 pub struct Found {
     pub row: ConnectionRow,
@@ -194,7 +206,7 @@ pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<Found>> {
             OR EXISTS (SELECT 1 FROM connection_default_roles WHERE connection_id = connections.id)) AS assigns_roles
          FROM connections WHERE {filter}"
     );
-    let found: Option<RowWithClients> = on_db!(db, |pool| sqlx::query_as(&sql).bind(value).fetch_optional(pool).await)?;
+    let found: Option<RowWithClients> = db.fetch_optional(&sql, &[value.into()]).await?;
     Ok(found.map(|f| {
         let mut enabled_clients: Vec<String> = f.enabled_clients.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
         enabled_clients.sort();

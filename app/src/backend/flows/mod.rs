@@ -390,20 +390,14 @@ async fn start(state: &AppState, connection: &Connection, app: Option<AppRequest
     let pending = serde_json::to_string(&Pending { app, nonce, code_verifier, setup }).map_err(Error::internal)?;
     let sealed = state.settings.master_key.encrypt(&pending_context(&state_hash), &pending)?;
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO login_transactions (state_hash, browser_hash, connection_id, client_id, request, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(&state_hash)
-    .bind(sha256_hex(&browser_token))
-    .bind(&connection.id)
-    .bind(&client_id)
-    .bind(&sealed)
-    .bind(now)
-    .bind(now + LOGIN_TTL_MS)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state
+        .db
+        .execute(
+            "INSERT INTO login_transactions (state_hash, browser_hash, connection_id, client_id, request, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[state_hash.into(), sha256_hex(&browser_token).into(), connection.id.as_str().into(), client_id.into(), sealed.into(), now.into(), (now + LOGIN_TTL_MS).into()],
+        )
+        .await?;
     Ok(Started { location, browser_token })
 }
 
@@ -493,12 +487,13 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
     // One connection for the reads before the IdP is asked, another for the writes after.
     let pinned = state.pinned().await?;
     // Taken, not read: a state works once, whatever happens next.
-    let taken: Option<(String, String, Option<String>, String, i64)> = on_db!(&pinned.db, |pool| sqlx::query_as(
-        "DELETE FROM login_transactions WHERE state_hash = $1 RETURNING browser_hash, connection_id, client_id, request, expires_at"
-    )
-    .bind(&state_hash)
-    .fetch_optional(pool)
-    .await)?;
+    let taken: Option<(String, String, Option<String>, String, i64)> = pinned
+        .db
+        .fetch_optional(
+            "DELETE FROM login_transactions WHERE state_hash = $1 RETURNING browser_hash, connection_id, client_id, request, expires_at",
+            &[state_hash.as_str().into()],
+        )
+        .await?;
     let Some((browser_hash, connection_id, client_id, sealed, expires_at)) = taken else {
         let reason = "the state is unknown or was already used (start the sign-in again)".to_string();
         logs::record(state, logs::FAILURE, &reason, None, None, None).await;

@@ -184,14 +184,14 @@ pub async fn redeem_code(
     let code_hash = sha256_hex(code);
     let now = state.clock.now_ms();
     // Taken, with whether its user is still there and active (NULL: deleted).
-    let taken: Option<(String, String, String, i64, Option<bool>)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
-         RETURNING client_id, user_id, request, expires_at, (SELECT active FROM users WHERE users.id = authorization_codes.user_id)"
-    )
-    .bind(&code_hash)
-    .bind(now)
-    .fetch_optional(pool)
-    .await)?;
+    let taken: Option<(String, String, String, i64, Option<bool>)> = state
+        .db
+        .fetch_optional(
+            "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
+             RETURNING client_id, user_id, request, expires_at, (SELECT active FROM users WHERE users.id = authorization_codes.user_id)",
+            &[code_hash.as_str().into(), now.into()],
+        )
+        .await?;
     let Some((client_id, user_id, request, expires_at, user_active)) = taken else {
         let revoked = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1")
             .bind(&code_hash)
@@ -351,19 +351,21 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
         true => Some(refresh::issue(state, &app.client_id, &user.id, grant.session_id, grant.scope, grant.auth_time, grant.family).await?),
         false => None,
     };
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(sha256_hex(&access_token))
-    .bind(grant.code_hash)
-    .bind(&app.client_id)
-    .bind(&user.id)
-    .bind(grant.scope)
-    .bind(expires.timestamp_millis())
-    .bind(refresh.as_ref().map(|(_, family)| family.id.clone()))
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state
+        .db
+        .execute(
+            "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                sha256_hex(&access_token).into(),
+                grant.code_hash.into(),
+                app.client_id.as_str().into(),
+                user.id.as_str().into(),
+                grant.scope.into(),
+                expires.timestamp_millis().into(),
+                refresh.as_ref().map(|(_, family)| family.id.clone()).into(),
+            ],
+        )
+        .await?;
     Ok(Tokens {
         access_token,
         token_type: "Bearer",

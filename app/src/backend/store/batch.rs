@@ -1,9 +1,6 @@
-//! Writes that belong together, run as one transaction. On SQLite the whole transaction goes to
-//! the connection's thread as one statement text (`BEGIN IMMEDIATE; …; COMMIT`, with the `$N`
-//! of each statement renumbered across them), so a sign-in's writes cost one round trip and one
-//! commit instead of one of each per row: separate inserts on one connection cost ~57 µs of CPU
-//! each more than inserts batched this way. On PostgreSQL, which cannot prepare several
-//! statements as one, they run one by one inside a transaction.
+//! Writes that belong together, run as one transaction with one commit. On SQLite the
+//! transaction runs on the calling thread ([`super::inline`], each statement prepared once per
+//! connection); on PostgreSQL the statements run one by one inside a transaction.
 
 use super::{Db, Held};
 use crate::backend::{Error, Result};
@@ -69,55 +66,36 @@ impl Batch {
         self.statements.is_empty()
     }
 
-    /// SQLite's one text for the batch, and its values in order.
-    fn sqlite_text(&self) -> (String, Vec<&Value>) {
-        let mut sql = String::from("BEGIN IMMEDIATE;\n");
-        let mut values = Vec::new();
-        for (statement, own) in &self.statements {
-            sql.push_str(&renumber(statement, values.len()));
-            sql.push_str(";\n");
-            values.extend(own.iter());
-        }
-        sql.push_str("COMMIT");
-        (sql, values)
-    }
-
     /// Runs every statement in one transaction. On an error nothing is written.
     pub async fn run(&self, db: &Db) -> Result<()> {
         if self.statements.is_empty() {
             return Ok(());
         }
+        // SQLite: on the calling thread (store::inline), each statement prepared once per
+        // connection, one commit for all.
+        if let Some(inline) = db.inline() {
+            return inline.with(|c| self.run_inline(c));
+        }
         match db {
-            Db::Sqlite(pool) => {
-                let mut connection = pool.acquire().await?;
-                self.run_sqlite(&mut connection).await
-            }
             Db::Postgres(pool) => {
                 let mut connection = pool.acquire().await?;
                 self.run_postgres(&mut connection).await
             }
-            Db::Pinned(pinned) => {
-                let mut held = pinned.lock().await;
-                match &mut *held {
-                    Held::Sqlite(connection) => self.run_sqlite(connection).await,
-                    Held::Postgres(connection) => self.run_postgres(connection).await,
-                }
-            }
+            Db::Pinned(pinned) => match &mut *pinned.lock().await? {
+                Held::Postgres(connection) => self.run_postgres(connection).await,
+                Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
+            },
+            Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
         }
     }
 
-    async fn run_sqlite(&self, connection: &mut sqlx::SqliteConnection) -> Result<()> {
-        let (sql, values) = self.sqlite_text();
-        if let Err(e) = bound(sqlx::query(&sql), values).execute(&mut *connection).await {
-            // A statement failed after BEGIN: end the transaction here, on this connection,
-            // before it goes back to the pool. ("no transaction is active" when BEGIN itself
-            // failed is fine.)
-            if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *connection).await {
-                tracing::debug!(error = %rollback, "rollback after a failed batch");
-            }
-            return Err(e.into());
+    fn run_inline(&self, connection: &mut rusqlite::Connection) -> rusqlite::Result<()> {
+        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (sql, values) in &self.statements {
+            super::inline::prepared(&transaction, sql, values)?.raw_execute()?;
         }
-        Ok(())
+        // Dropped without a commit (an error above), the transaction rolls back.
+        transaction.commit()
     }
 
     async fn run_postgres(&self, connection: &mut sqlx::PgConnection) -> Result<()> {
@@ -131,7 +109,7 @@ impl Batch {
 }
 
 /// `query` with `values` bound in order, for either database.
-fn bound<'q, DB>(mut query: sqlx::query::Query<'q, DB, DB::Arguments<'q>>, values: impl IntoIterator<Item = &'q Value>) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
+pub(super) fn bound<'q, DB>(mut query: sqlx::query::Query<'q, DB, DB::Arguments<'q>>, values: impl IntoIterator<Item = &'q Value>) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
 where
     DB: sqlx::Database,
     Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -148,25 +126,19 @@ where
     query
 }
 
-/// `sql` with each `$N` made `$(N + offset)`.
-fn renumber(sql: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '$' {
-            let mut digits = String::new();
-            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                digits.push(*d);
-                chars.next();
-            }
-            match digits.parse::<usize>() {
-                Ok(n) => out.push_str(&(n + offset).to_string()),
-                Err(_) => out.push_str(&digits),
-            }
-        }
+/// `query_as` with `values` bound in order (PostgreSQL, for [`Db::fetch_optional`]).
+pub(super) fn bound_as<'q, T>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>,
+    values: &'q [Value],
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments> {
+    for value in values {
+        query = match value {
+            Value::Text(v) => query.bind(v.clone()),
+            Value::Int(v) => query.bind(*v),
+            Value::Bool(v) => query.bind(*v),
+        };
     }
-    out
+    query
 }
 
 /// The highest `$N` in `sql` (0 when none).
@@ -180,16 +152,10 @@ mod tests {
     use crate::backend::store::{on_db, testing};
 
     #[test]
-    fn placeholders_are_numbered_across_the_statements() {
-        assert_eq!(renumber("INSERT INTO t VALUES ($1, $2, $10)", 3), "INSERT INTO t VALUES ($4, $5, $13)");
-        assert_eq!(renumber("SELECT 1", 5), "SELECT 1");
+    fn the_highest_placeholder_is_found_in_any_order() {
         assert_eq!(highest_placeholder("UPDATE t SET a = $2 WHERE b = $1 AND c <> $2"), 2);
-        let mut batch = Batch::default();
-        batch.push("INSERT INTO a VALUES ($1, $2)", vec!["x".into(), 1i64.into()]);
-        batch.push("UPDATE b SET c = $1 WHERE d = $2", vec![true.into(), None::<String>.into()]);
-        let (sql, values) = batch.sqlite_text();
-        assert_eq!(sql, "BEGIN IMMEDIATE;\nINSERT INTO a VALUES ($1, $2);\nUPDATE b SET c = $3 WHERE d = $4;\nCOMMIT");
-        assert_eq!(values.len(), 4);
+        assert_eq!(highest_placeholder("INSERT INTO t VALUES ($1, $10, $3)"), 10);
+        assert_eq!(highest_placeholder("SELECT 1"), 0);
     }
 
     async fn count(db: &Db) -> Result<i64> {

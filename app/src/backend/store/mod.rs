@@ -7,6 +7,7 @@
 //! on two; the storage tests run the whole suite against both instead.
 
 pub mod batch;
+pub mod inline;
 pub mod testing;
 
 use crate::backend::{Error, Result};
@@ -20,7 +21,8 @@ use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// The sqlx pool, and the same file for the statements that run on the calling thread.
+    Sqlite(SqlitePool, Arc<inline::Inline>),
     Postgres(PgPool),
     /// One connection of a pool, held for a run of statements ([`Db::pinned`]).
     Pinned(Arc<Pinned>),
@@ -31,7 +33,9 @@ pub enum Db {
 /// goes back to its pool; on SQLite that ping, like every statement, is a round trip to the
 /// connection's own thread, and those wake-ups were a quarter of a sign-in's CPU.)
 pub struct Pinned {
-    held: tokio::sync::Mutex<Held>,
+    /// Taken from the pool at the first statement that needs it (a run whose statements all run
+    /// inline never takes one).
+    held: tokio::sync::Mutex<Option<Held>>,
     /// The pool it came from.
     pool: Db,
 }
@@ -43,8 +47,16 @@ pub enum Held {
 
 impl Pinned {
     /// The connection, for one statement (or one block of them).
-    pub async fn lock(&self) -> tokio::sync::MutexGuard<'_, Held> {
-        self.held.lock().await
+    pub async fn lock(&self) -> std::result::Result<tokio::sync::MappedMutexGuard<'_, Held>, sqlx::Error> {
+        let mut held = self.held.lock().await;
+        if held.is_none() {
+            *held = Some(match &self.pool {
+                Db::Sqlite(pool, _) => Held::Sqlite(pool.acquire().await?),
+                Db::Postgres(pool) => Held::Postgres(pool.acquire().await?),
+                Db::Pinned(_) => unreachable!("a pinned connection comes from a pool"),
+            });
+        }
+        Ok(tokio::sync::MutexGuard::map(held, |h| h.as_mut().unwrap_or_else(|| unreachable!("filled above"))))
     }
 }
 
@@ -61,11 +73,11 @@ impl std::fmt::Debug for Pinned {
 macro_rules! on_db {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::backend::store::Db::Sqlite($pool) => $body,
+            $crate::backend::store::Db::Sqlite($pool, _) => $body,
             $crate::backend::store::Db::Postgres($pool) => $body,
-            $crate::backend::store::Db::Pinned(pinned) => {
-                let mut held = pinned.lock().await;
-                match &mut *held {
+            $crate::backend::store::Db::Pinned(pinned) => match pinned.lock().await {
+                Err(e) => Err(e.into()),
+                Ok(mut held) => match &mut *held {
                     $crate::backend::store::Held::Sqlite(connection) => {
                         let $pool = &mut **connection;
                         $body
@@ -74,8 +86,8 @@ macro_rules! on_db {
                         let $pool = &mut **connection;
                         $body
                     }
-                }
-            }
+                },
+            },
         }
     };
 }
@@ -126,13 +138,14 @@ impl Db {
             // No ping before handing a connection out: sqlx already pings every connection on
             // its way back to the pool, and a second round trip to the connection's worker
             // thread per statement was a fifth of a sign-in's SQLite cost.
+            let inline = inline::Inline::new(options.get_filename().to_path_buf());
             let pool = SqlitePoolOptions::new()
                 .max_connections(SQLITE_CONNECTIONS)
                 .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, Arc::new(inline)))
         } else {
             Err(Error::invalid("DATABASE_URL", "must start with sqlite: or postgres://"))
         }
@@ -143,8 +156,7 @@ impl Db {
     /// run back to back: never across a call to another server (the pool would run dry).
     pub async fn pinned(&self) -> Result<Db> {
         Ok(match self {
-            Db::Sqlite(pool) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(Held::Sqlite(pool.acquire().await?)), pool: self.clone() })),
-            Db::Postgres(pool) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(Held::Postgres(pool.acquire().await?)), pool: self.clone() })),
+            Db::Sqlite(..) | Db::Postgres(_) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(None), pool: self.clone() })),
             Db::Pinned(_) => self.clone(),
         })
     }
@@ -161,7 +173,7 @@ impl Db {
     /// Brings the schema up to date. A failure here must stop the server.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
             Db::Pinned(_) => return Err(Error::internal("migrations run on the pool, not a pinned connection")),
         }
@@ -176,7 +188,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pool, _) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
             Db::Pinned(_) => {}
         }
@@ -256,7 +268,7 @@ mod tests {
         let again = pinned.pinned().await?;
         let n: i64 = on_db!(&again, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM pinned_probe").fetch_one(pool).await)?;
         assert_eq!(n, 3);
-        assert!(matches!(pinned.pool(), Db::Sqlite(_) | Db::Postgres(_)));
+        assert!(matches!(pinned.pool(), Db::Sqlite(..) | Db::Postgres(_)));
         assert!(pinned.migrate().await.is_err(), "migrations never run on a pinned connection");
         Ok(())
     }

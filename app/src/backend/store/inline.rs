@@ -1,0 +1,271 @@
+//! SQLite on the calling thread, for the statements a sign-in runs.
+//!
+//! sqlx gives each SQLite connection a thread of its own, and every statement is a round trip
+//! to it: a hand-off, a wake-up and a context switch each way. A primary-key SELECT took 30–38 µs
+//! of CPU that way and an INSERT 56–74 µs; the same statements on a connection used right where
+//! they are called took ~2 µs and ~10–14 µs (a scratch micro-benchmark on this 2-core VM). So the
+//! statements of `/authorize`, `/login/callback`, `/oauth/token` and `/userinfo` run here, on
+//! connections of Tessera's own to the same database file (rusqlite, over the same SQLite library
+//! sqlx links), on the task's own thread.
+//!
+//! The statements are written once, in SQL both dialects accept, with their values as
+//! [`Value`]s: [`Db::fetch_optional`] and [`Db::execute`] run them here on SQLite and through sqlx
+//! on PostgreSQL. A statement here holds its thread while it runs, which suits short statements
+//! by key (in WAL mode readers never wait, and a writer waits only for another short write);
+//! scans and pages stay on sqlx.
+
+use super::batch::Value;
+use super::{Db, Held, WAL_AUTOCHECKPOINT_PAGES};
+use crate::backend::Result;
+use rusqlite::types::{FromSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Connections kept open between statements; more are opened when more run at once (at most
+/// one per runtime thread, as a statement never waits across an `.await`).
+const IDLE_MAX: usize = 8;
+
+/// The same database file as the sqlx pool, opened by Tessera itself.
+pub struct Inline {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Inline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inline").field("path", &self.path).finish()
+    }
+}
+
+impl Inline {
+    pub fn new(path: PathBuf) -> Inline {
+        Inline { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let connection = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        connection.busy_timeout(Duration::from_secs(5))?;
+        // The pool's settings, per connection (the journal mode is the file's own).
+        connection.execute_batch(&format!(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
+        ))?;
+        connection.set_prepared_statement_cache_capacity(64);
+        Ok(connection)
+    }
+
+    /// Runs `f` on a connection of this file, here and now.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut connection = match taken {
+            Some(c) => c,
+            None => self.open().map_err(database_error)?,
+        };
+        let out = f(&mut connection);
+        // One left inside a transaction (a failed batch whose ROLLBACK failed too) is closed,
+        // never handed to the next statement.
+        if connection.is_autocommit() {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            if idle.len() < IDLE_MAX {
+                idle.push(connection);
+            }
+        }
+        out.map_err(database_error)
+    }
+}
+
+/// `sql` prepared (cached on its connection) with `values` bound to `$1`, `$2`, … by name, as
+/// sqlx binds them: a placeholder may come more than once and in any order.
+pub(super) fn prepared<'c>(connection: &'c Connection, sql: &str, values: &[Value]) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    for (i, value) in values.iter().enumerate() {
+        if let Some(index) = statement.parameter_index(&format!("${}", i + 1))? {
+            statement.raw_bind_parameter(index, value)?;
+        }
+    }
+    Ok(statement)
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Text(Some(v)) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            Value::Text(None) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(*v)),
+            // As sqlx stores a bool in SQLite.
+            Value::Bool(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*v))),
+        })
+    }
+}
+
+/// A row type read by the statements here: the same columns its `sqlx::FromRow` reads.
+pub trait InlineRow: Sized {
+    fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
+}
+
+macro_rules! tuple_rows {
+    ($(($($t:ident $i:tt),+)),+ $(,)?) => {$(
+        impl<$($t: FromSql),+> InlineRow for ($($t,)+) {
+            fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok(($(row.get::<_, $t>($i)?,)+))
+            }
+        }
+    )+};
+}
+tuple_rows!((A 0), (A 0, B 1), (A 0, B 1, C 2), (A 0, B 1, C 2, D 3), (A 0, B 1, C 2, D 3, E 4), (A 0, B 1, C 2, D 3, E 4, F 5));
+
+/// `InlineRow` for a struct whose fields are named for its columns (as its `sqlx::FromRow` reads them).
+macro_rules! inline_row {
+    ($row:ident { $($field:ident),+ $(,)? }) => {
+        impl $crate::backend::store::inline::InlineRow for $row {
+            fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok($row { $($field: row.get(stringify!($field))?),+ })
+            }
+        }
+    };
+}
+pub(crate) use inline_row;
+
+impl Db {
+    /// The statements-here side of this database, when it is a SQLite file.
+    pub(super) fn inline(&self) -> Option<&Inline> {
+        match self {
+            Db::Sqlite(_, inline) => Some(inline),
+            Db::Postgres(_) => None,
+            Db::Pinned(pinned) => pinned.pool.inline(),
+        }
+    }
+
+    /// The first row `sql` returns with `values`, if any.
+    pub async fn fetch_optional<T>(&self, sql: &str, values: &[Value]) -> Result<Option<T>>
+    where
+        T: InlineRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        if let Some(inline) = self.inline() {
+            return inline.with(|c| {
+                let mut statement = prepared(c, sql, values)?;
+                let mut rows = statement.raw_query();
+                rows.next()?.map(T::from_inline).transpose()
+            });
+        }
+        Ok(match self {
+            Db::Postgres(pool) => super::batch::bound_as(sqlx::query_as::<_, T>(sql), values).fetch_optional(pool).await?,
+            Db::Pinned(pinned) => match &mut *pinned.lock().await? {
+                Held::Postgres(connection) => super::batch::bound_as(sqlx::query_as::<_, T>(sql), values).fetch_optional(&mut **connection).await?,
+                Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
+            },
+            Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
+        })
+    }
+
+    /// Runs `sql` with `values`: the number of rows it changed.
+    pub async fn execute(&self, sql: &str, values: &[Value]) -> Result<u64> {
+        if let Some(inline) = self.inline() {
+            return inline.with(|c| Ok(prepared(c, sql, values)?.raw_execute()? as u64));
+        }
+        Ok(match self {
+            Db::Postgres(pool) => super::batch::bound(sqlx::query(sql), values).execute(pool).await?.rows_affected(),
+            Db::Pinned(pinned) => match &mut *pinned.lock().await? {
+                Held::Postgres(connection) => super::batch::bound(sqlx::query(sql), values).execute(&mut **connection).await?.rows_affected(),
+                Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
+            },
+            Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
+        })
+    }
+}
+
+/// A SQLite error from here, as the one database error the rest of Tessera knows (so
+/// `is_unique_violation` and the 500 mapping see it like sqlx's own).
+fn database_error(e: rusqlite::Error) -> crate::backend::Error {
+    crate::backend::Error::Database(sqlx::Error::Database(Box::new(InlineError(e))))
+}
+
+#[derive(Debug)]
+struct InlineError(rusqlite::Error);
+
+impl std::fmt::Display for InlineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for InlineError {}
+
+impl sqlx::error::DatabaseError for InlineError {
+    fn message(&self) -> &str {
+        match &self.0 {
+            rusqlite::Error::SqliteFailure(_, Some(message)) => message,
+            _ => "SQLite error",
+        }
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> sqlx::error::ErrorKind {
+        use rusqlite::ffi;
+        match &self.0 {
+            rusqlite::Error::SqliteFailure(e, _) => match e.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => sqlx::error::ErrorKind::UniqueViolation,
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => sqlx::error::ErrorKind::ForeignKeyViolation,
+                ffi::SQLITE_CONSTRAINT_NOTNULL => sqlx::error::ErrorKind::NotNullViolation,
+                ffi::SQLITE_CONSTRAINT_CHECK => sqlx::error::ErrorKind::CheckViolation,
+                _ => sqlx::error::ErrorKind::Other,
+            },
+            _ => sqlx::error::ErrorKind::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{is_unique_violation, testing};
+    use crate::backend::{Error, Result};
+
+    const INSERT: &str = "INSERT INTO roles (id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)";
+
+    #[tokio::test]
+    async fn placeholders_bind_by_number_in_any_order_and_repeated() -> Result<()> {
+        let db = testing::fresh_database().await?;
+        assert_eq!(db.execute(INSERT, &["rol_i1".into(), "inline-1".into(), "first".into(), 7i64.into()]).await?, 1);
+        // $2 before $1, and $1 twice.
+        let row: Option<(String, i64, i64)> = db
+            .fetch_optional("SELECT name, created_at, updated_at FROM roles WHERE description = $2 AND id = $1 AND id = $1", &["rol_i1".into(), "first".into()])
+            .await?;
+        assert_eq!(row, Some(("inline-1".to_string(), 7, 7)));
+        let none: Option<(String,)> = db.fetch_optional("SELECT name FROM roles WHERE id = $1", &["rol_none".into()]).await?;
+        assert_eq!(none, None);
+        // What a statement changed, and RETURNING read back in the same statement.
+        let renamed: Option<(String, Option<String>)> = db
+            .fetch_optional("UPDATE roles SET name = $2 WHERE id = $1 RETURNING name, (SELECT NULL) AS nothing", &["rol_i1".into(), "inline-2".into()])
+            .await?;
+        assert_eq!(renamed, Some(("inline-2".to_string(), None)));
+        assert_eq!(db.execute("DELETE FROM roles WHERE id = $1", &["rol_i1".into()]).await?, 1);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_unique_violation_is_the_one_database_error_and_the_database_stays_usable() -> Result<()> {
+        let db = testing::fresh_database().await?;
+        let pinned = db.pinned().await?;
+        pinned.execute(INSERT, &["rol_u1".into(), "unique-1".into(), "".into(), 1i64.into()]).await?;
+        let err = pinned.execute(INSERT, &["rol_u1".into(), "unique-2".into(), "".into(), 2i64.into()]).await.err();
+        match err {
+            Some(Error::Database(e)) => assert!(is_unique_violation(&e), "{e}"),
+            other => panic!("expected a unique violation, got {other:?}"),
+        }
+        let n: Option<(i64,)> = pinned.fetch_optional("SELECT COUNT(*) FROM roles WHERE id = $1", &["rol_u1".into()]).await?;
+        assert_eq!(n, Some((1,)));
+        Ok(())
+    }
+}
