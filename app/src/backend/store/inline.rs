@@ -247,7 +247,7 @@ mod tests {
         assert_eq!(none, None);
         // What a statement changed, and RETURNING read back in the same statement.
         let renamed: Option<(String, Option<String>)> = db
-            .fetch_optional("UPDATE roles SET name = $2 WHERE id = $1 RETURNING name, (SELECT NULL) AS nothing", &["rol_i1".into(), "inline-2".into()])
+            .fetch_optional("UPDATE roles SET name = $2 WHERE id = $1 RETURNING name, (SELECT NULL) AS absent", &["rol_i1".into(), "inline-2".into()])
             .await?;
         assert_eq!(renamed, Some(("inline-2".to_string(), None)));
         assert_eq!(db.execute("DELETE FROM roles WHERE id = $1", &["rol_i1".into()]).await?, 1);

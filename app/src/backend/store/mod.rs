@@ -117,6 +117,10 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
+            // A sign-in's statements open the file again themselves (store::inline).
+            if url.contains(":memory:") || url.contains("mode=memory") {
+                return Err(Error::invalid("DATABASE_URL", "must name a SQLite file (an in-memory database is not supported)"));
+            }
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -253,6 +257,8 @@ mod tests {
     async fn an_unknown_database_scheme_is_refused_with_the_variable_named() {
         let err = Db::connect("mysql://x").await.err().map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("DATABASE_URL: must start with sqlite: or postgres://"));
+        let err = Db::connect("sqlite::memory:").await.err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("DATABASE_URL: must name a SQLite file (an in-memory database is not supported)"));
     }
 
     #[tokio::test]
