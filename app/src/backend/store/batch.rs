@@ -102,43 +102,25 @@ impl Batch {
         use sqlx::Connection as _;
         let mut transaction = connection.begin().await?;
         for (sql, values) in &self.statements {
-            bound(sqlx::query(sql), values).execute(&mut *transaction).await?;
+            sqlx::query_with(sql, pg_arguments(values)?).execute(&mut *transaction).await?;
         }
         transaction.commit().await.map_err(Error::from)
     }
 }
 
-/// `query` with `values` bound in order, for either database.
-pub(super) fn bound<'q, DB>(mut query: sqlx::query::Query<'q, DB, DB::Arguments<'q>>, values: impl IntoIterator<Item = &'q Value>) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
-where
-    DB: sqlx::Database,
-    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
+/// `values` as PostgreSQL's arguments for one statement, in order (`$1`, `$2`, …).
+pub(super) fn pg_arguments(values: &[Value]) -> std::result::Result<sqlx::postgres::PgArguments, sqlx::Error> {
+    use sqlx::Arguments as _;
+    let mut arguments = sqlx::postgres::PgArguments::default();
     for value in values {
-        query = match value {
-            Value::Text(v) => query.bind(v.clone()),
-            Value::Int(v) => query.bind(*v),
-            Value::Bool(v) => query.bind(*v),
-        };
+        match value {
+            Value::Text(v) => arguments.add(v.clone()),
+            Value::Int(v) => arguments.add(*v),
+            Value::Bool(v) => arguments.add(*v),
+        }
+        .map_err(sqlx::Error::Encode)?;
     }
-    query
-}
-
-/// `query_as` with `values` bound in order (PostgreSQL, for [`Db::fetch_optional`]).
-pub(super) fn bound_as<'q, T>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>,
-    values: &'q [Value],
-) -> sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments> {
-    for value in values {
-        query = match value {
-            Value::Text(v) => query.bind(v.clone()),
-            Value::Int(v) => query.bind(*v),
-            Value::Bool(v) => query.bind(*v),
-        };
-    }
-    query
+    Ok(arguments)
 }
 
 /// The highest `$N` in `sql` (0 when none).

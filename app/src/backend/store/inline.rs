@@ -150,9 +150,9 @@ impl Db {
             });
         }
         Ok(match self {
-            Db::Postgres(pool) => super::batch::bound_as(sqlx::query_as::<_, T>(sql), values).fetch_optional(pool).await?,
+            Db::Postgres(pool) => sqlx::query_as_with::<_, T, _>(sql, super::batch::pg_arguments(values)?).fetch_optional(pool).await?,
             Db::Pinned(pinned) => match &mut *pinned.lock().await? {
-                Held::Postgres(connection) => super::batch::bound_as(sqlx::query_as::<_, T>(sql), values).fetch_optional(&mut **connection).await?,
+                Held::Postgres(connection) => sqlx::query_as_with::<_, T, _>(sql, super::batch::pg_arguments(values)?).fetch_optional(&mut **connection).await?,
                 Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
             },
             Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
@@ -165,9 +165,9 @@ impl Db {
             return inline.with(|c| Ok(prepared(c, sql, values)?.raw_execute()? as u64));
         }
         Ok(match self {
-            Db::Postgres(pool) => super::batch::bound(sqlx::query(sql), values).execute(pool).await?.rows_affected(),
+            Db::Postgres(pool) => sqlx::query_with(sql, super::batch::pg_arguments(values)?).execute(pool).await?.rows_affected(),
             Db::Pinned(pinned) => match &mut *pinned.lock().await? {
-                Held::Postgres(connection) => super::batch::bound(sqlx::query(sql), values).execute(&mut **connection).await?.rows_affected(),
+                Held::Postgres(connection) => sqlx::query_with(sql, super::batch::pg_arguments(values)?).execute(&mut **connection).await?.rows_affected(),
                 Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
             },
             Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
