@@ -5,6 +5,10 @@
 //! differ, the difference stays in this module tree. Queries are checked at run time rather than
 //! with `query!`: the macros check against a single database kind, and every query here must run
 //! on two; the storage tests run the whole suite against both instead.
+//!
+//! A sign-in's statements are written as SQL with their values instead and run through
+//! `Db::fetch_optional`, `Db::execute` and `Batch`: on SQLite on the calling thread
+//! ([`inline`]), on PostgreSQL through sqlx.
 
 pub mod batch;
 pub mod inline;
