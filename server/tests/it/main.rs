@@ -16,6 +16,7 @@ mod replica_processes;
 mod revocation;
 mod roles;
 mod scim;
+mod security;
 mod sessions;
 mod signin_flow;
 mod support;

@@ -71,6 +71,8 @@ struct Inner {
     client_id: String,
     client_secret: String,
     jwks_fetches: usize,
+    /// Claims that replace the ID token's own (an unverified email, another tenant's `tid`).
+    overrides: serde_json::Map<String, Value>,
 }
 
 #[derive(Clone)]
@@ -107,6 +109,7 @@ impl OidcIdp {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             jwks_fetches: 0,
+            overrides: serde_json::Map::new(),
         }));
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -152,6 +155,13 @@ impl OidcIdp {
         format!("{input}.{}", b64(&key.signer.sign(input.as_bytes()).to_vec()))
     }
 
+    /// From now on, the ID tokens' claims are replaced by these (an empty object: none).
+    pub fn set_claims(&self, claims: Value) {
+        if let Ok(mut i) = self.inner.lock() {
+            i.overrides = claims.as_object().cloned().unwrap_or_default();
+        }
+    }
+
     pub fn jwks_fetches(&self) -> usize {
         self.inner.lock().map(|i| i.jwks_fetches).unwrap_or(0)
     }
@@ -194,6 +204,9 @@ impl OidcIdp {
                 });
             }
             _ => {}
+        }
+        for (k, v) in &inner.overrides {
+            claims[k] = v.clone();
         }
         if let Some(at) = access_token {
             let digest = Sha256::digest(at.as_bytes());
