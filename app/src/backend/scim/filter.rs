@@ -127,10 +127,21 @@ fn tokenize(text: &str) -> ScimResult<Vec<Token>> {
     Ok(out)
 }
 
+/// A filter may be at most this many characters long…
+pub const MAX_FILTER_CHARS: usize = 4096;
+/// …nest groups, `not` and `[…]` at most this deep…
+pub const MAX_FILTER_DEPTH: usize = 16;
+/// …and hold at most this many comparisons. Okta and Entra send one or two; the limits keep a
+/// hostile filter from exhausting the stack (the parser and every walk of the tree recurse) or
+/// the CPU.
+pub const MAX_FILTER_TERMS: usize = 64;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     at: usize,
     resource: &'a ResourceSchema,
+    depth: usize,
+    terms: usize,
 }
 
 fn op_of(word: &str) -> Option<Op> {
@@ -209,11 +220,22 @@ impl Parser<'_> {
         if self.next() != Some(Token::Open) {
             return Err(ScimError::invalid_filter("expected ( after not"));
         }
-        let inner = self.or()?;
+        let inner = self.nested(Self::or)?;
         if self.next() != Some(Token::Close) {
             return Err(ScimError::invalid_filter("a ( in the filter is not closed"));
         }
         Ok(inner)
+    }
+
+    /// Parses one level deeper, refusing a filter nested past [`MAX_FILTER_DEPTH`].
+    fn nested(&mut self, parse: fn(&mut Self) -> ScimResult<Filter>) -> ScimResult<Filter> {
+        self.depth += 1;
+        if self.depth > MAX_FILTER_DEPTH {
+            return Err(ScimError::invalid_filter(format!("the filter is nested too deep: at most {MAX_FILTER_DEPTH} levels of (), not and []")));
+        }
+        let inner = parse(self);
+        self.depth -= 1;
+        inner
     }
 
     fn literal(&mut self) -> ScimResult<Literal> {
@@ -230,6 +252,10 @@ impl Parser<'_> {
     }
 
     fn comparison(&mut self, path: AttrPath) -> ScimResult<Filter> {
+        self.terms += 1;
+        if self.terms > MAX_FILTER_TERMS {
+            return Err(ScimError::invalid_filter(format!("the filter has too many terms: at most {MAX_FILTER_TERMS} comparisons")));
+        }
         match self.next() {
             Some(Token::Word(w)) if w.eq_ignore_ascii_case("pr") => Ok(Filter::Present(path)),
             Some(Token::Word(w)) => match op_of(&w) {
@@ -249,7 +275,7 @@ impl Parser<'_> {
             return self.comparison(path);
         }
         self.at += 1;
-        let inner = self.or()?;
+        let inner = self.nested(Self::or)?;
         if self.next() != Some(Token::CloseBracket) {
             return Err(ScimError::invalid_filter("a [ in the filter is not closed"));
         }
@@ -270,11 +296,14 @@ impl Parser<'_> {
 
 /// Parses a filter for `resource`.
 pub fn parse(resource: &ResourceSchema, text: &str) -> ScimResult<Filter> {
+    if text.chars().count() > MAX_FILTER_CHARS {
+        return Err(ScimError::invalid_filter(format!("the filter is too long: at most {MAX_FILTER_CHARS} characters")));
+    }
     let tokens = tokenize(text)?;
     if tokens.is_empty() {
         return Err(ScimError::invalid_filter("the filter is empty"));
     }
-    let mut p = Parser { tokens, at: 0, resource };
+    let mut p = Parser { tokens, at: 0, resource, depth: 0, terms: 0 };
     let f = p.or()?;
     if p.at < p.tokens.len() {
         return Err(ScimError::invalid_filter(format!("unexpected {:?} in the filter", p.tokens[p.at])));
@@ -523,5 +552,44 @@ mod tests {
         assert_eq!(f.required_equalities(), vec![("userName".to_string(), "a@b.c".to_string())]);
         let f = parse(&USER, r#"userName eq "a" or userName eq "b""#).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(f.required_equalities().is_empty());
+    }
+
+    /// Random and adversarial filters for a bounded time: every one parses or is refused with
+    /// `invalidFilter`, never a panic or a stack overflow, and what parses can be evaluated.
+    #[test]
+    fn random_and_adversarial_filters_are_parsed_or_refused_never_a_panic() {
+        use rand::{Rng, SeedableRng};
+        const PIECES: &[&str] = &[
+            "(", ")", "[", "]", "\"", "\\", " ", "eq ", "ne ", "co ", "sw ", "pr", "gt ", " and ", " or ", "not ", ".", "userName", "emails",
+            "value", "type", "name.familyName", "\"x\"", "true", "null", "1e999", "-0", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+            "é", "\u{0}", "💥",
+        ];
+        let seed: u64 = rand::random();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let mut tried = 0;
+        while std::time::Instant::now() < deadline {
+            let text: String = match rng.gen_range(0..4) {
+                // Deep nesting of every kind the grammar allows.
+                0 => {
+                    let depth = rng.gen_range(0..200);
+                    let open = ["(", "not (", "emails["][rng.gen_range(0..3)];
+                    let close = if open == "emails[" { "]" } else { ")" };
+                    format!("{}userName eq \"a\"{}", open.repeat(depth), close.repeat(depth))
+                }
+                // Long chains of terms.
+                1 => vec!["userName eq \"a\""; rng.gen_range(0..120)].join([" and ", " or "][rng.gen_range(0..2)]),
+                // Noise.
+                _ => (0..rng.gen_range(0..80)).map(|_| PIECES[rng.gen_range(0..PIECES.len())]).collect(),
+            };
+            match parse(&USER, &text) {
+                Ok(f) => {
+                    let _ = f.matches(&USER, &user());
+                }
+                Err(e) => assert_eq!(e.scim_type.as_deref(), Some("invalidFilter"), "seed {seed}: {text:?}: {e:?}"),
+            }
+            tried += 1;
+        }
+        assert!(tried > 1000, "only {tried} filters in the time allowed");
     }
 }

@@ -397,7 +397,8 @@ fn filter_sub_attributes(resource: &mut Map<String, Value>, key: &str, r: &Resou
 /// without a known URN prefix has none.
 pub fn split_urn<'a>(r: &ResourceSchema, path: &'a str) -> (Option<&'static str>, &'a str) {
     for urn in [Some(r.schema), r.extension.map(|(u, _)| u)].into_iter().flatten() {
-        if path.len() > urn.len() && path[..urn.len()].eq_ignore_ascii_case(urn) && path.as_bytes()[urn.len()] == b':' {
+        // `get`, not indexing: the URN's length may fall inside a character of the path.
+        if path.len() > urn.len() && path.get(..urn.len()).is_some_and(|p| p.eq_ignore_ascii_case(urn)) && path.as_bytes()[urn.len()] == b':' {
             return (Some(urn), &path[urn.len() + 1..]);
         }
     }
