@@ -5,9 +5,9 @@
 
 use app::backend::applications;
 use app::backend::crypto::random_alphanumeric;
-use app::backend::flows::{self, pages, AuthorizeError, AuthorizeParams, CallbackParams, Finished, ToApplication, BROWSER_COOKIE};
-use app::backend::provider::logout::{LoggedOut, LogoutParams};
-use app::backend::provider::sessions::SESSION_COOKIE;
+use app::backend::cookies::Cookie;
+use app::backend::flows::{self, pages, AuthorizeError, AuthorizeParams, CallbackParams, Finished, ToApplication};
+use app::backend::provider::logout::{self, LoggedOut, LogoutParams};
 use app::backend::provider::{self, OAuthError};
 use app::backend::security_headers::{content_security_policy, HEADER as CSP};
 use app::backend::AppState;
@@ -74,6 +74,10 @@ async fn global_token_revocation(State(state): State<AppState>, axum::extract::P
 }
 
 pub(crate) fn internal(e: app::backend::Error) -> Response {
+    let status = e.status();
+    if status.is_client_error() {
+        return (status, Html(pages::error_page("This request is not valid", &e.to_string()))).into_response();
+    }
     e.log_if_internal();
     (StatusCode::INTERNAL_SERVER_ERROR, Html(pages::error_page("Something went wrong", "The details are in the server log."))).into_response()
 }
@@ -147,25 +151,18 @@ fn login_page(app_name: &str, pairs: &[(String, String)], candidates: &[app::con
 pub(crate) fn to_identity_provider(state: &AppState, started: app::backend::Result<flows::Started>) -> Response {
     match started {
         Ok(started) => {
-            let cookie = login_cookie(state, &started.browser_token, flows::LOGIN_TTL_MS / 1000);
+            // Lax is enough for the back channel's top-level GET; a cross-site form_post arrives
+            // without it and is re-posted from Tessera's own page (see `callback_post`).
+            let cookie = Cookie::Login.set(&started.browser_token, flows::LOGIN_TTL_MS / 1000, state.settings.cookies_secure());
             (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
         }
         Err(e) => internal(e),
     }
 }
 
-/// The single sign-on session cookie: every path (it is read by `/authorize` and `/oidc/logout`),
-/// Lax so an application's top-level redirect to `/authorize` carries it.
-fn session_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
-    let secure = if state.settings.cookies_secure() { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
-}
-
-fn login_cookie(state: &AppState, value: &str, max_age_s: i64) -> String {
-    // Lax is enough for the back channel's top-level GET; a cross-site form_post arrives without
-    // it and is re-posted from Tessera's own page (see `callback_post`).
-    let secure = if state.settings.cookies_secure() { "; Secure" } else { "" };
-    format!("{BROWSER_COOKIE}={value}; Path=/login/callback; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+/// The value of one of Tessera's cookies in this request.
+fn cookie<'a>(state: &AppState, jar: &'a CookieJar, which: Cookie<'_>) -> Option<&'a str> {
+    jar.get(&which.name(state.settings.cookies_secure())).map(|c| c.value()).filter(|v| !v.is_empty())
 }
 
 async fn authorize(State(state): State<AppState>, jar: CookieJar, RawQuery(raw): RawQuery) -> Response {
@@ -199,7 +196,7 @@ async fn authorize(State(state): State<AppState>, jar: CookieJar, RawQuery(raw):
         Ok(Err(AuthorizeError::ToApplication(answer))) => return to_application(answer, &[]),
         Err(e) => return internal(e),
     };
-    match flows::single_sign_on(&state, &authorized, jar.get(SESSION_COOKIE).map(|c| c.value())).await {
+    match flows::single_sign_on(&state, &authorized, cookie(&state, &jar, Cookie::SingleSignOn)).await {
         Ok(flows::SingleSignOn::Done(answer) | flows::SingleSignOn::LoginRequired(answer)) => return to_application(answer, &[]),
         Ok(flows::SingleSignOn::SignIn) => {}
         Err(e) => return internal(e),
@@ -234,7 +231,7 @@ async fn callback_get(State(state): State<AppState>, jar: CookieJar, RawQuery(ra
 async fn callback_post(State(state): State<AppState>, jar: CookieJar, body: Bytes) -> Response {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let resubmitted = pairs.iter().any(|(k, v)| k == "resubmitted" && v == "1");
-    if jar.get(BROWSER_COOKIE).is_none() && !resubmitted {
+    if cookie(&state, &jar, Cookie::Login).is_none() && !resubmitted {
         // A cross-site POST from the IdP does not carry the SameSite=Lax login cookie: post the
         // same fields again from this origin, which does.
         let nonce = random_alphanumeric(22);
@@ -251,11 +248,12 @@ async fn callback_post(State(state): State<AppState>, jar: CookieJar, body: Byte
 async fn finish(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -> Response {
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let params = CallbackParams { state: get("state"), code: get("code"), id_token: get("id_token"), error: get("error"), error_description: get("error_description") };
-    let browser = jar.get(BROWSER_COOKIE).map(|c| c.value().to_string());
-    let clear = login_cookie(state, "", 0);
+    let browser = cookie(state, jar, Cookie::Login).map(str::to_string);
+    let secure = state.settings.cookies_secure();
+    let clear = Cookie::Login.clear(secure);
     match flows::finish_login(state, &params, browser.as_deref()).await {
         Ok(Ok(Finished::ToApplication { answer, session, session_max_age_s })) => {
-            to_application(answer, &[clear, session_cookie(state, &session, session_max_age_s)])
+            to_application(answer, &[clear, Cookie::SingleSignOn.set(&session, session_max_age_s, secure)])
         }
         Ok(Ok(Finished::Tried { connection, user, claims, setup })) => {
             let continue_to = setup.as_ref().map(|s| s.return_to.as_str());
@@ -408,7 +406,9 @@ async fn logout_post(State(state): State<AppState>, jar: CookieJar, body: Bytes)
     logout(&state, &jar, &pairs).await
 }
 
-/// `/oidc/logout`: RP-initiated logout.
+/// `/oidc/logout`: RP-initiated logout. Without an `id_token_hint`, a browser with a session is
+/// asked to confirm first (any page could link here); the confirmation posts back with a token
+/// only a page that knew the session cookie could make.
 async fn logout(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -> Response {
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let params = LogoutParams {
@@ -417,11 +417,28 @@ async fn logout(state: &AppState, jar: &CookieJar, pairs: &[(String, String)]) -
         state: get("state"),
         client_id: get("client_id"),
     };
-    let clear = session_cookie(state, "", 0);
-    match provider::logout::logout(state, &params, jar.get(SESSION_COOKIE).map(|c| c.value())).await {
-        Ok(Ok(LoggedOut::Redirect(location))) => (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response(),
-        Ok(Ok(LoggedOut::Page)) => ([(header::SET_COOKIE, clear)], Html(pages::signed_out_page())).into_response(),
-        Ok(Err(reason)) => (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-out link is not valid", &reason))).into_response(),
+    let checked = match logout::check(state, &params).await {
+        Ok(Ok(checked)) => checked,
+        Ok(Err(reason)) => return (StatusCode::BAD_REQUEST, Html(pages::error_page("This sign-out link is not valid", &reason))).into_response(),
+        Err(e) => return internal(e),
+    };
+    let session = cookie(state, jar, Cookie::SingleSignOn);
+    if let (false, Some(session)) = (checked.hinted(), session) {
+        let confirmation = logout::confirmation(session);
+        if get("confirm").as_deref() != Some(confirmation.as_str()) {
+            let mut fields: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "confirm").cloned().collect();
+            fields.push(("confirm".into(), confirmation));
+            let mut response = Html(pages::confirm_logout_page(&fields)).into_response();
+            if let Ok(policy) = HeaderValue::from_str(&app::backend::security_headers::confirm_logout_policy(checked.redirect_uri())) {
+                response.headers_mut().insert(CSP, policy);
+            }
+            return response;
+        }
+    }
+    let clear = Cookie::SingleSignOn.clear(state.settings.cookies_secure());
+    match logout::finish(state, checked, session).await {
+        Ok(LoggedOut::Redirect(location)) => (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response(),
+        Ok(LoggedOut::Page) => ([(header::SET_COOKIE, clear)], Html(pages::signed_out_page())).into_response(),
         Err(e) => internal(e),
     }
 }

@@ -5,7 +5,8 @@
 //! The screens themselves are a Leptos page whose server functions check the same link and cookie.
 
 use app::backend::flows::pages;
-use app::backend::organizations::setup::{self, cookie_name, Refusal};
+use app::backend::cookies::Cookie;
+use app::backend::organizations::setup::{self, Refusal};
 use app::backend::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -34,9 +35,8 @@ async fn open(State(state): State<AppState>, jar: CookieJar, Path(token): Path<S
         Ok(Ok((scope, new_browser))) => {
             let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, steps_path(&token)), (header::CACHE_CONTROL, "no-store".to_string())]).into_response();
             if let Some(value) = new_browser {
-                let secure = if state.settings.cookies_secure() { "; Secure" } else { "" };
-                let max_age = ((scope.expires_at - state.clock.now_ms()) / 1000).max(0);
-                let cookie = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", cookie_name(&scope.link_id));
+                let max_age = (scope.expires_at - state.clock.now_ms()) / 1000;
+                let cookie = Cookie::Setup(&scope.link_id).set(&value, max_age, state.settings.cookies_secure());
                 if let Ok(v) = header::HeaderValue::from_str(&cookie) {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }

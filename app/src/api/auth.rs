@@ -28,7 +28,8 @@ pub async fn sign_in(email: String, password: String, return_to: Option<String>)
     let result = signin::sign_in(&state.db, &state.clock, &email, SecretString::new(password), &client_address()).await;
     match result {
         Ok(signed_in) => {
-            append_set_cookie(sessions::set_cookie_header(&signed_in.session_token, sessions::ABSOLUTE_TIMEOUT_MS / 1000, state.settings.cookies_secure()));
+            let cookie = crate::backend::cookies::Cookie::Admin;
+            append_set_cookie(cookie.set(&signed_in.session_token, sessions::ABSOLUTE_TIMEOUT_MS / 1000, state.settings.cookies_secure()));
             let next = super::safe_return_to(return_to.as_deref());
             if signed_in.admin.must_change_password {
                 leptos_axum::redirect(&format!("/signin/password?return_to={}", super::encode_query_value(&next)));
@@ -58,7 +59,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         sessions::end_session(&state.db, &admin.token_hash).await.map_err(fail)?;
         tracing::info!(admin_id = %admin.admin_id, "admin signed out");
     }
-    append_set_cookie(sessions::set_cookie_header("", 0, state.settings.cookies_secure()));
+    append_set_cookie(crate::backend::cookies::Cookie::Admin.clear(state.settings.cookies_secure()));
     leptos_axum::redirect("/signin");
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod applications;
 pub mod clock;
 pub mod connections;
+pub mod cookies;
 pub mod crypto;
 pub mod discovery;
 pub mod dns;

@@ -26,6 +26,16 @@ pub fn login_page_policy() -> String {
     content_security_policy(None).replace("form-action 'self'", "form-action 'self' https: http:")
 }
 
+/// The logout confirmation's policy: its form posts here, and the answer may redirect to the
+/// application's post-logout redirect URI (whose origin `form-action` must then name too).
+pub fn confirm_logout_policy(redirect: Option<&str>) -> String {
+    let origin = redirect.and_then(|r| url::Url::parse(r).ok()).map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization());
+    match origin {
+        Some(o) => content_security_policy(None).replace("form-action 'self'", &format!("form-action 'self' {o}")),
+        None => content_security_policy(None),
+    }
+}
+
 /// The policy of a form post response: its one script (with `nonce`) submits a form to the
 /// application's redirect_uri, whose origin `form-action` names.
 pub fn form_post_policy(nonce: &str, action: &str) -> String {

@@ -22,7 +22,7 @@ pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next
     if safe || exempt || is_same_origin(req.headers(), &state.settings.public_url) {
         return next.run(req).await;
     }
-    tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
+    tracing::warn!(path = %super::trace::redact(req.uri().path()), "refused a cross-site request");
     (StatusCode::FORBIDDEN, "Cross-site request refused: this action must come from the Tessera dashboard.").into_response()
 }
 

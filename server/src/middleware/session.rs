@@ -2,7 +2,8 @@
 //! page guard, the server functions and the pages find it; and the client's address (behind
 //! `TESSERA_TRUSTED_PROXIES`, from `X-Forwarded-For`) for the sign-in throttle.
 
-use app::backend::admin::sessions::{self, SESSION_COOKIE};
+use app::backend::admin::sessions;
+use app::backend::cookies::Cookie;
 use app::backend::state::ClientAddress;
 use app::backend::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -23,7 +24,7 @@ pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req
 
     // The Management API and SCIM authenticate with bearer tokens only, never with the cookie.
     if !["/api/v2/", "/scim/v2/"].iter().any(|p| req.uri().path().starts_with(p)) {
-        if let Some(cookie) = jar.get(SESSION_COOKIE).filter(|c| !c.value().is_empty()) {
+        if let Some(cookie) = jar.get(&Cookie::Admin.name(state.settings.cookies_secure())).filter(|c| !c.value().is_empty()) {
             match sessions::load_session(&state.db, &state.clock, cookie.value()).await {
                 Ok(Some(admin)) => {
                     req.extensions_mut().insert(admin);

@@ -5,7 +5,6 @@ use crate::backend::crypto::{random_token, sha256_hex};
 use crate::backend::store::{on_db, Db};
 use crate::backend::{Clock, Result};
 
-pub const SESSION_COOKIE: &str = "tessera_session";
 /// A session ends after this long without a request…
 pub const IDLE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
 /// …and in any case this long after sign-in.
@@ -21,13 +20,6 @@ pub struct CurrentAdmin {
     pub email: String,
     pub must_change_password: bool,
     pub(crate) token_hash: String,
-}
-
-/// The `Set-Cookie` value for the session cookie: HttpOnly, SameSite=Lax, Secure over https.
-/// An empty value with `max_age_secs` 0 removes it.
-pub fn set_cookie_header(value: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
 /// Starts a session; returns the cookie value (shown to the browser only).
@@ -136,8 +128,6 @@ mod tests {
 
     #[test]
     fn the_session_cookie_is_http_only_lax_and_secure_over_https() {
-        assert_eq!(set_cookie_header("abc", 60, false), "tessera_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
-        assert!(set_cookie_header("abc", 60, true).ends_with("; Secure"));
     }
 
     #[tokio::test]

@@ -28,8 +28,6 @@ use upstream::ClientAuth;
 
 /// How long a login may take between `/authorize` and the IdP's answer.
 pub const LOGIN_TTL_MS: i64 = 10 * 60 * 1000;
-/// The cookie that binds a login to the browser that started it.
-pub const BROWSER_COOKIE: &str = "tessera_login";
 
 /// The parameters of `/authorize`, as sent.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -596,7 +594,8 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
         drop(pinned);
         return record_failure("the user was deleted by the identity provider's SCIM provisioning".into()).await;
     }
-    let mut user = users::upsert_on_login(&pinned, &connection, &sub, oid, profile).await?;
+    let trust = users::email_trust(&pinned, &connection, &profile).await?;
+    let mut user = users::upsert_on_login(&pinned, &connection, &sub, oid, profile, trust).await?;
     if !user.active {
         drop(pinned);
         return record_failure("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()).await;

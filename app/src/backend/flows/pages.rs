@@ -75,6 +75,24 @@ pub fn signed_out_page() -> String {
     document("Signed out", body, None, "")
 }
 
+/// RP-initiated logout without an `id_token_hint`: any page could have linked here, so the
+/// user confirms. The form posts `fields` (the request's parameters and the confirmation token)
+/// back to `/oidc/logout`.
+pub fn confirm_logout_page(fields: &[(String, String)]) -> String {
+    let inputs: String = fields
+        .iter()
+        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(k), escape(v)))
+        .collect();
+    let body = format!(
+        "<form method=\"post\" action=\"/oidc/logout\" class=\"rounded-xl border border-gray-200 bg-white p-8 text-center shadow-sm\">{inputs}\
+           <h1 class=\"text-lg font-semibold text-gray-900\">Sign out?</h1>\
+           <p class=\"mt-3 text-sm text-gray-600\">You are about to end your single sign-on session. If you did not ask to sign out, close this page.</p>\
+           <button type=\"submit\" autofocus class=\"mt-6 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2\">Sign out</button>\
+         </form>"
+    );
+    document("Sign out", &body, None, "")
+}
+
 /// The IdP's `form_post` arrived without the login cookie (a cross-site POST does not carry a
 /// SameSite=Lax cookie): post the same fields again from Tessera's own page, which does.
 pub fn repost_page(fields: &[(String, String)], nonce: &str) -> String {

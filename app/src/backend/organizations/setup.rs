@@ -8,6 +8,7 @@
 //! browser, so a link cannot read or change anything else.
 
 use crate::backend::connections;
+use crate::backend::cookies::Cookie;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::flows::{self, Started};
 use crate::backend::store::on_db;
@@ -16,12 +17,6 @@ use crate::connections::options::{Channel, OptionsInput, TokenEndpointAuthMethod
 use crate::connections::{CreateConnection, UpdateConnection};
 use crate::error::FieldError;
 use crate::organizations::{Organization, SetupConnection, SetupLink, SetupLinkStatus, SetupProvider, SetupView, SETUP_LINK_DAYS};
-
-/// The cookie that binds a link to the browser that first opened it: one per link, so an IT
-/// admin with links from two companies can use both.
-pub fn cookie_name(link_id: &str) -> String {
-    format!("tessera_setup_{link_id}")
-}
 
 /// Reads a cookie of the request by name.
 pub type Cookies<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
@@ -220,7 +215,8 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
     let Some((id, organization_id, expires_at, browser_hash, finished, revoked, connection_id, tested_at, _opened, client_ids)) = find(state, token).await? else {
         return Ok(Err(refused(state, Refusal::Invalid, None).await));
     };
-    let browser = cookies(&cookie_name(&id));
+    // One cookie per link, so an IT admin with links from two companies can use both.
+    let browser = cookies(&Cookie::Setup(&id).name(state.settings.cookies_secure()));
     let browser = browser.as_deref();
     let refusal = if revoked.is_some() {
         Some(Refusal::Revoked)
@@ -271,7 +267,7 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
 }
 
 /// Opening the link (`GET /setup/{token}`): the first browser is bound to it and gets the
-/// value of the [`cookie_name`] cookie returned; any other is refused.
+/// value of its [`Cookie::Setup`] cookie returned; any other is refused.
 pub async fn open(state: &AppState, token: &str, cookies: Cookies<'_>) -> Result<std::result::Result<(Scope, Option<String>), Refusal>> {
     check(state, token, cookies, true).await
 }
@@ -353,8 +349,8 @@ fn options(input: &SetupInput) -> OptionsInput {
     }
 }
 
-/// "Save configuration": creates the organization's connection (enabled for the link's
-/// applications) or changes the one this link created. A new configuration must be tested again.
+/// "Save configuration": creates the organization's connection (enabled for no application
+/// until Finish) or changes the one this link created. A new configuration must be tested again.
 pub async fn save(state: &AppState, scope: &Scope, input: SetupInput) -> Result<SetupView> {
     let mut fields = Vec::new();
     if input.client_id.trim().is_empty() {
@@ -390,7 +386,9 @@ pub async fn save(state: &AppState, scope: &Scope, input: SetupInput) -> Result<
                 strategy: input.provider.strategy().to_string(),
                 display_name: Some(scope.organization.label().to_string()),
                 options: options(&input),
-                enabled_clients: Some(scope.client_ids.clone()),
+                // Enabled for the link's applications only at Finish, after a test sign-in
+                // worked: until then it signs nobody in to anything.
+                enabled_clients: Some(Vec::new()),
                 ..Default::default()
             };
             let created = connections::create_connection(state, body).await?;
@@ -442,19 +440,30 @@ pub async fn record_test(state: &AppState, link_id: &str, connection_id: &str) -
     Ok(())
 }
 
-/// "Finish": the link is used up. Only after a successful test sign-in.
+/// "Finish": the link is used up and its connection enabled for the link's applications. Only
+/// after a successful test sign-in.
 pub async fn finish(state: &AppState, scope: &Scope) -> Result<SetupView> {
     let mut view = view(state, scope).await?;
     if !view.tested {
         return Err(Error::invalid("test", "sign in once with \"Test sign-in\" before finishing"));
     }
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query("UPDATE setup_links SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL")
+    let finished = on_db!(&state.db, |pool| sqlx::query("UPDATE setup_links SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL")
         .bind(&scope.link_id)
         .bind(now)
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
+    // Tested and finished: now the connection may sign users in to the link's applications
+    // (those still there).
+    if let (1, Some(connection_id)) = (finished, &scope.connection_id) {
+        for client_id in &scope.client_ids {
+            match connections::set_enabled_for_application(state, connection_id, client_id, true).await {
+                Ok(()) | Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
     let description = format!("Setup link {} for {} completed: connection ready", scope.link_id, scope.organization.label());
     logs::record(state, LINK_COMPLETED, &description, scope.connection_id.as_deref(), None, None).await;
     view.finished = true;

@@ -1,6 +1,8 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) at `/oidc/logout`: ends the
 //! browser's Tessera session (and the one `id_token_hint`'s `sid` names), then goes back to the
-//! application only through one of its Allowed Logout URLs.
+//! application only through one of its Allowed Logout URLs. A request without an
+//! `id_token_hint` may come from any page on the web, so the user confirms it first
+//! ([`CheckedLogout::hinted`], [`confirmation`]); the server shows the confirmation.
 
 use super::{issuer, jwks};
 use crate::backend::flows::verify::FullIdToken;
@@ -42,9 +44,45 @@ pub async fn own_id_token_claims(state: &AppState, token: &str) -> Result<Option
     Ok(parsed.claims(&verifier, no_nonce).ok().and_then(|c| serde_json::to_value(c).ok()).and_then(|v| v.as_object().cloned()))
 }
 
+/// A logout request whose parameters passed every check, not yet carried out.
+#[derive(Debug)]
+pub struct CheckedLogout {
+    hint: Option<serde_json::Map<String, Value>>,
+    client_id: Option<String>,
+    redirect: Option<String>,
+    state: Option<String>,
+}
+
+impl CheckedLogout {
+    /// Whether the request carried an `id_token_hint` Tessera issued: a request an application
+    /// made for its user. Without one, anyone could have linked here, and the user confirms.
+    pub fn hinted(&self) -> bool {
+        self.hint.is_some()
+    }
+
+    /// Where the browser goes once signed out, if the request said (an Allowed Logout URL).
+    pub fn redirect_uri(&self) -> Option<&str> {
+        self.redirect.as_deref()
+    }
+}
+
+/// The token a confirmation form carries: only a page that knew the browser's single sign-on
+/// cookie can make it, so a cross-site form cannot confirm for the user.
+pub fn confirmation(session_cookie: &str) -> String {
+    crate::backend::crypto::sha256_hex(&format!("logout:{session_cookie}"))
+}
+
 /// Ends the session and says where to go. `Err` is the reason shown on an error page (nothing
 /// is redirected to a URI that is not an Allowed Logout URL).
 pub async fn logout(state: &AppState, p: &LogoutParams, session_cookie: Option<&str>) -> Result<std::result::Result<LoggedOut, String>> {
+    match check(state, p).await? {
+        Ok(checked) => Ok(Ok(finish(state, checked, session_cookie).await?)),
+        Err(reason) => Ok(Err(reason)),
+    }
+}
+
+/// Checks a logout request's parameters. `Err` is the reason shown on an error page.
+pub async fn check(state: &AppState, p: &LogoutParams) -> Result<std::result::Result<CheckedLogout, String>> {
     let hint = match p.id_token_hint.as_deref().filter(|h| !h.is_empty()) {
         Some(h) => match own_id_token_claims(state, h).await? {
             Some(claims) => Some(claims),
@@ -78,6 +116,13 @@ pub async fn logout(state: &AppState, p: &LogoutParams, session_cookie: Option<&
         }
     };
 
+    Ok(Ok(CheckedLogout { hint, client_id, redirect, state: p.state.clone() }))
+}
+
+/// Carries out a checked logout: ends the browser's session (and the one the hint's `sid`
+/// names), logs it, and says where to go.
+pub async fn finish(state: &AppState, checked: CheckedLogout, session_cookie: Option<&str>) -> Result<LoggedOut> {
+    let CheckedLogout { hint, client_id, redirect, state: app_state } = checked;
     use super::sessions::{end, Ending};
     let mut ended = None;
     if let Some(cookie) = session_cookie {
@@ -94,14 +139,14 @@ pub async fn logout(state: &AppState, p: &LogoutParams, session_cookie: Option<&
         logs::record(state, logs::LOGOUT, "Successful logout", connection_id.as_deref(), client_id.as_deref(), user_id.as_deref()).await;
     }
 
-    Ok(Ok(match redirect {
+    Ok(match redirect {
         Some(uri) => {
             let mut url = url::Url::parse(&uri).map_err(Error::internal)?;
-            if let Some(s) = p.state.as_deref() {
+            if let Some(s) = app_state.as_deref() {
                 url.query_pairs_mut().append_pair("state", s);
             }
             LoggedOut::Redirect(url.to_string())
         }
         None => LoggedOut::Page,
-    }))
+    })
 }

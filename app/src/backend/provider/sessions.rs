@@ -13,8 +13,6 @@ use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use serde::{Deserialize, Serialize};
 
-/// The cookie that carries the session secret.
-pub const SESSION_COOKIE: &str = "tessera_session";
 /// `last_seen_at` is written at most this often, so SSO does not write on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
