@@ -6,7 +6,12 @@
 //! A sign-in and SCIM meet by these rules:
 //! - A user SCIM created is found at their first sign-in by the IdP's `sub` (or Azure's `oid`)
 //!   equal to their `externalId`, else by the sign-in's email equal to their `userName` or
-//!   email; from then on they are that `sub`'s user. A user deactivated by SCIM cannot sign in.
+//!   email, but only when the IdP says the email is verified and the connection's issuer is one
+//!   tenant's (never a `{tenantid}` issuer, which any tenant may sign in through); from then on
+//!   they are that `sub`'s user. A user deactivated by SCIM cannot sign in.
+//! - Tessera says `email_verified: true` only when the IdP said so and the email's domain is one
+//!   the connection may speak for: one of its Identity provider domains, or a verified domain of
+//!   the organization that owns it (never through a `{tenantid}` issuer).
 //! - SCIM's attributes stand: a sign-in overwrites the profile only when "Sync user profile
 //!   attributes at each login" is on and SCIM last wrote the user longer ago than the
 //!   connection's Sync Frequency (an hour, a day or a week). The IdP's `groups` always follow
@@ -164,8 +169,50 @@ fn sync_window_ms(connection: &Connection) -> i64 {
     }
 }
 
+/// How far a sign-in's email is trusted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EmailTrust {
+    /// The IdP said the email is verified and the connection's issuer is one tenant's: the
+    /// email may link the sign-in to a user SCIM provisioned.
+    pub links: bool,
+    /// …and its domain is one the connection may speak for: Tessera says `email_verified`.
+    pub verified: bool,
+}
+
+/// Whether the IdP said the email is verified: `true` or `"true"`. An IdP that sends no
+/// `email_verified` has not verified it (treated as false, never a failed login).
+fn idp_says_verified(profile: &Map<String, Value>) -> bool {
+    profile.get("email_verified").is_some_and(|v| v.as_bool().unwrap_or_else(|| v.as_str() == Some("true")))
+}
+
+/// How far the email a sign-in through `connection` brings (in `profile`) is trusted: see the
+/// module's rules.
+pub async fn email_trust(state: &AppState, connection: &Connection, profile: &Map<String, Value>) -> Result<EmailTrust> {
+    let Some(email) = profile.get("email").and_then(Value::as_str) else { return Ok(EmailTrust::default()) };
+    let one_tenant = !connection.options.issuer.contains("{tenantid}");
+    let links = one_tenant && idp_says_verified(profile);
+    if !links {
+        return Ok(EmailTrust { links, verified: false });
+    }
+    let Some((_, domain)) = email.rsplit_once('@') else { return Ok(EmailTrust { links, verified: false }) };
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    if connection.options.domain_aliases.iter().any(|d| *d == domain) {
+        return Ok(EmailTrust { links, verified: true });
+    }
+    let owned: Option<(String,)> = state
+        .db
+        .fetch_optional(
+            "SELECT d.id FROM organization_connections oc JOIN organization_domains d ON d.organization_id = oc.organization_id
+             WHERE oc.connection_id = $1 AND d.domain = $2 AND d.status = 'verified'",
+            &[connection.id.as_str().into(), domain.into()],
+        )
+        .await?;
+    Ok(EmailTrust { links, verified: owned.is_some() })
+}
+
 /// A user SCIM provisioned who has not signed in yet and is this sign-in's person: by
-/// `externalId` equal to the `sub` (or Azure's `oid`), else by email. They become the `sub`'s.
+/// `externalId` equal to the `sub` (or Azure's `oid`), else by `email` (given only when
+/// [`EmailTrust::links`]). They become the `sub`'s.
 async fn link_provisioned(state: &AppState, connection: &Connection, subject: &str, oid: Option<&str>, email: Option<&str>) -> Result<()> {
     let exists: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE connection_id = $1 AND subject = $2")
         .bind(&connection.id)
@@ -218,16 +265,19 @@ pub async fn deleted_by_scim(state: &AppState, connection: &Connection, subject:
 /// Creates or updates the user a login brings, counts the login, and returns the user. A user
 /// SCIM deactivated is returned unchanged (`active` false): the caller refuses the sign-in.
 /// `oid` is Azure's object id claim, which SCIM clients of Microsoft Entra send as `externalId`.
-pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject: &str, oid: Option<&str>, profile: Map<String, Value>) -> Result<User> {
+/// `trust` is what [`email_trust`] found: the stored `email_verified` is what Tessera vouches
+/// for, not what the IdP said.
+pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject: &str, oid: Option<&str>, mut profile: Map<String, Value>, trust: EmailTrust) -> Result<User> {
     let id = format!("{}|{}|{}", connection.strategy.as_str(), connection.name, subject);
     let now = state.clock.now_ms();
     let email = profile.get("email").and_then(Value::as_str).map(str::to_string);
     if connection.options.scim_enabled {
-        link_provisioned(state, connection, subject, oid, email.as_deref()).await?;
+        link_provisioned(state, connection, subject, oid, email.as_deref().filter(|_| trust.links)).await?;
     }
-    // An IdP that sends no email_verified has not verified the email (a known pain point: treat
-    // it as false, never fail the login over it).
-    let email_verified = profile.get("email_verified").map(|v| v.as_bool().unwrap_or_else(|| v.as_str() == Some("true"))).unwrap_or(false);
+    let email_verified = trust.verified;
+    if profile.contains_key("email_verified") {
+        profile.insert("email_verified".into(), Value::Bool(email_verified));
+    }
     let name = profile.get("name").and_then(Value::as_str).map(str::to_string);
     let groups: Vec<String> = match profile.get("groups") {
         Some(Value::Array(list)) => list.iter().filter_map(|g| g.as_str().map(str::to_string)).collect(),

@@ -1,8 +1,10 @@
 //! An organization's email domains. The admin adds a domain verified, or pending: then the
 //! organization proves it controls the domain with a DNS TXT record at
 //! `_tessera-challenge.{domain}` holding the domain's `verification_txt`, looked up through the
-//! resolver `TESSERA_DNS_RESOLVER` names (the system's otherwise). Each domain belongs to one
-//! organization, and only verified domains send users anywhere (home realm discovery).
+//! resolver `TESSERA_DNS_RESOLVER` names (the system's otherwise). A verified domain belongs to
+//! one organization; a pending claim holds nothing (several organizations may claim a domain
+//! until one proves it), and an organization may have at most [`MAX_PENDING`] pending at once.
+//! Only verified domains send users anywhere (home realm discovery) or vouch for emails.
 
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::dns::{DnsError, TxtResolver};
@@ -56,11 +58,39 @@ pub async fn get(state: &AppState, organization_id: &str, id: &str) -> Result<Or
     row.map(from_row).ok_or_else(not_found)
 }
 
+/// Pending domains an organization may hold at once (a setup link's holder adds them).
+pub const MAX_PENDING: i64 = 20;
+
+/// The organization that verified `domain`, if one did.
+async fn verified_owner(state: &AppState, domain: &str) -> Result<Option<String>> {
+    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_domains WHERE domain = $1 AND status = 'verified'")
+        .bind(domain)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+fn taken() -> Error {
+    Error::conflict("domain", "is verified by another organization (a verified domain belongs to one)")
+}
+
 /// Adds `domain` to the organization: `verified` when the admin vouches for it, else pending
-/// until its TXT record is found. A domain another organization has is a 409.
+/// until its TXT record is found. A domain another organization verified, or one this
+/// organization already has, is a 409; a pending domain past [`MAX_PENDING`] a 400.
 pub async fn add(state: &AppState, organization_id: &str, domain: &str, verified: bool) -> Result<OrganizationDomain> {
     super::get(state, organization_id).await?;
     let domain = check_domain(domain).map_err(|f| Error::Invalid { fields: vec![f] })?;
+    if verified_owner(state, &domain).await?.is_some_and(|owner| owner != organization_id) {
+        return Err(taken());
+    }
+    if !verified {
+        let pending: i64 = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM organization_domains WHERE organization_id = $1 AND status = 'pending'")
+            .bind(organization_id)
+            .fetch_one(pool)
+            .await)?;
+        if pending >= MAX_PENDING {
+            return Err(Error::invalid("domain", format!("an organization may have at most {MAX_PENDING} pending domains: verify or remove one first")));
+        }
+    }
     let id = format!("dom_{}", random_alphanumeric(16));
     let txt = format!("tessera-domain-verification={}", random_alphanumeric(32));
     let now = state.clock.now_ms();
@@ -79,7 +109,14 @@ pub async fn add(state: &AppState, organization_id: &str, domain: &str, verified
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))
-    .map_err(|e| if is_unique_violation(&e) { Error::conflict("domain", "already belongs to an organization (each domain belongs to one)") } else { e.into() })?;
+    .map_err(|e| match is_unique_violation(&e) {
+        // Either this organization has it already, or another verified it a moment ago.
+        true => Error::conflict("domain", "is already one of this organization's domains, or verified by another"),
+        false => e.into(),
+    })?;
+    if verified {
+        forget_other_claims(state, organization_id, &domain).await?;
+    }
     tracing::info!(organization_id, %domain, verified, "organization domain added");
     get(state, organization_id, &id).await
 }
@@ -108,15 +145,32 @@ pub async fn verify(state: &AppState, organization_id: &str, id: &str) -> Result
         let seen = found.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
         return Ok(Verification::NotYet(format!("The TXT record at {host} does not hold the expected value (found {seen}).")));
     }
-    on_db!(&state.db, |pool| sqlx::query("UPDATE organization_domains SET status = 'verified', verified_by = 'dns', verified_at = $3 WHERE id = $1 AND organization_id = $2")
+    let marked = on_db!(&state.db, |pool| sqlx::query("UPDATE organization_domains SET status = 'verified', verified_by = 'dns', verified_at = $3 WHERE id = $1 AND organization_id = $2")
         .bind(id)
         .bind(organization_id)
         .bind(state.clock.now_ms())
         .execute(pool)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected()));
+    match marked {
+        Err(e) if is_unique_violation(&e) => return Ok(Verification::NotYet(format!("{} is already verified by another organization.", domain.domain))),
+        other => other?,
+    };
+    forget_other_claims(state, organization_id, &domain.domain).await?;
     tracing::info!(organization_id, domain = %domain.domain, "organization domain verified by DNS");
     Ok(Verification::Verified(get(state, organization_id, id).await?))
+}
+
+/// Once `organization_id` verified `domain`, other organizations' pending claims of it can
+/// never be verified: they go.
+async fn forget_other_claims(state: &AppState, organization_id: &str, domain: &str) -> Result<()> {
+    on_db!(&state.db, |pool| sqlx::query("DELETE FROM organization_domains WHERE domain = $1 AND organization_id <> $2 AND status = 'pending'")
+        .bind(domain)
+        .bind(organization_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 pub async fn remove(state: &AppState, organization_id: &str, id: &str) -> Result<()> {

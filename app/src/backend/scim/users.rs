@@ -293,7 +293,10 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
         Some(row) => {
             let profile = profile_with(&row.profile, &m, &d);
             on_db!(&state.db, |pool| sqlx::query(
+                // A new email is one nobody vouched for yet (SCIM says nothing of verification):
+                // the next sign-in decides.
                 "UPDATE users SET email = $2, name = $3, profile = $4, user_name = $5, external_id = $6, active = $7, scim_resource = $8,
+                   email_verified = CASE WHEN lower(coalesce(email, '')) = lower(coalesce($2, '')) THEN email_verified ELSE FALSE END,
                    version = version + 1, provisioned_at = $9, updated_at = $9 WHERE id = $1 AND version = $10"
             )
             .bind(&row.id)
