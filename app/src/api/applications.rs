@@ -80,7 +80,7 @@ pub async fn save_application(
 ) -> Result<Application, AppError> {
     use super::ssr::*;
     use crate::applications::GrantType;
-    require_admin()?;
+    let admin = require_admin()?;
     let ticked = [
         (grant_authorization_code, GrantType::AuthorizationCode),
         (grant_refresh_token, GrantType::RefreshToken),
@@ -109,7 +109,8 @@ pub async fn save_application(
         jwks,
         ..Default::default()
     };
-    crate::backend::applications::update_application(&state()?, &id, body).await.map_err(fail)
+    let editor = crate::backend::applications::Editor { name: &admin.email, may_change_keys: true };
+    crate::backend::applications::update_application_by(&state()?, &id, body, editor).await.map_err(fail)
 }
 
 #[server(prefix = "/rpc", endpoint = "applications/rotate_secret")]

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub const SUCCESS: &str = "s";
 pub const FAILURE: &str = "f";
 pub const LOGOUT: &str = "slo";
+/// A Management API or dashboard change worth an audit line (Auth0's "Success API Operation").
+pub const API_OPERATION: &str = "sapi";
 /// OpenID Connect Back-Channel Logout to an application: delivered, or given up after retries.
 pub const BACKCHANNEL_LOGOUT_OK: &str = "oidc_backchannel_logout_succeeded";
 pub const BACKCHANNEL_LOGOUT_FAILED: &str = "oidc_backchannel_logout_failed";
@@ -26,7 +28,7 @@ pub use crate::backend::organizations::setup::{LINK_COMPLETED as SETUP_LINK_COMP
 
 /// Every type Tessera records.
 pub const KINDS: &[&str] = &[
-    SUCCESS, FAILURE, LOGOUT, BACKCHANNEL_LOGOUT_OK, BACKCHANNEL_LOGOUT_FAILED, DEPROVISIONED, TOKEN_REVOCATION, TOKEN_REVOCATION_FAILED,
+    SUCCESS, FAILURE, LOGOUT, API_OPERATION, BACKCHANNEL_LOGOUT_OK, BACKCHANNEL_LOGOUT_FAILED, DEPROVISIONED, TOKEN_REVOCATION, TOKEN_REVOCATION_FAILED,
     SETUP_LINK_CREATED, SETUP_LINK_OPENED, SETUP_LINK_COMPLETED, SETUP_LINK_REFUSED,
 ];
 
@@ -41,6 +43,7 @@ pub fn label(kind: &str) -> &'static str {
         SUCCESS => "Success Login",
         FAILURE => "Failed Login",
         LOGOUT => "Success Logout",
+        API_OPERATION => "Success API Operation",
         BACKCHANNEL_LOGOUT_OK => "Back-channel Logout",
         BACKCHANNEL_LOGOUT_FAILED => "Failed Back-channel Logout",
         DEPROVISIONED => "User Deprovisioned",

@@ -86,14 +86,14 @@ pub async fn get_client(State(state): State<AppState>, caller: Caller, Path(id):
 
 #[utoipa::path(
     patch, path = "/api/v2/clients/{id}", tag = "clients", summary = "Update an application",
-    description = "Fields sent replace the stored ones. `client_id`, `created_at` and `updated_at` are read-only: accepted only unchanged.",
+    description = "Fields sent replace the stored ones. `client_id`, `created_at` and `updated_at` are read-only: accepted only unchanged. Changing how the application authenticates (`token_endpoint_auth_method`, `jwks`, or an `app_type` that changes them) also needs `update:client_keys`, and is logged.",
     params(("id" = String, Path, description = "The client_id")),
     request_body = UpdateApplication,
     responses(
         (status = 200, description = "The updated application", body = Application),
         (status = 400, description = "Invalid or unknown field", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
-        (status = 403, description = "The token lacks update:clients", body = ErrorBody),
+        (status = 403, description = "The token lacks update:clients, or update:client_keys for a change of `token_endpoint_auth_method` or `jwks`", body = ErrorBody),
         (status = 404, description = "No such application", body = ErrorBody),
     ),
     security(("bearer" = ["update:clients"]))
@@ -105,7 +105,8 @@ pub async fn update_client(
     JsonBody(body): JsonBody<UpdateApplication>,
 ) -> Result<Json<Application>, ApiError> {
     caller.require("update:clients")?;
-    Ok(Json(service::update_application(&state, &id, body).await?))
+    let editor = service::Editor { name: &caller.0.name, may_change_keys: caller.0.has_scope("update:client_keys") };
+    Ok(Json(service::update_application_by(&state, &id, body, editor).await?))
 }
 
 #[utoipa::path(

@@ -11,7 +11,7 @@ use crate::applications::{
     IdTokenAlg, UpdateApplication,
 };
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::{from_json, on_db, rfc3339, to_json};
+use crate::backend::store::{from_json, rfc3339, to_json};
 use crate::backend::{AppState, Error, Result};
 use crate::connections::MAX_PER_PAGE;
 use crate::error::FieldError;
@@ -112,8 +112,45 @@ pub async fn list_applications(state: &AppState, search: Option<&str>, page: u64
     Ok((rows.iter().map(to_view).collect::<Result<Vec<_>>>()?, total))
 }
 
-/// Changes the fields sent; read-only fields are accepted only when unchanged.
+/// Who changes an application: named in the log, and whether they may change how it
+/// authenticates (the Management API's `update:client_keys`; an admin of the dashboard may).
+#[derive(Clone, Copy, Debug)]
+pub struct Editor<'a> {
+    pub name: &'a str,
+    pub may_change_keys: bool,
+}
+
+impl Editor<'_> {
+    /// A caller trusted with everything (the command line, tests).
+    pub const TRUSTED: Editor<'static> = Editor { name: "tessera", may_change_keys: true };
+}
+
+/// Changes the fields sent, as a trusted caller ([`Editor::TRUSTED`]).
 pub async fn update_application(state: &AppState, client_id: &str, body: UpdateApplication) -> Result<Application> {
+    update_application_by(state, client_id, body, Editor::TRUSTED).await
+}
+
+/// What changes how an application proves who it is, in words for the log; empty when nothing
+/// does. Switching the Authentication Method or replacing the keys hands the application's
+/// tokens to whoever holds the new credential, so it needs more than `update:clients`.
+fn authentication_change(before: &ApplicationSettings, after: &ApplicationSettings) -> Vec<String> {
+    let mut changes = Vec::new();
+    if before.token_endpoint_auth_method != after.token_endpoint_auth_method {
+        changes.push(format!(
+            "token_endpoint_auth_method {} → {}",
+            before.token_endpoint_auth_method.as_str(),
+            after.token_endpoint_auth_method.as_str()
+        ));
+    }
+    if before.jwks != after.jwks {
+        changes.push(if after.jwks.is_some() { "jwks replaced".to_string() } else { "jwks removed".to_string() });
+    }
+    changes
+}
+
+/// Changes the fields sent; read-only fields are accepted only when unchanged. A change of how
+/// the application authenticates is refused unless `editor` may make it, and is logged.
+pub async fn update_application_by(state: &AppState, client_id: &str, body: UpdateApplication, editor: Editor<'_>) -> Result<Application> {
     let mut row = store::find(&state.db, client_id).await?.ok_or_else(not_found)?;
     let current = to_view(&row)?;
     let mut errors = Vec::new();
@@ -126,7 +163,8 @@ pub async fn update_application(state: &AppState, client_id: &str, body: UpdateA
             errors.push(FieldError::new(field, "is read-only"));
         }
     }
-    let settings = validate(Some(&settings_of(&row)?), &body, state.settings.allow_private_network);
+    let before = settings_of(&row)?;
+    let settings = validate(Some(&before), &body, state.settings.allow_private_network);
     let settings = match settings {
         Ok(s) if errors.is_empty() => s,
         Ok(_) => return Err(Error::Invalid { fields: errors }),
@@ -135,10 +173,21 @@ pub async fn update_application(state: &AppState, client_id: &str, body: UpdateA
             return Err(Error::Invalid { fields: errors });
         }
     };
+    let changed = authentication_change(&before, &settings);
+    if !changed.is_empty() && !editor.may_change_keys {
+        return Err(Error::Forbidden(format!(
+            "Insufficient scope, expected: update:client_keys (to change how the application authenticates: {})",
+            changed.join("; ")
+        )));
+    }
     apply(&mut row, &settings)?;
     row.updated_at = state.clock.now_ms();
     store::update(&state.db, &row).await?;
     tracing::info!(%client_id, "application updated");
+    if !changed.is_empty() {
+        let description = format!("Application {client_id}: authentication changed by {}: {}", editor.name, changed.join("; "));
+        crate::backend::logs::record(state, crate::backend::logs::API_OPERATION, &description, None, Some(client_id), None).await;
+    }
     to_view(&row)
 }
 
@@ -149,13 +198,7 @@ pub async fn delete_application(state: &AppState, client_id: &str) -> Result<()>
     }
     // Its tokens die with it: access tokens (including machine-to-machine ones the Management
     // API accepts) and refresh tokens.
-    for table in ["access_tokens", "refresh_tokens"] {
-        on_db!(&state.db, |pool| sqlx::query(&format!("UPDATE {table} SET revoked = TRUE WHERE client_id = $1"))
-            .bind(client_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-    }
+    crate::backend::provider::refresh::revoke_for_client(state, client_id).await?;
     tracing::info!(%client_id, "application deleted");
     Ok(())
 }

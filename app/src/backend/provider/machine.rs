@@ -92,10 +92,17 @@ pub async fn management_caller(state: &AppState, token: &str) -> Result<Option<A
         return Ok(None);
     }
     let client_id = claims["client_id"].as_str().unwrap_or_default().to_string();
+    // The token says what was granted when it was issued; the grant says what still is. A
+    // deleted grant (or application, whose grants go with it) stops the token at once, and a
+    // narrowed one narrows it.
+    let Some(grant) = grants::find(state, &client_id, &management_audience(state)).await? else {
+        return Ok(None);
+    };
+    let scopes = claims["scope"].as_str().unwrap_or_default().split_whitespace().filter(|s| grant.scope.iter().any(|g| g == s)).map(str::to_string).collect();
     Ok(Some(ApiToken {
         id: client_id.clone(),
         name: format!("{client_id}@clients"),
-        scopes: claims["scope"].as_str().unwrap_or_default().split_whitespace().map(str::to_string).collect(),
+        scopes,
         created_at: claims["iat"].as_i64().unwrap_or_default() * 1000,
         last_used_at: None,
     }))
