@@ -20,7 +20,7 @@ pub enum Error {
     #[error("{0}")]
     TooManyRequests(String),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -59,6 +59,19 @@ impl Error {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        // PostgreSQL refuses text holding NUL (U+0000), which SQLite keeps: the caller sent it,
+        // so it is their 400, not a 500.
+        if let sqlx::Error::Database(db) = &e {
+            if db.code().as_deref() == Some("22021") {
+                return Error::invalid("input", "text may not contain the NUL character (U+0000)");
+            }
+        }
+        Error::Database(e)
     }
 }
 

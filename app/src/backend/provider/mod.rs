@@ -13,7 +13,7 @@ pub mod sessions;
 
 use crate::applications::{Application, ClientAuthMethod};
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::batch::Batch;
+use crate::backend::store::batch::{Batch, Value as Param};
 use crate::backend::store::on_db;
 use crate::backend::users::{self, User};
 use crate::backend::{AppState, Error, Result};
@@ -193,13 +193,16 @@ pub async fn redeem_code(
         )
         .await?;
     let Some((client_id, user_id, request, expires_at, user_active)) = taken else {
+        // Presented again: whoever did may hold what the first use issued. Its refresh-token
+        // families go (with every access token they produced), then its own access tokens.
+        let families = refresh::revoke_for_code(state, &code_hash).await?;
         let revoked = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1")
             .bind(&code_hash)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;
-        if revoked > 0 {
-            tracing::warn!(client_id = %app.client_id, revoked, "an authorization code was used twice: its tokens are revoked");
+        if revoked > 0 || families > 0 {
+            tracing::warn!(client_id = %app.client_id, revoked, families, "an authorization code was used twice: its tokens are revoked");
         }
         return Ok(Err(OAuthError::new("invalid_grant", "The authorization code is invalid, expired or already used.")));
     };
@@ -259,7 +262,8 @@ pub async fn refresh(state: &AppState, app: &Application, token: &str, scope: Op
         None => grant.scope.clone(),
     };
     let user = match users::get_user(state, &grant.user_id).await {
-        Ok(u) => u,
+        Ok(u) if u.active => u,
+        Ok(_) => return Ok(Err(OAuthError::new("invalid_grant", "The user was deactivated."))),
         Err(Error::NotFound(_)) => return Ok(Err(OAuthError::new("invalid_grant", "The user no longer exists."))),
         Err(e) => return Err(e),
     };
@@ -328,6 +332,13 @@ pub async fn implicit_id_token(state: &AppState, app: &Application, user: &User,
     sign_id_token(state, &keys, app, user, &grant, None)
 }
 
+const ACCESS_TOKEN: &str =
+    "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const ACCESS_TOKEN_OF_FAMILY: &str = concat!(
+    "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) SELECT $1, $2, $3, $4, $5, $6, $7 WHERE ",
+    "EXISTS (SELECT 1 FROM refresh_families f JOIN users u ON u.id = f.user_id WHERE f.id = $7 AND NOT f.revoked AND u.active)"
+);
+
 /// Signs an ID token and an access token (both JWTs; the access token RS256, the ID token as
 /// the application chose) for `user`, and a refresh token when `offline_access` was granted to
 /// an application allowed to refresh.
@@ -347,25 +358,31 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
     let id_token = sign_id_token(state, &keys, app, user, grant, Some(&access_token))?;
 
     let offline = has_scope(grant.scope, "offline_access") && app.grant_types.contains(&crate::applications::GrantType::RefreshToken);
-    let refresh = match offline {
-        true => Some(refresh::issue(state, &app.client_id, &user.id, grant.session_id, grant.scope, grant.auth_time, grant.family).await?),
-        false => None,
+    let access_values = |family: Option<&refresh::Family>| -> Vec<Param> {
+        vec![
+            sha256_hex(&access_token).into(),
+            grant.code_hash.into(),
+            app.client_id.as_str().into(),
+            user.id.as_str().into(),
+            grant.scope.into(),
+            expires.timestamp_millis().into(),
+            family.map(|f| f.id.clone()).into(),
+        ]
     };
-    state
-        .db
-        .execute(
-            "INSERT INTO access_tokens (token_hash, code_hash, client_id, user_id, scope, expires_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                sha256_hex(&access_token).into(),
-                grant.code_hash.into(),
-                app.client_id.as_str().into(),
-                user.id.as_str().into(),
-                grant.scope.into(),
-                expires.timestamp_millis().into(),
-                refresh.as_ref().map(|(_, family)| family.id.clone()).into(),
-            ],
-        )
-        .await?;
+    let refresh = match offline {
+        // With a refresh token, all three writes go together, each only while the family lives.
+        true => {
+            let mut batch = Batch::default();
+            let issued = refresh::issue_into(&mut batch, state, &app.client_id, &user.id, grant.session_id, grant.scope, grant.auth_time, grant.family);
+            batch.push(ACCESS_TOKEN_OF_FAMILY, access_values(Some(&issued.1)));
+            batch.run(&state.db).await?;
+            Some(issued)
+        }
+        false => {
+            state.db.execute(ACCESS_TOKEN, &access_values(None)).await?;
+            None
+        }
+    };
     Ok(Tokens {
         access_token,
         token_type: "Bearer",
@@ -402,7 +419,7 @@ pub async fn revoke(state: &AppState, client_id: &str, token: &str) -> Result<bo
     Ok(n > 0)
 }
 
-/// `/userinfo`: the claims an access token may see, or `invalid_token`.
+/// `/userinfo`: the claims an access token may see ([`userinfo_claims`]), or `invalid_token`.
 pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::result::Result<Value, OAuthError>> {
     let token_hash = sha256_hex(access_token);
     // The token with its user in one query; without a user, the token alone says why.
@@ -424,20 +441,26 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::resul
             return Ok(Err(OAuthError::new("invalid_token", why)));
         }
     };
-    let mut claims = json!({ "sub": user.id });
-    if has_scope(&scope, "email") {
-        claims["email"] = json!(user.email);
-        claims["email_verified"] = json!(user.email_verified);
+    Ok(Ok(userinfo_claims(&user, &scope)))
+}
+
+/// What `/userinfo` answers for `user` and the token's `scope`: the same user claims the ID
+/// token carries for that scope (`email` and `email_verified` only with `email`; the name and
+/// the mapped profile only with `profile`; `groups` and `roles` as Tessera merged them).
+fn userinfo_claims(user: &User, scope: &str) -> Value {
+    let mut claims = serde_json::Map::new();
+    claims.insert("sub".into(), json!(user.id));
+    if has_scope(scope, "email") {
+        if let Some(email) = &user.email {
+            claims.insert("email".into(), json!(email));
+        }
+        claims.insert("email_verified".into(), json!(user.email_verified));
     }
-    if has_scope(&scope, "profile") {
-        claims["name"] = json!(user.name);
-        if let Some(profile) = user.profile.as_object() {
-            for (k, v) in profile {
-                if claims.get(k).is_none() {
-                    claims[k] = v.clone();
-                }
-            }
+    if has_scope(scope, "profile") {
+        if let Some(name) = &user.name {
+            claims.insert("name".into(), json!(name));
         }
     }
-    Ok(Ok(claims))
+    claims.extend(mapped_claims(user, scope).claims);
+    Value::Object(claims)
 }

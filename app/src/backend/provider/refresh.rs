@@ -2,9 +2,17 @@
 //! its family; presenting a retired token again means it was stolen or replayed, so the whole
 //! family and the access tokens it produced are revoked. Lifetimes follow Auth0's defaults for
 //! rotating tokens: 15 days idle (a token must be used within it), 30 days absolute (the family).
+//!
+//! A family is a row of its own (`refresh_families`), revoked as one. The tokens of a family
+//! are written by [`issue_into`] inside the batch that writes the access token: it first writes
+//! the family's row (on PostgreSQL a row lock, held until the commit, that a revocation waits
+//! for) and then inserts the tokens only if the family is not revoked and its user is active.
+//! So a refresh that races a reuse, a revocation or a deactivation ends either before it (and
+//! is revoked with the family) or after it (and inserts nothing): never a live token.
 
 use super::OAuthError;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::store::batch::{Batch, Value};
 use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 
@@ -28,29 +36,46 @@ pub struct Grant {
     pub auth_time: i64,
 }
 
-/// Issues a refresh token in `family` (a new family when `None`).
-pub async fn issue(state: &AppState, client_id: &str, user_id: &str, session_id: Option<&str>, scope: &str, auth_time: i64, family: Option<&Family>) -> Result<(String, Family)> {
+/// A refresh token for `user_id` and `client_id`, in `family` (a new family when `None`),
+/// written with the other writes of `batch`. The token is inserted only while the family is
+/// not revoked and the user is active; the caller's access token insert of the family says the
+/// same (`provider::ACCESS_TOKEN_OF_FAMILY`).
+pub fn issue_into(batch: &mut Batch, state: &AppState, client_id: &str, user_id: &str, session_id: Option<&str>, scope: &str, auth_time: i64, family: Option<&Family>) -> (String, Family) {
     let now = state.clock.now_ms();
-    let family = family.cloned().unwrap_or_else(|| Family { id: random_alphanumeric(24), expires_at: now + ABSOLUTE_MS });
+    let family = match family {
+        Some(f) => {
+            // The row lock a revocation of this family waits for (PostgreSQL), and the last use.
+            batch.push("UPDATE refresh_families SET last_used_at = $2 WHERE id = $1", vec![f.id.clone().into(), now.into()]);
+            f.clone()
+        }
+        None => {
+            let f = Family { id: random_alphanumeric(24), expires_at: now + ABSOLUTE_MS };
+            batch.push(
+                "INSERT INTO refresh_families (id, client_id, user_id, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+                vec![f.id.clone().into(), client_id.into(), user_id.into(), now.into(), f.expires_at.into()],
+            );
+            f
+        }
+    };
     let token = random_alphanumeric(48);
-    on_db!(&state.db, |pool| sqlx::query(
+    batch.push(
         "INSERT INTO refresh_tokens (token_hash, family_id, client_id, user_id, session_id, scope, auth_time, created_at, expires_at, family_expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    )
-    .bind(sha256_hex(&token))
-    .bind(&family.id)
-    .bind(client_id)
-    .bind(user_id)
-    .bind(session_id)
-    .bind(scope)
-    .bind(auth_time)
-    .bind(now)
-    .bind((now + IDLE_MS).min(family.expires_at))
-    .bind(family.expires_at)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok((token, family))
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+         WHERE EXISTS (SELECT 1 FROM refresh_families f JOIN users u ON u.id = f.user_id WHERE f.id = $2 AND NOT f.revoked AND u.active)",
+        vec![
+            sha256_hex(&token).into(),
+            family.id.clone().into(),
+            client_id.into(),
+            user_id.into(),
+            session_id.into(),
+            scope.into(),
+            auth_time.into(),
+            now.into(),
+            (now + IDLE_MS).min(family.expires_at).into(),
+            family.expires_at.into(),
+        ],
+    );
+    (token, family)
 }
 
 fn invalid(description: &str) -> OAuthError {
@@ -76,8 +101,8 @@ pub async fn take(state: &AppState, client_id: &str, token: &str) -> Result<std:
             .await)?;
         return Ok(Err(match known {
             Some((family_id, owner)) if owner == client_id => {
-                let revoked = revoke_family(state, &family_id).await?;
-                tracing::warn!(%client_id, revoked, "a refresh token was used twice: its family is revoked");
+                revoke_family(state, &family_id).await?;
+                tracing::warn!(%client_id, "a refresh token was used twice: its family is revoked");
                 invalid("The refresh token was already used or revoked: every token of its grant is now revoked.")
             }
             _ => invalid("The refresh token is invalid."),
@@ -94,19 +119,57 @@ pub async fn take(state: &AppState, client_id: &str, token: &str) -> Result<std:
     Ok(Ok(Grant { family: Family { id: family_id, expires_at: family_expires_at }, user_id, session_id, scope, auth_time }))
 }
 
+/// Revokes families, their refresh tokens and the access tokens they produced, in one
+/// transaction: the families first (waiting for a refresh that holds one, so its tokens are
+/// there to be revoked), then the tokens. `which` is the column families are chosen by.
+async fn revoke_families(state: &AppState, which: Which, value: &str) -> Result<()> {
+    let (families, tokens, access) = match which {
+        Which::Family => (
+            "UPDATE refresh_families SET revoked = TRUE WHERE id = $1",
+            "UPDATE refresh_tokens SET revoked = TRUE WHERE family_id = $1",
+            "UPDATE access_tokens SET revoked = TRUE WHERE family_id = $1",
+        ),
+        Which::User => (
+            "UPDATE refresh_families SET revoked = TRUE WHERE user_id = $1",
+            "UPDATE refresh_tokens SET revoked = TRUE WHERE user_id = $1",
+            "UPDATE access_tokens SET revoked = TRUE WHERE user_id = $1",
+        ),
+        Which::Client => (
+            "UPDATE refresh_families SET revoked = TRUE WHERE client_id = $1",
+            "UPDATE refresh_tokens SET revoked = TRUE WHERE client_id = $1",
+            "UPDATE access_tokens SET revoked = TRUE WHERE client_id = $1",
+        ),
+    };
+    let mut batch = Batch::default();
+    for sql in [families, tokens, access] {
+        batch.push(sql, vec![Value::from(value)]);
+    }
+    batch.run(&state.db).await
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    Family,
+    User,
+    Client,
+}
+
 /// Revokes every refresh token of a family and the access tokens it produced.
-pub async fn revoke_family(state: &AppState, family_id: &str) -> Result<u64> {
-    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE refresh_tokens SET revoked = TRUE WHERE family_id = $1")
-        .bind(family_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE family_id = $1")
-        .bind(family_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n)
+pub async fn revoke_family(state: &AppState, family_id: &str) -> Result<()> {
+    revoke_families(state, Which::Family, family_id).await
+}
+
+/// Revokes the families of refresh tokens an authorization code's first redemption issued
+/// (the code was presented again: whoever did may hold them).
+pub async fn revoke_for_code(state: &AppState, code_hash: &str) -> Result<u64> {
+    let families: Vec<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT DISTINCT family_id FROM access_tokens WHERE code_hash = $1 AND family_id IS NOT NULL")
+        .bind(code_hash)
+        .fetch_all(pool)
+        .await)?;
+    for family in &families {
+        revoke_family(state, family).await?;
+    }
+    Ok(families.len() as u64)
 }
 
 /// Revokes one refresh token's family, if `token` is one of `client_id`'s (RFC 7009: unknown
@@ -118,28 +181,28 @@ pub async fn revoke_token(state: &AppState, client_id: &str, token: &str) -> Res
         .fetch_optional(pool)
         .await)?;
     match found {
-        Some(family) => Ok(revoke_family(state, &family).await? > 0),
+        Some(family) => {
+            revoke_family(state, &family).await?;
+            Ok(true)
+        }
         None => Ok(false),
     }
 }
 
 /// Revokes every refresh token of a user, and their access tokens (deprovisioning, deletion).
-pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<u64> {
-    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE refresh_tokens SET revoked = TRUE WHERE user_id = $1 AND revoked = FALSE")
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE user_id = $1")
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(n)
+pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<()> {
+    revoke_families(state, Which::User, user_id).await
 }
 
-/// Removes refresh tokens past their family's end (run periodically by the server).
+/// Revokes every token an application holds (it was deleted).
+pub async fn revoke_for_client(state: &AppState, client_id: &str) -> Result<()> {
+    revoke_families(state, Which::Client, client_id).await
+}
+
+/// Removes refresh tokens and families past their family's end (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
-    Ok(on_db!(&state.db, |pool| sqlx::query("DELETE FROM refresh_tokens WHERE family_expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+    let tokens = on_db!(&state.db, |pool| sqlx::query("DELETE FROM refresh_tokens WHERE family_expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    let families = on_db!(&state.db, |pool| sqlx::query("DELETE FROM refresh_families WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(tokens + families)
 }
