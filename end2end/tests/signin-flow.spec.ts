@@ -12,7 +12,9 @@ import { OP_CLIENTS } from "../support/identity-providers";
 test.describe("signing in to an application through a connection", () => {
   test("back channel with client_secret_post: openid-client gets Tessera's verified tokens and userinfo", async ({ page }) => {
     const connection = await discoveryConnection("e2e-back-post", { type: "back_channel", client_id: OP_CLIENTS.post.id,
-      client_secret: OP_CLIENTS.post.secret, token_endpoint_auth_method: "client_secret_post" });
+      client_secret: OP_CLIENTS.post.secret, token_endpoint_auth_method: "client_secret_post",
+      // The connection may vouch for emails in its Identity provider domains only.
+      domain_aliases: ["example.test"] });
     const app = await application("Post App", connection.id);
     const { payload, userinfo } = await signInThrough(page, "e2e-back-post", app, "alice");
     expect(payload.sub).toBe("oidc|e2e-back-post|alice");
@@ -92,12 +94,12 @@ test.describe("signing in to an application through a connection", () => {
 
     // The browser has a Tessera session: prompt=none signs in without the IdP.
     const { baseURL } = serverState();
-    const session = (await page.context().cookies(baseURL)).find((c) => c.name === "tessera_session");
+    const session = (await page.context().cookies(baseURL)).find((c) => c.name === "tessera_sso");
     expect(session, "the login set a single sign-on session cookie").toBeTruthy();
     const silent = async () => {
       const url = client.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: "openid", state: "silent", prompt: "none",
         code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
-      const res = await fetch(url, { redirect: "manual", headers: { cookie: `tessera_session=${session!.value}` } });
+      const res = await fetch(url, { redirect: "manual", headers: { cookie: `tessera_sso=${session!.value}` } });
       return new URL(res.headers.get("location")!);
     };
     expect((await silent()).searchParams.get("code")).toBeTruthy();
@@ -108,7 +110,7 @@ test.describe("signing in to an application through a connection", () => {
     const toApplication = page.waitForRequest((r) => r.url().startsWith(LOGGED_OUT));
     await page.goto(end.href).catch(() => {});
     expect(new URL((await toApplication).url()).searchParams.get("state")).toBe("bye");
-    const cleared = (await page.context().cookies(baseURL)).find((c) => c.name === "tessera_session");
+    const cleared = (await page.context().cookies(baseURL)).find((c) => c.name === "tessera_sso");
     expect(cleared, "the session cookie is cleared").toBeUndefined();
     const after = await silent();
     expect(after.searchParams.get("error")).toBe("login_required");

@@ -155,7 +155,7 @@ impl Federation {
         }
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a_callback.status(), 302, "A /login/callback: {}", a_callback.text().await.unwrap_or_default());
-        let session = cookie_of(&a_callback, "tessera_session").unwrap_or_else(|| panic!("A opened no session"));
+        let session = cookie_of(&a_callback, "tessera_sso").unwrap_or_else(|| panic!("A opened no session"));
         (location(&a_callback), session)
     }
 

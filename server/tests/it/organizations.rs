@@ -216,7 +216,7 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
     let new_id = scope.connection_id.clone().unwrap_or_default();
     assert_eq!(app::backend::organizations::owner_of_connection(state, &new_id).await.ok().flatten(), Some(org.id.clone()));
     let c = app::backend::connections::get_connection(state, &new_id).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((c.name.as_str(), c.enabled_clients.clone()), ("initech-oidc", vec![flow.client_id.clone()]), "enabled for the applications the admin chose");
+    assert_eq!((c.name.as_str(), c.enabled_clients.clone()), ("initech-oidc", vec![]), "enabled for no application before Finish");
     assert!(setup::finish(state, &scope).await.is_err(), "finishing needs a successful test sign-in");
 
     let start = s.http.get(s.url(&format!("/setup/{token}/test"))).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
@@ -234,6 +234,8 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
     assert!(scope.tested);
     let done = setup::finish(state, &scope).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(done.finished);
+    let c = app::backend::connections::get_connection(state, &new_id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.enabled_clients, vec![flow.client_id.clone()], "enabled for the applications the admin chose, at Finish");
     // Used: the same browser cannot open it again.
     let again = s.http.get(s.url(&path)).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.status(), 410);
@@ -306,5 +308,12 @@ async fn the_it_admin_proves_their_own_domain_and_cannot_touch_another_organizat
     dns.set_txt(&their_domain.verification_host, &[&their_domain.verification_txt]);
     assert!(matches!(setup::verify_domain(state, &scope, &their_domain.id).await, Err(app::backend::Error::NotFound(_))));
     assert_eq!(domains::get(state, &theirs.id, &their_domain.id).await.map(|d| d.status).ok(), Some(DomainStatus::Pending));
-    assert!(setup::add_domain(state, &scope, "globex.test").await.is_err(), "a domain another organization has stays theirs");
+    // A pending claim squats nothing: this link may claim the same name, and only its own TXT
+    // value would verify it; globex's claim is untouched.
+    let v = setup::add_domain(state, &scope, "globex.test").await.unwrap_or_else(|e| panic!("{e}"));
+    let claim = v.domains.iter().find(|d| d.domain == "globex.test").cloned().unwrap_or_else(|| panic!("{v:?}"));
+    assert_ne!(claim.verification_txt, their_domain.verification_txt);
+    let (_, why) = setup::verify_domain(state, &scope, &claim.id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(why.is_some_and(|w| w.contains("does not hold the expected value")), "their record does not verify our claim");
+    assert_eq!(domains::get(state, &theirs.id, &their_domain.id).await.map(|d| d.status).ok(), Some(DomainStatus::Pending));
 }

@@ -64,7 +64,7 @@ async fn a_session_signs_in_again_without_the_idp_until_prompt_or_max_age_says_o
     assert!(flow.authorize_with(&session, "&max_age=600").await.starts_with(CALLBACK));
 
     // No session: prompt=none answers login_required, with the application's state.
-    let none = flow.authorize_with("tessera_session=made-up", "&prompt=none").await;
+    let none = flow.authorize_with("tessera_sso=made-up", "&prompt=none").await;
     assert_eq!((param(&none, "error").as_str(), param(&none, "state").as_str()), ("login_required", "app-state"));
 
     // The session is the user's: deleting the user ends it.
@@ -162,7 +162,7 @@ async fn rp_initiated_logout_ends_the_session_and_returns_only_to_an_allowed_log
     let out = logout(format!("id_token_hint={id_token}&post_logout_redirect_uri={}&state=bye", enc(LOGOUT_URL)), session.clone()).await;
     assert_eq!(out.status(), 302);
     assert_eq!(out.headers()[LOCATION], format!("{LOGOUT_URL}?state=bye").as_str());
-    assert!(out.headers().get_all(SET_COOKIE).iter().any(|c| c.to_str().unwrap_or_default().starts_with("tessera_session=;")), "the cookie is cleared");
+    assert!(out.headers().get_all(SET_COOKIE).iter().any(|c| c.to_str().unwrap_or_default().starts_with("tessera_sso=;")), "the cookie is cleared");
     let after = flow.authorize_with(&session, "&prompt=none").await;
     assert_eq!(param(&after, "error"), "login_required", "the session ended: {after}");
     let logs = app::backend::logs::list(&flow.server.state, &app::backend::logs::LogFilter { kind: Some("slo"), ..Default::default() }, 0, 10).await.unwrap_or_default();

@@ -99,7 +99,7 @@ impl Flow {
             .get_all(SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("tessera_session="))
+            .find(|c| c.starts_with("tessera_sso="))
             .map(|c| c.split(';').next().unwrap_or_default().to_string());
         match back.status().as_u16() {
             302 => (back.headers()[LOCATION].to_str().unwrap_or_default().to_string(), session),

@@ -112,9 +112,9 @@ impl TestServer {
     }
 }
 
-/// The `tessera_session=…` pair from a response's Set-Cookie, if any.
+/// The dashboard session's `tessera_admin=…` pair from a response's Set-Cookie, if any.
 pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
-    cookie_set(res, "tessera_session=")
+    cookie_set(res, "tessera_admin=")
 }
 
 /// The `name=value` of the first cookie a response set whose name=value starts with `prefix`.
