@@ -104,6 +104,15 @@ test.describe("signing in to an application through a connection", () => {
     };
     expect((await silent()).searchParams.get("code")).toBeTruthy();
 
+    // Without an id_token_hint any page could have linked to the logout: the user confirms first.
+    const confirm = await page.context().newPage();
+    await confirm.goto("/oidc/logout");
+    await expect(confirm.getByRole("heading", { name: "Sign out?" })).toBeVisible();
+    await expect(confirm.getByRole("button", { name: "Sign out" })).toBeFocused();
+    await confirm.screenshot({ path: screenshotPath("logout-confirm"), fullPage: true });
+    expect((await silent()).searchParams.get("code"), "nothing ended before confirming").toBeTruthy();
+    await confirm.close();
+
     // RP-initiated logout, in the browser: back to the Allowed Logout URL with the state. (The
     // application's host does not exist here: the browser's request to it is what is checked.)
     const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGGED_OUT, state: "bye" });
