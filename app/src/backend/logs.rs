@@ -3,8 +3,8 @@
 //! `/api/v2/logs` read it.
 
 use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::inline_row;
 use crate::backend::store::batch::Batch;
-use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +73,8 @@ pub struct LogEvent {
     pub created_at: i64,
 }
 
+inline_row!(LogEvent { id, kind = "type", description, connection_id, client_id, user_id, created_at });
+
 /// Records one event. A failure to record is logged, never allowed to fail the sign-in.
 pub async fn record(state: &AppState, kind: &str, description: &str, connection_id: Option<&str>, client_id: Option<&str>, user_id: Option<&str>) {
     let mut batch = Batch::default();
@@ -113,17 +115,8 @@ pub struct LogFilter<'a> {
 pub async fn list(state: &AppState, filter: &LogFilter<'_>, page: u64, per_page: u64) -> Result<Vec<LogEvent>> {
     let limit = i64::try_from(per_page.clamp(1, 100)).unwrap_or(100);
     let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
-    Ok(on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, type, description, connection_id, client_id, user_id, created_at FROM logs
+    Ok(state.db.fetch_all("SELECT id, type, description, connection_id, client_id, user_id, created_at FROM logs
          WHERE (CAST($1 AS TEXT) IS NULL OR type = $1) AND (CAST($2 AS TEXT) IS NULL OR connection_id = $2)
            AND (CAST($3 AS TEXT) IS NULL OR client_id = $3)
-         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5"
-    )
-    .bind(filter.kind)
-    .bind(filter.connection_id)
-    .bind(filter.client_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await)?)
+         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5", &[filter.kind.into(), filter.connection_id.into(), filter.client_id.into(), limit.into(), offset.into()]).await?)
 }

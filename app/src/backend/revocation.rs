@@ -7,7 +7,6 @@
 //! Every call, accepted or refused, is recorded in Logs.
 
 use crate::backend::flows::verify::{issuer_matches, verify_idp_jwt};
-use crate::backend::store::on_db;
 use crate::backend::{connections, logs, provider, AppState, Error, Result};
 use crate::connections::Connection;
 use serde_json::{Map, Value};
@@ -85,17 +84,15 @@ async fn check_and_revoke(state: &AppState, connection: &Connection, bearer: Opt
             if !issuer_matches(&connection.options.issuer, iss, None) {
                 return Ok(Err(refuse(400, "invalid_request", format!("the subject's iss {iss:?} is not this connection's issuer"))));
             }
-            on_db!(&state.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE connection_id = $1 AND subject = $2")
-                .bind(&connection.id)
-                .bind(sub)
-                .fetch_all(pool)
-                .await)?
+            state.db.fetch_all_scalars(
+                "SELECT id FROM users WHERE connection_id = $1 AND subject = $2",
+                &[(&connection.id).into(), sub.into()],
+            ).await?
         }
-        Subject::Email(email) => on_db!(&state.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE connection_id = $1 AND lower(email) = lower($2)")
-            .bind(&connection.id)
-            .bind(email)
-            .fetch_all(pool)
-            .await)?,
+        Subject::Email(email) => state.db.fetch_all_scalars(
+            "SELECT id FROM users WHERE connection_id = $1 AND lower(email) = lower($2)",
+            &[(&connection.id).into(), email.into()],
+        ).await?,
     };
     if users.is_empty() {
         return Ok(Err(refuse(404, "user_not_found", "no user of this connection is that subject")));

@@ -5,7 +5,7 @@
 
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::store::batch::Batch;
-use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::store::is_unique_violation;
 use crate::backend::{AppState, Error, Result};
 use crate::roles::{check_assignments, check_description, check_name, role_ids_for, GroupRole, Role, RoleAssignments, RoleInput};
 
@@ -13,26 +13,21 @@ fn not_found() -> Error {
     Error::NotFound("The role does not exist.".into())
 }
 
-fn taken(e: sqlx::Error) -> Error {
+fn taken(e: Error) -> Error {
     if is_unique_violation(&e) {
         Error::conflict("name", "a role with this name exists")
     } else {
-        e.into()
+        e
     }
 }
 
 pub async fn list(state: &AppState) -> Result<Vec<Role>> {
-    let rows: Vec<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, description FROM roles ORDER BY lower(name), id")
-        .fetch_all(pool)
-        .await)?;
+    let rows: Vec<(String, String, String)> = state.db.fetch_all("SELECT id, name, description FROM roles ORDER BY lower(name), id", &[]).await?;
     Ok(rows.into_iter().map(|(id, name, description)| Role { id, name, description }).collect())
 }
 
 pub async fn get(state: &AppState, id: &str) -> Result<Role> {
-    let row: Option<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, description FROM roles WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<(String, String, String)> = state.db.fetch_optional("SELECT id, name, description FROM roles WHERE id = $1", &[id.into()]).await?;
     row.map(|(id, name, description)| Role { id, name, description }).ok_or_else(not_found)
 }
 
@@ -41,14 +36,10 @@ pub async fn create(state: &AppState, input: RoleInput) -> Result<Role> {
     let description = check_description(input.description.as_deref().unwrap_or_default()).map_err(|f| Error::Invalid { fields: vec![f] })?;
     let role = Role { id: format!("rol_{}", random_alphanumeric(16)), name, description };
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query("INSERT INTO roles (id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
-        .bind(&role.id)
-        .bind(&role.name)
-        .bind(&role.description)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    state.db.execute(
+        "INSERT INTO roles (id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+        &[(&role.id).into(), (&role.name).into(), (&role.description).into(), now.into()],
+    ).await
     .map_err(taken)?;
     tracing::info!(role_id = %role.id, "role created");
     Ok(role)
@@ -64,14 +55,10 @@ pub async fn update(state: &AppState, id: &str, input: RoleInput) -> Result<Role
         Some(d) => check_description(d).map_err(|f| Error::Invalid { fields: vec![f] })?,
         None => current.description,
     };
-    on_db!(&state.db, |pool| sqlx::query("UPDATE roles SET name = $2, description = $3, updated_at = $4 WHERE id = $1")
-        .bind(id)
-        .bind(&name)
-        .bind(&description)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    state.db.execute(
+        "UPDATE roles SET name = $2, description = $3, updated_at = $4 WHERE id = $1",
+        &[id.into(), (&name).into(), (&description).into(), (state.clock.now_ms()).into()],
+    ).await
     .map_err(taken)?;
     Ok(Role { id: id.to_string(), name, description })
 }
@@ -79,7 +66,7 @@ pub async fn update(state: &AppState, id: &str, input: RoleInput) -> Result<Role
 /// Deletes a role and the assignments that name it. Users keep it in their tokens until their
 /// next sign-in recomputes their roles.
 pub async fn delete(state: &AppState, id: &str) -> Result<()> {
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM roles WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    let n = state.db.execute("DELETE FROM roles WHERE id = $1", &[id.into()]).await?;
     if n == 0 {
         return Err(not_found());
     }
@@ -89,16 +76,14 @@ pub async fn delete(state: &AppState, id: &str) -> Result<()> {
 
 /// A connection's "Groups and role assignments".
 pub async fn assignments(state: &AppState, connection_id: &str) -> Result<RoleAssignments> {
-    let rows: Vec<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT group_id, name, role_id FROM connection_group_roles WHERE connection_id = $1 ORDER BY lower(group_id)"
-    )
-    .bind(connection_id)
-    .fetch_all(pool)
-    .await)?;
-    let default_role_id: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT role_id FROM connection_default_roles WHERE connection_id = $1")
-        .bind(connection_id)
-        .fetch_optional(pool)
-        .await)?;
+    let rows: Vec<(String, String, String)> = state.db.fetch_all(
+        "SELECT group_id, name, role_id FROM connection_group_roles WHERE connection_id = $1 ORDER BY lower(group_id)",
+        &[connection_id.into()],
+    ).await?;
+    let default_role_id: Option<String> = state.db.fetch_optional_scalar(
+        "SELECT role_id FROM connection_default_roles WHERE connection_id = $1",
+        &[connection_id.into()],
+    ).await?;
     Ok(RoleAssignments { groups: rows.into_iter().map(|(group_id, name, role_id)| GroupRole { group_id, name, role_id }).collect(), default_role_id })
 }
 
@@ -118,25 +103,19 @@ pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssig
     if !unknown.is_empty() {
         return Err(Error::Invalid { fields: unknown });
     }
-    on_db!(&state.db, |pool| sqlx::query("DELETE FROM connection_group_roles WHERE connection_id = $1").bind(connection_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    state.db.execute("DELETE FROM connection_group_roles WHERE connection_id = $1", &[connection_id.into()]).await?;
     for g in &a.groups {
-        on_db!(&state.db, |pool| sqlx::query("INSERT INTO connection_group_roles (connection_id, group_id, name, role_id) VALUES ($1, $2, $3, $4)")
-            .bind(connection_id)
-            .bind(g.group_id.trim())
-            .bind(g.name.trim())
-            .bind(&g.role_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        state.db.execute(
+            "INSERT INTO connection_group_roles (connection_id, group_id, name, role_id) VALUES ($1, $2, $3, $4)",
+            &[connection_id.into(), (g.group_id.trim()).into(), (g.name.trim()).into(), (&g.role_id).into()],
+        ).await?;
     }
-    on_db!(&state.db, |pool| sqlx::query("DELETE FROM connection_default_roles WHERE connection_id = $1").bind(connection_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    state.db.execute("DELETE FROM connection_default_roles WHERE connection_id = $1", &[connection_id.into()]).await?;
     if let Some(role_id) = &a.default_role_id {
-        on_db!(&state.db, |pool| sqlx::query("INSERT INTO connection_default_roles (connection_id, role_id) VALUES ($1, $2)")
-            .bind(connection_id)
-            .bind(role_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        state.db.execute(
+            "INSERT INTO connection_default_roles (connection_id, role_id) VALUES ($1, $2)",
+            &[connection_id.into(), role_id.into()],
+        ).await?;
     }
     tracing::info!(%connection_id, groups = a.groups.len(), "role assignments saved");
     assignments(state, connection_id).await
@@ -148,14 +127,9 @@ pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssig
 /// and has no default role) the assignments are not read: the user has no roles.
 pub async fn assign(state: &AppState, batch: &mut Batch, connection_id: &str, user_id: &str, groups: &[String], stored: &[String], assigns: bool) -> Result<Vec<String>> {
     // One read: every mapping row and the default (group_id NULL), with the role's name.
-    let rows: Vec<(Option<String>, String, String)> = if !assigns { Vec::new() } else { on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT m.group_id, m.role_id, r.name FROM connection_group_roles m JOIN roles r ON r.id = m.role_id WHERE m.connection_id = $1
+    let rows: Vec<(Option<String>, String, String)> = if !assigns { Vec::new() } else { state.db.fetch_all("SELECT m.group_id, m.role_id, r.name FROM connection_group_roles m JOIN roles r ON r.id = m.role_id WHERE m.connection_id = $1
          UNION ALL
-         SELECT NULL, d.role_id, r.name FROM connection_default_roles d JOIN roles r ON r.id = d.role_id WHERE d.connection_id = $1"
-    )
-    .bind(connection_id)
-    .fetch_all(pool)
-    .await)? };
+         SELECT NULL, d.role_id, r.name FROM connection_default_roles d JOIN roles r ON r.id = d.role_id WHERE d.connection_id = $1", &[connection_id.into()]).await? };
     let mut a = RoleAssignments::default();
     let mut names = std::collections::HashMap::new();
     for (group, role_id, name) in rows {

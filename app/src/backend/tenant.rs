@@ -2,7 +2,6 @@
 //! Auth0's defaults. Read through a short cache per replica, so a sign-in does not read it every
 //! time; a change made on one replica reaches the others' new sessions within `CACHE_MS`.
 
-use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use crate::tenant::SessionLifetimes;
 use std::sync::RwLock;
@@ -24,11 +23,10 @@ pub async fn session_lifetimes(state: &AppState) -> Result<SessionLifetimes> {
             }
         }
     }
-    let row: Option<(i64, i64)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT idle_session_lifetime_minutes, session_lifetime_minutes FROM tenant_settings WHERE id = 1"
-    )
-    .fetch_optional(pool)
-    .await)?;
+    let row: Option<(i64, i64)> = state.db.fetch_optional(
+        "SELECT idle_session_lifetime_minutes, session_lifetime_minutes FROM tenant_settings WHERE id = 1",
+        &[],
+    ).await?;
     let lifetimes = row
         .map(|(idle, absolute)| SessionLifetimes { idle_session_lifetime_minutes: idle, session_lifetime_minutes: absolute })
         .unwrap_or_default();
@@ -42,16 +40,8 @@ pub async fn session_lifetimes(state: &AppState) -> Result<SessionLifetimes> {
 /// keep the lifetimes they started with.
 pub async fn set_session_lifetimes(state: &AppState, lifetimes: SessionLifetimes) -> Result<()> {
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO tenant_settings (id, idle_session_lifetime_minutes, session_lifetime_minutes, updated_at) VALUES (1, $1, $2, $3)
-         ON CONFLICT (id) DO UPDATE SET idle_session_lifetime_minutes = $1, session_lifetime_minutes = $2, updated_at = $3"
-    )
-    .bind(lifetimes.idle_session_lifetime_minutes)
-    .bind(lifetimes.session_lifetime_minutes)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state.db.execute("INSERT INTO tenant_settings (id, idle_session_lifetime_minutes, session_lifetime_minutes, updated_at) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET idle_session_lifetime_minutes = $1, session_lifetime_minutes = $2, updated_at = $3", &[lifetimes.idle_session_lifetime_minutes.into(), lifetimes.session_lifetime_minutes.into(), now.into()]).await?;
     if let Ok(mut cache) = state.tenant.lifetimes.write() {
         *cache = Some((now, lifetimes));
     }

@@ -17,9 +17,9 @@
 //!   connection's Sync Frequency (an hour, a day or a week). The IdP's `groups` always follow
 //!   the sign-in; SCIM groups are kept apart, and tokens carry both.
 
-use crate::backend::store::batch::Value as Param;
-use crate::backend::store::inline::{inline_row, InlineRow};
-use crate::backend::store::{contains_pattern, on_db};
+use crate::backend::store::Value as Param;
+use crate::backend::store::{inline_row, InlineRow};
+use crate::backend::store::contains_pattern;
 use crate::backend::{AppState, Error, Result};
 use crate::connections::options::{MappingMode, SetUserRootAttributes};
 use crate::connections::Connection;
@@ -214,11 +214,10 @@ pub async fn email_trust(state: &AppState, connection: &Connection, profile: &Ma
 /// `externalId` equal to the `sub` (or Azure's `oid`), else by `email` (given only when
 /// [`EmailTrust::links`]). They become the `sub`'s.
 async fn link_provisioned(state: &AppState, connection: &Connection, subject: &str, oid: Option<&str>, email: Option<&str>) -> Result<()> {
-    let exists: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE connection_id = $1 AND subject = $2")
-        .bind(&connection.id)
-        .bind(subject)
-        .fetch_optional(pool)
-        .await)?;
+    let exists: Option<String> = state.db.fetch_optional_scalar(
+        "SELECT id FROM users WHERE connection_id = $1 AND subject = $2",
+        &[(&connection.id).into(), subject.into()],
+    ).await?;
     if exists.is_some() {
         return Ok(());
     }
@@ -233,13 +232,13 @@ async fn link_provisioned(state: &AppState, connection: &Connection, subject: &s
     let mut candidate: Option<String> = None;
     for (sql, value) in lookups {
         let Some(value) = value.filter(|v| !v.is_empty()) else { continue };
-        candidate = on_db!(&state.db, |pool| sqlx::query_scalar(&sql).bind(&connection.id).bind(value).fetch_optional(pool).await)?;
+        candidate = state.db.fetch_optional_scalar(&sql, &[(&connection.id).into(), value.into()]).await?;
         if candidate.is_some() {
             break;
         }
     }
     if let Some(id) = candidate {
-        on_db!(&state.db, |pool| sqlx::query("UPDATE users SET subject = $2 WHERE id = $1").bind(&id).bind(subject).execute(pool).await.map(|r| r.rows_affected()))?;
+        state.db.execute("UPDATE users SET subject = $2 WHERE id = $1", &[(&id).into(), subject.into()]).await?;
         tracing::info!(user_id = %id, "a SCIM-provisioned user signed in for the first time");
     }
     Ok(())
@@ -251,14 +250,10 @@ pub async fn deleted_by_scim(state: &AppState, connection: &Connection, subject:
     if !connection.options.scim_enabled {
         return Ok(false);
     }
-    let found: Option<i64> = on_db!(&state.db, |pool| sqlx::query_scalar(
-        "SELECT deleted_at FROM scim_tombstones WHERE connection_id = $1 AND (subject = $2 OR lower(email) = lower($3)) LIMIT 1"
-    )
-    .bind(&connection.id)
-    .bind(subject)
-    .bind(email.unwrap_or(""))
-    .fetch_optional(pool)
-    .await)?;
+    let found: Option<i64> = state.db.fetch_optional_scalar(
+        "SELECT deleted_at FROM scim_tombstones WHERE connection_id = $1 AND (subject = $2 OR lower(email) = lower($3)) LIMIT 1",
+        &[(&connection.id).into(), subject.into(), (email.unwrap_or("")).into()],
+    ).await?;
     Ok(found.is_some())
 }
 
@@ -322,11 +317,10 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
     if let Some(row) = written {
         return row.try_into();
     }
-    let found: Row = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE connection_id = $1 AND subject = $2"))
-        .bind(&connection.id)
-        .bind(subject)
-        .fetch_one(pool)
-        .await)?;
+    let found: Row = state.db.fetch_one(
+        &format!("SELECT {COLUMNS} FROM users WHERE connection_id = $1 AND subject = $2"),
+        &[(&connection.id).into(), subject.into()],
+    ).await?;
     found.try_into()
 }
 
@@ -356,43 +350,18 @@ pub async fn for_access_token(state: &AppState, token_hash: &str) -> Result<Opti
 }
 
 pub async fn get_user(state: &AppState, id: &str) -> Result<User> {
-    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<Row> = state.db.fetch_optional(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"), &[id.into()]).await?;
     row.ok_or_else(|| Error::NotFound("The user does not exist.".into()))?.try_into()
 }
 
 /// A page of users, newest login first, optionally those whose email contains `search`.
 pub async fn list_users(state: &AppState, search: Option<&str>, page: u64, per_page: u64) -> Result<(Vec<User>, u64)> {
-    let (filter, args): (&str, Vec<String>) = match search.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => ("WHERE lower(email) LIKE $1 ESCAPE '\\'", vec![contains_pattern(s)]),
-        None => ("", Vec::new()),
+    let (from, values): (&str, Vec<Param>) = match search.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => ("users WHERE lower(email) LIKE $1 ESCAPE '\\'", vec![contains_pattern(s).into()]),
+        None => ("users", Vec::new()),
     };
-    let n = args.len();
-    let page_sql = format!(
-        "SELECT {COLUMNS} FROM users {filter} ORDER BY last_login_at DESC, id LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM users {filter}");
-    let limit = i64::try_from(per_page.clamp(1, 100)).unwrap_or(100);
-    let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
-    let rows: Vec<Row> = on_db!(&state.db, |pool| {
-        let mut q = sqlx::query_as::<_, Row>(&page_sql);
-        for a in &args {
-            q = q.bind(a);
-        }
-        q.bind(limit).bind(offset).fetch_all(pool).await
-    })?;
-    let total: i64 = on_db!(&state.db, |pool| {
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for a in &args {
-            count = count.bind(a);
-        }
-        count.fetch_one(pool).await
-    })?;
-    Ok((rows.into_iter().map(User::try_from).collect::<Result<Vec<_>>>()?, u64::try_from(total).unwrap_or(0)))
+    let (rows, total) = crate::backend::store::page::<Row>(&state.db, COLUMNS, from, "last_login_at DESC, id", values, page, per_page.clamp(1, 100)).await?;
+    Ok((rows.into_iter().map(User::try_from).collect::<Result<Vec<_>>>()?, total))
 }
 
 pub async fn delete_user(state: &AppState, id: &str) -> Result<()> {
@@ -400,7 +369,7 @@ pub async fn delete_user(state: &AppState, id: &str) -> Result<()> {
     use crate::backend::provider::sessions::{end, Ending};
     end(state, Ending::User(id)).await?;
     crate::backend::provider::refresh::revoke_for_user(state, id).await?;
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    let n = state.db.execute("DELETE FROM users WHERE id = $1", &[id.into()]).await?;
     if n == 0 {
         return Err(Error::NotFound("The user does not exist.".into()));
     }

@@ -2,7 +2,8 @@
 
 use super::password::{check_password_rules, generate_one_time_password, hash_password};
 use crate::backend::crypto::{random_alphanumeric, SecretString};
-use crate::backend::store::{is_unique_violation, on_db, Db};
+use crate::backend::store::inline_row;
+use crate::backend::store::{is_unique_violation, Db};
 use crate::backend::{Clock, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -11,6 +12,8 @@ pub struct Admin {
     pub email: String,
     pub must_change_password: bool,
 }
+inline_row!(Admin { id, email, must_change_password });
+
 
 /// The email an admin signs in with, trimmed and lower-cased, or an error naming `field`.
 pub fn normalize_email(field: &str, raw: &str) -> Result<String> {
@@ -39,16 +42,8 @@ pub async fn create_admin(
     let hash = hash_password(password).await?;
     let id = format!("adm_{}", random_alphanumeric(16));
     let now = clock.now_ms();
-    let inserted = on_db!(db, |pool| sqlx::query(
-        "INSERT INTO admins (id, email, password_hash, must_change_password, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5)"
-    )
-    .bind(&id)
-    .bind(&email)
-    .bind(&hash)
-    .bind(must_change_password)
-    .bind(now)
-    .execute(pool).await.map(|r| r.rows_affected()));
+    let inserted = db.execute("INSERT INTO admins (id, email, password_hash, must_change_password, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)", &[(&id).into(), (&email).into(), (&hash).into(), must_change_password.into(), now.into()]).await;
     match inserted {
         Ok(_) => Ok(Admin { id, email, must_change_password }),
         Err(e) if is_unique_violation(&e) => Err(Error::conflict("email", "an admin with this email already exists")),
@@ -65,19 +60,19 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<(Admin, String
         must_change_password: bool,
         password_hash: String,
     }
-    let row: Option<Row> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT id, email, must_change_password, password_hash FROM admins WHERE email = $1"
-    )
-    .bind(email)
-    .fetch_optional(pool)
-    .await)?;
+inline_row!(Row { id, email, must_change_password, password_hash });
+
+    let row: Option<Row> = db.fetch_optional(
+        "SELECT id, email, must_change_password, password_hash FROM admins WHERE email = $1",
+        &[email.into()],
+    ).await?;
     Ok(row.map(|r| {
         (Admin { id: r.id, email: r.email, must_change_password: r.must_change_password }, r.password_hash)
     }))
 }
 
 pub async fn count_admins(db: &Db) -> Result<i64> {
-    Ok(on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM admins").fetch_one(pool).await)?)
+    Ok(db.fetch_scalar("SELECT COUNT(*) FROM admins", &[]).await?)
 }
 
 /// Replaces an admin's password. A chosen password clears `must_change_password`.
@@ -91,14 +86,10 @@ pub async fn set_password(
 ) -> Result<()> {
     check_password_rules(field, password.expose())?;
     let hash = hash_password(password).await?;
-    let done = on_db!(db, |pool| sqlx::query(
-        "UPDATE admins SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4"
-    )
-    .bind(&hash)
-    .bind(must_change_password)
-    .bind(clock.now_ms())
-    .bind(admin_id)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    let done = db.execute(
+        "UPDATE admins SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
+        &[(&hash).into(), must_change_password.into(), (clock.now_ms()).into(), admin_id.into()],
+    ).await?;
     if done == 0 {
         return Err(Error::NotFound("no such admin".into()));
     }

@@ -2,7 +2,8 @@
 //! database holds only its SHA-256, so a leaked database does not leak live sessions.
 
 use crate::backend::crypto::{random_token, sha256_hex};
-use crate::backend::store::{on_db, Db};
+use crate::backend::store::inline_row;
+use crate::backend::store::Db;
 use crate::backend::{Clock, Result};
 
 /// A session ends after this long without a request…
@@ -26,15 +27,8 @@ pub struct CurrentAdmin {
 pub async fn create_session(db: &Db, clock: &Clock, admin_id: &str) -> Result<String> {
     let token = random_token();
     let now = clock.now_ms();
-    on_db!(db, |pool| sqlx::query(
-        "INSERT INTO admin_sessions (token_hash, admin_id, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $3, $4)"
-    )
-    .bind(sha256_hex(&token))
-    .bind(admin_id)
-    .bind(now)
-    .bind(now + IDLE_TIMEOUT_MS)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    db.execute("INSERT INTO admin_sessions (token_hash, admin_id, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $3, $4)", &[(sha256_hex(&token)).into(), admin_id.into(), now.into(), (now + IDLE_TIMEOUT_MS).into()]).await?;
     Ok(token)
 }
 
@@ -49,16 +43,13 @@ pub async fn load_session(db: &Db, clock: &Clock, token: &str) -> Result<Option<
         last_seen_at: i64,
         expires_at: i64,
     }
+inline_row!(Row { admin_id, email, must_change_password, created_at, last_seen_at, expires_at });
+
     let token_hash = sha256_hex(token);
     let now = clock.now_ms();
-    let row: Option<Row> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT s.admin_id, a.email, a.must_change_password, s.created_at, s.last_seen_at, s.expires_at
+    let row: Option<Row> = db.fetch_optional("SELECT s.admin_id, a.email, a.must_change_password, s.created_at, s.last_seen_at, s.expires_at
          FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
-         WHERE s.token_hash = $1"
-    )
-    .bind(&token_hash)
-    .fetch_optional(pool)
-    .await)?;
+         WHERE s.token_hash = $1", &[(&token_hash).into()]).await?;
     let Some(row) = row else { return Ok(None) };
     if row.expires_at <= now || row.created_at + ABSOLUTE_TIMEOUT_MS <= now {
         delete_session(db, token).await?;
@@ -66,13 +57,10 @@ pub async fn load_session(db: &Db, clock: &Clock, token: &str) -> Result<Option<
     }
     if now - row.last_seen_at >= TOUCH_EVERY_MS {
         let expires_at = (now + IDLE_TIMEOUT_MS).min(row.created_at + ABSOLUTE_TIMEOUT_MS);
-        on_db!(db, |pool| sqlx::query(
-            "UPDATE admin_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3"
-        )
-        .bind(now)
-        .bind(expires_at)
-        .bind(&token_hash)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+        db.execute(
+            "UPDATE admin_sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+            &[now.into(), expires_at.into(), (&token_hash).into()],
+        ).await?;
     }
     Ok(Some(CurrentAdmin {
         admin_id: row.admin_id,
@@ -88,26 +76,22 @@ pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
 }
 
 pub async fn end_session(db: &Db, token_hash: &str) -> Result<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM admin_sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    db.execute("DELETE FROM admin_sessions WHERE token_hash = $1", &[token_hash.into()]).await?;
     Ok(())
 }
 
 /// Ends every other session of an admin (after a password change).
 pub async fn end_other_sessions(db: &Db, current: &CurrentAdmin) -> Result<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM admin_sessions WHERE admin_id = $1 AND token_hash <> $2")
-        .bind(&current.admin_id)
-        .bind(&current.token_hash)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    db.execute(
+        "DELETE FROM admin_sessions WHERE admin_id = $1 AND token_hash <> $2",
+        &[(&current.admin_id).into(), (&current.token_hash).into()],
+    ).await?;
     Ok(())
 }
 
 /// Removes expired rows; called now and then so the table does not grow without bound.
 pub async fn prune_expired(db: &Db, clock: &Clock) -> Result<u64> {
-    let done = on_db!(db, |pool| sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
-        .bind(clock.now_ms())
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    let done = db.execute("DELETE FROM admin_sessions WHERE expires_at <= $1", &[(clock.now_ms()).into()]).await?;
     Ok(done)
 }
 
@@ -136,7 +120,7 @@ mod tests {
         let token = create_session(&db, &clock, &admin_id).await?;
         let found = load_session(&db, &clock, &token).await?;
         assert_eq!(found.map(|a| a.email), Some("a@example.com".to_string()));
-        let stored: Vec<String> = on_db!(&db, |pool| sqlx::query_scalar("SELECT token_hash FROM admin_sessions").fetch_all(pool).await)?;
+        let stored: Vec<String> = db.fetch_all_scalars("SELECT token_hash FROM admin_sessions", &[]).await?;
         assert_eq!(stored, vec![sha256_hex(&token)]);
         assert!(load_session(&db, &clock, "not-a-session").await?.is_none());
         Ok(())

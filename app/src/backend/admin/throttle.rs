@@ -10,7 +10,8 @@
 //! within a day of the last one (backoff). Rows live in the database, so every replica sees the
 //! same counts; each change is a compare-and-swap on the whole row.
 
-use crate::backend::store::{on_db, Db};
+use crate::backend::store::inline_row;
+use crate::backend::store::Db;
 use crate::backend::{Clock, Error, Result};
 use std::net::IpAddr;
 
@@ -56,6 +57,8 @@ pub struct Counter {
     pub locked_until: i64,
     pub strikes: i64,
 }
+inline_row!(Counter { failures, window_started_at, locked_until, strikes });
+
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -115,41 +118,19 @@ pub async fn take_attempt(db: &Db, clock: &Clock, keys: &[(String, i64)]) -> Res
 async fn count(db: &Db, key: &str, max: i64, now: i64) -> Result<Verdict> {
     const ATTEMPTS: usize = 50;
     for _ in 0..ATTEMPTS {
-        let old: Option<Counter> = on_db!(db, |pool| sqlx::query_as(
-            "SELECT failures, window_started_at, locked_until, strikes FROM signin_failures WHERE throttle_key = $1"
-        )
-        .bind(key)
-        .fetch_optional(pool)
-        .await)?;
+        let old: Option<Counter> = db.fetch_optional(
+            "SELECT failures, window_started_at, locked_until, strikes FROM signin_failures WHERE throttle_key = $1",
+            &[key.into()],
+        ).await?;
         let (new, verdict) = next(old, now, max);
         if Some(new) == old {
             return Ok(verdict);
         }
         let written = match old {
-            None => on_db!(db, |pool| sqlx::query(
-                "INSERT INTO signin_failures (throttle_key, failures, window_started_at, locked_until, strikes)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (throttle_key) DO NOTHING"
-            )
-            .bind(key)
-            .bind(new.failures)
-            .bind(new.window_started_at)
-            .bind(new.locked_until)
-            .bind(new.strikes)
-            .execute(pool).await.map(|r| r.rows_affected()))?,
-            Some(old) => on_db!(db, |pool| sqlx::query(
-                "UPDATE signin_failures SET failures = $2, window_started_at = $3, locked_until = $4, strikes = $5
-                 WHERE throttle_key = $1 AND failures = $6 AND window_started_at = $7 AND locked_until = $8 AND strikes = $9"
-            )
-            .bind(key)
-            .bind(new.failures)
-            .bind(new.window_started_at)
-            .bind(new.locked_until)
-            .bind(new.strikes)
-            .bind(old.failures)
-            .bind(old.window_started_at)
-            .bind(old.locked_until)
-            .bind(old.strikes)
-            .execute(pool).await.map(|r| r.rows_affected()))?,
+            None => db.execute("INSERT INTO signin_failures (throttle_key, failures, window_started_at, locked_until, strikes)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (throttle_key) DO NOTHING", &[key.into(), new.failures.into(), new.window_started_at.into(), new.locked_until.into(), new.strikes.into()]).await?,
+            Some(old) => db.execute("UPDATE signin_failures SET failures = $2, window_started_at = $3, locked_until = $4, strikes = $5
+                 WHERE throttle_key = $1 AND failures = $6 AND window_started_at = $7 AND locked_until = $8 AND strikes = $9", &[key.into(), new.failures.into(), new.window_started_at.into(), new.locked_until.into(), new.strikes.into(), old.failures.into(), old.window_started_at.into(), old.locked_until.into(), old.strikes.into()]).await?,
         };
         if written == 1 {
             return Ok(verdict);
@@ -162,21 +143,15 @@ async fn count(db: &Db, key: &str, max: i64, now: i64) -> Result<Verdict> {
 /// A successful sign-in: the (account, address) key starts over, and the attempt is given back
 /// to the address key.
 pub async fn succeeded(db: &Db, account_key: &str, address_key: &str) -> Result<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM signin_failures WHERE throttle_key = $1")
-        .bind(account_key)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
-    on_db!(db, |pool| sqlx::query("UPDATE signin_failures SET failures = failures - 1 WHERE throttle_key = $1 AND failures > 0")
-        .bind(address_key)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    db.execute("DELETE FROM signin_failures WHERE throttle_key = $1", &[account_key.into()]).await?;
+    db.execute("UPDATE signin_failures SET failures = failures - 1 WHERE throttle_key = $1 AND failures > 0", &[address_key.into()]).await?;
     Ok(())
 }
 
 /// Removes rows whose window and lock are long over (run periodically by the server).
 pub async fn prune(db: &Db, clock: &Clock) -> Result<u64> {
     let cutoff = clock.now_ms() - MAX_LOCK_MS - WINDOW_MS;
-    Ok(on_db!(db, |pool| sqlx::query("DELETE FROM signin_failures WHERE window_started_at < $1 AND locked_until < $1")
-        .bind(cutoff)
-        .execute(pool).await.map(|r| r.rows_affected()))?)
+    Ok(db.execute("DELETE FROM signin_failures WHERE window_started_at < $1 AND locked_until < $1", &[cutoff.into()]).await?)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! every `/api/v2` request. Only the token's SHA-256 is stored; the token is printed once.
 
 use crate::backend::crypto::{random_alphanumeric, random_token, sha256_hex};
-use crate::backend::store::{is_unique_violation, on_db, Db};
+use crate::backend::store::inline_row;
+use crate::backend::store::{is_unique_violation, Db};
 use crate::backend::{Clock, Error, Result};
 
 /// Every scope the Management API knows, in Auth0's spelling.
@@ -52,6 +53,8 @@ struct Row {
     created_at: i64,
     last_used_at: Option<i64>,
 }
+inline_row!(Row { id, name, scopes, created_at, last_used_at });
+
 
 impl From<Row> for ApiToken {
     fn from(r: Row) -> Self {
@@ -96,15 +99,10 @@ pub async fn create_token(db: &Db, clock: &Clock, name: &str, scopes: &[String])
         created_at: clock.now_ms(),
         last_used_at: None,
     };
-    let inserted = on_db!(db, |pool| sqlx::query(
-        "INSERT INTO api_tokens (id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(&token.id)
-    .bind(&token.name)
-    .bind(sha256_hex(&plaintext))
-    .bind(token.scopes.join(" "))
-    .bind(token.created_at)
-    .execute(pool).await.map(|r| r.rows_affected()));
+    let inserted = db.execute(
+        "INSERT INTO api_tokens (id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5)",
+        &[(&token.id).into(), (&token.name).into(), (sha256_hex(&plaintext)).into(), (token.scopes.join(" ")).into(), token.created_at.into()],
+    ).await;
     match inserted {
         Ok(_) => Ok((token, plaintext)),
         Err(e) if is_unique_violation(&e) => Err(Error::conflict("name", format!("a token named {name:?} already exists"))),
@@ -113,17 +111,13 @@ pub async fn create_token(db: &Db, clock: &Clock, name: &str, scopes: &[String])
 }
 
 pub async fn list_tokens(db: &Db) -> Result<Vec<ApiToken>> {
-    let rows: Vec<Row> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT id, name, scopes, created_at, last_used_at FROM api_tokens ORDER BY name"
-    )
-    .fetch_all(pool)
-    .await)?;
+    let rows: Vec<Row> = db.fetch_all("SELECT id, name, scopes, created_at, last_used_at FROM api_tokens ORDER BY name", &[]).await?;
     Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
 /// Revokes by name; the token stops working at once.
 pub async fn revoke_token(db: &Db, name: &str) -> Result<()> {
-    let done = on_db!(db, |pool| sqlx::query("DELETE FROM api_tokens WHERE name = $1").bind(name).execute(pool).await.map(|r| r.rows_affected()))?;
+    let done = db.execute("DELETE FROM api_tokens WHERE name = $1", &[name.into()]).await?;
     if done == 0 {
         return Err(Error::NotFound(format!("no token named {name:?}")));
     }
@@ -136,20 +130,15 @@ pub async fn authenticate(db: &Db, clock: &Clock, bearer: &str) -> Result<Option
         return Ok(None);
     }
     let hash = sha256_hex(bearer);
-    let row: Option<Row> = on_db!(db, |pool| sqlx::query_as(
-        "SELECT id, name, scopes, created_at, last_used_at FROM api_tokens WHERE token_hash = $1"
-    )
-    .bind(&hash)
-    .fetch_optional(pool)
-    .await)?;
+    let row: Option<Row> = db.fetch_optional(
+        "SELECT id, name, scopes, created_at, last_used_at FROM api_tokens WHERE token_hash = $1",
+        &[(&hash).into()],
+    ).await?;
     let Some(row) = row else { return Ok(None) };
     let now = clock.now_ms();
     // Record use at most once a minute.
     if row.last_used_at.is_none_or(|t| now - t > 60_000) {
-        on_db!(db, |pool| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&row.id)
-            .execute(pool).await.map(|r| r.rows_affected()))?;
+        db.execute("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", &[now.into(), (&row.id).into()]).await?;
     }
     Ok(Some(row.into()))
 }
@@ -165,7 +154,7 @@ mod tests {
         let (token, plaintext) = create_token(&db, &Clock::System, "ci", &[]).await?;
         assert!(plaintext.starts_with(TOKEN_PREFIX));
         assert_eq!(token.scopes.len(), ALL_SCOPES.len());
-        let stored: Vec<String> = on_db!(&db, |pool| sqlx::query_scalar("SELECT token_hash FROM api_tokens").fetch_all(pool).await)?;
+        let stored: Vec<String> = db.fetch_all_scalars("SELECT token_hash FROM api_tokens", &[]).await?;
         assert_eq!(stored, vec![sha256_hex(&plaintext)]);
         let found = authenticate(&db, &Clock::System, &plaintext).await?;
         assert_eq!(found.map(|t| t.name), Some("ci".to_string()));

@@ -4,7 +4,7 @@
 
 use crate::backend::admin::tokens::ALL_SCOPES;
 use crate::backend::crypto::random_alphanumeric;
-use crate::backend::store::{from_json, is_unique_violation, on_db, to_json};
+use crate::backend::store::{from_json, is_unique_violation, to_json};
 use crate::backend::{AppState, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -75,17 +75,10 @@ pub async fn create(state: &AppState, body: CreateClientGrant) -> Result<ClientG
     }
     let id = format!("cgr_{}", random_alphanumeric(16));
     let now = state.clock.now_ms();
-    let inserted = on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO client_grants (id, client_id, audience, scope, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
-    )
-    .bind(&id)
-    .bind(&app.client_id)
-    .bind(&audience)
-    .bind(to_json(&scope)?)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()));
+    let inserted = state.db.execute(
+        "INSERT INTO client_grants (id, client_id, audience, scope, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        &[(&id).into(), (&app.client_id).into(), (&audience).into(), (to_json(&scope)?).into(), now.into()],
+    ).await;
     match inserted {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => return Err(Error::conflict("audience", "this application already has a grant for this audience; update it instead")),
@@ -97,14 +90,8 @@ pub async fn create(state: &AppState, body: CreateClientGrant) -> Result<ClientG
 
 /// Grants, optionally of one application and/or one audience.
 pub async fn list(state: &AppState, client_id: Option<&str>, audience: Option<&str>) -> Result<Vec<ClientGrant>> {
-    let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, client_id, audience, scope FROM client_grants
-         WHERE (CAST($1 AS TEXT) IS NULL OR client_id = $1) AND (CAST($2 AS TEXT) IS NULL OR audience = $2) ORDER BY created_at, id"
-    )
-    .bind(client_id)
-    .bind(audience)
-    .fetch_all(pool)
-    .await)?;
+    let rows: Vec<Row> = state.db.fetch_all("SELECT id, client_id, audience, scope FROM client_grants
+         WHERE (CAST($1 AS TEXT) IS NULL OR client_id = $1) AND (CAST($2 AS TEXT) IS NULL OR audience = $2) ORDER BY created_at, id", &[client_id.into(), audience.into()]).await?;
     rows.into_iter().map(to_view).collect()
 }
 
@@ -119,19 +106,15 @@ fn not_found() -> Error {
 
 pub async fn update(state: &AppState, id: &str, body: UpdateClientGrant) -> Result<ClientGrant> {
     let scope = check_scopes(&body.scope)?;
-    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as(
-        "UPDATE client_grants SET scope = $2, updated_at = $3 WHERE id = $1 RETURNING id, client_id, audience, scope"
-    )
-    .bind(id)
-    .bind(to_json(&scope)?)
-    .bind(state.clock.now_ms())
-    .fetch_optional(pool)
-    .await)?;
+    let row: Option<Row> = state.db.fetch_optional(
+        "UPDATE client_grants SET scope = $2, updated_at = $3 WHERE id = $1 RETURNING id, client_id, audience, scope",
+        &[id.into(), (to_json(&scope)?).into(), (state.clock.now_ms()).into()],
+    ).await?;
     to_view(row.ok_or_else(not_found)?)
 }
 
 pub async fn delete(state: &AppState, id: &str) -> Result<()> {
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM client_grants WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    let n = state.db.execute("DELETE FROM client_grants WHERE id = $1", &[id.into()]).await?;
     if n == 0 {
         return Err(not_found());
     }

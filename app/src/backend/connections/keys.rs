@@ -3,7 +3,7 @@
 //! to the admin as a JWK Set to register at the identity provider.
 
 use crate::backend::crypto::random_alphanumeric;
-use crate::backend::store::{on_db, Db};
+use crate::backend::store::Db;
 use crate::backend::{AppState, Error, Result};
 use crate::connections::options::SigningAlg;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -84,35 +84,21 @@ pub async fn prepare_pending(state: &AppState, alg: SigningAlg) -> Result<Pendin
     let id = format!("psk_{}", random_alphanumeric(24));
     let sealed = state.settings.master_key.encrypt(&pending_context(&id), &key.private_pem)?;
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO pending_signing_keys (id, alg, private_key_enc, public_jwks, expires_at) VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(&id)
-    .bind(alg.as_str())
-    .bind(&sealed)
-    .bind(key.public_jwks.to_string())
-    .bind(now + PENDING_TTL_MS)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "INSERT INTO pending_signing_keys (id, alg, private_key_enc, public_jwks, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        &[(&id).into(), (alg.as_str()).into(), (&sealed).into(), (key.public_jwks.to_string()).into(), (now + PENDING_TTL_MS).into()],
+    ).await?;
     // Forget keys nobody came back for.
-    on_db!(&state.db, |pool| sqlx::query("DELETE FROM pending_signing_keys WHERE expires_at <= $1")
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    state.db.execute("DELETE FROM pending_signing_keys WHERE expires_at <= $1", &[now.into()]).await?;
     Ok(PendingKey { id, public_jwks: key.public_jwks })
 }
 
 /// The pending key `id`, if it is still waiting and made for `alg`.
 pub async fn load_pending(state: &AppState, id: &str, alg: SigningAlg) -> Result<GeneratedKey> {
-    let row: Option<(String, String, String)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT alg, private_key_enc, public_jwks FROM pending_signing_keys WHERE id = $1 AND expires_at > $2"
-    )
-    .bind(id)
-    .bind(state.clock.now_ms())
-    .fetch_optional(pool)
-    .await)?;
+    let row: Option<(String, String, String)> = state.db.fetch_optional(
+        "SELECT alg, private_key_enc, public_jwks FROM pending_signing_keys WHERE id = $1 AND expires_at > $2",
+        &[id.into(), (state.clock.now_ms()).into()],
+    ).await?;
     let gone = || Error::invalid("options.client_public_jwks", "the prepared signing key has expired or was already used; generate a new one");
     let (stored_alg, sealed, jwks) = row.ok_or_else(gone)?;
     if stored_alg != alg.as_str() {
@@ -125,11 +111,7 @@ pub async fn load_pending(state: &AppState, id: &str, alg: SigningAlg) -> Result
 
 /// Single use: called once the connection holding the key is stored.
 pub async fn forget_pending(db: &Db, id: &str) -> Result<()> {
-    on_db!(db, |pool| sqlx::query("DELETE FROM pending_signing_keys WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    db.execute("DELETE FROM pending_signing_keys WHERE id = $1", &[id.into()]).await?;
     Ok(())
 }
 

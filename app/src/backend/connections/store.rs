@@ -1,14 +1,10 @@
 //! SQL for connections, their home realm discovery domains and the applications they are
 //! enabled for, the same text on both dialects.
 
-use crate::backend::store::{contains_pattern, is_foreign_key_violation, is_unique_violation, on_db, Db};
-use crate::backend::store::inline::{inline_row, InlineRow};
-use std::collections::HashMap;
+use crate::backend::store::{self, contains_pattern, inline_row, is_foreign_key_violation, is_unique_violation, Batch, Db, InlineRow, Value};
 use crate::backend::{Error, Result};
 use crate::connections::{Checkpoint, ListQuery};
-// `begin` on a pinned connection (a pool has its own).
-#[allow(unused_imports)]
-use sqlx::Connection as _;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ConnectionRow {
@@ -39,121 +35,101 @@ fn domain_taken() -> Error {
     Error::conflict("options.domain_aliases", "a home realm discovery domain is already used by another connection")
 }
 
-/// Adds a connection's home realm discovery domains inside transaction `$tx` (either dialect);
-/// a domain another connection owns is a 409.
-macro_rules! insert_domains {
-    ($tx:ident, $id:expr, $domains:expr) => {
-        for domain in $domains {
-            let added = sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
-                .bind(domain)
-                .bind($id)
-                .execute(&mut *$tx)
-                .await;
-            match added {
-                Err(e) if is_unique_violation(&e) => return Err(domain_taken()),
-                other => other?,
-            };
+/// Adds `domains` and replaces the enabled applications with `clients`, in `batch`; the index
+/// ranges of the two, to name what a failed batch collided on.
+fn push_domains_and_clients(batch: &mut Batch, id: &str, domains: Option<&[String]>, clients: Option<&[String]>) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+    let first_domain = batch.len();
+    if let Some(domains) = domains {
+        batch.push("DELETE FROM connection_domains WHERE connection_id = $1", vec![id.into()]);
+        for domain in domains {
+            batch.push("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)", vec![domain.into(), id.into()]);
         }
-    };
+    }
+    let first_client = batch.len();
+    if let Some(clients) = clients {
+        batch.push("DELETE FROM connection_clients WHERE connection_id = $1", vec![id.into()]);
+        for client_id in clients {
+            batch.push("INSERT INTO connection_clients (connection_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", vec![id.into(), client_id.into()]);
+        }
+    }
+    (first_domain..first_client, first_client..batch.len())
 }
 
-/// Replaces a connection's enabled applications inside transaction `$tx`; an application that
-/// does not exist is a 400 naming `enabled_clients`.
-macro_rules! set_clients {
-    ($tx:ident, $id:expr, $clients:expr) => {
-        sqlx::query("DELETE FROM connection_clients WHERE connection_id = $1").bind($id).execute(&mut *$tx).await?;
-        for client_id in $clients {
-            let added = sqlx::query("INSERT INTO connection_clients (connection_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind($id)
-                .bind(client_id)
-                .execute(&mut *$tx)
-                .await;
-            match added {
-                Err(e) if is_foreign_key_violation(&e) => return Err(Error::invalid("enabled_clients", format!("{client_id:?} is not an application"))),
-                other => other?,
-            };
+/// Runs a connection's write: a name or domain another connection has is a 409, an enabled
+/// application that does not exist a 400 naming it.
+async fn write(db: &Db, batch: Batch, name: &str, domains: std::ops::Range<usize>, clients: (std::ops::Range<usize>, Option<&[String]>)) -> Result<()> {
+    match batch.run_indexed(db).await {
+        Ok(()) => Ok(()),
+        Err((Some(0), e)) if is_unique_violation(&e) => Err(name_taken(name)),
+        Err((Some(i), e)) if is_unique_violation(&e) && domains.contains(&i) => Err(domain_taken()),
+        Err((Some(i), e)) if is_foreign_key_violation(&e) && clients.0.contains(&i) => {
+            // The DELETE comes first: the application is at i - start - 1.
+            let client_id = clients.1.and_then(|c| c.get(i - clients.0.start - 1)).map(String::as_str).unwrap_or_default();
+            Err(Error::invalid("enabled_clients", format!("{client_id:?} is not an application")))
         }
-    };
+        Err((_, e)) => Err(e),
+    }
+}
+
+fn row_values(row: &ConnectionRow) -> Vec<Value> {
+    vec![
+        (&row.id).into(),
+        (&row.name).into(),
+        (&row.strategy).into(),
+        (&row.display_name).into(),
+        (&row.options).into(),
+        (&row.client_secret_enc).into(),
+        (&row.private_key_enc).into(),
+        row.is_domain_connection.into(),
+        row.show_as_button.into(),
+        (&row.realms).into(),
+        (&row.metadata).into(),
+        (&row.check_status).into(),
+        row.created_at.into(),
+        row.updated_at.into(),
+    ]
 }
 
 /// Inserts a connection, its domains and its enabled applications in one transaction.
 pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String], clients: &[String]) -> Result<()> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO connections ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        ))
-        .bind(&row.id)
-        .bind(&row.name)
-        .bind(&row.strategy)
-        .bind(&row.display_name)
-        .bind(&row.options)
-        .bind(&row.client_secret_enc)
-        .bind(&row.private_key_enc)
-        .bind(row.is_domain_connection)
-        .bind(row.show_as_button)
-        .bind(&row.realms)
-        .bind(&row.metadata)
-        .bind(&row.check_status)
-        .bind(row.created_at)
-        .bind(row.updated_at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => return Err(name_taken(&row.name)),
-            other => other?,
-        };
-        insert_domains!(tx, &row.id, domains);
-        set_clients!(tx, &row.id, clients);
-        tx.commit().await?;
-        Ok(())
-    })
+    let mut batch = Batch::default();
+    batch.push(format!("INSERT INTO connections ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"), row_values(row));
+    let (domain_range, client_range) = push_domains_and_clients(&mut batch, &row.id, Some(domains), Some(clients));
+    write(db, batch, &row.name, domain_range, (client_range, Some(clients))).await
 }
 
 /// Replaces a connection's row and, when given, its domains and enabled applications, in one
 /// transaction.
 pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>, clients: Option<&[String]>) -> Result<()> {
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE connections SET display_name = $2, options = $3, client_secret_enc = $4, private_key_enc = $5,
-               is_domain_connection = $6, show_as_button = $7, realms = $8, metadata = $9,
-               check_status = $10, updated_at = $11
-             WHERE id = $1",
-        )
-        .bind(&row.id)
-        .bind(&row.display_name)
-        .bind(&row.options)
-        .bind(&row.client_secret_enc)
-        .bind(&row.private_key_enc)
-        .bind(row.is_domain_connection)
-        .bind(row.show_as_button)
-        .bind(&row.realms)
-        .bind(&row.metadata)
-        .bind(&row.check_status)
-        .bind(row.updated_at)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(Error::NotFound("The connection does not exist.".into()));
-        }
-        if let Some(domains) = domains {
-            sqlx::query("DELETE FROM connection_domains WHERE connection_id = $1").bind(&row.id).execute(&mut *tx).await?;
-            insert_domains!(tx, &row.id, domains);
-        }
-        if let Some(clients) = clients {
-            set_clients!(tx, &row.id, clients);
-        }
-        tx.commit().await?;
-        Ok(())
-    })
+    if find(db, &row.id).await?.is_none() {
+        return Err(Error::NotFound("The connection does not exist.".into()));
+    }
+    let mut batch = Batch::default();
+    batch.push(
+        "UPDATE connections SET display_name = $2, options = $3, client_secret_enc = $4, private_key_enc = $5,
+           is_domain_connection = $6, show_as_button = $7, realms = $8, metadata = $9,
+           check_status = $10, updated_at = $11
+         WHERE id = $1",
+        vec![
+            (&row.id).into(),
+            (&row.display_name).into(),
+            (&row.options).into(),
+            (&row.client_secret_enc).into(),
+            (&row.private_key_enc).into(),
+            row.is_domain_connection.into(),
+            row.show_as_button.into(),
+            (&row.realms).into(),
+            (&row.metadata).into(),
+            (&row.check_status).into(),
+            row.updated_at.into(),
+        ],
+    );
+    let (domain_range, client_range) = push_domains_and_clients(&mut batch, &row.id, domains, clients);
+    write(db, batch, &row.name, domain_range, (client_range, clients)).await
 }
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<ConnectionRow>> {
-    Ok(on_db!(db, |pool| sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(db.fetch_optional(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"), &[id.into()]).await?)
 }
 
 /// Which connection [`find_with_clients`] reads.
@@ -215,19 +191,12 @@ pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<Found>> {
 }
 
 pub async fn name_exists(db: &Db, name: &str) -> Result<bool> {
-    let n: i64 = on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM connections WHERE lower(name) = lower($1)")
-        .bind(name)
-        .fetch_one(pool)
-        .await)?;
+    let n: i64 = db.fetch_scalar("SELECT COUNT(*) FROM connections WHERE lower(name) = lower($1)", &[name.into()]).await?;
     Ok(n > 0)
 }
 
 pub async fn delete(db: &Db, id: &str) -> Result<bool> {
-    let n = on_db!(db, |pool| sqlx::query("DELETE FROM connections WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = db.execute("DELETE FROM connections WHERE id = $1", &[id.into()]).await?;
     Ok(n > 0)
 }
 
@@ -242,14 +211,9 @@ pub async fn domain_owners(db: &Db, domains: &[String], except_id: Option<&str>)
          WHERE d.connection_id <> $1 AND d.domain IN ({}) ORDER BY d.domain",
         placeholders.join(", ")
     );
-    let except = except_id.unwrap_or("");
-    Ok(on_db!(db, |pool| {
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(except);
-        for d in domains {
-            q = q.bind(d);
-        }
-        q.fetch_all(pool).await
-    })?)
+    let mut values: Vec<Value> = vec![except_id.unwrap_or("").into()];
+    values.extend(domains.iter().map(Value::from));
+    db.fetch_all(&sql, &values).await
 }
 
 /// The WHERE clause and its arguments for a query's filters ($1, $2, … in order).
@@ -281,29 +245,8 @@ fn filter(query: &ListQuery) -> (String, Vec<String>) {
 /// One page of connections in a stable order (name, then id) and the total that match.
 pub async fn list(db: &Db, query: &ListQuery) -> Result<(Vec<ConnectionRow>, u64)> {
     let (filter, args) = filter(query);
-    let limit_mark = args.len() + 1;
-    let page_sql = format!(
-        "SELECT {COLUMNS} FROM connections {filter} ORDER BY lower(name), id LIMIT ${limit_mark} OFFSET ${}",
-        limit_mark + 1
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM connections {filter}");
-    let limit = i64::try_from(query.per_page).unwrap_or(i64::MAX);
-    let offset = i64::try_from(query.page.saturating_mul(query.per_page)).unwrap_or(i64::MAX);
-    let rows = on_db!(db, |pool| {
-        let mut page = sqlx::query_as::<_, ConnectionRow>(&page_sql);
-        for a in &args {
-            page = page.bind(a);
-        }
-        page.bind(limit).bind(offset).fetch_all(pool).await
-    })?;
-    let total = on_db!(db, |pool| {
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for a in &args {
-            count = count.bind(a);
-        }
-        count.fetch_one(pool).await
-    })?;
-    Ok((rows, u64::try_from(total).unwrap_or(0)))
+    let values: Vec<Value> = args.into_iter().map(Value::from).collect();
+    store::page(db, COLUMNS, &format!("connections {filter}"), "lower(name), id", values, query.page, query.per_page).await
 }
 
 /// Up to `limit` connections that come after `after` in list order (keyset paging: as fast on
@@ -318,14 +261,9 @@ pub async fn list_after(db: &Db, query: &ListQuery, after: Option<&Checkpoint>, 
         filter = if filter.is_empty() { format!("WHERE {clause}") } else { format!("{filter} AND {clause}") };
     }
     let sql = format!("SELECT {COLUMNS} FROM connections {filter} ORDER BY lower(name), id LIMIT ${}", args.len() + 1);
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    Ok(on_db!(db, |pool| {
-        let mut page = sqlx::query_as::<_, ConnectionRow>(&sql);
-        for a in &args {
-            page = page.bind(a);
-        }
-        page.bind(limit).fetch_all(pool).await
-    })?)
+    let mut values: Vec<Value> = args.into_iter().map(Value::from).collect();
+    values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    db.fetch_all(&sql, &values).await
 }
 
 /// The applications each of `connection_ids` is enabled for, in client id order.
@@ -339,13 +277,8 @@ pub async fn enabled_clients(db: &Db, connection_ids: &[String]) -> Result<HashM
         "SELECT connection_id, client_id FROM connection_clients WHERE connection_id IN ({}) ORDER BY client_id",
         marks.join(", ")
     );
-    let rows: Vec<(String, String)> = on_db!(db, |pool| {
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-        for id in connection_ids {
-            q = q.bind(id);
-        }
-        q.fetch_all(pool).await
-    })?;
+    let values: Vec<Value> = connection_ids.iter().map(Value::from).collect();
+    let rows: Vec<(String, String)> = db.fetch_all(&sql, &values).await?;
     for (connection_id, client_id) in rows {
         out.entry(connection_id).or_default().push(client_id);
     }
@@ -359,7 +292,7 @@ pub async fn set_enabled(db: &Db, connection_id: &str, client_id: &str, enabled:
     } else {
         "DELETE FROM connection_clients WHERE connection_id = $1 AND client_id = $2"
     };
-    let done = on_db!(db, |pool| sqlx::query(sql).bind(connection_id).bind(client_id).execute(pool).await.map(|r| r.rows_affected()));
+    let done = db.execute(sql, &[connection_id.into(), client_id.into()]).await;
     match done {
         Err(e) if is_foreign_key_violation(&e) => Err(Error::NotFound("The connection or the application does not exist.".into())),
         Err(e) => Err(e.into()),

@@ -17,7 +17,6 @@ use crate::backend::connections;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::provider::{self, pkce_s256, CodeRequest};
 use crate::backend::store::batch::Batch;
-use crate::backend::store::on_db;
 use crate::backend::users::{self, User};
 use crate::backend::{logs, AppState, Error, Result};
 use crate::connections::options::{Channel, TokenEndpointAuthMethod};
@@ -631,5 +630,5 @@ pub async fn finish_login(state: &AppState, params: &CallbackParams, browser_tok
 /// Removes logins nobody finished (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
-    Ok(on_db!(&state.db, |pool| sqlx::query("DELETE FROM login_transactions WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+    Ok(state.db.execute("DELETE FROM login_transactions WHERE expires_at <= $1", &[now.into()]).await?)
 }

@@ -8,7 +8,7 @@
 
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::dns::{DnsError, TxtResolver};
-use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::store::is_unique_violation;
 use crate::backend::{AppState, Error, Result};
 use crate::organizations::{check_domain, verification_host, DomainStatus, OrganizationDomain};
 
@@ -38,23 +38,18 @@ pub fn resolver(state: &AppState) -> TxtResolver {
 
 pub async fn list(state: &AppState, organization_id: &str) -> Result<Vec<OrganizationDomain>> {
     super::get(state, organization_id).await?;
-    let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, domain, status, verification_txt FROM organization_domains WHERE organization_id = $1 ORDER BY domain"
-    )
-    .bind(organization_id)
-    .fetch_all(pool)
-    .await)?;
+    let rows: Vec<Row> = state.db.fetch_all(
+        "SELECT id, domain, status, verification_txt FROM organization_domains WHERE organization_id = $1 ORDER BY domain",
+        &[organization_id.into()],
+    ).await?;
     Ok(rows.into_iter().map(from_row).collect())
 }
 
 pub async fn get(state: &AppState, organization_id: &str, id: &str) -> Result<OrganizationDomain> {
-    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, domain, status, verification_txt FROM organization_domains WHERE id = $1 AND organization_id = $2"
-    )
-    .bind(id)
-    .bind(organization_id)
-    .fetch_optional(pool)
-    .await)?;
+    let row: Option<Row> = state.db.fetch_optional(
+        "SELECT id, domain, status, verification_txt FROM organization_domains WHERE id = $1 AND organization_id = $2",
+        &[id.into(), organization_id.into()],
+    ).await?;
     row.map(from_row).ok_or_else(not_found)
 }
 
@@ -63,10 +58,10 @@ pub const MAX_PENDING: i64 = 20;
 
 /// The organization that verified `domain`, if one did.
 async fn verified_owner(state: &AppState, domain: &str) -> Result<Option<String>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_domains WHERE domain = $1 AND status = 'verified'")
-        .bind(domain)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(state.db.fetch_optional_scalar(
+        "SELECT organization_id FROM organization_domains WHERE domain = $1 AND status = 'verified'",
+        &[domain.into()],
+    ).await?)
 }
 
 fn taken() -> Error {
@@ -83,10 +78,10 @@ pub async fn add(state: &AppState, organization_id: &str, domain: &str, verified
         return Err(taken());
     }
     if !verified {
-        let pending: i64 = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM organization_domains WHERE organization_id = $1 AND status = 'pending'")
-            .bind(organization_id)
-            .fetch_one(pool)
-            .await)?;
+        let pending: i64 = state.db.fetch_scalar(
+            "SELECT COUNT(*) FROM organization_domains WHERE organization_id = $1 AND status = 'pending'",
+            &[organization_id.into()],
+        ).await?;
         if pending >= MAX_PENDING {
             return Err(Error::invalid("domain", format!("an organization may have at most {MAX_PENDING} pending domains: verify or remove one first")));
         }
@@ -94,21 +89,8 @@ pub async fn add(state: &AppState, organization_id: &str, domain: &str, verified
     let id = format!("dom_{}", random_alphanumeric(16));
     let txt = format!("tessera-domain-verification={}", random_alphanumeric(32));
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO organization_domains (id, domain, organization_id, status, verification_txt, verified_by, created_at, verified_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    )
-    .bind(&id)
-    .bind(&domain)
-    .bind(organization_id)
-    .bind(if verified { "verified" } else { "pending" })
-    .bind(&txt)
-    .bind(verified.then_some("admin"))
-    .bind(now)
-    .bind(verified.then_some(now))
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))
+    state.db.execute("INSERT INTO organization_domains (id, domain, organization_id, status, verification_txt, verified_by, created_at, verified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &[(&id).into(), (&domain).into(), organization_id.into(), (if verified { "verified" } else { "pending" }).into(), (&txt).into(), (verified.then_some("admin")).into(), now.into(), (verified.then_some(now)).into()]).await
     .map_err(|e| match is_unique_violation(&e) {
         // Either this organization has it already, or another verified it a moment ago.
         true => Error::conflict("domain", "is already one of this organization's domains, or verified by another"),
@@ -145,13 +127,10 @@ pub async fn verify(state: &AppState, organization_id: &str, id: &str) -> Result
         let seen = found.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
         return Ok(Verification::NotYet(format!("The TXT record at {host} does not hold the expected value (found {seen}).")));
     }
-    let marked = on_db!(&state.db, |pool| sqlx::query("UPDATE organization_domains SET status = 'verified', verified_by = 'dns', verified_at = $3 WHERE id = $1 AND organization_id = $2")
-        .bind(id)
-        .bind(organization_id)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()));
+    let marked = state.db.execute(
+        "UPDATE organization_domains SET status = 'verified', verified_by = 'dns', verified_at = $3 WHERE id = $1 AND organization_id = $2",
+        &[id.into(), organization_id.into(), (state.clock.now_ms()).into()],
+    ).await;
     match marked {
         Err(e) if is_unique_violation(&e) => return Ok(Verification::NotYet(format!("{} is already verified by another organization.", domain.domain))),
         other => other?,
@@ -164,22 +143,15 @@ pub async fn verify(state: &AppState, organization_id: &str, id: &str) -> Result
 /// Once `organization_id` verified `domain`, other organizations' pending claims of it can
 /// never be verified: they go.
 async fn forget_other_claims(state: &AppState, organization_id: &str, domain: &str) -> Result<()> {
-    on_db!(&state.db, |pool| sqlx::query("DELETE FROM organization_domains WHERE domain = $1 AND organization_id <> $2 AND status = 'pending'")
-        .bind(domain)
-        .bind(organization_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "DELETE FROM organization_domains WHERE domain = $1 AND organization_id <> $2 AND status = 'pending'",
+        &[domain.into(), organization_id.into()],
+    ).await?;
     Ok(())
 }
 
 pub async fn remove(state: &AppState, organization_id: &str, id: &str) -> Result<()> {
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM organization_domains WHERE id = $1 AND organization_id = $2")
-        .bind(id)
-        .bind(organization_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = state.db.execute("DELETE FROM organization_domains WHERE id = $1 AND organization_id = $2", &[id.into(), organization_id.into()]).await?;
     if n == 0 {
         return Err(not_found());
     }
@@ -190,8 +162,8 @@ pub async fn remove(state: &AppState, organization_id: &str, id: &str) -> Result
 pub async fn organization_for_email(state: &AppState, email: &str) -> Result<Option<String>> {
     let Some((_, domain)) = email.rsplit_once('@') else { return Ok(None) };
     let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_domains WHERE domain = $1 AND status = 'verified'")
-        .bind(&domain)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(state.db.fetch_optional_scalar(
+        "SELECT organization_id FROM organization_domains WHERE domain = $1 AND status = 'verified'",
+        &[(&domain).into()],
+    ).await?)
 }

@@ -9,7 +9,7 @@ pub mod setup;
 
 use crate::backend::connections;
 use crate::backend::crypto::random_alphanumeric;
-use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::store::is_unique_violation;
 use crate::backend::{AppState, Error, Result};
 use crate::organizations::{
     check_display_name, check_metadata, check_name, ConnectionSummary, EnabledConnection, EnabledConnectionInput, Organization, OrganizationInput,
@@ -20,11 +20,11 @@ fn not_found() -> Error {
     Error::NotFound("The organization does not exist.".into())
 }
 
-fn taken(e: sqlx::Error) -> Error {
+fn taken(e: Error) -> Error {
     if is_unique_violation(&e) {
         Error::conflict("name", "an organization with this name exists")
     } else {
-        e.into()
+        e
     }
 }
 
@@ -42,30 +42,22 @@ fn from_row((id, name, display_name, metadata): Row) -> Result<Organization> {
 /// Every organization by name, optionally those whose name or display name contains `q`.
 pub async fn list(state: &AppState, q: Option<&str>) -> Result<Vec<Organization>> {
     let pattern = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", q.to_lowercase()));
-    let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, name, display_name, metadata FROM organizations
-         WHERE CAST($1 AS TEXT) IS NULL OR name LIKE $1 OR lower(display_name) LIKE $1 ORDER BY name"
-    )
-    .bind(&pattern)
-    .fetch_all(pool)
-    .await)?;
+    let rows: Vec<Row> = state.db.fetch_all("SELECT id, name, display_name, metadata FROM organizations
+         WHERE CAST($1 AS TEXT) IS NULL OR name LIKE $1 OR lower(display_name) LIKE $1 ORDER BY name", &[(&pattern).into()]).await?;
     rows.into_iter().map(from_row).collect()
 }
 
 pub async fn get(state: &AppState, id: &str) -> Result<Organization> {
-    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, display_name, metadata FROM organizations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<Row> = state.db.fetch_optional("SELECT id, name, display_name, metadata FROM organizations WHERE id = $1", &[id.into()]).await?;
     row.map(from_row).transpose()?.ok_or_else(not_found)
 }
 
 /// `GET /api/v2/organizations/name/{name}`.
 pub async fn get_by_name(state: &AppState, name: &str) -> Result<Organization> {
-    let row: Option<Row> = on_db!(&state.db, |pool| sqlx::query_as("SELECT id, name, display_name, metadata FROM organizations WHERE name = $1")
-        .bind(name.trim().to_lowercase())
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<Row> = state.db.fetch_optional(
+        "SELECT id, name, display_name, metadata FROM organizations WHERE name = $1",
+        &[(name.trim().to_lowercase()).into()],
+    ).await?;
     row.map(from_row).transpose()?.ok_or_else(not_found)
 }
 
@@ -76,15 +68,10 @@ pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organi
     check_metadata(&metadata).map_err(invalid)?;
     let org = Organization { id: format!("org_{}", random_alphanumeric(16)), name, display_name, metadata };
     let now = state.clock.now_ms();
-    on_db!(&state.db, |pool| sqlx::query("INSERT INTO organizations (id, name, display_name, metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
-        .bind(&org.id)
-        .bind(&org.name)
-        .bind(&org.display_name)
-        .bind(serde_json::to_string(&org.metadata).map_err(Error::internal)?)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    state.db.execute(
+        "INSERT INTO organizations (id, name, display_name, metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        &[(&org.id).into(), (&org.name).into(), (&org.display_name).into(), (serde_json::to_string(&org.metadata).map_err(Error::internal)?).into(), now.into()],
+    ).await
     .map_err(taken)?;
     tracing::info!(organization_id = %org.id, "organization created");
     Ok(org)
@@ -102,22 +89,17 @@ pub async fn update(state: &AppState, id: &str, input: OrganizationInput) -> Res
         check_metadata(&m).map_err(invalid)?;
         org.metadata = m;
     }
-    on_db!(&state.db, |pool| sqlx::query("UPDATE organizations SET name = $2, display_name = $3, metadata = $4, updated_at = $5 WHERE id = $1")
-        .bind(&org.id)
-        .bind(&org.name)
-        .bind(&org.display_name)
-        .bind(serde_json::to_string(&org.metadata).map_err(Error::internal)?)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
+    state.db.execute(
+        "UPDATE organizations SET name = $2, display_name = $3, metadata = $4, updated_at = $5 WHERE id = $1",
+        &[(&org.id).into(), (&org.name).into(), (&org.display_name).into(), (serde_json::to_string(&org.metadata).map_err(Error::internal)?).into(), (state.clock.now_ms()).into()],
+    ).await
     .map_err(taken)?;
     Ok(org)
 }
 
 /// Deletes the organization, its domains and setup links. Its connections stay, unowned.
 pub async fn delete(state: &AppState, id: &str) -> Result<()> {
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM organizations WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    let n = state.db.execute("DELETE FROM organizations WHERE id = $1", &[id.into()]).await?;
     if n == 0 {
         return Err(not_found());
     }
@@ -130,12 +112,10 @@ type EnabledRow = (String, bool, bool);
 /// The connections the organization owns, by name.
 pub async fn enabled_connections(state: &AppState, organization_id: &str) -> Result<Vec<EnabledConnection>> {
     get(state, organization_id).await?;
-    let rows: Vec<EnabledRow> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT connection_id, assign_membership_on_login, show_as_button FROM organization_connections WHERE organization_id = $1"
-    )
-    .bind(organization_id)
-    .fetch_all(pool)
-    .await)?;
+    let rows: Vec<EnabledRow> = state.db.fetch_all(
+        "SELECT connection_id, assign_membership_on_login, show_as_button FROM organization_connections WHERE organization_id = $1",
+        &[organization_id.into()],
+    ).await?;
     let mut out = Vec::new();
     for (connection_id, assign_membership_on_login, show_as_button) in rows {
         match connections::get_connection(state, &connection_id).await {
@@ -155,23 +135,20 @@ pub async fn enabled_connections(state: &AppState, organization_id: &str) -> Res
 
 /// The ids of the connections `organization_id` owns (no existence check: for sign-in).
 pub async fn connection_ids(state: &AppState, organization_id: &str) -> Result<Vec<String>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT connection_id FROM organization_connections WHERE organization_id = $1")
-        .bind(organization_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(state.db.fetch_all_scalars("SELECT connection_id FROM organization_connections WHERE organization_id = $1", &[organization_id.into()]).await?)
 }
 
 /// Every connection some organization owns.
 pub async fn owned_connection_ids(state: &AppState) -> Result<Vec<String>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT connection_id FROM organization_connections").fetch_all(pool).await)?)
+    Ok(state.db.fetch_all_scalars("SELECT connection_id FROM organization_connections", &[]).await?)
 }
 
 /// The organization that owns `connection_id`, if any.
 pub async fn owner_of_connection(state: &AppState, connection_id: &str) -> Result<Option<String>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT organization_id FROM organization_connections WHERE connection_id = $1")
-        .bind(connection_id)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(state.db.fetch_optional_scalar(
+        "SELECT organization_id FROM organization_connections WHERE connection_id = $1",
+        &[connection_id.into()],
+    ).await?)
 }
 
 /// Gives `connection_id` to the organization. A connection another organization owns is a 409.
@@ -192,17 +169,10 @@ pub async fn enable_connection(state: &AppState, organization_id: &str, input: E
         Some(_) => return update_enabled_connection(state, organization_id, &connection.id, input).await,
         None => {}
     }
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO organization_connections (connection_id, organization_id, assign_membership_on_login, show_as_button, created_at) VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(&connection.id)
-    .bind(organization_id)
-    .bind(input.assign_membership_on_login.unwrap_or(false))
-    .bind(input.show_as_button.unwrap_or(true))
-    .bind(state.clock.now_ms())
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))
+    state.db.execute(
+        "INSERT INTO organization_connections (connection_id, organization_id, assign_membership_on_login, show_as_button, created_at) VALUES ($1, $2, $3, $4, $5)",
+        &[(&connection.id).into(), organization_id.into(), (input.assign_membership_on_login.unwrap_or(false)).into(), (input.show_as_button.unwrap_or(true)).into(), (state.clock.now_ms()).into()],
+    ).await
     .map_err(|e| if is_unique_violation(&e) { Error::conflict("connection_id", "belongs to another organization") } else { e.into() })?;
     tracing::info!(organization_id, connection_id = %connection.id, "connection enabled for organization");
     enabled_connection(state, organization_id, &connection.id).await
@@ -218,27 +188,19 @@ pub async fn enabled_connection(state: &AppState, organization_id: &str, connect
 
 pub async fn update_enabled_connection(state: &AppState, organization_id: &str, connection_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
     let current = enabled_connection(state, organization_id, connection_id).await?;
-    on_db!(&state.db, |pool| sqlx::query(
-        "UPDATE organization_connections SET assign_membership_on_login = $3, show_as_button = $4 WHERE connection_id = $1 AND organization_id = $2"
-    )
-    .bind(connection_id)
-    .bind(organization_id)
-    .bind(input.assign_membership_on_login.unwrap_or(current.assign_membership_on_login))
-    .bind(input.show_as_button.unwrap_or(current.show_as_button))
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "UPDATE organization_connections SET assign_membership_on_login = $3, show_as_button = $4 WHERE connection_id = $1 AND organization_id = $2",
+        &[connection_id.into(), organization_id.into(), (input.assign_membership_on_login.unwrap_or(current.assign_membership_on_login)).into(), (input.show_as_button.unwrap_or(current.show_as_button)).into()],
+    ).await?;
     enabled_connection(state, organization_id, connection_id).await
 }
 
 /// The connection stays; it no longer belongs to the organization.
 pub async fn disable_connection(state: &AppState, organization_id: &str, connection_id: &str) -> Result<()> {
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM organization_connections WHERE connection_id = $1 AND organization_id = $2")
-        .bind(connection_id)
-        .bind(organization_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = state.db.execute(
+        "DELETE FROM organization_connections WHERE connection_id = $1 AND organization_id = $2",
+        &[connection_id.into(), organization_id.into()],
+    ).await?;
     if n == 0 {
         return Err(Error::NotFound("The connection is not enabled for this organization.".into()));
     }

@@ -11,7 +11,6 @@ use crate::backend::connections;
 use crate::backend::cookies::Cookie;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::flows::{self, Started};
-use crate::backend::store::on_db;
 use crate::backend::{applications, logs, AppState, Error, Result};
 use crate::connections::options::{Channel, OptionsInput, TokenEndpointAuthMethod};
 use crate::connections::{CreateConnection, UpdateConnection};
@@ -84,19 +83,10 @@ pub async fn create(state: &AppState, organization_id: &str, days: u32, client_i
     let id = format!("sul_{}", random_alphanumeric(16));
     let now = state.clock.now_ms();
     let expires_at = now + i64::from(days) * DAY_MS;
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO setup_links (id, organization_id, token_hash, client_ids, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    )
-    .bind(&id)
-    .bind(&org.id)
-    .bind(sha256_hex(&token))
-    .bind(serde_json::to_string(&client_ids).map_err(Error::internal)?)
-    .bind(created_by)
-    .bind(now)
-    .bind(expires_at)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "INSERT INTO setup_links (id, organization_id, token_hash, client_ids, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[(&id).into(), (&org.id).into(), (sha256_hex(&token)).into(), (serde_json::to_string(&client_ids).map_err(Error::internal)?).into(), created_by.into(), now.into(), expires_at.into()],
+    ).await?;
     logs::record(state, LINK_CREATED, &format!("Setup link {id} created for {} by {created_by} (expires in {days} days)", org.label()), None, None, None).await;
     let url = format!("{}/setup/{token}", state.settings.public_base());
     let link = SetupLink { id, status: SetupLinkStatus::Sent, created_by: created_by.to_string(), created_at: now, expires_at, connection_id: None, client_ids };
@@ -106,12 +96,9 @@ pub async fn create(state: &AppState, organization_id: &str, days: u32, client_i
 /// The organization's links, newest first.
 pub async fn list(state: &AppState, organization_id: &str) -> Result<Vec<SetupLink>> {
     super::get(state, organization_id).await?;
-    let rows: Vec<LinkRow> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
+    let rows: Vec<LinkRow> = state.db.fetch_all(&format!(
         "SELECT {LINK_COLUMNS} FROM setup_links WHERE organization_id = $1 ORDER BY created_at DESC, id"
-    ))
-    .bind(organization_id)
-    .fetch_all(pool)
-    .await)?;
+    ), &[organization_id.into()]).await?;
     let now = state.clock.now_ms();
     Ok(rows.into_iter().map(|r| link_from(now, r)).collect())
 }
@@ -119,15 +106,10 @@ pub async fn list(state: &AppState, organization_id: &str) -> Result<Vec<SetupLi
 /// Revokes a link that is still usable; the IT admin's next step is refused.
 pub async fn revoke(state: &AppState, organization_id: &str, id: &str) -> Result<()> {
     let now = state.clock.now_ms();
-    let n = on_db!(&state.db, |pool| sqlx::query(
-        "UPDATE setup_links SET revoked_at = $3 WHERE id = $1 AND organization_id = $2 AND revoked_at IS NULL AND finished_at IS NULL"
-    )
-    .bind(id)
-    .bind(organization_id)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let n = state.db.execute(
+        "UPDATE setup_links SET revoked_at = $3 WHERE id = $1 AND organization_id = $2 AND revoked_at IS NULL AND finished_at IS NULL",
+        &[id.into(), organization_id.into(), now.into()],
+    ).await?;
     if n == 0 {
         return Err(Error::NotFound("There is no usable setup link with this id.".into()));
     }
@@ -196,12 +178,10 @@ pub struct Scope {
 type ScopeRow = (String, String, i64, Option<String>, Option<i64>, Option<i64>, Option<String>, Option<i64>, Option<i64>, String);
 
 async fn find(state: &AppState, token: &str) -> Result<Option<ScopeRow>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, organization_id, expires_at, browser_hash, finished_at, revoked_at, connection_id, tested_at, opened_at, client_ids FROM setup_links WHERE token_hash = $1"
-    )
-    .bind(sha256_hex(token))
-    .fetch_optional(pool)
-    .await)?)
+    Ok(state.db.fetch_optional(
+        "SELECT id, organization_id, expires_at, browser_hash, finished_at, revoked_at, connection_id, tested_at, opened_at, client_ids FROM setup_links WHERE token_hash = $1",
+        &[(sha256_hex(token)).into()],
+    ).await?)
 }
 
 /// Logs a refusal and hands it back.
@@ -239,13 +219,10 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
     if browser_hash.is_none() {
         // The first browser to open the link owns it; a race is settled by the database.
         let fresh = random_alphanumeric(32);
-        let n = on_db!(&state.db, |pool| sqlx::query("UPDATE setup_links SET browser_hash = $2, opened_at = $3 WHERE id = $1 AND browser_hash IS NULL")
-            .bind(&id)
-            .bind(sha256_hex(&fresh))
-            .bind(state.clock.now_ms())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = state.db.execute(
+            "UPDATE setup_links SET browser_hash = $2, opened_at = $3 WHERE id = $1 AND browser_hash IS NULL",
+            &[(&id).into(), (sha256_hex(&fresh)).into(), (state.clock.now_ms()).into()],
+        ).await?;
         if n == 0 {
             return Ok(Err(refused(state, Refusal::OtherBrowser, Some(&id)).await));
         }
@@ -392,15 +369,10 @@ pub async fn save(state: &AppState, scope: &Scope, input: SetupInput) -> Result<
                 ..Default::default()
             };
             let created = connections::create_connection(state, body).await?;
-            on_db!(&state.db, |pool| sqlx::query(
-                "INSERT INTO organization_connections (connection_id, organization_id, created_at) VALUES ($1, $2, $3)"
-            )
-            .bind(&created.id)
-            .bind(&scope.organization.id)
-            .bind(state.clock.now_ms())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+            state.db.execute(
+                "INSERT INTO organization_connections (connection_id, organization_id, created_at) VALUES ($1, $2, $3)",
+                &[(&created.id).into(), (&scope.organization.id).into(), (state.clock.now_ms()).into()],
+            ).await?;
             if let Some(old) = other {
                 // The IT admin switched identity provider: the link's earlier connection goes.
                 connections::delete_connection(state, &old.id).await?;
@@ -409,12 +381,10 @@ pub async fn save(state: &AppState, scope: &Scope, input: SetupInput) -> Result<
             created.id
         }
     };
-    on_db!(&state.db, |pool| sqlx::query("UPDATE setup_links SET connection_id = $2, tested_at = NULL WHERE id = $1")
-        .bind(&scope.link_id)
-        .bind(&connection_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "UPDATE setup_links SET connection_id = $2, tested_at = NULL WHERE id = $1",
+        &[(&scope.link_id).into(), (&connection_id).into()],
+    ).await?;
     let scope = Scope { connection_id: Some(connection_id), tested: false, ..scope.clone() };
     view(state, &scope).await
 }
@@ -430,13 +400,10 @@ pub async fn start_test(state: &AppState, scope: &Scope, return_to: &str) -> Res
 
 /// A test sign-in through the link's connection succeeded.
 pub async fn record_test(state: &AppState, link_id: &str, connection_id: &str) -> Result<()> {
-    on_db!(&state.db, |pool| sqlx::query("UPDATE setup_links SET tested_at = $3 WHERE id = $1 AND connection_id = $2 AND finished_at IS NULL")
-        .bind(link_id)
-        .bind(connection_id)
-        .bind(state.clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "UPDATE setup_links SET tested_at = $3 WHERE id = $1 AND connection_id = $2 AND finished_at IS NULL",
+        &[link_id.into(), connection_id.into(), (state.clock.now_ms()).into()],
+    ).await?;
     Ok(())
 }
 
@@ -448,12 +415,10 @@ pub async fn finish(state: &AppState, scope: &Scope) -> Result<SetupView> {
         return Err(Error::invalid("test", "sign in once with \"Test sign-in\" before finishing"));
     }
     let now = state.clock.now_ms();
-    let finished = on_db!(&state.db, |pool| sqlx::query("UPDATE setup_links SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL")
-        .bind(&scope.link_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let finished = state.db.execute(
+        "UPDATE setup_links SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL",
+        &[(&scope.link_id).into(), now.into()],
+    ).await?;
     // Tested and finished: now the connection may sign users in to the link's applications
     // (those still there).
     if let (1, Some(connection_id)) = (finished, &scope.connection_id) {

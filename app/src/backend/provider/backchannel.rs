@@ -13,8 +13,8 @@ use super::sessions::Session;
 use super::issuer;
 use crate::applications::Application;
 use crate::backend::crypto::random_alphanumeric;
+use crate::backend::store::inline_row;
 use crate::backend::store::batch::Batch;
-use crate::backend::store::on_db;
 use crate::backend::{applications, logs, AppState, Error, Result};
 use serde_json::json;
 
@@ -39,22 +39,15 @@ pub async fn sessions_ended(state: &AppState, ended: &[Session]) -> Result<()> {
     let now = state.clock.now_ms();
     let mut queued = 0;
     for session in ended {
-        let clients: Vec<String> = on_db!(&state.db, |pool| sqlx::query_scalar("DELETE FROM session_clients WHERE session_id = $1 RETURNING client_id")
-            .bind(&session.id)
-            .fetch_all(pool)
-            .await)?;
+        let clients: Vec<String> = state.db.fetch_all_scalars(
+            "DELETE FROM session_clients WHERE session_id = $1 RETURNING client_id",
+            &[(&session.id).into()],
+        ).await?;
         for client_id in clients {
-            on_db!(&state.db, |pool| sqlx::query(
-                "INSERT INTO logout_deliveries (id, client_id, user_id, session_id, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)"
-            )
-            .bind(format!("bcl_{}", random_alphanumeric(20)))
-            .bind(&client_id)
-            .bind(&session.user_id)
-            .bind(&session.id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+            state.db.execute(
+                "INSERT INTO logout_deliveries (id, client_id, user_id, session_id, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+                &[(format!("bcl_{}", random_alphanumeric(20))).into(), (&client_id).into(), (&session.user_id).into(), (&session.id).into(), now.into()],
+            ).await?;
             queued += 1;
         }
     }
@@ -77,19 +70,15 @@ struct Delivery {
     session_id: Option<String>,
     attempts: i64,
 }
+inline_row!(Delivery { id, client_id, user_id, session_id, attempts });
+
 
 /// Takes the next due delivery, leasing it so no other replica sends it at the same time.
 async fn claim(state: &AppState) -> Result<Option<Delivery>> {
     let now = state.clock.now_ms();
-    Ok(on_db!(&state.db, |pool| sqlx::query_as(
-        "UPDATE logout_deliveries SET next_attempt_at = $2, attempts = attempts + 1
+    Ok(state.db.fetch_optional("UPDATE logout_deliveries SET next_attempt_at = $2, attempts = attempts + 1
          WHERE id = (SELECT id FROM logout_deliveries WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 1) AND next_attempt_at <= $1
-         RETURNING id, client_id, user_id, session_id, attempts"
-    )
-    .bind(now)
-    .bind(now + LEASE_MS)
-    .fetch_optional(pool)
-    .await)?)
+         RETURNING id, client_id, user_id, session_id, attempts", &[now.into(), (now + LEASE_MS).into()]).await?)
 }
 
 /// Delivers every due logout token; returns how many were delivered. Run when sessions end and
@@ -120,13 +109,10 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
                 let attempt = usize::try_from(delivery.attempts).unwrap_or(usize::MAX);
                 match RETRY_AFTER_S.get(attempt.saturating_sub(1)) {
                     Some(wait) => {
-                        on_db!(&state.db, |pool| sqlx::query("UPDATE logout_deliveries SET next_attempt_at = $2, last_error = $3 WHERE id = $1")
-                            .bind(&delivery.id)
-                            .bind(state.clock.now_ms() + wait * 1000)
-                            .bind(&reason)
-                            .execute(pool)
-                            .await
-                            .map(|r| r.rows_affected()))?;
+                        state.db.execute(
+                            "UPDATE logout_deliveries SET next_attempt_at = $2, last_error = $3 WHERE id = $1",
+                            &[(&delivery.id).into(), (state.clock.now_ms() + wait * 1000).into(), (&reason).into()],
+                        ).await?;
                         tracing::warn!(client_id = %app.client_id, attempt, %reason, "back-channel logout failed; will retry");
                     }
                     None => {
@@ -143,7 +129,7 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
 }
 
 async fn forget(state: &AppState, id: &str) -> Result<()> {
-    on_db!(&state.db, |pool| sqlx::query("DELETE FROM logout_deliveries WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    state.db.execute("DELETE FROM logout_deliveries WHERE id = $1", &[id.into()]).await?;
     Ok(())
 }
 

@@ -3,7 +3,6 @@
 //! RS256 and ES256 only (what Tessera signs and what it accepts), verified by AWS-LC.
 
 use crate::backend::crypto::sha256_hex;
-use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -97,11 +96,9 @@ pub fn audiences(claims: &Value) -> Vec<String> {
 /// `namespace` until `expires_at_ms`; true the first time it is seen, false on a replay. Any
 /// replica sees what another recorded: the database keeps them.
 pub async fn first_use(state: &AppState, namespace: &str, jti: &str, expires_at_ms: i64) -> Result<bool> {
-    let inserted = on_db!(&state.db, |pool| sqlx::query("INSERT INTO client_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(sha256_hex(&format!("{namespace}:{jti}")))
-        .bind(expires_at_ms)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let inserted = state.db.execute(
+        "INSERT INTO client_assertions (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[(sha256_hex(&format!("{namespace}:{jti}"))).into(), expires_at_ms.into()],
+    ).await?;
     Ok(inserted > 0)
 }

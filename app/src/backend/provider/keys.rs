@@ -10,7 +10,8 @@
 
 use crate::backend::connections::keys::generate;
 use crate::backend::crypto::MasterKey;
-use crate::backend::store::{on_db, Db};
+use crate::backend::store::inline_row;
+use crate::backend::store::Db;
 use crate::backend::{Clock, Error, Result};
 use crate::connections::options::SigningAlg;
 use openidconnect::core::{CoreJsonWebKey, CoreJwsSigningAlgorithm};
@@ -75,13 +76,14 @@ struct KeyRow {
     created_at: i64,
     retire_at: Option<i64>,
 }
+inline_row!(KeyRow { kid, alg, private_key_enc, public_jwk, created_at, retire_at });
+
 
 async fn rows(db: &Db) -> Result<Vec<KeyRow>> {
-    Ok(on_db!(db, |pool| sqlx::query_as(
-        "SELECT kid, alg, private_key_enc, public_jwk, created_at, retire_at FROM signing_keys ORDER BY created_at DESC, kid"
-    )
-    .fetch_all(pool)
-    .await)?)
+    Ok(db.fetch_all(
+        "SELECT kid, alg, private_key_enc, public_jwk, created_at, retire_at FROM signing_keys ORDER BY created_at DESC, kid",
+        &[],
+    ).await?)
 }
 
 /// Published: not yet past its retire time.
@@ -108,17 +110,10 @@ impl SigningKeys {
         let jwk = key.public_jwks["keys"][0].clone();
         let kid = jwk["kid"].as_str().unwrap_or_default().to_string();
         let sealed = master_key.encrypt(&context(&kid), &key.private_pem)?;
-        on_db!(db, |pool| sqlx::query(
-            "INSERT INTO signing_keys (kid, alg, private_key_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(&kid)
-        .bind(alg.as_str())
-        .bind(&sealed)
-        .bind(jwk.to_string())
-        .bind(clock.now_ms())
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+        db.execute(
+            "INSERT INTO signing_keys (kid, alg, private_key_enc, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[(&kid).into(), (alg.as_str()).into(), (&sealed).into(), (jwk.to_string()).into(), (clock.now_ms()).into()],
+        ).await?;
         tracing::info!(%kid, alg = alg.as_str(), "generated a signing key");
         Ok(kid)
     }
@@ -136,12 +131,10 @@ impl SigningKeys {
             new.push(Self::add(db, clock, master_key, alg).await?);
         }
         for kid in old {
-            on_db!(db, |pool| sqlx::query("UPDATE signing_keys SET retire_at = $2 WHERE kid = $1 AND retire_at IS NULL")
-                .bind(&kid)
-                .bind(now + overlap_ms)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))?;
+            db.execute(
+                "UPDATE signing_keys SET retire_at = $2 WHERE kid = $1 AND retire_at IS NULL",
+                &[(&kid).into(), (now + overlap_ms).into()],
+            ).await?;
         }
         self.forget();
         tracing::info!(kids = ?new, overlap_ms, "rotated the signing keys");
@@ -183,11 +176,7 @@ impl SigningKeys {
 
     /// Removes keys past their retire time.
     pub async fn prune(db: &Db, clock: &Clock) -> Result<u64> {
-        Ok(on_db!(db, |pool| sqlx::query("DELETE FROM signing_keys WHERE retire_at IS NOT NULL AND retire_at <= $1")
-            .bind(clock.now_ms())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?)
+        Ok(db.execute("DELETE FROM signing_keys WHERE retire_at IS NOT NULL AND retire_at <= $1", &[(clock.now_ms()).into()]).await?)
     }
 
     /// The signing keys, from the cache when it is fresh.

@@ -8,7 +8,6 @@ use crate::applications::{Application, GrantType};
 use crate::backend::admin::tokens::ApiToken;
 use crate::backend::applications::grants::{self, management_audience};
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::on_db;
 use crate::backend::{AppState, Result};
 use serde::Serialize;
 use serde_json::json;
@@ -56,17 +55,10 @@ pub async fn client_credentials(
         "jti": random_alphanumeric(24),
     });
     let access_token = sign_jwt(&keys.rs256, "at+jwt", &claims)?;
-    on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO access_tokens (token_hash, client_id, user_id, scope, expires_at) VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(sha256_hex(&access_token))
-    .bind(&app.client_id)
-    .bind(&subject)
-    .bind(&scope)
-    .bind(expires.timestamp_millis())
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    state.db.execute(
+        "INSERT INTO access_tokens (token_hash, client_id, user_id, scope, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        &[(sha256_hex(&access_token)).into(), (&app.client_id).into(), (&subject).into(), (&scope).into(), (expires.timestamp_millis()).into()],
+    ).await?;
     tracing::info!(client_id = %app.client_id, %scope, "client credentials token issued");
     Ok(Ok(MachineToken { access_token, token_type: "Bearer", expires_in: TOKEN_TTL_S, scope }))
 }
@@ -84,10 +76,10 @@ pub async fn management_caller(state: &AppState, token: &str) -> Result<Option<A
     if !fresh || !ours || claims["gty"].as_str() != Some("client-credentials") {
         return Ok(None);
     }
-    let revoked: Option<bool> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT revoked FROM access_tokens WHERE token_hash = $1")
-        .bind(sha256_hex(token))
-        .fetch_optional(pool)
-        .await)?;
+    let revoked: Option<bool> = state.db.fetch_optional_scalar(
+        "SELECT revoked FROM access_tokens WHERE token_hash = $1",
+        &[(sha256_hex(token)).into()],
+    ).await?;
     if revoked != Some(false) {
         return Ok(None);
     }

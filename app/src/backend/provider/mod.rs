@@ -13,8 +13,7 @@ pub mod sessions;
 
 use crate::applications::{Application, ClientAuthMethod};
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::batch::{Batch, Value as Param};
-use crate::backend::store::on_db;
+use crate::backend::store::{Batch, Value as Param};
 use crate::backend::users::{self, User};
 use crate::backend::{AppState, Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -196,11 +195,7 @@ pub async fn redeem_code(
         // Presented again: whoever did may hold what the first use issued. Its refresh-token
         // families go (with every access token they produced), then its own access tokens.
         let families = refresh::revoke_for_code(state, &code_hash).await?;
-        let revoked = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1")
-            .bind(&code_hash)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let revoked = state.db.execute("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1", &[(&code_hash).into()]).await?;
         if revoked > 0 || families > 0 {
             tracing::warn!(client_id = %app.client_id, revoked, families, "an authorization code was used twice: its tokens are revoked");
         }
@@ -397,9 +392,9 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
 /// refresh-token families (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let day_ago = state.clock.now_ms() - 24 * 3600 * 1000;
-    let codes = on_db!(&state.db, |pool| sqlx::query("DELETE FROM authorization_codes WHERE expires_at <= $1").bind(day_ago).execute(pool).await.map(|r| r.rows_affected()))?;
-    let tokens = on_db!(&state.db, |pool| sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1").bind(day_ago).execute(pool).await.map(|r| r.rows_affected()))?;
-    let assertions = on_db!(&state.db, |pool| sqlx::query("DELETE FROM client_assertions WHERE expires_at <= $1").bind(state.clock.now_ms()).execute(pool).await.map(|r| r.rows_affected()))?;
+    let codes = state.db.execute("DELETE FROM authorization_codes WHERE expires_at <= $1", &[day_ago.into()]).await?;
+    let tokens = state.db.execute("DELETE FROM access_tokens WHERE expires_at <= $1", &[day_ago.into()]).await?;
+    let assertions = state.db.execute("DELETE FROM client_assertions WHERE expires_at <= $1", &[(state.clock.now_ms()).into()]).await?;
     let keys = keys::SigningKeys::prune(&state.db, &state.clock).await?;
     Ok(codes + tokens + assertions + keys + sessions::prune(state).await? + refresh::prune(state).await?)
 }
@@ -410,12 +405,10 @@ pub async fn revoke(state: &AppState, client_id: &str, token: &str) -> Result<bo
     if refresh::revoke_token(state, client_id, token).await? {
         return Ok(true);
     }
-    let n = on_db!(&state.db, |pool| sqlx::query("UPDATE access_tokens SET revoked = TRUE WHERE token_hash = $1 AND client_id = $2")
-        .bind(sha256_hex(token))
-        .bind(client_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = state.db.execute(
+        "UPDATE access_tokens SET revoked = TRUE WHERE token_hash = $1 AND client_id = $2",
+        &[(sha256_hex(token)).into(), client_id.into()],
+    ).await?;
     Ok(n > 0)
 }
 
@@ -428,10 +421,10 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::resul
         Some((_, _, true, _)) => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
         Some(_) => return Ok(Err(OAuthError::new("invalid_token", "The access token expired."))),
         None => {
-            let found: Option<(i64, bool)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT expires_at, revoked FROM access_tokens WHERE token_hash = $1")
-                .bind(&token_hash)
-                .fetch_optional(pool)
-                .await)?;
+            let found: Option<(i64, bool)> = state.db.fetch_optional(
+                "SELECT expires_at, revoked FROM access_tokens WHERE token_hash = $1",
+                &[(&token_hash).into()],
+            ).await?;
             let why = match found {
                 Some((_, true)) => "The access token was revoked.",
                 Some((expires_at, false)) if expires_at <= state.clock.now_ms() => "The access token expired.",

@@ -12,8 +12,7 @@
 
 use super::OAuthError;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::batch::{Batch, Value};
-use crate::backend::store::on_db;
+use crate::backend::store::{Batch, Value};
 use crate::backend::{AppState, Result};
 
 pub const IDLE_MS: i64 = 15 * 24 * 3600 * 1000;
@@ -86,19 +85,13 @@ fn invalid(description: &str) -> OAuthError {
 pub async fn take(state: &AppState, client_id: &str, token: &str) -> Result<std::result::Result<Grant, OAuthError>> {
     let hash = sha256_hex(token);
     let now = state.clock.now_ms();
-    let taken: Option<(String, String, String, Option<String>, String, i64, i64, i64)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND revoked = FALSE
-         RETURNING family_id, client_id, user_id, session_id, scope, auth_time, expires_at, family_expires_at"
-    )
-    .bind(&hash)
-    .bind(now)
-    .fetch_optional(pool)
-    .await)?;
+    let taken: Option<(String, String, String, Option<String>, String, i64, i64, i64)> = state.db.fetch_optional("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND revoked = FALSE
+         RETURNING family_id, client_id, user_id, session_id, scope, auth_time, expires_at, family_expires_at", &[(&hash).into(), now.into()]).await?;
     let Some((family_id, owner, user_id, session_id, scope, auth_time, expires_at, family_expires_at)) = taken else {
-        let known: Option<(String, String)> = on_db!(&state.db, |pool| sqlx::query_as("SELECT family_id, client_id FROM refresh_tokens WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_optional(pool)
-            .await)?;
+        let known: Option<(String, String)> = state.db.fetch_optional(
+            "SELECT family_id, client_id FROM refresh_tokens WHERE token_hash = $1",
+            &[(&hash).into()],
+        ).await?;
         return Ok(Err(match known {
             Some((family_id, owner)) if owner == client_id => {
                 revoke_family(state, &family_id).await?;
@@ -162,10 +155,10 @@ pub async fn revoke_family(state: &AppState, family_id: &str) -> Result<()> {
 /// Revokes the families of refresh tokens an authorization code's first redemption issued
 /// (the code was presented again: whoever did may hold them).
 pub async fn revoke_for_code(state: &AppState, code_hash: &str) -> Result<u64> {
-    let families: Vec<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT DISTINCT family_id FROM access_tokens WHERE code_hash = $1 AND family_id IS NOT NULL")
-        .bind(code_hash)
-        .fetch_all(pool)
-        .await)?;
+    let families: Vec<String> = state.db.fetch_all_scalars(
+        "SELECT DISTINCT family_id FROM access_tokens WHERE code_hash = $1 AND family_id IS NOT NULL",
+        &[code_hash.into()],
+    ).await?;
     for family in &families {
         revoke_family(state, family).await?;
     }
@@ -175,11 +168,10 @@ pub async fn revoke_for_code(state: &AppState, code_hash: &str) -> Result<u64> {
 /// Revokes one refresh token's family, if `token` is one of `client_id`'s (RFC 7009: unknown
 /// tokens are not an error).
 pub async fn revoke_token(state: &AppState, client_id: &str, token: &str) -> Result<bool> {
-    let found: Option<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND client_id = $2")
-        .bind(sha256_hex(token))
-        .bind(client_id)
-        .fetch_optional(pool)
-        .await)?;
+    let found: Option<String> = state.db.fetch_optional_scalar(
+        "SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND client_id = $2",
+        &[(sha256_hex(token)).into(), client_id.into()],
+    ).await?;
     match found {
         Some(family) => {
             revoke_family(state, &family).await?;
@@ -202,7 +194,7 @@ pub async fn revoke_for_client(state: &AppState, client_id: &str) -> Result<()> 
 /// Removes refresh tokens and families past their family's end (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
-    let tokens = on_db!(&state.db, |pool| sqlx::query("DELETE FROM refresh_tokens WHERE family_expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
-    let families = on_db!(&state.db, |pool| sqlx::query("DELETE FROM refresh_families WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    let tokens = state.db.execute("DELETE FROM refresh_tokens WHERE family_expires_at <= $1", &[now.into()]).await?;
+    let families = state.db.execute("DELETE FROM refresh_families WHERE expires_at <= $1", &[now.into()]).await?;
     Ok(tokens + families)
 }

@@ -8,8 +8,7 @@
 //! through [`end`], which tells the applications that take back-channel logout.
 
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::batch::Batch;
-use crate::backend::store::on_db;
+use crate::backend::store::{inline_row, Batch, Value};
 use crate::backend::{AppState, Result};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +31,8 @@ pub struct Session {
     /// The inactivity timeout this session started with.
     pub idle_ms: i64,
 }
+inline_row!(Session { id, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at, idle_ms });
+
 
 const COLUMNS: &str = "id, user_id, connection_id, auth_time, created_at, last_seen_at, expires_at, idle_ms";
 /// Live: not revoked, within both lifetimes (`$2` is now).
@@ -76,21 +77,12 @@ pub async fn create_into(batch: &mut Batch, state: &AppState, user_id: &str, con
 pub async fn current(state: &AppState, cookie: Option<&str>) -> Result<Option<Session>> {
     let Some(secret) = cookie.filter(|c| !c.is_empty()) else { return Ok(None) };
     let now = state.clock.now_ms();
-    let found: Option<Session> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
+    let found: Option<Session> = state.db.fetch_optional(&format!(
         "SELECT {COLUMNS} FROM sso_sessions WHERE cookie_hash = $1 AND {LIVE}"
-    ))
-    .bind(sha256_hex(secret))
-    .bind(now)
-    .fetch_optional(pool)
-    .await)?;
+    ), &[(sha256_hex(secret)).into(), now.into()]).await?;
     if let Some(s) = &found {
         if now - s.last_seen_at > TOUCH_EVERY_MS {
-            on_db!(&state.db, |pool| sqlx::query("UPDATE sso_sessions SET last_seen_at = $2 WHERE id = $1")
-                .bind(&s.id)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))?;
+            state.db.execute("UPDATE sso_sessions SET last_seen_at = $2 WHERE id = $1", &[(&s.id).into(), now.into()]).await?;
         }
     }
     Ok(found)
@@ -110,19 +102,14 @@ pub enum Ending<'a> {
 /// Returns the sessions that were live.
 pub async fn end(state: &AppState, which: Ending<'_>) -> Result<Vec<Session>> {
     let now = state.clock.now_ms();
-    let (filter, args) = match which {
-        Ending::One { user_id, id } => ("id = $3 AND user_id = $4", vec![id.to_string(), user_id.to_string()]),
-        Ending::Cookie(cookie) => ("cookie_hash = $3", vec![sha256_hex(cookie)]),
-        Ending::User(user_id) => ("user_id = $3", vec![user_id.to_string()]),
+    let (filter, mut values): (&str, Vec<Value>) = match which {
+        Ending::One { user_id, id } => ("id = $3 AND user_id = $4", vec![id.into(), user_id.into()]),
+        Ending::Cookie(cookie) => ("cookie_hash = $3", vec![sha256_hex(cookie).into()]),
+        Ending::User(user_id) => ("user_id = $3", vec![user_id.into()]),
     };
+    values.splice(0..0, [now.into(), now.into()]);
     let sql = format!("UPDATE sso_sessions SET revoked_at = $1 WHERE {filter} AND {LIVE} RETURNING {COLUMNS}");
-    let ended: Vec<Session> = on_db!(&state.db, |pool| {
-        let mut query = sqlx::query_as(&sql).bind(now).bind(now);
-        for arg in &args {
-            query = query.bind(arg);
-        }
-        query.fetch_all(pool).await
-    })?;
+    let ended: Vec<Session> = state.db.fetch_all(&sql, &values).await?;
     super::backchannel::sessions_ended(state, &ended).await?;
     Ok(ended)
 }
@@ -130,23 +117,16 @@ pub async fn end(state: &AppState, which: Ending<'_>) -> Result<Vec<Session>> {
 /// A user's live sessions, newest first.
 pub async fn list_for_user(state: &AppState, user_id: &str) -> Result<Vec<Session>> {
     let now = state.clock.now_ms();
-    Ok(on_db!(&state.db, |pool| sqlx::query_as(&format!(
+    Ok(state.db.fetch_all(&format!(
         "SELECT {COLUMNS} FROM sso_sessions WHERE user_id = $1 AND {LIVE} ORDER BY created_at DESC LIMIT 100"
-    ))
-    .bind(user_id)
-    .bind(now)
-    .fetch_all(pool)
-    .await)?)
+    ), &[user_id.into(), now.into()]).await?)
 }
 
 /// Removes sessions that ended more than a day ago (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let cutoff = state.clock.now_ms() - 24 * 3600 * 1000;
-    Ok(on_db!(&state.db, |pool| sqlx::query(
-        "DELETE FROM sso_sessions WHERE expires_at <= $1 OR revoked_at <= $1 OR last_seen_at + idle_ms <= $1"
-    )
-    .bind(cutoff)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?)
+    Ok(state.db.execute(
+        "DELETE FROM sso_sessions WHERE expires_at <= $1 OR revoked_at <= $1 OR last_seen_at + idle_ms <= $1",
+        &[cutoff.into()],
+    ).await?)
 }

@@ -9,7 +9,8 @@ use super::schema::GROUP;
 use super::users::{check_version, etag, scim_id, user_id_of};
 use super::Scope;
 use crate::backend::crypto::random_alphanumeric;
-use crate::backend::store::{is_unique_violation, on_db, rfc3339};
+use crate::backend::store::inline_row;
+use crate::backend::store::{is_unique_violation, rfc3339};
 use crate::backend::{Error, Result};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -23,14 +24,13 @@ struct Row {
     created_at: i64,
     updated_at: i64,
 }
+inline_row!(Row { id, display_name, external_id, version, created_at, updated_at });
+
 
 const COLS: &str = "id, display_name, external_id, version, created_at, updated_at";
 
 async fn members(scope: &Scope<'_>, group_id: &str) -> Result<Vec<String>> {
-    Ok(on_db!(&scope.state.db, |pool| sqlx::query_scalar("SELECT user_id FROM scim_group_members WHERE group_id = $1 ORDER BY user_id")
-        .bind(group_id)
-        .fetch_all(pool)
-        .await)?)
+    Ok(scope.state.db.fetch_all_scalars("SELECT user_id FROM scim_group_members WHERE group_id = $1 ORDER BY user_id", &[group_id.into()]).await?)
 }
 
 impl Row {
@@ -62,11 +62,10 @@ impl Row {
 }
 
 async fn row(scope: &Scope<'_>, id: &str) -> ScimResult<Row> {
-    let found: Option<Row> = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM scim_groups WHERE id = $1 AND connection_id = $2"))
-        .bind(id)
-        .bind(&scope.connection.id)
-        .fetch_optional(pool)
-        .await)
+    let found: Option<Row> = scope.state.db.fetch_optional(
+        &format!("SELECT {COLS} FROM scim_groups WHERE id = $1 AND connection_id = $2"),
+        &[id.into(), (&scope.connection.id).into()],
+    ).await
     .map_err(Error::from)?;
     found.ok_or_else(|| ScimError::not_found(format!("There is no group {id:?} in this connection.")))
 }
@@ -88,15 +87,14 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
         })
     });
     let rows: Vec<Row> = match &narrowing {
-        Some((sql, v)) => on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM scim_groups WHERE connection_id = $1 AND {sql} ORDER BY created_at, id"))
-            .bind(&scope.connection.id)
-            .bind(v)
-            .fetch_all(pool)
-            .await),
-        None => on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM scim_groups WHERE connection_id = $1 ORDER BY created_at, id"))
-            .bind(&scope.connection.id)
-            .fetch_all(pool)
-            .await),
+        Some((sql, v)) => scope.state.db.fetch_all(
+            &format!("SELECT {COLS} FROM scim_groups WHERE connection_id = $1 AND {sql} ORDER BY created_at, id"),
+            &[(&scope.connection.id).into(), v.into()],
+        ).await,
+        None => scope.state.db.fetch_all(
+            &format!("SELECT {COLS} FROM scim_groups WHERE connection_id = $1 ORDER BY created_at, id"),
+            &[(&scope.connection.id).into()],
+        ).await,
     }
     .map_err(Error::from)?;
     // Members are needed to match a filter on them, and to answer.
@@ -121,11 +119,10 @@ async fn member_ids(scope: &Scope<'_>, m: &Map<String, Value>) -> ScimResult<BTr
         let value = member.get("value").and_then(Value::as_str).unwrap_or_default();
         let unknown = || ScimError::invalid_value(format!("members: {value:?} is not a user of this connection"));
         let user_id = user_id_of(value).ok_or_else(unknown)?;
-        let found: Option<String> = on_db!(&scope.state.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND connection_id = $2")
-            .bind(&user_id)
-            .bind(&scope.connection.id)
-            .fetch_optional(pool)
-            .await)
+        let found: Option<String> = scope.state.db.fetch_optional_scalar(
+            "SELECT id FROM users WHERE id = $1 AND connection_id = $2",
+            &[(&user_id).into(), (&scope.connection.id).into()],
+        ).await
         .map_err(Error::from)?;
         out.insert(found.ok_or_else(unknown)?);
     }
@@ -136,20 +133,15 @@ async fn member_ids(scope: &Scope<'_>, m: &Map<String, Value>) -> ScimResult<BTr
 async fn refresh_users(scope: &Scope<'_>, users: impl IntoIterator<Item = String>) -> Result<()> {
     let now = scope.state.clock.now_ms();
     for user_id in users {
-        let groups: Vec<(String, String)> = on_db!(&scope.state.db, |pool| sqlx::query_as(
-            "SELECT g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.display_name"
-        )
-        .bind(&user_id)
-        .fetch_all(pool)
-        .await)?;
+        let groups: Vec<(String, String)> = scope.state.db.fetch_all(
+            "SELECT g.id, g.display_name FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.display_name",
+            &[(&user_id).into()],
+        ).await?;
         let json = Value::Array(groups.into_iter().map(|(id, name)| json!({ "value": id, "display": name })).collect()).to_string();
-        on_db!(&scope.state.db, |pool| sqlx::query("UPDATE users SET scim_groups = $2, version = version + 1, updated_at = $3 WHERE id = $1")
-            .bind(&user_id)
-            .bind(&json)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        scope.state.db.execute(
+            "UPDATE users SET scim_groups = $2, version = version + 1, updated_at = $3 WHERE id = $1",
+            &[(&user_id).into(), (&json).into(), now.into()],
+        ).await?;
         // Their roles follow their groups at once (they are recomputed at sign-in too).
         let user = crate::backend::users::get_user(scope.state, &user_id).await?;
         let mut batch = crate::backend::store::batch::Batch::default();
@@ -169,31 +161,17 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
     let (id, written) = match existing {
         Some(g) => (
             g.id.clone(),
-            on_db!(&scope.state.db, |pool| sqlx::query(
-                "UPDATE scim_groups SET display_name = $2, external_id = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $5"
-            )
-            .bind(&g.id)
-            .bind(&display_name)
-            .bind(&external_id)
-            .bind(now)
-            .bind(g.version)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())),
+            scope.state.db.execute(
+                "UPDATE scim_groups SET display_name = $2, external_id = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $5",
+                &[(&g.id).into(), (&display_name).into(), (&external_id).into(), now.into(), g.version.into()],
+            ).await,
         ),
         None => {
             let id = format!("grp_{}", random_alphanumeric(20));
-            let written = on_db!(&scope.state.db, |pool| sqlx::query(
-                "INSERT INTO scim_groups (id, connection_id, display_name, external_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)"
-            )
-            .bind(&id)
-            .bind(&scope.connection.id)
-            .bind(&display_name)
-            .bind(&external_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()));
+            let written = scope.state.db.execute(
+                "INSERT INTO scim_groups (id, connection_id, display_name, external_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)",
+                &[(&id).into(), (&scope.connection.id).into(), (&display_name).into(), (&external_id).into(), now.into()],
+            ).await;
             (id, written)
         }
     };
@@ -205,21 +183,14 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
     }
     let before: BTreeSet<String> = members(scope, &id).await?.into_iter().collect();
     for gone in before.difference(&wanted) {
-        on_db!(&scope.state.db, |pool| sqlx::query("DELETE FROM scim_group_members WHERE group_id = $1 AND user_id = $2")
-            .bind(&id)
-            .bind(gone)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+        scope.state.db.execute("DELETE FROM scim_group_members WHERE group_id = $1 AND user_id = $2", &[(&id).into(), gone.into()]).await
         .map_err(Error::from)?;
     }
     for added in wanted.difference(&before) {
-        on_db!(&scope.state.db, |pool| sqlx::query("INSERT INTO scim_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(&id)
-            .bind(added)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+        scope.state.db.execute(
+            "INSERT INTO scim_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[(&id).into(), added.into()],
+        ).await
         .map_err(Error::from)?;
     }
     // A rename changes every member's group name; a membership change the member's list.
@@ -257,7 +228,7 @@ pub async fn delete(scope: &Scope<'_>, id: &str, if_match: Option<&str>) -> Scim
     let current = row(scope, id).await?;
     check_version(if_match, current.version)?;
     let former = members(scope, &current.id).await?;
-    on_db!(&scope.state.db, |pool| sqlx::query("DELETE FROM scim_groups WHERE id = $1").bind(&current.id).execute(pool).await.map(|r| r.rows_affected()))
+    scope.state.db.execute("DELETE FROM scim_groups WHERE id = $1", &[(&current.id).into()]).await
         .map_err(Error::from)?;
     refresh_users(scope, former).await?;
     Ok(())

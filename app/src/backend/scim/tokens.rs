@@ -2,7 +2,8 @@
 //! only the SHA-256 kept; several may exist, each revocable, with its last use.
 
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
-use crate::backend::store::{is_unique_violation, on_db};
+use crate::backend::store::inline_row;
+use crate::backend::store::is_unique_violation;
 use crate::backend::{AppState, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,8 @@ pub struct ScimToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
+inline_row!(ScimToken { id, name, created_at, last_used_at });
+
 
 pub async fn create(state: &AppState, connection_id: &str, name: &str) -> Result<(ScimToken, String)> {
     let name = name.trim();
@@ -26,17 +29,10 @@ pub async fn create(state: &AppState, connection_id: &str, name: &str) -> Result
     }
     let secret = format!("{PREFIX}{}", random_alphanumeric(40));
     let token = ScimToken { id: format!("stk_{}", random_alphanumeric(16)), name: name.to_string(), created_at: state.clock.now_ms(), last_used_at: None };
-    let inserted = on_db!(&state.db, |pool| sqlx::query(
-        "INSERT INTO scim_tokens (id, connection_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(&token.id)
-    .bind(connection_id)
-    .bind(&token.name)
-    .bind(sha256_hex(&secret))
-    .bind(token.created_at)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()));
+    let inserted = state.db.execute(
+        "INSERT INTO scim_tokens (id, connection_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        &[(&token.id).into(), connection_id.into(), (&token.name).into(), (sha256_hex(&secret)).into(), token.created_at.into()],
+    ).await;
     match inserted {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => return Err(Error::conflict("name", "a token with this name exists; choose another name")),
@@ -47,21 +43,14 @@ pub async fn create(state: &AppState, connection_id: &str, name: &str) -> Result
 }
 
 pub async fn list(state: &AppState, connection_id: &str) -> Result<Vec<ScimToken>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, name, created_at, last_used_at FROM scim_tokens WHERE connection_id = $1 ORDER BY created_at DESC, id"
-    )
-    .bind(connection_id)
-    .fetch_all(pool)
-    .await)?)
+    Ok(state.db.fetch_all(
+        "SELECT id, name, created_at, last_used_at FROM scim_tokens WHERE connection_id = $1 ORDER BY created_at DESC, id",
+        &[connection_id.into()],
+    ).await?)
 }
 
 pub async fn revoke(state: &AppState, connection_id: &str, id: &str) -> Result<()> {
-    let n = on_db!(&state.db, |pool| sqlx::query("DELETE FROM scim_tokens WHERE id = $1 AND connection_id = $2")
-        .bind(id)
-        .bind(connection_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = state.db.execute("DELETE FROM scim_tokens WHERE id = $1 AND connection_id = $2", &[id.into(), connection_id.into()]).await?;
     if n == 0 {
         return Err(Error::NotFound("The token does not exist (it may have been revoked already).".into()));
     }
@@ -71,17 +60,14 @@ pub async fn revoke(state: &AppState, connection_id: &str, id: &str) -> Result<(
 
 /// Whether `secret` is one of the connection's tokens (and notes its use).
 pub async fn authenticate(state: &AppState, connection_id: &str, secret: &str) -> Result<bool> {
-    let found: Option<(String, Option<i64>)> = on_db!(&state.db, |pool| sqlx::query_as(
-        "SELECT id, last_used_at FROM scim_tokens WHERE token_hash = $1 AND connection_id = $2"
-    )
-    .bind(sha256_hex(secret))
-    .bind(connection_id)
-    .fetch_optional(pool)
-    .await)?;
+    let found: Option<(String, Option<i64>)> = state.db.fetch_optional(
+        "SELECT id, last_used_at FROM scim_tokens WHERE token_hash = $1 AND connection_id = $2",
+        &[(sha256_hex(secret)).into(), connection_id.into()],
+    ).await?;
     let Some((id, last_used)) = found else { return Ok(false) };
     let now = state.clock.now_ms();
     if last_used.is_none_or(|at| now - at > TOUCH_EVERY_MS) {
-        on_db!(&state.db, |pool| sqlx::query("UPDATE scim_tokens SET last_used_at = $2 WHERE id = $1").bind(&id).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+        state.db.execute("UPDATE scim_tokens SET last_used_at = $2 WHERE id = $1", &[(&id).into(), now.into()]).await?;
     }
     Ok(true)
 }

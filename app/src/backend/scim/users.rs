@@ -13,7 +13,8 @@ use super::filter::{get_ci, Filter};
 use super::resource::{normalize, schemas_of};
 use super::schema::{ENTERPRISE_SCHEMA, USER};
 use super::Scope;
-use crate::backend::store::{is_unique_violation, on_db, rfc3339};
+use crate::backend::store::inline_row;
+use crate::backend::store::{is_unique_violation, rfc3339};
 use crate::backend::{logs, provider, AppState, Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -46,6 +47,8 @@ pub(super) struct Row {
     created_at: i64,
     updated_at: i64,
 }
+inline_row!(Row { id, subject, email, name, profile, user_name, external_id, active, scim_resource, scim_groups, version, created_at, updated_at });
+
 
 const COLS: &str = "id, subject, email, name, profile, user_name, external_id, active, scim_resource, scim_groups, version, created_at, updated_at";
 
@@ -155,11 +158,10 @@ impl Row {
 }
 
 async fn find_row(scope: &Scope<'_>, user_id: &str) -> Result<Option<Row>> {
-    Ok(on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1 AND connection_id = $2"))
-        .bind(user_id)
-        .bind(&scope.connection.id)
-        .fetch_optional(pool)
-        .await)?)
+    Ok(scope.state.db.fetch_optional(
+        &format!("SELECT {COLS} FROM users WHERE id = $1 AND connection_id = $2"),
+        &[user_id.into(), (&scope.connection.id).into()],
+    ).await?)
 }
 
 /// The user with SCIM id `id` in this connection.
@@ -179,16 +181,11 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
     let limit = i64::try_from(count).unwrap_or(i64::MAX);
     let state = scope.state;
     let Some(filter) = filter else {
-        let rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"))
-            .bind(&scope.connection.id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await)?;
-        let total: i64 = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE connection_id = $1")
-            .bind(&scope.connection.id)
-            .fetch_one(pool)
-            .await)?;
+        let rows: Vec<Row> = state.db.fetch_all(
+            &format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"),
+            &[(&scope.connection.id).into(), limit.into(), offset.into()],
+        ).await?;
+        let total: i64 = state.db.fetch_scalar("SELECT COUNT(*) FROM users WHERE connection_id = $1", &[(&scope.connection.id).into()]).await?;
         return Ok((rows.iter().map(|r| r.resource(scope)).collect(), u64::try_from(total).unwrap_or(0)));
     };
     // An equality the filter requires narrows the rows by index; the filter then decides.
@@ -209,14 +206,14 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
     });
     let rows: Vec<Row> = match &narrowing {
         Some((sql, value)) => {
-            let mut rows: Vec<Row> = on_db!(&state.db, |pool| sqlx::query_as(sql).bind(&scope.connection.id).bind(value).fetch_all(pool).await).map_err(Error::from)?;
+            let mut rows: Vec<Row> = state.db.fetch_all(sql, &[(&scope.connection.id).into(), value.into()]).await.map_err(Error::from)?;
             rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
             rows
         }
-        None => on_db!(&state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id"))
-            .bind(&scope.connection.id)
-            .fetch_all(pool)
-            .await)
+        None => state.db.fetch_all(
+            &format!("SELECT {COLS} FROM users WHERE connection_id = $1 ORDER BY created_at, id"),
+            &[(&scope.connection.id).into()],
+        ).await
         .map_err(Error::from)?,
     };
     // Matching reads each row's resource; only the page's are built in full (meta, groups), unless
@@ -292,51 +289,20 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
     let written = match existing {
         Some(row) => {
             let profile = profile_with(&row.profile, &m, &d);
-            on_db!(&state.db, |pool| sqlx::query(
-                // A new email is one nobody vouched for yet (SCIM says nothing of verification):
+            state.db.execute(// A new email is one nobody vouched for yet (SCIM says nothing of verification):
                 // the next sign-in decides.
                 "UPDATE users SET email = $2, name = $3, profile = $4, user_name = $5, external_id = $6, active = $7, scim_resource = $8,
                    email_verified = CASE WHEN lower(coalesce(email, '')) = lower(coalesce($2, '')) THEN email_verified ELSE FALSE END,
-                   version = version + 1, provisioned_at = $9, updated_at = $9 WHERE id = $1 AND version = $10"
-            )
-            .bind(&row.id)
-            .bind(&d.email)
-            .bind(&d.name)
-            .bind(&profile)
-            .bind(&d.user_name)
-            .bind(&d.external_id)
-            .bind(d.active)
-            .bind(&resource_json)
-            .bind(now)
-            .bind(row.version)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+                   version = version + 1, provisioned_at = $9, updated_at = $9 WHERE id = $1 AND version = $10", &[(&row.id).into(), (&d.email).into(), (&d.name).into(), (&profile).into(), (&d.user_name).into(), (&d.external_id).into(), d.active.into(), (&resource_json).into(), now.into(), row.version.into()]).await
             .map(|n| (n, row.id.clone()))
         }
         None => {
             let subject = d.external_id.clone().unwrap_or_else(|| format!("scim:{}", d.user_name.to_lowercase()));
             let id = format!("{}|{}|{}", scope.connection.strategy.as_str(), scope.connection.name, subject);
             let profile = profile_with("{}", &m, &d);
-            on_db!(&state.db, |pool| sqlx::query(
-                "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, created_at, updated_at,
+            state.db.execute("INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, created_at, updated_at,
                    user_name, external_id, active, scim_resource, version, provisioned_at)
-                 VALUES ($1, $2, $3, $4, FALSE, $5, $6, '[]', 0, $7, $7, $8, $9, $10, $11, 1, $7)"
-            )
-            .bind(&id)
-            .bind(&scope.connection.id)
-            .bind(&subject)
-            .bind(&d.email)
-            .bind(&d.name)
-            .bind(&profile)
-            .bind(now)
-            .bind(&d.user_name)
-            .bind(&d.external_id)
-            .bind(d.active)
-            .bind(&resource_json)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+                 VALUES ($1, $2, $3, $4, FALSE, $5, $6, '[]', 0, $7, $7, $8, $9, $10, $11, 1, $7)", &[(&id).into(), (&scope.connection.id).into(), (&subject).into(), (&d.email).into(), (&d.name).into(), (&profile).into(), now.into(), (&d.user_name).into(), (&d.external_id).into(), d.active.into(), (&resource_json).into()]).await
             .map(|n| (n, id))
         }
     };
@@ -370,7 +336,7 @@ pub async fn deprovision(state: &AppState, user_id: &str, why: &str) -> Result<(
 }
 
 async fn user_id_of_connection(state: &AppState, user_id: &str) -> Result<Option<String>> {
-    Ok(on_db!(&state.db, |pool| sqlx::query_scalar("SELECT connection_id FROM users WHERE id = $1").bind(user_id).fetch_optional(pool).await)?)
+    Ok(state.db.fetch_optional_scalar("SELECT connection_id FROM users WHERE id = $1", &[user_id.into()]).await?)
 }
 
 /// Fails unless `if_match` (an `If-Match` header) names the current version.
@@ -391,37 +357,25 @@ pub async fn create(scope: &Scope<'_>, body: &Map<String, Value>) -> ScimResult<
     let unclaimed = "scim_resource IS NULL AND user_name IS NULL";
     let mut claimable: Option<Row> = None;
     if let Some(external_id) = &d.external_id {
-        claimable = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND subject = $2 AND {unclaimed}"))
-            .bind(&scope.connection.id)
-            .bind(external_id)
-            .fetch_optional(pool)
-            .await)?;
+        claimable = scope.state.db.fetch_optional(
+            &format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND subject = $2 AND {unclaimed}"),
+            &[(&scope.connection.id).into(), external_id.into()],
+        ).await?;
     }
     for email in [Some(d.user_name.as_str()), d.email.as_deref()].into_iter().flatten() {
         if claimable.is_some() {
             break;
         }
-        claimable = on_db!(&scope.state.db, |pool| sqlx::query_as(&format!(
+        claimable = scope.state.db.fetch_optional(&format!(
             "SELECT {COLS} FROM users WHERE connection_id = $1 AND lower(email) = lower($2) AND {unclaimed} LIMIT 1"
-        ))
-        .bind(&scope.connection.id)
-        .bind(email)
-        .fetch_optional(pool)
-        .await)?;
+        ), &[(&scope.connection.id).into(), email.into()]).await?;
     }
     let saved = save(scope, claimable.as_ref(), m).await?;
     // Provisioned again: a former deletion no longer stands.
-    on_db!(&scope.state.db, |pool| sqlx::query(
-        "DELETE FROM scim_tombstones WHERE connection_id = $1 AND (subject = $2 OR subject = $3 OR lower(email) = lower($4) OR lower(email) = lower($5))"
-    )
-    .bind(&scope.connection.id)
-    .bind(&saved.subject)
-    .bind(d.external_id.as_deref().unwrap_or(""))
-    .bind(&d.user_name)
-    .bind(d.email.as_deref().unwrap_or(""))
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    scope.state.db.execute(
+        "DELETE FROM scim_tombstones WHERE connection_id = $1 AND (subject = $2 OR subject = $3 OR lower(email) = lower($4) OR lower(email) = lower($5))",
+        &[(&scope.connection.id).into(), (&saved.subject).into(), (d.external_id.as_deref().unwrap_or("")).into(), (&d.user_name).into(), (d.email.as_deref().unwrap_or("")).into()],
+    ).await?;
     tracing::info!(connection_id = %scope.connection.id, user_id = %saved.id, "user provisioned by SCIM");
     Ok(saved.resource(scope))
 }
@@ -460,17 +414,8 @@ pub async fn delete(scope: &Scope<'_>, id: &str, if_match: Option<&str>) -> Scim
     check_version(if_match, current.version)?;
     crate::backend::users::delete_user(scope.state, &current.id).await?;
     // The IdP may still say who they are: remember, so their next sign-in is refused.
-    on_db!(&scope.state.db, |pool| sqlx::query(
-        "INSERT INTO scim_tombstones (connection_id, subject, email, deleted_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (connection_id, subject) DO UPDATE SET email = $3, deleted_at = $4"
-    )
-    .bind(&scope.connection.id)
-    .bind(&current.subject)
-    .bind(&current.email)
-    .bind(scope.state.clock.now_ms())
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    scope.state.db.execute("INSERT INTO scim_tombstones (connection_id, subject, email, deleted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (connection_id, subject) DO UPDATE SET email = $3, deleted_at = $4", &[(&scope.connection.id).into(), (&current.subject).into(), (&current.email).into(), (scope.state.clock.now_ms()).into()]).await?;
     logs::record(scope.state, logs::DEPROVISIONED, "User deleted by SCIM provisioning", Some(&scope.connection.id), None, Some(&current.id)).await;
     tracing::info!(connection_id = %scope.connection.id, user_id = %current.id, "user deleted by SCIM");
     Ok(())

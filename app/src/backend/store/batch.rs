@@ -1,65 +1,30 @@
-//! Writes that belong together, run as one transaction with one commit. On SQLite the
-//! transaction runs on the calling thread ([`super::inline`], each statement prepared once per
-//! connection); on PostgreSQL the statements run one by one inside a transaction.
+//! Writes that belong together, run as one transaction with one commit: all or none. On SQLite
+//! the transaction runs on the calling thread (`BEGIN IMMEDIATE`, each statement prepared once
+//! per connection); on PostgreSQL the statements run one by one inside a transaction.
 
-use super::{Db, Held};
+use super::value::{pg_arguments, Value};
+use super::{dispatch, Db};
 use crate::backend::{Error, Result};
-
-/// One bound value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Text(Option<String>),
-    Int(i64),
-    Bool(bool),
-}
-
-impl From<&str> for Value {
-    fn from(v: &str) -> Self {
-        Value::Text(Some(v.to_string()))
-    }
-}
-impl From<String> for Value {
-    fn from(v: String) -> Self {
-        Value::Text(Some(v))
-    }
-}
-impl From<&String> for Value {
-    fn from(v: &String) -> Self {
-        Value::Text(Some(v.clone()))
-    }
-}
-impl From<Option<&str>> for Value {
-    fn from(v: Option<&str>) -> Self {
-        Value::Text(v.map(str::to_string))
-    }
-}
-impl From<Option<String>> for Value {
-    fn from(v: Option<String>) -> Self {
-        Value::Text(v)
-    }
-}
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Value::Int(v)
-    }
-}
-impl From<bool> for Value {
-    fn from(v: bool) -> Self {
-        Value::Bool(v)
-    }
-}
+use sqlx::Connection as _;
+use std::borrow::Cow;
 
 /// Statements (writes, no rows read back) to run together, all or none.
 #[derive(Debug, Default)]
 pub struct Batch {
-    statements: Vec<(&'static str, Vec<Value>)>,
+    statements: Vec<(Cow<'static, str>, Vec<Value>)>,
 }
 
 impl Batch {
     /// Adds a statement whose placeholders are `$1 … $n` for its own `values`.
-    pub fn push(&mut self, sql: &'static str, values: Vec<Value>) {
-        debug_assert_eq!(highest_placeholder(sql), values.len(), "placeholders and values of {sql}");
+    pub fn push(&mut self, sql: impl Into<Cow<'static, str>>, values: Vec<Value>) {
+        let sql = sql.into();
+        debug_assert_eq!(highest_placeholder(&sql), values.len(), "placeholders and values of {sql}");
         self.statements.push((sql, values));
+    }
+
+    /// How many statements it holds (the next one pushed has this index).
+    pub fn len(&self) -> usize {
+        self.statements.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -68,59 +33,44 @@ impl Batch {
 
     /// Runs every statement in one transaction. On an error nothing is written.
     pub async fn run(&self, db: &Db) -> Result<()> {
+        self.run_indexed(db).await.map_err(|(_, e)| e)
+    }
+
+    /// Like [`Batch::run`], and on an error, the index of the statement that failed (so a
+    /// caller can tell which unique value collided), `None` when the commit failed.
+    pub async fn run_indexed(&self, db: &Db) -> std::result::Result<(), (Option<usize>, Error)> {
         if self.statements.is_empty() {
             return Ok(());
         }
-        // SQLite: on the calling thread (store::inline), each statement prepared once per
-        // connection, one commit for all.
-        if let Some(inline) = db.inline() {
-            return inline.with(|c| self.run_inline(c));
-        }
-        match db {
-            Db::Postgres(pool) => {
-                let mut connection = pool.acquire().await?;
-                self.run_postgres(&mut connection).await
-            }
-            Db::Pinned(pinned) => match &mut *pinned.lock().await? {
-                Held::Postgres(connection) => self.run_postgres(connection).await,
-                Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
-            },
-            Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
-        }
+        let mut failed: Option<usize> = None;
+        let ran = self.run_tracking(db, &mut failed).await;
+        ran.map_err(|e| (failed, e))
     }
 
-    fn run_inline(&self, connection: &mut rusqlite::Connection) -> rusqlite::Result<()> {
-        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for (sql, values) in &self.statements {
-            super::inline::prepared(&transaction, sql, values)?.raw_execute()?;
-        }
-        // Dropped without a commit (an error above), the transaction rolls back.
-        transaction.commit()
+    /// The transaction, noting in `failed` the statement running when it stopped.
+    async fn run_tracking(&self, db: &Db, failed: &mut Option<usize>) -> Result<()> {
+        dispatch!(db,
+                sqlite: |c| {
+                    let transaction = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                    for (i, (sql, values)) in self.statements.iter().enumerate() {
+                        *failed = Some(i);
+                        super::sqlite::prepared(&transaction, sql, values)?.raw_execute()?;
+                    }
+                    *failed = None;
+                    // Dropped without a commit (an error above), the transaction rolls back.
+                    transaction.commit()
+                },
+                postgres: |e| {
+                    let mut transaction = e.begin().await?;
+                    for (i, (sql, values)) in self.statements.iter().enumerate() {
+                        *failed = Some(i);
+                        sqlx::query_with(sql, pg_arguments(values)?).execute(&mut *transaction).await?;
+                    }
+                    *failed = None;
+                    transaction.commit().await.map_err(Error::from)
+                },
+            )
     }
-
-    async fn run_postgres(&self, connection: &mut sqlx::PgConnection) -> Result<()> {
-        use sqlx::Connection as _;
-        let mut transaction = connection.begin().await?;
-        for (sql, values) in &self.statements {
-            sqlx::query_with(sql, pg_arguments(values)?).execute(&mut *transaction).await?;
-        }
-        transaction.commit().await.map_err(Error::from)
-    }
-}
-
-/// `values` as PostgreSQL's arguments for one statement, in order (`$1`, `$2`, …).
-pub(super) fn pg_arguments(values: &[Value]) -> std::result::Result<sqlx::postgres::PgArguments, sqlx::Error> {
-    use sqlx::Arguments as _;
-    let mut arguments = sqlx::postgres::PgArguments::default();
-    for value in values {
-        match value {
-            Value::Text(v) => arguments.add(v.clone()),
-            Value::Int(v) => arguments.add(*v),
-            Value::Bool(v) => arguments.add(*v),
-        }
-        .map_err(sqlx::Error::Encode)?;
-    }
-    Ok(arguments)
 }
 
 /// The highest `$N` in `sql` (0 when none).
@@ -131,7 +81,7 @@ fn highest_placeholder(sql: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::store::{on_db, testing};
+    use crate::backend::store::testing;
 
     #[test]
     fn the_highest_placeholder_is_found_in_any_order() {
@@ -141,7 +91,7 @@ mod tests {
     }
 
     async fn count(db: &Db) -> Result<i64> {
-        Ok(on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM roles WHERE name LIKE 'batch-%'").fetch_one(pool).await)?)
+        db.fetch_scalar("SELECT COUNT(*) FROM roles WHERE name LIKE 'batch-%'", &[]).await
     }
 
     #[tokio::test]

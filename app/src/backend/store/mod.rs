@@ -1,66 +1,72 @@
-//! Storage: one `Db` handle over SQLite (embedded default) or PostgreSQL (several replicas).
+//! Storage: one `Db` handle over SQLite (embedded default) or PostgreSQL (several replicas), and
+//! one way to run a statement on it: SQL both dialects accept (`$1` placeholders work in SQLite
+//! too) with its values as [`Value`]s, through [`Db::execute`], [`Db::fetch_optional`],
+//! [`Db::fetch_all`], [`Db::fetch_one`] (and their `_scalar` forms), or [`Batch`] for writes that
+//! go together. Which database runs it is decided here and nowhere else: on SQLite the
+//! statement runs on the calling thread ([`sqlite`], which says why and what must not run
+//! there), on PostgreSQL through sqlx's pool.
 //!
-//! Queries are written once, in SQL both dialects accept (`$1` placeholders work in SQLite too),
-//! and run through [`on_db!`], which expands the same code for each pool type. Where the dialects
-//! differ, the difference stays in this module tree. Queries are checked at run time rather than
-//! with `query!`: the macros check against a single database kind, and every query here must run
-//! on two; the storage tests run the whole suite against both instead.
-//!
-//! A sign-in's statements are written as SQL with their values instead and run through
-//! `Db::fetch_optional`, `Db::execute` and `Batch`: on SQLite on the calling thread
-//! ([`inline`]), on PostgreSQL through sqlx.
+//! Queries are checked at run time rather than with `query!`: the macros check against a single
+//! database kind, and every query here must run on two; the tests run the whole suite against
+//! both instead.
 
 pub mod batch;
-pub mod inline;
+mod sqlite;
 pub mod testing;
+mod value;
+
+pub use batch::Batch;
+pub(crate) use sqlite::inline_row;
+pub use sqlite::InlineRow;
+pub use value::Value;
 
 use crate::backend::{Error, Result};
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgPoolOptions, PgPool, Postgres};
-use sqlx::sqlite::Sqlite;
-use std::sync::Arc;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow, Postgres};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::Connection as _;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// The sqlx pool, and the same file for the statements that run on the calling thread.
-    Sqlite(SqlitePool, Arc<inline::Inline>),
+    /// A SQLite file: every statement runs on the calling thread.
+    Sqlite(Arc<Sqlite>),
     Postgres(PgPool),
-    /// One connection of a pool, held for a run of statements ([`Db::pinned`]).
+    /// One PostgreSQL connection held for a run of statements ([`Db::pinned`]).
     Pinned(Arc<Pinned>),
 }
 
-/// A pool connection that several statements share: taken from the pool once and given back
-/// once, when the last clone of its [`Db`] is dropped. (sqlx pings a connection each time it
-/// goes back to its pool; on SQLite that ping, like every statement, is a round trip to the
-/// connection's own thread, and those wake-ups were a quarter of a sign-in's CPU.)
-pub struct Pinned {
-    /// Taken from the pool at the first statement that needs it (a run whose statements all run
-    /// inline never takes one).
-    held: tokio::sync::Mutex<Option<Held>>,
-    /// The pool it came from.
-    pool: Db,
+/// A SQLite database: its file's connections, and how sqlx opens it for the migrations.
+pub struct Sqlite {
+    inline: sqlite::Inline,
+    options: SqliteConnectOptions,
 }
 
-pub enum Held {
-    Sqlite(PoolConnection<Sqlite>),
-    Postgres(PoolConnection<Postgres>),
+impl std::fmt::Debug for Sqlite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inline.fmt(f)
+    }
+}
+
+/// A PostgreSQL pool connection that several statements share: taken from the pool at the
+/// first statement and given back when the last clone of its [`Db`] is dropped.
+pub struct Pinned {
+    held: tokio::sync::Mutex<Option<PoolConnection<Postgres>>>,
+    pool: PgPool,
 }
 
 impl Pinned {
-    /// The connection, for one statement (or one block of them).
-    pub async fn lock(&self) -> std::result::Result<tokio::sync::MappedMutexGuard<'_, Held>, sqlx::Error> {
+    async fn connection(&self) -> std::result::Result<tokio::sync::MappedMutexGuard<'_, sqlx::PgConnection>, sqlx::Error> {
         let mut held = self.held.lock().await;
         if held.is_none() {
-            *held = Some(match &self.pool {
-                Db::Sqlite(pool, _) => Held::Sqlite(pool.acquire().await?),
-                Db::Postgres(pool) => Held::Postgres(pool.acquire().await?),
-                Db::Pinned(_) => unreachable!("a pinned connection comes from a pool"),
-            });
+            *held = Some(self.pool.acquire().await?);
         }
-        Ok(tokio::sync::MutexGuard::map(held, |h| h.as_mut().unwrap_or_else(|| unreachable!("filled above"))))
+        Ok(tokio::sync::MutexGuard::map(held, |h| match h {
+            Some(connection) => &mut **connection,
+            None => unreachable!("filled above"),
+        }))
     }
 }
 
@@ -70,40 +76,106 @@ impl std::fmt::Debug for Pinned {
     }
 }
 
-/// Runs the same block against whichever pool (or pinned connection) `db` holds:
-/// `on_db!(db, |pool| query.fetch_all(pool).await)`. Every arm must produce one type, so
-/// statements end in `.map(|r| r.rows_affected())`; a block uses `pool` once (on a pinned
-/// connection it is a `&mut` connection) and calls no other `on_db!` on the same `db`.
-macro_rules! on_db {
-    ($db:expr, |$pool:ident| $body:expr) => {
+/// Runs a statement on whichever database `db` is: `$sqlite` with `$c`, a rusqlite connection
+/// on this thread; `$postgres` with `$e`, a sqlx executor (the pool or a pinned connection).
+/// The one place the dialect is decided.
+macro_rules! dispatch {
+    ($db:expr, sqlite: |$c:ident| $sqlite:expr, postgres: |$e:ident| $postgres:expr $(,)?) => {
         match $db {
-            $crate::backend::store::Db::Sqlite($pool, _) => $body,
-            $crate::backend::store::Db::Postgres($pool) => $body,
-            $crate::backend::store::Db::Pinned(pinned) => match pinned.lock().await {
-                Err(e) => Err(e.into()),
-                Ok(mut held) => match &mut *held {
-                    $crate::backend::store::Held::Sqlite(connection) => {
-                        let $pool = &mut **connection;
-                        $body
-                    }
-                    $crate::backend::store::Held::Postgres(connection) => {
-                        let $pool = &mut **connection;
-                        $body
-                    }
-                },
-            },
+            Db::Sqlite(db) => db.inline.with(|$c| $sqlite),
+            Db::Postgres(pool) => {
+                let $e = pool;
+                $postgres
+            }
+            Db::Pinned(pinned) => {
+                let mut held = pinned.connection().await?;
+                let $e = &mut *held;
+                $postgres
+            }
         }
     };
 }
-pub(crate) use on_db;
+use dispatch;
 
-/// SQLite connections in the pool. SQLite writes one transaction at a time whatever the
-/// number, and each connection is a thread of its own (sqlx's) with a page cache of its own that
-/// every write elsewhere invalidates: with 4 instead of 8, `make bench-login` at concurrency 8
-/// took 7–18% less CPU per login and its p99 fell from 42–46 ms to 28–35 ms (five paired runs).
-pub const SQLITE_CONNECTIONS: u32 = 4;
+/// A row a statement reads: the same columns from SQLite ([`InlineRow`]) and PostgreSQL
+/// (`sqlx::FromRow`). Tuples are rows; a struct gets both from `#[derive(sqlx::FromRow)]` and
+/// [`inline_row!`].
+pub trait Row: InlineRow + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin {}
+impl<T: InlineRow + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin> Row for T {}
 
-/// SQLite checkpoints the WAL into the database once it holds this many pages.
+/// A single column's value (`SELECT COUNT(*)`, `SELECT id`).
+pub trait Scalar: rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin {}
+impl<T: rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin> Scalar for T {}
+
+impl Db {
+    /// Runs `sql` with `values`: the number of rows it changed.
+    pub async fn execute(&self, sql: &str, values: &[Value]) -> Result<u64> {
+        dispatch!(self,
+            sqlite: |c| Ok(sqlite::prepared(c, sql, values)?.raw_execute()? as u64),
+            postgres: |e| Ok(sqlx::query_with(sql, value::pg_arguments(values)?).execute(e).await?.rows_affected()),
+        )
+    }
+
+    /// The first row `sql` returns with `values`, if any.
+    pub async fn fetch_optional<T: Row>(&self, sql: &str, values: &[Value]) -> Result<Option<T>> {
+        dispatch!(self,
+            sqlite: |c| sqlite::prepared(c, sql, values)?.raw_query().next()?.map(T::from_inline).transpose(),
+            postgres: |e| Ok(sqlx::query_as_with::<_, T, _>(sql, value::pg_arguments(values)?).fetch_optional(e).await?),
+        )
+    }
+
+    /// Every row `sql` returns with `values`.
+    pub async fn fetch_all<T: Row>(&self, sql: &str, values: &[Value]) -> Result<Vec<T>> {
+        dispatch!(self,
+            sqlite: |c| {
+                let mut statement = sqlite::prepared(c, sql, values)?;
+                let mut rows = statement.raw_query();
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(T::from_inline(row)?);
+                }
+                Ok(out)
+            },
+            postgres: |e| Ok(sqlx::query_as_with::<_, T, _>(sql, value::pg_arguments(values)?).fetch_all(e).await?),
+        )
+    }
+
+    /// The first row `sql` returns with `values`; none is an internal error (a statement such
+    /// as `SELECT COUNT(*)` always returns one).
+    pub async fn fetch_one<T: Row>(&self, sql: &str, values: &[Value]) -> Result<T> {
+        self.fetch_optional(sql, values).await?.ok_or(Error::Database(sqlx::Error::RowNotFound))
+    }
+
+    /// The first column of the first row, if there is a row.
+    pub async fn fetch_optional_scalar<T: Scalar>(&self, sql: &str, values: &[Value]) -> Result<Option<T>> {
+        Ok(self.fetch_optional::<(T,)>(sql, values).await?.map(|(v,)| v))
+    }
+
+    /// The first column of the one row `sql` returns.
+    pub async fn fetch_scalar<T: Scalar>(&self, sql: &str, values: &[Value]) -> Result<T> {
+        Ok(self.fetch_one::<(T,)>(sql, values).await?.0)
+    }
+
+    /// The first column of every row.
+    pub async fn fetch_all_scalars<T: Scalar>(&self, sql: &str, values: &[Value]) -> Result<Vec<T>> {
+        Ok(self.fetch_all::<(T,)>(sql, values).await?.into_iter().map(|(v,)| v).collect())
+    }
+}
+
+/// One page of rows and the total that match: `SELECT {columns} FROM {from} ORDER BY {order}`,
+/// where `from` (the tables and the WHERE clause) uses `values` as `$1 … $n`. Every paged list
+/// (connections, applications, users) is this query.
+pub async fn page<T: Row>(db: &Db, columns: &str, from: &str, order: &str, mut values: Vec<Value>, page: u64, per_page: u64) -> Result<(Vec<T>, u64)> {
+    let n = values.len();
+    let total: i64 = db.fetch_scalar(&format!("SELECT COUNT(*) FROM {from}"), &values).await?;
+    values.push(i64::try_from(per_page).unwrap_or(i64::MAX).into());
+    values.push(i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX).into());
+    let sql = format!("SELECT {columns} FROM {from} ORDER BY {order} LIMIT ${} OFFSET ${}", n + 1, n + 2);
+    Ok((db.fetch_all(&sql, &values).await?, u64::try_from(total).unwrap_or(0)))
+}
+
+/// SQLite checkpoints the WAL into the database once it holds this many pages (~40 MB) rather
+/// than the default 1,000: each checkpoint, with its fsync, runs inside some request's commit.
 pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -114,14 +186,10 @@ impl Db {
     /// its directory are created if missing; WAL mode and foreign keys on).
     pub async fn connect(url: &str) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect(url)
-                .await?;
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            // A sign-in's statements open the file again themselves (store::inline).
+            // Statements open the file again themselves: there must be one.
             if url.contains(":memory:") || url.contains("mode=memory") {
                 return Err(Error::invalid("DATABASE_URL", "must name a SQLite file (an in-memory database is not supported)"));
             }
@@ -131,49 +199,37 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
-                // Copy the WAL back into the database every 10,000 pages (~40 MB) rather than
-                // every 1,000: a sign-in writes ~12 pages, mostly the same hot ones, and each
-                // checkpoint (with its fsync) ran inside some request's commit, a tenth of a
-                // sign-in's CPU at the default.
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string());
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        Error::internal(format!("cannot create the database directory {}: {e}", dir.display()))
-                    })?;
+                    std::fs::create_dir_all(dir).map_err(|e| Error::internal(format!("cannot create the database directory {}: {e}", dir.display())))?;
                 }
             }
-            // No ping before handing a connection out: sqlx already pings every connection on
-            // its way back to the pool, and a second round trip to the connection's worker
-            // thread per statement was a fifth of a sign-in's SQLite cost.
-            let inline = inline::Inline::new(options.get_filename().to_path_buf());
-            let pool = SqlitePoolOptions::new()
-                .max_connections(SQLITE_CONNECTIONS)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect_with(options)
-                .await?;
-            Ok(Db::Sqlite(pool, Arc::new(inline)))
+            // The first connection creates the file and puts it in WAL mode (a property of the file).
+            sqlx::SqliteConnection::connect_with(&options).await?.close().await?;
+            let inline = sqlite::Inline::new(options.get_filename().to_path_buf());
+            Ok(Db::Sqlite(Arc::new(Sqlite { inline, options })))
         } else {
             Err(Error::invalid("DATABASE_URL", "must start with sqlite: or postgres://"))
         }
     }
 
-    /// One connection for the statements that follow (an endpoint's, say), instead of one from
-    /// the pool per statement. A pinned `Db` pins nothing more. Hold it only while statements
-    /// run back to back: never across a call to another server (the pool would run dry).
+    /// One PostgreSQL connection for the statements that follow (an endpoint's, say), instead
+    /// of one from the pool per statement; on SQLite, where statements take no pool connection,
+    /// the same database. Hold it only while statements run back to back: never across a call
+    /// to another server (the pool would run dry).
     pub async fn pinned(&self) -> Result<Db> {
         Ok(match self {
-            Db::Sqlite(..) | Db::Postgres(_) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(None), pool: self.clone() })),
-            Db::Pinned(_) => self.clone(),
+            Db::Postgres(pool) => Db::Pinned(Arc::new(Pinned { held: tokio::sync::Mutex::new(None), pool: pool.clone() })),
+            Db::Sqlite(_) | Db::Pinned(_) => self.clone(),
         })
     }
 
-    /// The pool behind a pinned connection (or this pool): for work that outlives the
+    /// The pool behind a pinned connection (or this database): for work that outlives the
     /// statements at hand, such as a task spawned to call other servers.
     pub fn pool(&self) -> Db {
         match self {
-            Db::Pinned(pinned) => pinned.pool.clone(),
+            Db::Pinned(pinned) => Db::Postgres(pinned.pool.clone()),
             _ => self.clone(),
         }
     }
@@ -181,7 +237,11 @@ impl Db {
     /// Brings the schema up to date. A failure here must stop the server.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(db) => {
+                let mut connection = sqlx::SqliteConnection::connect_with(&db.options).await?;
+                SQLITE_MIGRATIONS.run(&mut connection).await?;
+                connection.close().await?;
+            }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
             Db::Pinned(_) => return Err(Error::internal("migrations run on the pool, not a pinned connection")),
         }
@@ -190,13 +250,12 @@ impl Db {
 
     /// `GET /healthz` asks this.
     pub async fn ping(&self) -> Result<()> {
-        on_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        self.fetch_scalar::<i64>("SELECT CAST(1 AS BIGINT)", &[]).await.map(|_| ())
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool, _) => pool.close().await,
+            Db::Sqlite(db) => db.inline.close(),
             Db::Postgres(pool) => pool.close().await,
             Db::Pinned(_) => {}
         }
@@ -205,8 +264,13 @@ impl Db {
 
 /// True when the error is a unique-constraint violation. Callers know which unique value their
 /// statement can collide on and turn this into a 409 naming that field.
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+pub fn is_unique_violation(e: &Error) -> bool {
+    matches!(e, Error::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
+}
+
+/// A row that names another that does not exist (or no longer does).
+pub fn is_foreign_key_violation(e: &Error) -> bool {
+    matches!(e, Error::Database(sqlx::Error::Database(db)) if db.is_foreign_key_violation())
 }
 
 /// A `LIKE … ESCAPE '\\'` pattern that finds `search` anywhere, case-insensitively (compare
@@ -229,11 +293,6 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> crat
 /// A timestamp column (Unix milliseconds) as the API shows it: RFC 3339 with milliseconds.
 pub fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).unwrap_or_default()
-}
-
-/// A row that names another that does not exist (or no longer does).
-pub fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_foreign_key_violation())
 }
 
 /// A database URL without its password, for logs.
@@ -270,16 +329,16 @@ mod tests {
         let db = testing::fresh_database().await?;
         let pinned = db.pinned().await?;
         // A temporary table lives on one connection only: seen again only if every statement
-        // ran on the same one.
-        on_db!(&pinned, |pool| sqlx::query("CREATE TEMP TABLE pinned_probe (x INTEGER)").execute(pool).await.map(|r| r.rows_affected()))?;
+        // ran on the same one. (On SQLite a run of statements on one task uses one connection.)
+        pinned.execute("CREATE TEMP TABLE pinned_probe (x INTEGER)", &[]).await?;
         for _ in 0..3 {
-            on_db!(&pinned, |pool| sqlx::query("INSERT INTO pinned_probe VALUES (1)").execute(pool).await.map(|r| r.rows_affected()))?;
+            pinned.execute("INSERT INTO pinned_probe VALUES (1)", &[]).await?;
         }
         let again = pinned.pinned().await?;
-        let n: i64 = on_db!(&again, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM pinned_probe").fetch_one(pool).await)?;
+        let n: i64 = again.fetch_scalar("SELECT COUNT(*) FROM pinned_probe", &[]).await?;
         assert_eq!(n, 3);
         assert!(matches!(pinned.pool(), Db::Sqlite(..) | Db::Postgres(_)));
-        assert!(pinned.migrate().await.is_err(), "migrations never run on a pinned connection");
+        assert!(!matches!(pinned, Db::Pinned(_)) || pinned.migrate().await.is_err(), "migrations never run on a pinned connection");
         Ok(())
     }
 
@@ -287,8 +346,10 @@ mod tests {
     async fn the_test_database_answers_and_has_the_schema() -> Result<()> {
         let db = testing::fresh_database().await?;
         db.ping().await?;
-        let n: i64 = on_db!(&db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM admins").fetch_one(pool).await)?;
+        let n: i64 = db.fetch_scalar("SELECT COUNT(*) FROM admins", &[]).await?;
         assert_eq!(n, 0);
+        let names: Vec<String> = db.fetch_all_scalars("SELECT email FROM admins", &[]).await?;
+        assert!(names.is_empty());
         Ok(())
     }
 }

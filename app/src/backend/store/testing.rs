@@ -16,7 +16,7 @@ pub async fn fresh_database_with_url() -> Result<(Db, String)> {
     let db: (Db, String) = match std::env::var("TESSERA_TEST_DATABASE_URL") {
         Ok(server) if server.starts_with("postgres") => {
             let admin = Db::connect(&server).await?;
-            super::on_db!(&admin, |pool| sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|r| r.rows_affected()))?;
+            admin.execute(&format!("CREATE DATABASE {name}"), &[]).await?;
             admin.close().await;
             let mut url = url::Url::parse(&server).map_err(Error::internal)?;
             url.set_path(&name);

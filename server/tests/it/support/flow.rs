@@ -110,21 +110,11 @@ impl Flow {
 
     /// Runs one SQL statement on the server's database (to age a session, say).
     pub async fn exec(&self, sql: &str) {
-        match &self.server.state.db {
-            app::backend::store::Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            app::backend::store::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            app::backend::store::Db::Pinned(_) => panic!("the test server's database is a pool"),
-        }
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        self.server.state.db.execute(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        match &self.server.state.db {
-            app::backend::store::Db::Sqlite(p, _) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap_or(-1),
-            app::backend::store::Db::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap_or(-1),
-            app::backend::store::Db::Pinned(_) => panic!("the test server's database is a pool"),
-        }
+        self.server.state.db.fetch_scalar(&format!("SELECT COUNT(*) FROM {table}"), &[]).await.unwrap_or(-1)
     }
 
     pub async fn redeem(&self, location: &str) -> (u16, Value) {

@@ -1,23 +1,20 @@
-//! SQLite on the calling thread, for the statements a sign-in runs.
+//! SQLite, on the calling thread. Every statement on a SQLite database runs here: on
+//! connections of Tessera's own to the database file (rusqlite, over the same SQLite library
+//! sqlx's migrations link), on the thread of the task that runs it, without a hand-off.
 //!
 //! sqlx gives each SQLite connection a thread of its own, and every statement is a round trip
-//! to it: a hand-off, a wake-up and a context switch each way. A primary-key SELECT took 30–38 µs
-//! of CPU that way and an INSERT 56–74 µs; the same statements on a connection used right where
-//! they are called took ~2 µs and ~10–14 µs (a scratch micro-benchmark on this 2-core VM). So the
-//! statements of `/authorize`, `/login/callback`, `/oauth/token` and `/userinfo` run here, on
-//! connections of Tessera's own to the same database file (rusqlite, over the same SQLite library
-//! sqlx links), on the task's own thread.
-//!
-//! The statements are written once, in SQL both dialects accept, with their values as
-//! [`Value`]s: [`Db::fetch_optional`] and [`Db::execute`] run them here on SQLite and through sqlx
-//! on PostgreSQL. A statement here holds its thread while it runs, which suits short statements
-//! by key (in WAL mode readers never wait, and a writer waits only for another short write);
-//! scans and pages stay on sqlx.
+//! to it; on the sign-in path that round trip cost more than the statements themselves.
+//! The price of running here: a statement holds its runtime thread while it runs, including
+//! while it waits (up to the 5 s busy timeout) for another connection's write to commit. In WAL
+//! mode readers never wait, and every write Tessera makes is a short transaction, so that wait
+//! is short. **A long write (a bulk import, a big migration of data) must not run here**: split
+//! it into short transactions, or run it with `tokio::task::spawn_blocking`, or every sign-in
+//! on that thread waits for it.
 
-use super::batch::Value;
-use super::{Db, Held, WAL_AUTOCHECKPOINT_PAGES};
+use super::value::Value;
+use super::WAL_AUTOCHECKPOINT_PAGES;
 use crate::backend::Result;
-use rusqlite::types::{FromSql, ToSqlOutput, ValueRef};
+use rusqlite::types::FromSql;
 use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -27,10 +24,12 @@ use std::time::Duration;
 /// one per runtime thread, as a statement never waits across an `.await`).
 const IDLE_MAX: usize = 8;
 
-/// The same database file as the sqlx pool, opened by Tessera itself.
+/// The database file, and the connections to it kept open between statements.
 pub struct Inline {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// Set by [`Inline::close`]: no statement runs after it.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Inline {
@@ -41,7 +40,13 @@ impl std::fmt::Debug for Inline {
 
 impl Inline {
     pub fn new(path: PathBuf) -> Inline {
-        Inline { path, idle: Mutex::new(Vec::new()) }
+        Inline { path, idle: Mutex::new(Vec::new()), closed: std::sync::atomic::AtomicBool::new(false) }
+    }
+
+    /// Closes the kept connections; every later statement fails as on a closed pool.
+    pub fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     fn open(&self) -> rusqlite::Result<Connection> {
@@ -51,12 +56,15 @@ impl Inline {
         connection.execute_batch(&format!(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
         ))?;
-        connection.set_prepared_statement_cache_capacity(64);
+        connection.set_prepared_statement_cache_capacity(128);
         Ok(connection)
     }
 
     /// Runs `f` on a connection of this file, here and now.
     pub fn with<R>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>) -> Result<R> {
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(crate::backend::Error::Database(sqlx::Error::PoolClosed));
+        }
         let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut connection = match taken {
             Some(c) => c,
@@ -87,18 +95,6 @@ pub(super) fn prepared<'c>(connection: &'c Connection, sql: &str, values: &[Valu
     Ok(statement)
 }
 
-impl rusqlite::ToSql for Value {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Value::Text(Some(v)) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
-            Value::Text(None) => ToSqlOutput::Borrowed(ValueRef::Null),
-            Value::Int(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(*v)),
-            // As sqlx stores a bool in SQLite.
-            Value::Bool(v) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*v))),
-        })
-    }
-}
-
 /// A row type read by the statements here: the same columns its `sqlx::FromRow` reads.
 pub trait InlineRow: Sized {
     fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
@@ -113,71 +109,43 @@ macro_rules! tuple_rows {
         }
     )+};
 }
-tuple_rows!((A 0), (A 0, B 1), (A 0, B 1, C 2), (A 0, B 1, C 2, D 3), (A 0, B 1, C 2, D 3, E 4), (A 0, B 1, C 2, D 3, E 4, F 5));
+tuple_rows!(
+    (A 0),
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
+);
 
-/// `InlineRow` for a struct whose fields are named for its columns (as its `sqlx::FromRow` reads them).
+/// `InlineRow` for a struct whose fields are named for its columns (as its `sqlx::FromRow` reads
+/// them); `field = "column"` for one its `#[sqlx(rename)]` names otherwise.
 macro_rules! inline_row {
-    ($row:ident { $($field:ident),+ $(,)? }) => {
-        impl $crate::backend::store::inline::InlineRow for $row {
+    (@column $field:ident) => {
+        stringify!($field)
+    };
+    (@column $field:ident $column:literal) => {
+        $column
+    };
+    ($row:ident { $($field:ident $(= $column:literal)?),+ $(,)? }) => {
+        impl $crate::backend::store::InlineRow for $row {
             fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-                Ok($row { $($field: row.get(stringify!($field))?),+ })
+                Ok($row { $($field: row.get($crate::backend::store::inline_row!(@column $field $($column)?))?),+ })
             }
         }
     };
 }
 pub(crate) use inline_row;
 
-impl Db {
-    /// The statements-here side of this database, when it is a SQLite file.
-    pub(super) fn inline(&self) -> Option<&Inline> {
-        match self {
-            Db::Sqlite(_, inline) => Some(inline),
-            Db::Postgres(_) => None,
-            Db::Pinned(pinned) => pinned.pool.inline(),
-        }
-    }
-
-    /// The first row `sql` returns with `values`, if any.
-    pub async fn fetch_optional<T>(&self, sql: &str, values: &[Value]) -> Result<Option<T>>
-    where
-        T: InlineRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-    {
-        if let Some(inline) = self.inline() {
-            return inline.with(|c| {
-                let mut statement = prepared(c, sql, values)?;
-                let mut rows = statement.raw_query();
-                rows.next()?.map(T::from_inline).transpose()
-            });
-        }
-        Ok(match self {
-            Db::Postgres(pool) => sqlx::query_as_with::<_, T, _>(sql, super::batch::pg_arguments(values)?).fetch_optional(pool).await?,
-            Db::Pinned(pinned) => match &mut *pinned.lock().await? {
-                Held::Postgres(connection) => sqlx::query_as_with::<_, T, _>(sql, super::batch::pg_arguments(values)?).fetch_optional(&mut **connection).await?,
-                Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
-            },
-            Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
-        })
-    }
-
-    /// Runs `sql` with `values`: the number of rows it changed.
-    pub async fn execute(&self, sql: &str, values: &[Value]) -> Result<u64> {
-        if let Some(inline) = self.inline() {
-            return inline.with(|c| Ok(prepared(c, sql, values)?.raw_execute()? as u64));
-        }
-        Ok(match self {
-            Db::Postgres(pool) => sqlx::query_with(sql, super::batch::pg_arguments(values)?).execute(pool).await?.rows_affected(),
-            Db::Pinned(pinned) => match &mut *pinned.lock().await? {
-                Held::Postgres(connection) => sqlx::query_with(sql, super::batch::pg_arguments(values)?).execute(&mut **connection).await?.rows_affected(),
-                Held::Sqlite(_) => unreachable!("a SQLite database always has its inline side"),
-            },
-            Db::Sqlite(..) => unreachable!("a SQLite database always has its inline side"),
-        })
-    }
-}
-
 /// A SQLite error from here, as the one database error the rest of Tessera knows (so
 /// `is_unique_violation` and the 500 mapping see it like sqlx's own).
-fn database_error(e: rusqlite::Error) -> crate::backend::Error {
+pub(super) fn database_error(e: rusqlite::Error) -> crate::backend::Error {
     crate::backend::Error::Database(sqlx::Error::Database(Box::new(InlineError(e))))
 }
 
@@ -261,7 +229,7 @@ mod tests {
         pinned.execute(INSERT, &["rol_u1".into(), "unique-1".into(), "".into(), 1i64.into()]).await?;
         let err = pinned.execute(INSERT, &["rol_u1".into(), "unique-2".into(), "".into(), 2i64.into()]).await.err();
         match err {
-            Some(Error::Database(e)) => assert!(is_unique_violation(&e), "{e}"),
+            Some(e @ Error::Database(_)) => assert!(is_unique_violation(&e), "{e}"),
             other => panic!("expected a unique violation, got {other:?}"),
         }
         let n: Option<(i64,)> = pinned.fetch_optional("SELECT COUNT(*) FROM roles WHERE id = $1", &["rol_u1".into()]).await?;
