@@ -19,7 +19,7 @@ pub mod organizations;
 pub mod pages;
 pub mod roles;
 pub mod tenant;
-pub mod time;
+pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

@@ -130,7 +130,7 @@ fn login_page(app_name: &str, pairs: &[(String, String)], candidates: &[app::con
             with.push(("connection".into(), c.name.clone()));
             let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(with).finish();
             pages::LoginButton {
-                label: app::pages::connection::login_experience::button_label(c.display_name.as_deref().unwrap_or_default(), &c.name),
+                label: app::text::button_label(c.display_name.as_deref().unwrap_or_default(), &c.name),
                 icon_url: c.options.icon_url.clone(),
                 href: format!("/authorize?{query}"),
             }

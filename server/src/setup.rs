@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
 
 /// Where the screens are for a link.
 pub fn steps_path(token: &str) -> String {
-    format!("/setup/{}/steps", app::api::encode_path_segment(token))
+    format!("/setup/{}/steps", app::text::encode_path_segment(token))
 }
 
 fn refused(r: Refusal) -> Response {

@@ -53,20 +53,6 @@ pub struct LogListing {
     pub applications: Vec<(String, String)>,
 }
 
-/// A reason as a sentence: its first letter capitalized ("the IdP's…" → "The IdP's…").
-pub fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// "2026-11-25 01:10:46 UTC" for Unix milliseconds.
-pub fn format_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
-}
-
 #[server(prefix = "/rpc", endpoint = "users/list")]
 pub async fn list_users(q: Option<String>, page: Option<u64>) -> Result<UserListing, AppError> {
     use super::ssr::*;
@@ -78,7 +64,7 @@ pub async fn list_users(q: Option<String>, page: Option<u64>) -> Result<UserList
         .into_iter()
         .map(|u| UserRow {
             connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),
-            last_login: u.last_login_at.map(format_time).unwrap_or_default(),
+            last_login: u.last_login_at.map(crate::text::format_time).unwrap_or_default(),
             id: u.id,
             email: u.email,
             email_verified: u.email_verified,
@@ -128,14 +114,14 @@ pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
     let sessions = crate::backend::provider::sessions::list_for_user(&state, &id).await.map_err(fail)?;
     let sessions = sessions
         .into_iter()
-        .map(|s| SessionRow { id: s.id, started: format_time(s.created_at), last_seen: format_time(s.last_seen_at), expires: format_time(s.expires_at) })
+        .map(|s| SessionRow { id: s.id, started: crate::text::format_time(s.created_at), last_seen: crate::text::format_time(s.last_seen_at), expires: crate::text::format_time(s.expires_at) })
         .collect();
     Ok(UserDetails {
         sessions,
         connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),
         profile: serde_json::to_string_pretty(&u.profile).unwrap_or_default(),
-        last_login: u.last_login_at.map(format_time).unwrap_or_default(),
-        created: format_time(u.created_at),
+        last_login: u.last_login_at.map(crate::text::format_time).unwrap_or_default(),
+        created: crate::text::format_time(u.created_at),
         id: u.id,
         email: u.email,
         email_verified: u.email_verified,
@@ -206,7 +192,7 @@ pub async fn list_logs(kind: Option<String>, connection_id: Option<String>, clie
             None => None,
         };
         let application = e.client_id.as_ref().map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()));
-        rows.push(LogRow { success: !crate::backend::logs::is_failure(&e.kind), label: crate::backend::logs::label(&e.kind).to_string(), time: format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
+        rows.push(LogRow { success: !crate::backend::logs::is_failure(&e.kind), label: crate::backend::logs::label(&e.kind).to_string(), time: crate::text::format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
     }
     Ok(LogListing { rows, connections, applications })
 }

@@ -30,9 +30,9 @@ pub async fn sign_in(email: String, password: String, return_to: Option<String>)
         Ok(signed_in) => {
             let cookie = crate::backend::cookies::Cookie::Admin;
             append_set_cookie(cookie.set(&signed_in.session_token, sessions::ABSOLUTE_TIMEOUT_MS / 1000, state.settings.cookies_secure()));
-            let next = super::safe_return_to(return_to.as_deref());
+            let next = crate::text::safe_return_to(return_to.as_deref());
             if signed_in.admin.must_change_password {
-                leptos_axum::redirect(&format!("/signin/password?return_to={}", super::encode_query_value(&next)));
+                leptos_axum::redirect(&format!("/signin/password?return_to={}", crate::text::encode_query_value(&next)));
             } else {
                 leptos_axum::redirect(&next);
             }
@@ -41,8 +41,8 @@ pub async fn sign_in(email: String, password: String, return_to: Option<String>)
         Err(e) if is_plain_form_post() => {
             // Without JavaScript the browser follows a redirect: carry the message in the URL.
             let kind = if matches!(e, crate::backend::Error::TooManyRequests(_)) { "throttled" } else { "credentials" };
-            let back = super::safe_return_to(return_to.as_deref());
-            leptos_axum::redirect(&format!("/signin?error={kind}&return_to={}", super::encode_query_value(&back)));
+            let back = crate::text::safe_return_to(return_to.as_deref());
+            leptos_axum::redirect(&format!("/signin?error={kind}&return_to={}", crate::text::encode_query_value(&back)));
             Err(e.into())
         }
         Err(e) => Err(fail(e)),
@@ -89,6 +89,6 @@ pub async fn change_password(
     )
     .await
     .map_err(fail)?;
-    leptos_axum::redirect(&super::safe_return_to(return_to.as_deref()));
+    leptos_axum::redirect(&crate::text::safe_return_to(return_to.as_deref()));
     Ok(())
 }

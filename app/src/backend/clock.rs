@@ -37,7 +37,7 @@ impl Clock {
     }
 }
 
-pub use crate::time::format_utc;
+pub use crate::text::format_utc;
 
 #[cfg(test)]
 mod tests {

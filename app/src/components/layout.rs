@@ -17,7 +17,7 @@ pub fn DashboardLayout() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(None) | Err(crate::error::AppError::Unauthorized)) = admin.get() {
             let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-            let to = format!("/signin?return_to={}", crate::api::encode_query_value(&here));
+            let to = format!("/signin?return_to={}", crate::text::encode_query_value(&here));
             use_navigate()(&to, Default::default());
         }
     });

@@ -17,7 +17,7 @@ const TD: &str = "px-4 py-3 align-top";
 const LINK: &str = "rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-gray-700 hover:bg-gray-50";
 
 fn href(path: &str, params: &[(&str, String)]) -> String {
-    let query: Vec<String> = params.iter().filter(|(_, v)| !v.is_empty() && v != "0").map(|(k, v)| format!("{k}={}", crate::api::encode_query_value(v))).collect();
+    let query: Vec<String> = params.iter().filter(|(_, v)| !v.is_empty() && v != "0").map(|(k, v)| format!("{k}={}", crate::text::encode_query_value(v))).collect();
     if query.is_empty() { path.to_string() } else { format!("{path}?{}", query.join("&")) }
 }
 
@@ -80,7 +80,7 @@ fn users_table(l: UserListing, q: String) -> AnyView {
                 <tbody class="divide-y divide-gray-100">
                     {l.items.into_iter().map(|u| {
                         let label = u.name.clone().or_else(|| u.email.clone()).unwrap_or_else(|| u.id.clone());
-                        let link = format!("/users/{}", crate::api::encode_path_segment(&u.id));
+                        let link = format!("/users/{}", crate::text::encode_path_segment(&u.id));
                         view! {
                         <tr>
                             <td class=TD>
@@ -226,11 +226,11 @@ fn logs_table(rows: Vec<LogRow>, f: &LogQuery) -> AnyView {
                                     view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>{e.label.clone()}</span> }.into_any()
                                 }}
                             </td>
-                            <td class="max-w-md px-4 py-3 align-top text-gray-700">{crate::api::activity::sentence(&e.description)}</td>
+                            <td class="max-w-md px-4 py-3 align-top text-gray-700">{crate::text::sentence(&e.description)}</td>
                             <td class=TD>{e.connection.clone().unwrap_or_default()}</td>
                             <td class=TD>{e.application.clone().unwrap_or_default()}</td>
                             <td class=TD>{e.user_id.clone().map(|id| {
-                                let link = format!("/users/{}", crate::api::encode_path_segment(&id));
+                                let link = format!("/users/{}", crate::text::encode_path_segment(&id));
                                 view! { <A href=link attr:class="font-mono text-xs text-indigo-700 hover:text-indigo-500">{id}</A> }
                             })}</td>
                             <td class="whitespace-nowrap px-4 py-3 align-top text-gray-500">{e.time.clone()}</td>

@@ -69,7 +69,7 @@ fn group(n: u64) -> String {
 pub fn page_href(q: &str, page: u64) -> String {
     let mut params = Vec::new();
     if !q.is_empty() {
-        params.push(format!("q={}", crate::api::encode_query_value(q)));
+        params.push(format!("q={}", crate::text::encode_query_value(q)));
     }
     if page > 0 {
         params.push(format!("page={page}"));

@@ -10,7 +10,7 @@ use crate::components::icons::{CheckCircle, Spinner, XCircle};
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
 use crate::organizations::{DomainStatus, OrganizationDomain, SetupLink, SetupLinkStatus, SETUP_LINK_DAYS, SETUP_LINK_DEFAULT_DAYS};
-use crate::time::format_utc as when;
+use crate::text::format_utc as when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

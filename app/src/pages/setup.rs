@@ -76,7 +76,7 @@ fn Wizard(view: SetupView, token: String) -> impl IntoView {
     let org = view.organization.clone();
     view! {
         <h1 class="text-2xl font-semibold tracking-tight text-gray-900">{format!("Set up single sign-on for {org}")}</h1>
-        <p class="mt-1 text-sm text-gray-500">{format!("Connect your identity provider so people at {org} sign in with their work account. This link works until {}.", crate::time::format_utc(view.expires_at))}</p>
+        <p class="mt-1 text-sm text-gray-500">{format!("Connect your identity provider so people at {org} sign in with their work account. This link works until {}.", crate::text::format_utc(view.expires_at))}</p>
         <ol class="mt-6 flex flex-wrap gap-2 text-xs" aria-label="Steps">
             {STEPS.iter().enumerate().map(|(i, name)| {
                 let class = move || if step.get() == i { "rounded-full bg-indigo-600 px-3 py-1 font-semibold text-white" } else if step.get() > i { "rounded-full bg-indigo-50 px-3 py-1 font-medium text-indigo-700" } else { "rounded-full bg-gray-100 px-3 py-1 text-gray-500" };
@@ -231,7 +231,7 @@ fn Configuration(provider: SetupProvider, current: RwSignal<SetupView>, token: S
 
 #[component]
 fn TestSignIn(current: RwSignal<SetupView>, token: String, step: RwSignal<usize>) -> impl IntoView {
-    let href = format!("/setup/{}/test", crate::api::encode_path_segment(&token));
+    let href = format!("/setup/{}/test", crate::text::encode_path_segment(&token));
     let provider = current.get_untracked().connection.map(|c| c.provider.label()).unwrap_or("your identity provider");
     view! {
         <h2 class="text-lg font-semibold text-gray-900">"Test sign-in"</h2>

@@ -3,7 +3,7 @@
 //! `/signin/password` first. Server functions (`/rpc/…`) check the session themselves and answer
 //! 401 rather than redirect.
 
-use app::api::{encode_query_value, safe_return_to};
+use app::text::{encode_query_value, safe_return_to};
 use app::backend::admin::CurrentAdmin;
 use axum::extract::Request;
 use axum::middleware::Next;

@@ -49,7 +49,7 @@ pub fn error_page_back(title: &str, reason: &str, back: Option<&str>) -> String 
            <p class=\"mt-3 text-sm text-gray-700\">{}</p>{}\
          </div>",
         escape(title),
-        escape(&crate::api::activity::sentence(reason)),
+        escape(&crate::text::sentence(reason)),
         back_link(back, "Back to setup")
     );
     document(title, &body, None, "")

@@ -8,12 +8,6 @@ use crate::components::save_bar::{form_level_error, on_saved, SaveBar};
 use crate::connections::validate::normalize_domain;
 use leptos::prelude::*;
 
-/// "Continue with {Button display name}", falling back to the connection's name.
-pub fn button_label(display_name: &str, name: &str) -> String {
-    let shown = display_name.trim();
-    format!("Continue with {}", if shown.is_empty() { name } else { shown })
-}
-
 /// Adds a typed domain to the list: normalized, or the rule it breaks.
 pub fn add_domain(list: &[String], typed: &str) -> Result<Vec<String>, String> {
     let domain = normalize_domain(typed).map_err(|m| if m == "is required" { "Type a domain such as example.com.".into() } else { format!("{m}.") })?;
@@ -113,7 +107,7 @@ pub fn LoginExperienceTab() -> impl IntoView {
                         <div class="mt-2 rounded-lg border border-gray-200 bg-gray-50 p-6">
                             <div class="mx-auto max-w-xs" data-testid="button-preview">
                                 <Show when=move || shown.get() fallback=|| view! { <p class="text-center text-sm text-gray-500">"The button is hidden."</p> }>
-                                    <LoginButton label=Signal::derive({ let name = name.clone(); move || button_label(&display_name.get(), &name) }) icon=Signal::derive(move || icon_url.get())/>
+                                    <LoginButton label=Signal::derive({ let name = name.clone(); move || crate::text::button_label(&display_name.get(), &name) }) icon=Signal::derive(move || icon_url.get())/>
                                 </Show>
                             </div>
                         </div>
@@ -144,8 +138,8 @@ mod tests {
 
     #[test]
     fn the_button_reads_continue_with_the_display_name_or_the_name() {
-        assert_eq!(button_label("Acme SSO", "acme"), "Continue with Acme SSO");
-        assert_eq!(button_label("  ", "acme"), "Continue with acme");
+        assert_eq!(crate::text::button_label("Acme SSO", "acme"), "Continue with Acme SSO");
+        assert_eq!(crate::text::button_label("  ", "acme"), "Continue with acme");
     }
 
     #[test]

@@ -1,0 +1,90 @@
+//! Text both the dashboard and the server write: percent-encoding for links, the safe
+//! `return_to`, reasons as sentences, times, and the login button's label. Isomorphic: the
+//! pages (in the browser too), the server functions, the backend and the server's own pages
+//! all use these, so none of them imports another's module for a helper.
+
+/// Percent-encodes a value for a query string (`return_to=%2Fsettings`).
+pub fn encode_query_value(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Percent-encodes a value for one path segment (`/users/oidc%7Cacme%7Calice`). Unlike a query
+/// value, a space is `%20` and `+` is `%2B`: the router decodes path segments once, as is.
+pub fn encode_path_segment(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// A `return_to` that stays on this site. The candidate is resolved the way a browser would
+/// resolve it against Tessera's own origin (browsers drop tabs and newlines, turn `\\` into `/`),
+/// and only a path on that same origin is kept, rebuilt from the parsed URL, so what goes into
+/// the `Location` header is exactly what was checked. Control characters are refused outright.
+pub fn safe_return_to(candidate: Option<&str>) -> String {
+    const HOME: &str = "/connections/enterprise";
+    // Any fixed origin works for the same-origin test; this one can never be a real host.
+    const BASE: &str = "https://tessera.invalid/";
+    let Some(candidate) = candidate.filter(|c| c.starts_with('/') && !c.chars().any(char::is_control)) else {
+        return HOME.to_string();
+    };
+    let Ok(base) = url::Url::parse(BASE) else { return HOME.to_string() };
+    match base.join(candidate) {
+        Ok(url) if url.origin() == base.origin() && !url.path().starts_with("/signin") && !url.path().starts_with("//") => {
+            let mut local = url.path().to_string();
+            if let Some(query) = url.query() {
+                local.push('?');
+                local.push_str(query);
+            }
+            local
+        }
+        _ => HOME.to_string(),
+    }
+}
+
+/// A reason as a sentence: its first letter capitalized ("the IdP's…" → "The IdP's…").
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// "2026-11-25 01:10:46 UTC" for Unix milliseconds.
+pub fn format_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
+}
+
+/// `2026-11-22 20:35 UTC` from Unix milliseconds (CLI listings, the dashboard, setup links).
+pub fn format_utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+}
+
+/// "Continue with {Button display name}", falling back to the connection's name.
+pub fn button_label(display_name: &str, name: &str) -> String {
+    let shown = display_name.trim();
+    format!("Continue with {}", if shown.is_empty() { name } else { shown })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_to_only_follows_local_paths() {
+        assert_eq!(safe_return_to(Some("/settings?tab=x")), "/settings?tab=x");
+        for hostile in [
+            "https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/signin",
+            "/\t/evil.example", "/\n/evil.example", "/\u{7f}", "\\\\evil.example", "/\\/evil.example", "/signin/password",
+        ] {
+            assert_eq!(safe_return_to(Some(hostile)), "/connections/enterprise", "{hostile}");
+        }
+        assert_eq!(safe_return_to(None), "/connections/enterprise");
+        assert_eq!(safe_return_to(Some("/connections/enterprise/con_1/settings")), "/connections/enterprise/con_1/settings");
+        assert_eq!(safe_return_to(Some("/a/../users")), "/users", "dot segments are resolved");
+        assert_eq!(super::encode_path_segment("oidc|acme|a+b c@x"), "oidc%7Cacme%7Ca%2Bb%20c%40x");
+        // Still encoded, the tab is part of a local path, not a way off the site.
+        assert_eq!(safe_return_to(Some("/%09/evil.example")), "/%09/evil.example");
+    }
+}
