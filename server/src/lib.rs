@@ -4,6 +4,7 @@
 
 pub mod api_v2;
 pub mod cli;
+pub mod extract;
 pub mod config;
 pub mod maintenance;
 pub mod middleware;

@@ -61,14 +61,9 @@ fn done(result: ScimResult<Response>) -> Response {
     result.unwrap_or_else(|e| error(&e))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
-}
 
 async fn scope<'a>(state: &'a AppState, cid: &str, headers: &HeaderMap) -> ScimResult<Scope<'a>> {
-    scim::authorize(state, cid, bearer(headers).as_deref()).await
+    scim::authorize(state, cid, crate::extract::Bearer::of(headers).token()).await
 }
 
 fn if_match(headers: &HeaderMap) -> Option<String> {

@@ -4,7 +4,7 @@
 //! `GET /setup/{token}/test` is the "Test sign-in": a real login through the link's connection.
 //! The screens themselves are a Leptos page whose server functions check the same link and cookie.
 
-use app::backend::flows::pages;
+use crate::protocol::{pages, ProtocolError};
 use app::backend::cookies::Cookie;
 use app::backend::organizations::setup::{self, Refusal};
 use app::backend::AppState;
@@ -44,20 +44,20 @@ async fn open(State(state): State<AppState>, jar: CookieJar, Path(token): Path<S
             response
         }
         Ok(Err(r)) => refused(r),
-        Err(e) => crate::protocol::internal(e),
+        Err(e) => ProtocolError::from(e).into_response(),
     }
 }
 
-async fn test_sign_in(State(state): State<AppState>, jar: CookieJar, Path(token): Path<String>) -> Response {
+async fn test_sign_in(State(state): State<AppState>, jar: CookieJar, Path(token): Path<String>) -> Result<Response, ProtocolError> {
     let cookies = |name: &str| jar.get(name).map(|c| c.value().to_string());
-    let scope = match setup::scope(&state, &token, &cookies).await {
-        Ok(Ok(scope)) => scope,
-        Ok(Err(r)) => return refused(r),
-        Err(e) => return crate::protocol::internal(e),
+    let scope = match setup::scope(&state, &token, &cookies).await? {
+        Ok(scope) => scope,
+        Err(r) => return Ok(refused(r)),
     };
     if scope.connection_id.is_none() {
-        return (StatusCode::BAD_REQUEST, Html(pages::error_page("Nothing to test yet", "Save the configuration first, then test the sign-in."))).into_response();
+        return Err(ProtocolError::page(StatusCode::BAD_REQUEST, "Nothing to test yet", "Save the configuration first, then test the sign-in."));
     }
     let back = format!("{}?step=test", steps_path(&token));
-    crate::protocol::to_identity_provider(&state, setup::start_test(&state, &scope, &back).await)
+    let started = setup::start_test(&state, &scope, &back).await?;
+    Ok(crate::protocol::to_identity_provider(&state, started))
 }

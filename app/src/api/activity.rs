@@ -153,8 +153,8 @@ pub async fn revoke_session(user_id: String, session_id: String) -> Result<Strin
     use super::ssr::*;
     require_admin()?;
     let state = state()?;
-    use crate::backend::provider::sessions::{end, Ending};
-    match end(&state, Ending::One { user_id: &user_id, id: &session_id }).await.map_err(fail)?.is_empty() {
+    use crate::backend::provider::{end_sessions, sessions::Ending};
+    match end_sessions(&state, Ending::One { user_id: &user_id, id: &session_id }).await.map_err(fail)?.is_empty() {
         false => Ok(session_id),
         true => Err(fail(crate::backend::Error::NotFound("The session has already ended.".into()))),
     }

@@ -12,6 +12,7 @@ pub mod dns;
 pub mod error;
 pub mod flows;
 pub mod logs;
+pub mod oidc;
 pub mod organizations;
 pub mod provider;
 pub mod proxies;

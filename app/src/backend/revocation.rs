@@ -98,8 +98,8 @@ async fn check_and_revoke(state: &AppState, connection: &Connection, bearer: Opt
         return Ok(Err(refuse(404, "user_not_found", "no user of this connection is that subject")));
     }
     for user_id in &users {
-        use provider::sessions::{end, Ending};
-        end(state, Ending::User(user_id)).await?;
+        use provider::{end_sessions, sessions::Ending};
+        end_sessions(state, Ending::User(user_id)).await?;
         provider::refresh::revoke_for_user(state, user_id).await?;
     }
     Ok(Ok(users))

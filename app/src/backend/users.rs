@@ -366,8 +366,8 @@ pub async fn list_users(state: &AppState, search: Option<&str>, page: u64, per_p
 
 pub async fn delete_user(state: &AppState, id: &str) -> Result<()> {
     // Their sessions end and their tokens stop working with them.
-    use crate::backend::provider::sessions::{end, Ending};
-    end(state, Ending::User(id)).await?;
+    use crate::backend::provider::{end_sessions, sessions::Ending};
+    end_sessions(state, Ending::User(id)).await?;
     crate::backend::provider::refresh::revoke_for_user(state, id).await?;
     let n = state.db.execute("DELETE FROM users WHERE id = $1", &[id.into()]).await?;
     if n == 0 {

@@ -30,16 +30,12 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Err(ApiError::unauthorized("Missing authentication", None));
+        let token = match crate::extract::Bearer::of(&parts.headers) {
+            crate::extract::Bearer::Token(token) => token,
+            crate::extract::Bearer::Missing => return Err(ApiError::unauthorized("Missing authentication", None)),
+            crate::extract::Bearer::Malformed => return Err(ApiError::unauthorized("Bad HTTP authentication header format", Some("invalid_request"))),
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("Bad HTTP authentication header format", Some("invalid_request")))?;
+        let token = token.as_str();
         // A CLI token (`tsr_…`), or an access token Tessera signed for a machine-to-machine
         // application's client grant.
         let found = match machine::looks_like_jwt(token) {

@@ -281,7 +281,7 @@ async fn back_channel_logout_is_retried_until_the_application_answers_and_given_
     let (_, tokens) = flow.redeem(&location).await;
     let sid = decode(tokens["id_token"].as_str().unwrap_or_default(), 1)["sid"].as_str().unwrap_or_default().to_string();
     receiver.fail_next(1);
-    use app::backend::provider::sessions::{end, Ending};
+    use app::backend::provider::{end_sessions as end, sessions::Ending};
     assert_eq!(end(state, Ending::One { user_id: "oidc|acme|bo", id: &sid }).await.map(|e| e.len()).unwrap_or_default(), 1);
     assert!(receiver.nothing_within(500).await, "the first try was refused");
     assert_eq!(flow.count("logout_deliveries").await, 1, "kept for a retry");

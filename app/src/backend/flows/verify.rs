@@ -8,25 +8,14 @@ use crate::backend::discovery::guard::GuardedClient;
 use crate::backend::Clock;
 use crate::connections::Connection;
 use super::jwk::{IdpJsonWebKey, IdpJsonWebKeySet};
-use openidconnect::core::{CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm};
-use openidconnect::{AdditionalClaims, ClaimsVerificationError, ClientId, ClientSecret, IdToken, IdTokenVerifier, IssuerUrl, Nonce, SignatureVerificationError};
-use serde::{Deserialize, Serialize};
+use openidconnect::core::CoreJwsSigningAlgorithm;
+use openidconnect::{ClaimsVerificationError, ClientId, ClientSecret, IdTokenVerifier, IssuerUrl, Nonce, SignatureVerificationError};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Mutex;
 
-/// Every claim beyond the standard ones (`groups`, `tid`, `department`, …). The crate's core
-/// ID-token type drops them; the mapping modes and Tessera's own tokens need them.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct OtherClaims {
-    #[serde(flatten)]
-    pub claims: Map<String, Value>,
-}
-impl AdditionalClaims for OtherClaims {}
-
-/// An ID token that keeps every claim.
-pub type FullIdToken = IdToken<OtherClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+pub use crate::backend::oidc::{FullIdToken, OtherClaims};
 
 /// How long a fetched JWKS is used before it is fetched again.
 pub const JWKS_TTL_MS: i64 = 10 * 60 * 1000;

@@ -5,7 +5,7 @@
 //! ([`CheckedLogout::hinted`], [`confirmation`]); the server shows the confirmation.
 
 use super::{issuer, jwks};
-use crate::backend::flows::verify::FullIdToken;
+use crate::backend::oidc::FullIdToken;
 use crate::backend::{applications, logs, AppState, Error, Result};
 use openidconnect::core::{CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
 use openidconnect::{ClientId, IssuerUrl, Nonce};
@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::str::FromStr;
 
 /// The parameters of `/oidc/logout`, as sent.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct LogoutParams {
     pub id_token_hint: Option<String>,
     pub post_logout_redirect_uri: Option<String>,
@@ -123,14 +123,14 @@ pub async fn check(state: &AppState, p: &LogoutParams) -> Result<std::result::Re
 /// names), logs it, and says where to go.
 pub async fn finish(state: &AppState, checked: CheckedLogout, session_cookie: Option<&str>) -> Result<LoggedOut> {
     let CheckedLogout { hint, client_id, redirect, state: app_state } = checked;
-    use super::sessions::{end, Ending};
+    use super::{end_sessions, sessions::Ending};
     let mut ended = None;
     if let Some(cookie) = session_cookie {
-        ended = end(state, Ending::Cookie(cookie)).await?.into_iter().next();
+        ended = end_sessions(state, Ending::Cookie(cookie)).await?.into_iter().next();
     }
     let claim = |name: &str| hint.as_ref().and_then(|c| c.get(name)).and_then(Value::as_str);
     if let (Some(sub), Some(sid)) = (claim("sub"), claim("sid")) {
-        end(state, Ending::One { user_id: sub, id: sid }).await?;
+        end_sessions(state, Ending::One { user_id: sub, id: sid }).await?;
     }
     let user_id = ended.as_ref().map(|s| s.user_id.clone()).or_else(|| claim("sub").map(str::to_string));
     let connection_id = ended.as_ref().map(|s| s.connection_id.clone());

@@ -16,9 +16,8 @@ use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::store::{Batch, Value as Param};
 use crate::backend::users::{self, User};
 use crate::backend::{AppState, Error, Result};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use crate::backend::flows::verify::{FullIdToken, OtherClaims};
+use crate::backend::oidc::{FullIdToken, OtherClaims};
+pub use crate::backend::oidc::pkce_s256;
 use openidconnect::{
     AccessToken, Audience, EndUserEmail, EndUserName, IdTokenClaims, IssuerUrl, LocalizedClaim, Nonce, StandardClaims,
     SubjectIdentifier,
@@ -27,6 +26,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 pub const CODE_TTL_MS: i64 = 60_000;
+
+/// Ends single sign-on sessions and tells the applications that signed in with them and take
+/// back-channel logout. Every way a session ends comes here. Returns the sessions that were live.
+pub async fn end_sessions(state: &AppState, which: sessions::Ending<'_>) -> Result<Vec<sessions::Session>> {
+    let ended = sessions::revoke(state, which).await?;
+    backchannel::sessions_ended(state, &ended).await?;
+    Ok(ended)
+}
 
 /// Claims Tessera sets itself, which a mapping may not override.
 const RESERVED: &[&str] = &[
@@ -271,12 +278,6 @@ pub async fn refresh(state: &AppState, app: &Application, token: &str, scope: Op
         family: Some(&grant.family),
     };
     Ok(Ok(issue_tokens(state, app, &user, &tokens).await?))
-}
-
-/// BASE64URL(SHA-256(verifier)), RFC 7636.
-pub fn pkce_s256(verifier: &str) -> String {
-    use sha2::{Digest, Sha256};
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 fn has_scope(scope: &str, wanted: &str) -> bool {

@@ -5,7 +5,7 @@
 //!
 //! Lifetimes come from the Settings page's Login Session Management (Auth0's defaults: 3 days
 //! idle, 7 days absolute), fixed for each session when it starts. Every way a session ends goes
-//! through [`end`], which tells the applications that take back-channel logout.
+//! through `provider::end_sessions`, which tells the applications that take back-channel logout.
 
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::store::{inline_row, Batch, Value};
@@ -98,9 +98,9 @@ pub enum Ending<'a> {
     User(&'a str),
 }
 
-/// Ends sessions and tells the applications that signed in with them (back-channel logout).
-/// Returns the sessions that were live.
-pub async fn end(state: &AppState, which: Ending<'_>) -> Result<Vec<Session>> {
+/// Ends sessions; returns the ones that were live. [`super::end_sessions`] also tells the
+/// applications that signed in with them.
+pub(super) async fn revoke(state: &AppState, which: Ending<'_>) -> Result<Vec<Session>> {
     let now = state.clock.now_ms();
     let (filter, mut values): (&str, Vec<Value>) = match which {
         Ending::One { user_id, id } => ("id = $3 AND user_id = $4", vec![id.into(), user_id.into()]),
@@ -109,9 +109,7 @@ pub async fn end(state: &AppState, which: Ending<'_>) -> Result<Vec<Session>> {
     };
     values.splice(0..0, [now.into(), now.into()]);
     let sql = format!("UPDATE sso_sessions SET revoked_at = $1 WHERE {filter} AND {LIVE} RETURNING {COLUMNS}");
-    let ended: Vec<Session> = state.db.fetch_all(&sql, &values).await?;
-    super::backchannel::sessions_ended(state, &ended).await?;
-    Ok(ended)
+    state.db.fetch_all(&sql, &values).await
 }
 
 /// A user's live sessions, newest first.

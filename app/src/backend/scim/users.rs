@@ -326,8 +326,8 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
 /// Ends a user's sessions (applications that take back-channel logout are told) and revokes
 /// their refresh and access tokens.
 pub async fn deprovision(state: &AppState, user_id: &str, why: &str) -> Result<()> {
-    use provider::sessions::{end, Ending};
-    end(state, Ending::User(user_id)).await?;
+    use provider::{end_sessions, sessions::Ending};
+    end_sessions(state, Ending::User(user_id)).await?;
     provider::refresh::revoke_for_user(state, user_id).await?;
     let connection_id = user_id_of_connection(state, user_id).await?;
     logs::record(state, logs::DEPROVISIONED, why, connection_id.as_deref(), None, Some(user_id)).await;

@@ -1,10 +1,11 @@
-//! The few pages the sign-in flow shows itself, as plain server-rendered HTML in the dashboard's
-//! style (Tailwind classes from this crate, so the stylesheet has them): an error that cannot
-//! go back to the application, the page that re-posts an IdP's cross-site `form_post` so the
-//! SameSite=Lax login cookie comes along, "Try"'s result, and the connection chooser.
+//! The few pages the protocol door shows itself, as plain server-rendered HTML in the dashboard's
+//! style (the stylesheet's Tailwind sources include this crate): an error that cannot go back to
+//! the application, the page that re-posts an IdP's cross-site `form_post` so the SameSite=Lax
+//! login cookie comes along, the form post response, "Try"'s result, the logout confirmation and
+//! the login page with its connection buttons.
 
-use crate::backend::users::User;
-use crate::connections::Connection;
+use app::backend::users::User;
+use app::connections::Connection;
 use serde_json::{Map, Value};
 
 /// Escapes text for HTML content and attribute values.
@@ -49,7 +50,7 @@ pub fn error_page_back(title: &str, reason: &str, back: Option<&str>) -> String 
            <p class=\"mt-3 text-sm text-gray-700\">{}</p>{}\
          </div>",
         escape(title),
-        escape(&crate::text::sentence(reason)),
+        escape(&app::text::sentence(reason)),
         back_link(back, "Back to setup")
     );
     document(title, &body, None, "")
