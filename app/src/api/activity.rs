@@ -143,7 +143,7 @@ pub async fn delete_user(id: String, confirm_name: String) -> Result<(), AppErro
     let state = state()?;
     let user = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
     require_typed_name(user.email.as_deref().unwrap_or(&user.id), &confirm_name)?;
-    crate::backend::users::delete_user(&state, &id).await.map_err(fail)
+    crate::backend::users::delete::delete_user(&state, &id).await.map_err(fail)
 }
 
 /// "Revoke" on a session of the user's page: the browser that holds it must sign in again.

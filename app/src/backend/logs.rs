@@ -24,7 +24,10 @@ pub const TOKEN_REVOCATION: &str = "global_token_revocation";
 pub const TOKEN_REVOCATION_FAILED: &str = "global_token_revocation_failed";
 /// A self-service setup link: created by an admin, opened and completed by an IT admin, or
 /// refused (expired, revoked, used, tampered with, another browser).
-pub use crate::backend::organizations::setup::{LINK_COMPLETED as SETUP_LINK_COMPLETED, LINK_CREATED as SETUP_LINK_CREATED, LINK_OPENED as SETUP_LINK_OPENED, LINK_REFUSED as SETUP_LINK_REFUSED};
+pub const SETUP_LINK_CREATED: &str = "setup_link_created";
+pub const SETUP_LINK_OPENED: &str = "setup_link_opened";
+pub const SETUP_LINK_COMPLETED: &str = "setup_link_completed";
+pub const SETUP_LINK_REFUSED: &str = "setup_link_refused";
 
 /// Every type Tessera records.
 pub const KINDS: &[&str] = &[

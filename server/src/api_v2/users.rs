@@ -61,7 +61,7 @@ pub async fn get_user(State(state): State<AppState>, caller: Caller, Path(id): P
 )]
 pub async fn delete_user(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     caller.require("delete:users")?;
-    users::delete_user(&state, &id).await?;
+    users::delete::delete_user(&state, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,6 +9,7 @@ mod federation;
 mod foundation;
 mod hardening;
 mod issuer_check;
+mod layers;
 mod management_api;
 mod organizations;
 mod provider;

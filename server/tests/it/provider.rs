@@ -297,7 +297,7 @@ async fn back_channel_logout_is_retried_until_the_application_answers_and_given_
     let (location, _) = flow.run_for_session("&login_hint=cy").await;
     flow.redeem(&location).await;
     receiver.fail_next(100);
-    app::backend::users::delete_user(state, "oidc|acme|cy").await.unwrap_or_else(|e| panic!("{e}"));
+    app::backend::users::delete::delete_user(state, "oidc|acme|cy").await.unwrap_or_else(|e| panic!("{e}"));
     for _ in 0..6 {
         flow.exec(due_now).await;
         app::backend::provider::backchannel::deliver_due(state).await.unwrap_or_else(|e| panic!("{e}"));

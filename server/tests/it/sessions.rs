@@ -68,7 +68,7 @@ async fn a_session_signs_in_again_without_the_idp_until_prompt_or_max_age_says_o
     assert_eq!((param(&none, "error").as_str(), param(&none, "state").as_str()), ("login_required", "app-state"));
 
     // The session is the user's: deleting the user ends it.
-    app::backend::users::delete_user(&flow.server.state, "oidc|acme|sam").await.unwrap_or_else(|e| panic!("{e}"));
+    app::backend::users::delete::delete_user(&flow.server.state, "oidc|acme|sam").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(param(&flow.authorize_with(&session, "&prompt=none").await, "error"), "login_required");
 }
 

@@ -19,10 +19,7 @@ use crate::organizations::{Organization, SetupConnection, SetupLink, SetupLinkSt
 
 /// Reads a cookie of the request by name.
 pub type Cookies<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
-pub const LINK_CREATED: &str = "setup_link_created";
-pub const LINK_OPENED: &str = "setup_link_opened";
-pub const LINK_COMPLETED: &str = "setup_link_completed";
-pub const LINK_REFUSED: &str = "setup_link_refused";
+pub use crate::backend::logs::{SETUP_LINK_COMPLETED as LINK_COMPLETED, SETUP_LINK_CREATED as LINK_CREATED, SETUP_LINK_OPENED as LINK_OPENED, SETUP_LINK_REFUSED as LINK_REFUSED};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 

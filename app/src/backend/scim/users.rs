@@ -412,7 +412,7 @@ pub async fn patch(scope: &Scope<'_>, id: &str, body: &Value, if_match: Option<&
 pub async fn delete(scope: &Scope<'_>, id: &str, if_match: Option<&str>) -> ScimResult<()> {
     let current = row(scope, id).await?;
     check_version(if_match, current.version)?;
-    crate::backend::users::delete_user(scope.state, &current.id).await?;
+    crate::backend::users::delete::delete_user(scope.state, &current.id).await?;
     // The IdP may still say who they are: remember, so their next sign-in is refused.
     scope.state.db.execute("INSERT INTO scim_tombstones (connection_id, subject, email, deleted_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (connection_id, subject) DO UPDATE SET email = $3, deleted_at = $4", &[(&scope.connection.id).into(), (&current.subject).into(), (&current.email).into(), (scope.state.clock.now_ms()).into()]).await?;

@@ -17,6 +17,8 @@
 //!   connection's Sync Frequency (an hour, a day or a week). The IdP's `groups` always follow
 //!   the sign-in; SCIM groups are kept apart, and tokens carry both.
 
+pub mod delete;
+
 use crate::backend::store::Value as Param;
 use crate::backend::store::{inline_row, InlineRow};
 use crate::backend::store::contains_pattern;
@@ -362,16 +364,4 @@ pub async fn list_users(state: &AppState, search: Option<&str>, page: u64, per_p
     };
     let (rows, total) = crate::backend::store::page::<Row>(&state.db, COLUMNS, from, "last_login_at DESC, id", values, page, per_page.clamp(1, 100)).await?;
     Ok((rows.into_iter().map(User::try_from).collect::<Result<Vec<_>>>()?, total))
-}
-
-pub async fn delete_user(state: &AppState, id: &str) -> Result<()> {
-    // Their sessions end and their tokens stop working with them.
-    use crate::backend::provider::{end_sessions, sessions::Ending};
-    end_sessions(state, Ending::User(id)).await?;
-    crate::backend::provider::refresh::revoke_for_user(state, id).await?;
-    let n = state.db.execute("DELETE FROM users WHERE id = $1", &[id.into()]).await?;
-    if n == 0 {
-        return Err(Error::NotFound("The user does not exist.".into()));
-    }
-    Ok(())
 }
