@@ -30,7 +30,9 @@ pub fn safe_return_to(candidate: Option<&str>) -> String {
     };
     let Ok(base) = url::Url::parse(BASE) else { return HOME.to_string() };
     match base.join(candidate) {
-        Ok(url) if url.origin() == base.origin() && !url.path().starts_with("/signin") && !url.path().starts_with("//") => {
+        // `/` is the server's redirect to the dashboard's home, a page the browser's router does not
+        // know: after signing in, go home directly.
+        Ok(url) if url.origin() == base.origin() && url.path() != "/" && !url.path().starts_with("/signin") && !url.path().starts_with("//") => {
             let mut local = url.path().to_string();
             if let Some(query) = url.query() {
                 local.push('?');
@@ -81,6 +83,7 @@ mod tests {
             assert_eq!(safe_return_to(Some(hostile)), "/connections/enterprise", "{hostile}");
         }
         assert_eq!(safe_return_to(None), "/connections/enterprise");
+        assert_eq!(safe_return_to(Some("/")), "/connections/enterprise", "home, not the server's redirect");
         assert_eq!(safe_return_to(Some("/connections/enterprise/con_1/settings")), "/connections/enterprise/con_1/settings");
         assert_eq!(safe_return_to(Some("/a/../users")), "/users", "dot segments are resolved");
         assert_eq!(super::encode_path_segment("oidc|acme|a+b c@x"), "oidc%7Cacme%7Ca%2Bb%20c%40x");

@@ -56,6 +56,19 @@ test("a signed-out visit to a dashboard page lands on sign-in and returns to tha
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 });
 
+test("a newcomer opens /, signs in, and sees the Enterprise connections without a reload", async ({ page }) => {
+  const { admin } = serverState();
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/signin/);
+  await hydrated(page);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/connections\/enterprise$/);
+  await expect(page.getByRole("heading", { name: "Enterprise", exact: true })).toBeVisible();
+  await expect(page.getByText("Page not found")).toHaveCount(0);
+});
+
 test("signing out ends the session: dashboard pages send the browser back to sign-in", async ({ page }) => {
   await signIn(page);
   await hydrated(page);

@@ -156,7 +156,7 @@ pub async fn revoke_session(user_id: String, session_id: String) -> Result<Strin
     use crate::backend::provider::{end_sessions, sessions::Ending};
     match end_sessions(&state, Ending::One { user_id: &user_id, id: &session_id }).await.map_err(fail)?.is_empty() {
         false => Ok(session_id),
-        true => Err(fail(crate::backend::Error::NotFound("The session has already ended.".into()))),
+        true => Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Session, "The session has already ended."))),
     }
 }
 

@@ -13,10 +13,10 @@ pub enum Error {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
     #[error("{}", .0.message)]
-    Conflict(FieldError),
+    NotFound(Missing),
+    #[error("{}", .0.message)]
+    Conflict(Clash),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("database: {0}")]
@@ -32,8 +32,14 @@ impl Error {
         Error::Invalid { fields: vec![FieldError::new(field, message)] }
     }
 
-    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Conflict(FieldError::new(field, message))
+    /// `resource` does not exist: a 404 (`inexistent_{resource}` on the Management API).
+    pub fn not_found(resource: Resource, message: impl Into<String>) -> Self {
+        Error::NotFound(Missing { resource, message: message.into() })
+    }
+
+    /// A `resource`'s unique `field` collided: a 409 naming the field.
+    pub fn conflict(resource: Resource, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Conflict(Clash { resource, error: FieldError::new(field, message) })
     }
 
     pub fn internal(what: impl std::fmt::Display) -> Self {
@@ -62,6 +68,62 @@ impl Error {
     }
 }
 
+/// What a 404 or a 409 is about: the Management API names it in its error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    Connection,
+    Client,
+    ClientGrant,
+    Role,
+    Organization,
+    User,
+    Domain,
+    SetupLink,
+    Token,
+    Session,
+    Admin,
+}
+
+impl Resource {
+    /// Auth0's name for it in error codes (`inexistent_client`, `client_grant_conflict`).
+    pub fn code_name(self) -> &'static str {
+        match self {
+            Resource::Connection => "connection",
+            Resource::Client => "client",
+            Resource::ClientGrant => "client_grant",
+            Resource::Role => "role",
+            Resource::Organization => "organization",
+            Resource::User => "user",
+            Resource::Domain => "domain",
+            Resource::SetupLink => "setup_link",
+            Resource::Token => "token",
+            Resource::Session => "session",
+            Resource::Admin => "admin",
+        }
+    }
+}
+
+/// A resource that does not exist, and the message that says which.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub resource: Resource,
+    pub message: String,
+}
+
+/// A unique value of a resource that is taken: the field (shown by the forms) and the resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub resource: Resource,
+    pub error: FieldError,
+}
+
+impl std::ops::Deref for Clash {
+    type Target = FieldError;
+    fn deref(&self) -> &FieldError {
+        &self.error
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         // PostgreSQL refuses text holding NUL (U+0000), which SQLite keeps: the caller sent it,
@@ -82,8 +144,8 @@ impl From<Error> for AppError {
             Error::Invalid { fields } => AppError::Invalid(fields),
             Error::Unauthorized => AppError::Unauthorized,
             Error::Forbidden(m) => AppError::Forbidden(m),
-            Error::NotFound(m) => AppError::NotFound(m),
-            Error::Conflict(f) => AppError::Conflict(f),
+            Error::NotFound(m) => AppError::NotFound(m.message),
+            Error::Conflict(c) => AppError::Conflict(c.error),
             Error::TooManyRequests(m) => AppError::TooManyRequests(m),
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => AppError::Internal,
         }

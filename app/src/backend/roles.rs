@@ -3,6 +3,7 @@
 //! and kept with the user for the `roles` claim of Tessera's tokens. The Management API
 //! (`/api/v2/roles`), the Roles page and the connection's Provisioning tab call these.
 
+use crate::backend::error::Resource;
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::store::batch::Batch;
 use crate::backend::store::is_unique_violation;
@@ -10,12 +11,12 @@ use crate::backend::{AppState, Error, Result};
 use crate::roles::{check_assignments, check_description, check_name, role_ids_for, GroupRole, Role, RoleAssignments, RoleInput};
 
 fn not_found() -> Error {
-    Error::NotFound("The role does not exist.".into())
+    Error::not_found(Resource::Role, "The role does not exist.")
 }
 
 fn taken(e: Error) -> Error {
     if is_unique_violation(&e) {
-        Error::conflict("name", "a role with this name exists")
+        Error::conflict(Resource::Role, "name", "a role with this name exists")
     } else {
         e
     }

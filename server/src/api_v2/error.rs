@@ -1,6 +1,7 @@
 //! Auth0's error shape: `{"statusCode":400,"error":"Bad Request","message":"…","errorCode":"invalid_body"}`.
 //! Internal details are logged, never sent.
 
+use app::backend::error::Resource;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::{header, HeaderValue, StatusCode};
@@ -63,6 +64,49 @@ impl ApiError {
     }
 }
 
+/// Auth0's 404 code for a resource: `inexistent_client`, `inexistent_connection`, …
+fn inexistent(resource: Resource) -> &'static str {
+    match resource {
+        Resource::Connection => "inexistent_connection",
+        Resource::Client => "inexistent_client",
+        Resource::ClientGrant => "inexistent_grant",
+        Resource::Role => "inexistent_role",
+        Resource::Organization => "inexistent_organization",
+        Resource::User => "inexistent_user",
+        Resource::Domain => "inexistent_domain",
+        Resource::SetupLink => "inexistent_setup_link",
+        Resource::Token => "inexistent_token",
+        Resource::Session => "inexistent_session",
+        Resource::Admin => "inexistent_admin",
+    }
+}
+
+/// The 409 code for a resource: `connection_conflict`, `client_grant_conflict`, …
+fn conflict(resource: Resource) -> &'static str {
+    match resource {
+        Resource::Connection => "connection_conflict",
+        Resource::Client => "client_conflict",
+        Resource::ClientGrant => "client_grant_conflict",
+        Resource::Role => "role_conflict",
+        Resource::Organization => "organization_conflict",
+        Resource::User => "user_conflict",
+        Resource::Domain => "domain_conflict",
+        Resource::SetupLink => "setup_link_conflict",
+        Resource::Token => "token_conflict",
+        Resource::Session => "session_conflict",
+        Resource::Admin => "admin_conflict",
+    }
+}
+
+/// A conflict as a sentence: "name: a role with this name exists" reads as "A role with this
+/// name exists."; a message that is the rest of a sentence about its field keeps the field
+/// ("connection_id belongs to another organization").
+fn conflict_message(f: &app::error::FieldError) -> String {
+    let continues = ["is ", "belongs ", "already ", "has ", "must "].iter().any(|w| f.message.starts_with(w));
+    let sentence = if continues { format!("{} {}", f.field, f.message) } else { app::text::sentence(&f.message) };
+    if sentence.ends_with('.') || sentence.ends_with(')') { sentence } else { format!("{sentence}.") }
+}
+
 impl From<app::backend::Error> for ApiError {
     fn from(e: app::backend::Error) -> Self {
         use app::backend::Error as E;
@@ -73,8 +117,8 @@ impl From<app::backend::Error> for ApiError {
                 let parts: Vec<String> = fields.iter().map(|f| format!("{} {}", f.field, f.message)).collect();
                 ApiError::bad_body(format!("Payload validation error: {}", parts.join("; ")))
             }
-            E::NotFound(m) => ApiError::not_found(m, "inexistent_connection"),
-            E::Conflict(f) => ApiError::new(status, format!("{} {}", f.field, f.message), "connection_conflict"),
+            E::NotFound(m) => ApiError::not_found(m.message, inexistent(m.resource)),
+            E::Conflict(c) => ApiError::new(status, conflict_message(&c.error), conflict(c.resource)),
             E::Forbidden(m) => ApiError::new(status, m, "insufficient_scope"),
             E::Unauthorized => ApiError::unauthorized("Invalid token", Some("invalid_token")),
             E::TooManyRequests(m) => ApiError::new(status, m, "too_many_requests"),

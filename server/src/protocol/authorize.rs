@@ -92,7 +92,7 @@ pub async fn try_connection(State(state): State<AppState>, Path(id): Path<String
     }
     let connection = match app::backend::connections::get_connection(&state, &id).await {
         Ok(c) => c,
-        Err(app::backend::Error::NotFound(m)) => return Err(ProtocolError::page(StatusCode::NOT_FOUND, "Nothing to try", m)),
+        Err(app::backend::Error::NotFound(m)) => return Err(ProtocolError::page(StatusCode::NOT_FOUND, "Nothing to try", m.message)),
         Err(e) => return Err(e.into()),
     };
     let started = flows::start_login(&state, &connection, None, None, &[]).await?;

@@ -264,3 +264,26 @@ async fn a_huge_page_number_is_a_400_not_an_overflow() {
     let (s, last, _) = api.call(Method::GET, "/api/v2/connections?page=100000&per_page=100&include_totals=true", None).await;
     assert_eq!((s.as_u16(), last["start"].as_u64()), (200, Some(10_000_000)));
 }
+
+#[tokio::test]
+async fn errors_name_the_resource_they_are_about_in_a_readable_sentence() {
+    let api = Api::start().await;
+    for (path, code) in [
+        ("/api/v2/connections/con_nope", "inexistent_connection"),
+        ("/api/v2/clients/nope", "inexistent_client"),
+        ("/api/v2/roles/rol_nope", "inexistent_role"),
+        ("/api/v2/organizations/org_nope", "inexistent_organization"),
+        ("/api/v2/users/oidc%7Cnope%7Cnope", "inexistent_user"),
+    ] {
+        let (s, e, _) = api.call(Method::GET, path, None).await;
+        assert_eq!((s.as_u16(), e["errorCode"].as_str()), (404, Some(code)), "{path}: {e}");
+    }
+    let role = json!({ "name": "Auditor" });
+    let (s, _, _) = api.call(Method::POST, "/api/v2/roles", Some(role.clone())).await;
+    assert!(s.is_success(), "Auth0 answers a created role with 200");
+    let (s, e, _) = api.call(Method::POST, "/api/v2/roles", Some(role)).await;
+    assert_eq!((s.as_u16(), e["errorCode"].as_str(), e["message"].as_str()), (409, Some("role_conflict"), Some("A role with this name exists.")), "{e}");
+    seed(&api, &["twice"]).await;
+    let (s, e) = api.create(explicit("twice")).await;
+    assert_eq!((s.as_u16(), e["errorCode"].as_str(), message(&e).as_str()), (409, Some("connection_conflict"), "A connection named \"twice\" already exists."), "{e}");
+}

@@ -1,5 +1,6 @@
 //! Admin accounts: creation (including the first admin at first start), lookup and passwords.
 
+use crate::backend::error::Resource;
 use super::password::{check_password_rules, generate_one_time_password, hash_password};
 use crate::backend::crypto::{random_alphanumeric, SecretString};
 use crate::backend::store::inline_row;
@@ -46,7 +47,7 @@ pub async fn create_admin(
          VALUES ($1, $2, $3, $4, $5, $5)", &[(&id).into(), (&email).into(), (&hash).into(), must_change_password.into(), now.into()]).await;
     match inserted {
         Ok(_) => Ok(Admin { id, email, must_change_password }),
-        Err(e) if is_unique_violation(&e) => Err(Error::conflict("email", "an admin with this email already exists")),
+        Err(e) if is_unique_violation(&e) => Err(Error::conflict(Resource::Admin, "email", "an admin with this email already exists")),
         Err(e) => Err(e.into()),
     }
 }
@@ -91,7 +92,7 @@ pub async fn set_password(
         &[(&hash).into(), must_change_password.into(), (clock.now_ms()).into(), admin_id.into()],
     ).await?;
     if done == 0 {
-        return Err(Error::NotFound("no such admin".into()));
+        return Err(Error::not_found(Resource::Admin, "no such admin"));
     }
     Ok(())
 }
@@ -154,7 +155,7 @@ mod tests {
             panic!("expected a created admin with a one-time password, got {first:?}");
         };
         assert_eq!(email, DEFAULT_ADMIN_EMAIL);
-        let (admin, hash) = find_by_email(&db, &email).await?.ok_or(Error::NotFound("admin".into()))?;
+        let (admin, hash) = find_by_email(&db, &email).await?.ok_or(Error::not_found(Resource::Admin, "admin"))?;
         assert!(admin.must_change_password);
         assert!(super::super::password::verify_password(otp, Some(hash)).await?);
         assert!(matches!(bootstrap_first_admin(&db, &clock, None, None).await?, Bootstrap::AlreadySetUp));
@@ -167,7 +168,7 @@ mod tests {
         let db = fresh_database().await?;
         let created = bootstrap_first_admin(&db, &Clock::System, Some("Ops@Example.com"), Some(SecretString::new("a long enough password"))).await?;
         assert!(matches!(created, Bootstrap::Created { ref email, one_time_password: None } if email == "ops@example.com"));
-        let (admin, _) = find_by_email(&db, "ops@example.com").await?.ok_or(Error::NotFound("admin".into()))?;
+        let (admin, _) = find_by_email(&db, "ops@example.com").await?.ok_or(Error::not_found(Resource::Admin, "admin"))?;
         assert!(!admin.must_change_password);
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Management API bearer tokens: created, listed and revoked with `tessera token …`, checked on
 //! every `/api/v2` request. Only the token's SHA-256 is stored; the token is printed once.
 
+use crate::backend::error::Resource;
 use crate::backend::crypto::{random_alphanumeric, random_token, sha256_hex};
 use crate::backend::store::inline_row;
 use crate::backend::store::{is_unique_violation, Db};
@@ -105,7 +106,7 @@ pub async fn create_token(db: &Db, clock: &Clock, name: &str, scopes: &[String])
     ).await;
     match inserted {
         Ok(_) => Ok((token, plaintext)),
-        Err(e) if is_unique_violation(&e) => Err(Error::conflict("name", format!("a token named {name:?} already exists"))),
+        Err(e) if is_unique_violation(&e) => Err(Error::conflict(Resource::Token, "name", format!("a token named {name:?} already exists"))),
         Err(e) => Err(e.into()),
     }
 }
@@ -119,7 +120,7 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<ApiToken>> {
 pub async fn revoke_token(db: &Db, name: &str) -> Result<()> {
     let done = db.execute("DELETE FROM api_tokens WHERE name = $1", &[name.into()]).await?;
     if done == 0 {
-        return Err(Error::NotFound(format!("no token named {name:?}")));
+        return Err(Error::not_found(Resource::Token, format!("no token named {name:?}")));
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! application may ask for with `client_credentials`. The one API Tessera knows is its own
 //! Management API, audience `{public}/api/v2/`; its scopes are the Management API's.
 
+use crate::backend::error::Resource;
 use crate::backend::admin::tokens::ALL_SCOPES;
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::store::{from_json, is_unique_violation, to_json};
@@ -81,7 +82,7 @@ pub async fn create(state: &AppState, body: CreateClientGrant) -> Result<ClientG
     ).await;
     match inserted {
         Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Err(Error::conflict("audience", "this application already has a grant for this audience; update it instead")),
+        Err(e) if is_unique_violation(&e) => return Err(Error::conflict(Resource::ClientGrant, "audience", "this application already has a grant for this audience; update it instead")),
         Err(e) => return Err(e.into()),
     }
     tracing::info!(%id, client_id = %app.client_id, "client grant created");
@@ -101,7 +102,7 @@ pub async fn find(state: &AppState, client_id: &str, audience: &str) -> Result<O
 }
 
 fn not_found() -> Error {
-    Error::NotFound("The client grant does not exist.".into())
+    Error::not_found(Resource::ClientGrant, "The client grant does not exist.")
 }
 
 pub async fn update(state: &AppState, id: &str, body: UpdateClientGrant) -> Result<ClientGrant> {

@@ -6,6 +6,7 @@
 pub mod grants;
 pub mod store;
 
+use crate::backend::error::Resource;
 use crate::applications::{
     validate, AppType, Application, ApplicationSettings, ApplicationWithSecret, ClientAuthMethod, CreateApplication, GrantType,
     IdTokenAlg, UpdateApplication,
@@ -18,7 +19,7 @@ use crate::error::FieldError;
 use store::ApplicationRow;
 
 fn not_found() -> Error {
-    Error::NotFound("The application does not exist.".into())
+    Error::not_found(Resource::Client, "The application does not exist.")
 }
 
 fn settings_of(row: &ApplicationRow) -> Result<ApplicationSettings> {

@@ -1,5 +1,6 @@
 //! SQL for applications (`clients`), the same text on both dialects.
 
+use crate::backend::error::Resource;
 use crate::backend::store::inline_row;
 use crate::backend::store::{self, contains_pattern, Db, Value};
 use crate::backend::{Error, Result};
@@ -45,7 +46,7 @@ pub async fn update(db: &Db, row: &ApplicationRow) -> Result<()> {
            id_token_signed_response_alg = $11, backchannel_logout_uri = $12, jwks = $13
          WHERE client_id = $1", &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into()]).await?;
     if n == 0 {
-        return Err(Error::NotFound("The application does not exist.".into()));
+        return Err(Error::not_found(Resource::Client, "The application does not exist."));
     }
     Ok(())
 }

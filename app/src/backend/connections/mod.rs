@@ -6,6 +6,7 @@
 pub mod keys;
 pub mod store;
 
+use crate::backend::error::Resource;
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::store::{from_json, rfc3339, to_json};
 use crate::backend::discovery::document::{same_issuer, validate_document};
@@ -23,7 +24,7 @@ fn invalid(fields: Vec<FieldError>) -> Error {
 }
 
 fn not_found() -> Error {
-    Error::NotFound("The connection does not exist.".into())
+    Error::not_found(Resource::Connection, "The connection does not exist.")
 }
 
 fn status_str(status: CheckStatus) -> &'static str {
@@ -128,7 +129,7 @@ async fn check_domains_free(state: &AppState, domains: &[String], except_id: Opt
         return Ok(());
     }
     let list: Vec<String> = taken.iter().map(|(d, c)| format!("{d} (connection {c})")).collect();
-    Err(Error::conflict("options.domain_aliases", format!("already used by another connection: {}", list.join(", "))))
+    Err(Error::conflict(Resource::Connection, "options.domain_aliases", format!("already used by another connection: {}", list.join(", "))))
 }
 
 /// Secret and key columns for a validated draft. `current` is the stored row on update;
@@ -241,7 +242,7 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
         _ => return Err(invalid(errors)),
     };
     if store::name_exists(&state.db, &name).await? {
-        return Err(Error::conflict("name", format!("a connection named {name:?} already exists")));
+        return Err(Error::conflict(Resource::Connection, "name", format!("a connection named {name:?} already exists")));
     }
     check_domains_free(state, &draft.options.domain_aliases, None).await?;
     let status = resolve_issuer(state, &mut draft).await?;

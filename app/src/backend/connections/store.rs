@@ -1,6 +1,7 @@
 //! SQL for connections, their home realm discovery domains and the applications they are
 //! enabled for, the same text on both dialects.
 
+use crate::backend::error::Resource;
 use crate::backend::store::{self, contains_pattern, inline_row, is_foreign_key_violation, is_unique_violation, Batch, Db, InlineRow, Value};
 use crate::backend::{Error, Result};
 use crate::connections::{Checkpoint, ListQuery};
@@ -28,11 +29,11 @@ const COLUMNS: &str = "id, name, strategy, display_name, options, client_secret_
                        is_domain_connection, show_as_button, realms, metadata, check_status, created_at, updated_at";
 
 fn name_taken(name: &str) -> Error {
-    Error::conflict("name", format!("a connection named {name:?} already exists"))
+    Error::conflict(Resource::Connection, "name", format!("a connection named {name:?} already exists"))
 }
 
 fn domain_taken() -> Error {
-    Error::conflict("options.domain_aliases", "a home realm discovery domain is already used by another connection")
+    Error::conflict(Resource::Connection, "options.domain_aliases", "a home realm discovery domain is already used by another connection")
 }
 
 /// Adds `domains` and replaces the enabled applications with `clients`, in `batch`; the index
@@ -102,7 +103,7 @@ pub async fn insert(db: &Db, row: &ConnectionRow, domains: &[String], clients: &
 /// transaction.
 pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>, clients: Option<&[String]>) -> Result<()> {
     if find(db, &row.id).await?.is_none() {
-        return Err(Error::NotFound("The connection does not exist.".into()));
+        return Err(Error::not_found(Resource::Connection, "The connection does not exist."));
     }
     let mut batch = Batch::default();
     batch.push(
@@ -294,7 +295,7 @@ pub async fn set_enabled(db: &Db, connection_id: &str, client_id: &str, enabled:
     };
     let done = db.execute(sql, &[connection_id.into(), client_id.into()]).await;
     match done {
-        Err(e) if is_foreign_key_violation(&e) => Err(Error::NotFound("The connection or the application does not exist.".into())),
+        Err(e) if is_foreign_key_violation(&e) => Err(Error::not_found(Resource::Connection, "The connection or the application does not exist.")),
         Err(e) => Err(e.into()),
         Ok(_) => Ok(()),
     }

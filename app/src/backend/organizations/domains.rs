@@ -6,6 +6,7 @@
 //! until one proves it), and an organization may have at most [`MAX_PENDING`] pending at once.
 //! Only verified domains send users anywhere (home realm discovery) or vouch for emails.
 
+use crate::backend::error::Resource;
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::dns::{DnsError, TxtResolver};
 use crate::backend::store::is_unique_violation;
@@ -25,7 +26,7 @@ fn from_row((id, domain, status, verification_txt): Row) -> OrganizationDomain {
 }
 
 fn not_found() -> Error {
-    Error::NotFound("The organization has no such domain.".into())
+    Error::not_found(Resource::Domain, "The organization has no such domain.")
 }
 
 /// The resolver domain checks use.
@@ -65,7 +66,7 @@ async fn verified_owner(state: &AppState, domain: &str) -> Result<Option<String>
 }
 
 fn taken() -> Error {
-    Error::conflict("domain", "is verified by another organization (a verified domain belongs to one)")
+    Error::conflict(Resource::Domain, "domain", "is verified by another organization (a verified domain belongs to one)")
 }
 
 /// Adds `domain` to the organization: `verified` when the admin vouches for it, else pending
@@ -93,7 +94,7 @@ pub async fn add(state: &AppState, organization_id: &str, domain: &str, verified
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &[(&id).into(), (&domain).into(), organization_id.into(), (if verified { "verified" } else { "pending" }).into(), (&txt).into(), (verified.then_some("admin")).into(), now.into(), (verified.then_some(now)).into()]).await
     .map_err(|e| match is_unique_violation(&e) {
         // Either this organization has it already, or another verified it a moment ago.
-        true => Error::conflict("domain", "is already one of this organization's domains, or verified by another"),
+        true => Error::conflict(Resource::Domain, "domain", "is already one of this organization's domains, or verified by another"),
         false => e.into(),
     })?;
     if verified {

@@ -7,6 +7,7 @@
 pub mod domains;
 pub mod setup;
 
+use crate::backend::error::Resource;
 use crate::backend::connections;
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::store::is_unique_violation;
@@ -17,12 +18,12 @@ use crate::organizations::{
 use std::collections::BTreeMap;
 
 fn not_found() -> Error {
-    Error::NotFound("The organization does not exist.".into())
+    Error::not_found(Resource::Organization, "The organization does not exist.")
 }
 
 fn taken(e: Error) -> Error {
     if is_unique_violation(&e) {
-        Error::conflict("name", "an organization with this name exists")
+        Error::conflict(Resource::Organization, "name", "an organization with this name exists")
     } else {
         e
     }
@@ -164,7 +165,7 @@ pub async fn enable_connection(state: &AppState, organization_id: &str, input: E
     };
     match owner_of_connection(state, &connection.id).await? {
         Some(owner) if owner != organization_id => {
-            return Err(Error::conflict("connection_id", "belongs to another organization (a connection belongs to one organization)"))
+            return Err(Error::conflict(Resource::Organization, "connection_id", "belongs to another organization (a connection belongs to one organization)"))
         }
         Some(_) => return update_enabled_connection(state, organization_id, &connection.id, input).await,
         None => {}
@@ -173,7 +174,7 @@ pub async fn enable_connection(state: &AppState, organization_id: &str, input: E
         "INSERT INTO organization_connections (connection_id, organization_id, assign_membership_on_login, show_as_button, created_at) VALUES ($1, $2, $3, $4, $5)",
         &[(&connection.id).into(), organization_id.into(), (input.assign_membership_on_login.unwrap_or(false)).into(), (input.show_as_button.unwrap_or(true)).into(), (state.clock.now_ms()).into()],
     ).await
-    .map_err(|e| if is_unique_violation(&e) { Error::conflict("connection_id", "belongs to another organization") } else { e.into() })?;
+    .map_err(|e| if is_unique_violation(&e) { Error::conflict(Resource::Organization, "connection_id", "belongs to another organization") } else { e.into() })?;
     tracing::info!(organization_id, connection_id = %connection.id, "connection enabled for organization");
     enabled_connection(state, organization_id, &connection.id).await
 }
@@ -183,7 +184,7 @@ pub async fn enabled_connection(state: &AppState, organization_id: &str, connect
         .await?
         .into_iter()
         .find(|c| c.connection_id == connection_id)
-        .ok_or_else(|| Error::NotFound("The connection is not enabled for this organization.".into()))
+        .ok_or_else(|| Error::not_found(Resource::Connection, "The connection is not enabled for this organization."))
 }
 
 pub async fn update_enabled_connection(state: &AppState, organization_id: &str, connection_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
@@ -202,7 +203,7 @@ pub async fn disable_connection(state: &AppState, organization_id: &str, connect
         &[connection_id.into(), organization_id.into()],
     ).await?;
     if n == 0 {
-        return Err(Error::NotFound("The connection is not enabled for this organization.".into()));
+        return Err(Error::not_found(Resource::Connection, "The connection is not enabled for this organization."));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! connection the link created. No function here takes a connection or organization id from the
 //! browser, so a link cannot read or change anything else.
 
+use crate::backend::error::Resource;
 use crate::backend::connections;
 use crate::backend::cookies::Cookie;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
@@ -108,7 +109,7 @@ pub async fn revoke(state: &AppState, organization_id: &str, id: &str) -> Result
         &[id.into(), organization_id.into(), now.into()],
     ).await?;
     if n == 0 {
-        return Err(Error::NotFound("There is no usable setup link with this id.".into()));
+        return Err(Error::not_found(Resource::SetupLink, "There is no usable setup link with this id."));
     }
     tracing::info!(organization_id, setup_link_id = id, "setup link revoked");
     Ok(())
@@ -305,7 +306,7 @@ async fn free_name(state: &AppState, org: &Organization, provider: SetupProvider
             return Ok(candidate);
         }
     }
-    Err(Error::conflict("name", "no free connection name for this organization"))
+    Err(Error::conflict(Resource::Connection, "name", "no free connection name for this organization"))
 }
 
 fn options(input: &SetupInput) -> OptionsInput {

@@ -78,8 +78,8 @@ impl From<crate::backend::Error> for ScimError {
         e.log_if_internal();
         match e {
             E::Invalid { fields } => ScimError::invalid_value(fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
-            E::NotFound(m) => ScimError::not_found(m),
-            E::Conflict(f) => ScimError::uniqueness(f.message),
+            E::NotFound(m) => ScimError::not_found(m.message),
+            E::Conflict(c) => ScimError::uniqueness(c.error.message),
             E::Unauthorized => ScimError::unauthorized("A SCIM bearer token is required."),
             E::Forbidden(m) => ScimError::forbidden(m),
             E::TooManyRequests(m) => ScimError::new(429, None, m),

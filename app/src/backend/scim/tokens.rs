@@ -1,6 +1,7 @@
 //! A connection's SCIM bearer tokens (the Provisioning tab): generated with a name, shown once,
 //! only the SHA-256 kept; several may exist, each revocable, with its last use.
 
+use crate::backend::error::Resource;
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::store::inline_row;
 use crate::backend::store::is_unique_violation;
@@ -35,7 +36,7 @@ pub async fn create(state: &AppState, connection_id: &str, name: &str) -> Result
     ).await;
     match inserted {
         Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return Err(Error::conflict("name", "a token with this name exists; choose another name")),
+        Err(e) if is_unique_violation(&e) => return Err(Error::conflict(Resource::Token, "name", "a token with this name exists; choose another name")),
         Err(e) => return Err(e.into()),
     }
     tracing::info!(%connection_id, token_id = %token.id, "SCIM token created");
@@ -52,7 +53,7 @@ pub async fn list(state: &AppState, connection_id: &str) -> Result<Vec<ScimToken
 pub async fn revoke(state: &AppState, connection_id: &str, id: &str) -> Result<()> {
     let n = state.db.execute("DELETE FROM scim_tokens WHERE id = $1 AND connection_id = $2", &[id.into(), connection_id.into()]).await?;
     if n == 0 {
-        return Err(Error::NotFound("The token does not exist (it may have been revoked already).".into()));
+        return Err(Error::not_found(Resource::Token, "The token does not exist (it may have been revoked already)."));
     }
     tracing::info!(%connection_id, token_id = %id, "SCIM token revoked");
     Ok(())

@@ -19,6 +19,7 @@
 
 pub mod delete;
 
+use crate::backend::error::Resource;
 use crate::backend::store::Value as Param;
 use crate::backend::store::{inline_row, InlineRow};
 use crate::backend::store::contains_pattern;
@@ -353,7 +354,7 @@ pub async fn for_access_token(state: &AppState, token_hash: &str) -> Result<Opti
 
 pub async fn get_user(state: &AppState, id: &str) -> Result<User> {
     let row: Option<Row> = state.db.fetch_optional(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"), &[id.into()]).await?;
-    row.ok_or_else(|| Error::NotFound("The user does not exist.".into()))?.try_into()
+    row.ok_or_else(|| Error::not_found(Resource::User, "The user does not exist."))?.try_into()
 }
 
 /// A page of users, newest login first, optionally those whose email contains `search`.
