@@ -19,16 +19,7 @@ async fn json_of(res: reqwest::Response) -> (u16, Value) {
     (res.status().as_u16(), res.json().await.unwrap_or_default())
 }
 
-/// A machine-to-machine application; returns its client id and secret.
-async fn machine_app(server: &TestServer) -> (String, String) {
-    let created = app::backend::applications::create_application(
-        &server.state,
-        app::applications::CreateApplication { name: "Deploy bot".into(), app_type: Some("non_interactive".into()), ..Default::default() },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    (created.application.client_id, created.client_secret.unwrap_or_default())
-}
+use crate::support::machine_app;
 
 async fn client_credentials(server: &TestServer, id: &str, secret: &str, audience: &str) -> (u16, Value) {
     let form = [("grant_type", "client_credentials"), ("audience", audience)];

@@ -5,7 +5,7 @@
 //! domains, refreshes that race a revocation, and `/userinfo` answering by scope.
 
 use crate::support::flow::{param, Flow, CALLBACK, SECRET};
-use crate::support::TestServer;
+use crate::support::{machine_app, TestServer};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use reqwest::header::{LOCATION, SET_COOKIE};
@@ -58,16 +58,11 @@ impl Flow {
 
 // ---- 1. update:clients cannot change how an application authenticates ---------------------------
 
+
 #[tokio::test]
 async fn update_clients_alone_cannot_change_how_an_application_authenticates() {
     let server = TestServer::start().await;
-    let created = app::backend::applications::create_application(
-        &server.state,
-        app::applications::CreateApplication { name: "Deploy bot".into(), app_type: Some("non_interactive".into()), ..Default::default() },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let id = created.application.client_id;
+    let (id, _) = machine_app(&server).await;
     let path = format!("/api/v2/clients/{id}");
     let editor = server.api_token("editor", &["update:clients", "read:clients"]).await;
     let keys: Value = serde_json::from_str(EC_KEY).unwrap_or_default();
@@ -100,25 +95,30 @@ async fn update_clients_alone_cannot_change_how_an_application_authenticates() {
 
 // ---- 2. linking a provisioned user ----------------------------------------------------------------
 
-async fn provision(flow: &Flow, user_name: &str, external_id: Option<&str>) -> String {
-    let name = format!("Okta {user_name}");
+/// A SCIM request to the flow's connection with a token of its own: status and answer.
+async fn scim(flow: &Flow, method: Method, path: &str, body: Value) -> (u16, Value) {
+    let name = format!("Okta {}", app::backend::crypto::random_alphanumeric(8));
     let (_, token) = app::backend::scim::tokens::create(&flow.server.state, &flow.connection_id, &name).await.unwrap_or_else(|e| panic!("{e}"));
-    let mut body = json!({ "schemas": [USER], "userName": user_name, "emails": [{ "value": user_name, "primary": true }] });
-    if let Some(e) = external_id {
-        body["externalId"] = json!(e);
-    }
     let res = flow
         .server
         .http
-        .post(flow.server.url(&format!("/scim/v2/{}/Users", flow.connection_id)))
+        .request(method, flow.server.url(&format!("/scim/v2/{}{path}", flow.connection_id)))
         .bearer_auth(&token)
         .header("content-type", "application/scim+json")
         .body(body.to_string())
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(res.status(), 201);
-    let created: Value = res.json().await.unwrap_or_default();
+    (res.status().as_u16(), res.json().await.unwrap_or_default())
+}
+
+async fn provision(flow: &Flow, user_name: &str, external_id: Option<&str>) -> String {
+    let mut body = json!({ "schemas": [USER], "userName": user_name, "emails": [{ "value": user_name, "primary": true }] });
+    if let Some(e) = external_id {
+        body["externalId"] = json!(e);
+    }
+    let (status, created) = scim(flow, Method::POST, "/Users", body).await;
+    assert_eq!(status, 201, "{created}");
     app::backend::scim::users::user_id_of(created["id"].as_str().unwrap_or_default()).unwrap_or_default()
 }
 
@@ -253,19 +253,10 @@ async fn an_identity_provider_domain_the_admin_set_vouches_and_a_scim_email_chan
     let tokens = flow.tokens_for("alice", "openid email").await;
     assert_eq!(claims_of(tokens["id_token"].as_str().unwrap_or_default())["email_verified"], json!(true));
     // SCIM changes the email: nobody vouched for the new one yet.
-    let (_, token) = app::backend::scim::tokens::create(&flow.server.state, &flow.connection_id, "Okta").await.unwrap_or_else(|e| panic!("{e}"));
     let scim_id = app::backend::scim::users::scim_id("oidc|acme|alice");
-    let res = flow
-        .server
-        .http
-        .patch(flow.server.url(&format!("/scim/v2/{}/Users/{scim_id}", flow.connection_id)))
-        .bearer_auth(&token)
-        .header("content-type", "application/scim+json")
-        .body(json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "path": "emails", "value": [{ "value": "alice.new@example.test", "type": "work", "primary": true }] }] }).to_string())
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(res.status().is_success(), "{}", res.text().await.unwrap_or_default());
+    let change = json!({ "schemas": [PATCH], "Operations": [{ "op": "replace", "path": "emails", "value": [{ "value": "alice.new@example.test", "type": "work", "primary": true }] }] });
+    let (status, changed) = scim(&flow, Method::PATCH, &format!("/Users/{scim_id}"), change).await;
+    assert!((200..300).contains(&status), "{changed}");
     let user = app::backend::users::get_user(&flow.server.state, "oidc|acme|alice").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((user.email.as_deref(), user.email_verified), (Some("alice.new@example.test"), false));
 }
@@ -314,13 +305,7 @@ async fn a_setup_links_connection_signs_nobody_in_to_applications_before_the_it_
 async fn narrowing_or_deleting_a_client_grant_narrows_the_tokens_already_issued() {
     use app::backend::applications::grants;
     let server = TestServer::start().await;
-    let created = app::backend::applications::create_application(
-        &server.state,
-        app::applications::CreateApplication { name: "Deploy bot".into(), app_type: Some("non_interactive".into()), ..Default::default() },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (id, secret) = (created.application.client_id, created.client_secret.unwrap_or_default());
+    let (id, secret) = machine_app(&server).await;
     let audience = server.url("/api/v2/");
     let grant = grants::create(&server.state, grants::CreateClientGrant { client_id: id.clone(), audience: audience.clone(), scope: vec!["read:clients".into(), "create:clients".into()] })
         .await

@@ -107,23 +107,10 @@ pub async fn update(db: &Db, row: &ConnectionRow, domains: Option<&[String]>, cl
     }
     let mut batch = Batch::default();
     batch.push(
-        "UPDATE connections SET display_name = $2, options = $3, client_secret_enc = $4, private_key_enc = $5,
-           is_domain_connection = $6, show_as_button = $7, realms = $8, metadata = $9,
-           check_status = $10, updated_at = $11
+        "UPDATE connections SET name = $2, strategy = $3, display_name = $4, options = $5, client_secret_enc = $6, private_key_enc = $7,
+           is_domain_connection = $8, show_as_button = $9, realms = $10, metadata = $11, check_status = $12, created_at = $13, updated_at = $14
          WHERE id = $1",
-        vec![
-            (&row.id).into(),
-            (&row.display_name).into(),
-            (&row.options).into(),
-            (&row.client_secret_enc).into(),
-            (&row.private_key_enc).into(),
-            row.is_domain_connection.into(),
-            row.show_as_button.into(),
-            (&row.realms).into(),
-            (&row.metadata).into(),
-            (&row.check_status).into(),
-            row.updated_at.into(),
-        ],
+        row_values(row),
     );
     let (domain_range, client_range) = push_domains_and_clients(&mut batch, &row.id, domains, clients);
     write(db, batch, &row.name, domain_range, (client_range, clients)).await

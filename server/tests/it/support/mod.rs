@@ -149,3 +149,14 @@ pub fn html_form(page: &str) -> (String, Vec<(String, String)>) {
         .collect();
     (action, fields)
 }
+
+/// A machine-to-machine application: its client id and secret.
+pub async fn machine_app(server: &TestServer) -> (String, String) {
+    let created = app::backend::applications::create_application(
+        &server.state,
+        app::applications::CreateApplication { name: "Deploy bot".into(), app_type: Some("non_interactive".into()), ..Default::default() },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    (created.application.client_id, created.client_secret.unwrap_or_default())
+}
