@@ -7,7 +7,8 @@ use crate::pages::connection::{
     ConnectionPage,
 };
 use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
-use crate::pages::activity::{LogsPage, UserPage, UsersPage};
+use crate::pages::logs::LogsPage;
+use crate::pages::users::{UserPage, UsersPage};
 use crate::pages::applications::{ApplicationPage, ApplicationsPage};
 use crate::pages::organization::OrganizationPage;
 use crate::pages::organizations::OrganizationsPage;

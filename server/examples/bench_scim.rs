@@ -11,7 +11,7 @@
 
 use app::backend::crypto::MasterKey;
 use app::backend::scim::{self, Scope};
-use app::backend::{Clock, Settings};
+use app::backend::{Clock, Environment};
 use app::connections::{CreateConnection, OptionsInput};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}");
-    let settings = Settings {
+    let settings = Environment {
         public_url: url::Url::parse(&base)?,
         listen: addr,
         database_url: url.clone(),

@@ -5,7 +5,7 @@ use app::backend::admin::accounts::normalize_email;
 use app::backend::admin::password::check_password_rules;
 use app::backend::crypto::{MasterKey, SecretString};
 use app::backend::proxies::TrustedProxies;
-use app::backend::Settings;
+use app::backend::Environment;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -134,12 +134,12 @@ impl Config {
 
     /// The backend's settings. Without `TESSERA_MASTER_KEY`, the key is read from
     /// `<data dir>/master.key`, created on first start (with a warning).
-    pub fn into_settings(self) -> Result<(Settings, Option<String>), ConfigError> {
+    pub fn into_settings(self) -> Result<(Environment, Option<String>), ConfigError> {
         let (master_key, warning) = match self.master_key {
             Some(key) => (key, None),
             None => load_or_generate_master_key(&self.data_dir())?,
         };
-        let settings = Settings {
+        let settings = Environment {
             public_url: self.public_url,
             listen: self.listen,
             database_url: self.database_url,

@@ -17,7 +17,7 @@ use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
 use app::backend::discovery::{guard::GuardedClient, Discovery};
 use app::backend::provider::keys::SigningKeys;
 use app::backend::store::{redact_url, Db};
-use app::backend::{AppState, Clock, Settings};
+use app::backend::{AppState, Clock, Environment};
 use config::Config;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -95,15 +95,15 @@ pub async fn prepare(config: Config, clock: Clock) -> Result<AppState, StartErro
     state(settings, db, clock)
 }
 
-/// Assembles the shared state: settings, database, clock, and the issuer check with its guarded
+/// Assembles the shared state: the environment, database, clock, and the issuer check with its guarded
 /// HTTP client.
-pub fn state(settings: Settings, db: Db, clock: Clock) -> Result<AppState, StartError> {
-    let rules = app::connections::validate::Rules { allow_private_network: settings.allow_private_network };
-    let client = GuardedClient::new(settings.allow_private_network).map_err(|e| StartError::Other(e.to_string()))?;
+pub fn state(env: Environment, db: Db, clock: Clock) -> Result<AppState, StartError> {
+    let rules = app::connections::validate::Rules { allow_private_network: env.allow_private_network };
+    let client = GuardedClient::new(env.allow_private_network).map_err(|e| StartError::Other(e.to_string()))?;
     Ok(AppState {
-        leptos_options: Arc::new(leptos_options(settings.listen)),
+        leptos_options: Arc::new(leptos_options(env.listen)),
         db,
-        settings: Arc::new(settings),
+        env: Arc::new(env),
         clock,
         discovery: Arc::new(Discovery::new(client, rules)),
         signing_keys: Arc::new(SigningKeys::default()),

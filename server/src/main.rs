@@ -54,8 +54,8 @@ async fn serve(config: Config) -> ExitCode {
     };
     tracing::info!(
         listen = %listen,
-        public_url = %state.settings.public_url,
-        database = %app::backend::store::redact_url(&state.settings.database_url),
+        public_url = %state.env.public_url,
+        database = %app::backend::store::redact_url(&state.env.database_url),
         "Tessera is serving the dashboard"
     );
     match server::serve(state, listener, shutdown_signal()).await {

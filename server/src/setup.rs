@@ -36,7 +36,7 @@ async fn open(State(state): State<AppState>, jar: CookieJar, Path(token): Path<S
             let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, steps_path(&token)), (header::CACHE_CONTROL, "no-store".to_string())]).into_response();
             if let Some(value) = new_browser {
                 let max_age = (scope.expires_at - state.clock.now_ms()) / 1000;
-                let cookie = Cookie::Setup(&scope.link_id).set(&value, max_age, state.settings.cookies_secure());
+                let cookie = Cookie::Setup(&scope.link_id).set(&value, max_age, state.env.cookies_secure());
                 if let Ok(v) = header::HeaderValue::from_str(&cookie) {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }

@@ -29,7 +29,7 @@ pub async fn sign_in(email: String, password: String, return_to: Option<String>)
     match result {
         Ok(signed_in) => {
             let cookie = crate::backend::cookies::Cookie::Admin;
-            append_set_cookie(cookie.set(&signed_in.session_token, sessions::ABSOLUTE_TIMEOUT_MS / 1000, state.settings.cookies_secure()));
+            append_set_cookie(cookie.set(&signed_in.session_token, sessions::ABSOLUTE_TIMEOUT_MS / 1000, state.env.cookies_secure()));
             let next = crate::text::safe_return_to(return_to.as_deref());
             if signed_in.admin.must_change_password {
                 leptos_axum::redirect(&format!("/signin/password?return_to={}", crate::text::encode_query_value(&next)));
@@ -59,7 +59,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         sessions::end_session(&state.db, &admin.token_hash).await.map_err(fail)?;
         tracing::info!(admin_id = %admin.admin_id, "admin signed out");
     }
-    append_set_cookie(crate::backend::cookies::Cookie::Admin.clear(state.settings.cookies_secure()));
+    append_set_cookie(crate::backend::cookies::Cookie::Admin.clear(state.env.cookies_secure()));
     leptos_axum::redirect("/signin");
     Ok(())
 }

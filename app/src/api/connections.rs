@@ -113,9 +113,9 @@ pub async fn get_deployment_info() -> Result<DeploymentInfo, AppError> {
     require_admin()?;
     let state = state()?;
     Ok(DeploymentInfo {
-        callback_url: state.settings.callback_url(),
-        public_base: state.settings.public_base(),
-        allow_private_network: state.settings.allow_private_network,
+        callback_url: state.env.callback_url(),
+        public_base: state.env.public_base(),
+        allow_private_network: state.env.allow_private_network,
     })
 }
 
@@ -252,17 +252,14 @@ pub async fn save_connection_settings(
     };
     ssr::update(&id, Some(ssr::checked(&domain_level)), |current, o| {
         if current.strategy == Strategy::Oidc {
-            let new_discovery = ssr::non_empty(discovery_url);
-            let discovery_changed = new_discovery != current.options.discovery_url;
-            o.discovery_url = new_discovery;
+            o.discovery_url = ssr::non_empty(discovery_url);
             o.channel = channel.as_deref().and_then(Channel::parse);
-            if discovery_changed || uploaded.is_some() {
+            let replaced = o.discovery_url != current.options.discovery_url || uploaded.is_some();
+            if replaced {
                 // The issuer details come from the new discovery document.
-                o.issuer = None;
-                o.authorization_endpoint = None;
-                o.token_endpoint = None;
-                o.userinfo_endpoint = None;
-                o.jwks_uri = None;
+                for field in crate::connections::validate::issuer_settings(o) {
+                    *field = None;
+                }
                 o.oidc_metadata = uploaded;
             } else {
                 o.issuer = ssr::non_empty(issuer);

@@ -1,7 +1,8 @@
 //! Server functions, one file per domain. Each is a public HTTP endpoint (under `/rpc`): it
 //! checks the admin session, parses input, calls one backend service and maps the error.
 
-pub mod activity;
+pub mod logs;
+pub mod users;
 pub mod applications;
 pub mod roles;
 pub mod auth;

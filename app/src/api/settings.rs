@@ -65,7 +65,7 @@ pub async fn rotate_signing_keys() -> Result<Vec<KeyRow>, AppError> {
     use crate::backend::provider::keys::DEFAULT_OVERLAP_MS;
     let admin = require_admin()?;
     let state = state()?;
-    state.signing_keys.rotate(&state.db, &state.clock, &state.settings.master_key, DEFAULT_OVERLAP_MS).await.map_err(fail)?;
+    state.signing_keys.rotate(&state.db, &state.clock, &state.env.master_key, DEFAULT_OVERLAP_MS).await.map_err(fail)?;
     tracing::info!(admin = %admin.email, "signing keys rotated from the dashboard");
     key_rows(&state).await
 }

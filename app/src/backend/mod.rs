@@ -20,7 +20,7 @@ pub mod revocation;
 pub mod roles;
 pub mod scim;
 pub mod security_headers;
-pub mod settings;
+pub mod environment;
 pub mod state;
 pub mod store;
 pub mod tenant;
@@ -28,5 +28,5 @@ pub mod users;
 
 pub use clock::Clock;
 pub use error::{Error, Result};
-pub use settings::Settings;
+pub use environment::Environment;
 pub use state::AppState;

@@ -30,7 +30,7 @@ fn refuse(status: u16, error: &'static str, description: impl Into<String>) -> R
 
 /// The endpoint a connection's identity provider is given (the Settings tab shows it).
 pub fn endpoint(state: &AppState, connection_id: &str) -> String {
-    format!("{}/global-token-revocation/{connection_id}", state.settings.public_base())
+    format!("{}/global-token-revocation/{connection_id}", state.env.public_base())
 }
 
 /// Handles one request; `Ok(Ok(user_ids))` are the users signed out (204).

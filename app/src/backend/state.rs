@@ -5,7 +5,7 @@ use crate::backend::discovery::Discovery;
 use crate::backend::flows::verify::JwksCache;
 use crate::backend::provider::keys::SigningKeys;
 use crate::backend::tenant::TenantCache;
-use crate::backend::{store::Db, Clock, Settings};
+use crate::backend::{store::Db, Clock, Environment};
 use crate::connections::validate::Rules;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -13,12 +13,11 @@ use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
-    /// Shared, not copied: every request clones the state, and copying the options' strings
-    /// was 1% of a sign-in's CPU.
+    /// Shared, not copied: every request clones the state.
     #[from_ref(skip)]
     pub leptos_options: Arc<LeptosOptions>,
     pub db: Db,
-    pub settings: Arc<Settings>,
+    pub env: Arc<Environment>,
     pub clock: Clock,
     /// The one issuer check, with its guarded HTTP client and short-lived cache.
     pub discovery: Arc<Discovery>,
@@ -39,7 +38,7 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// The deployment facts validation needs.
     pub fn rules(&self) -> Rules {
-        Rules { allow_private_network: self.settings.allow_private_network }
+        Rules { allow_private_network: self.env.allow_private_network }
     }
 
     /// This state on one database connection for the statements that follow, back to back (an

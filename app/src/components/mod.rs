@@ -1,6 +1,7 @@
 //! Reusable pieces of the dashboard's look: the frame, icons, toasts, form fields.
 
 pub mod browser;
+pub mod danger;
 pub mod form;
 pub mod icons;
 pub mod issuer_field;

@@ -201,6 +201,18 @@ fn push(errors: &mut Vec<FieldError>, field: &str, result: Result<(), String>) {
     }
 }
 
+/// The issuer settings a discovery document supplies: `issuer`, `authorization_endpoint`,
+/// `token_endpoint`, `userinfo_endpoint`, `jwks_uri`. A new discovery URL or an uploaded document
+/// replaces them.
+pub fn issuer_settings(input: &mut OptionsInput) -> [&mut Option<String>; 5] {
+    [&mut input.issuer, &mut input.authorization_endpoint, &mut input.token_endpoint, &mut input.userinfo_endpoint, &mut input.jwks_uri]
+}
+
+/// Whether `input` names another discovery URL than the one stored.
+pub fn discovery_changed(input: &OptionsInput, stored: &OptionsView) -> bool {
+    input.discovery_url.is_some() && input.discovery_url != stored.discovery_url
+}
+
 /// Options sent back as they were read (Auth0's read-modify-write: GET, change a field, PATCH
 /// the whole `options`) carry fields Tessera computes. Each is dropped when it matches what is
 /// stored (`stored`, `None` on create) and refused as read-only when it does not. When an OpenID
@@ -241,14 +253,13 @@ pub fn reconcile_read_only(strategy: Strategy, mut input: OptionsInput, stored: 
             drop_if_same(&mut input.jwks_uri, Some(&s.jwks_uri));
             drop_if_same(&mut input.oidc_metadata, s.oidc_metadata.as_ref());
         }
-        (Strategy::Oidc, Some(s)) if input.discovery_url.is_some() && input.discovery_url != s.discovery_url => {
+        (Strategy::Oidc, Some(s)) if discovery_changed(&input, s) => {
             drop_if_same(&mut input.oidc_metadata, s.oidc_metadata.as_ref());
             if s.oidc_metadata.is_some() {
-                drop_if_same(&mut input.issuer, Some(&s.issuer));
-                drop_if_same(&mut input.authorization_endpoint, Some(&s.authorization_endpoint));
-                drop_if_same(&mut input.token_endpoint, s.token_endpoint.as_ref());
-                drop_if_same(&mut input.userinfo_endpoint, s.userinfo_endpoint.as_ref());
-                drop_if_same(&mut input.jwks_uri, Some(&s.jwks_uri));
+                let stored = [Some(&s.issuer), Some(&s.authorization_endpoint), s.token_endpoint.as_ref(), s.userinfo_endpoint.as_ref(), Some(&s.jwks_uri)];
+                for (field, stored) in issuer_settings(&mut input).into_iter().zip(stored) {
+                    drop_if_same(field, stored);
+                }
             }
         }
         _ => {}

@@ -380,9 +380,7 @@ fn DeleteApplicationZone(id: String, name: String) -> impl IntoView {
         }
     });
     view! {
-        <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="app-danger-title">
-            <h2 id="app-danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
-            <p class="mt-2 text-sm text-gray-600">"Deleting this application stops its sign-ins at once. This cannot be undone."</p>
+        <crate::components::danger::DangerZone title_id="app-danger-title" description="Deleting this application stops its sign-ins at once. This cannot be undone.">
             <ActionForm action=action attr:class="mt-4 flex flex-wrap items-end gap-3">
                 <input type="hidden" name="id" value=id/>
                 <div class="min-w-64 flex-1">
@@ -392,7 +390,7 @@ fn DeleteApplicationZone(id: String, name: String) -> impl IntoView {
                 </div>
                 <button type="submit" class=DANGER_BUTTON>"Delete application"</button>
             </ActionForm>
-        </section>
+        </crate::components::danger::DangerZone>
     }
 }
 

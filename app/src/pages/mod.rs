@@ -1,10 +1,10 @@
 //! One module per screen.
 
-pub mod activity;
 pub mod applications;
 pub mod connection;
 pub mod connection_new;
 pub mod enterprise;
+pub mod logs;
 pub mod not_found;
 pub mod organization;
 pub mod organizations;
@@ -12,3 +12,5 @@ pub mod roles;
 pub mod settings;
 pub mod setup;
 pub mod signin;
+pub mod table;
+pub mod users;

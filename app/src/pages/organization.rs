@@ -396,9 +396,7 @@ fn OrganizationDanger(id: String, name: String) -> impl IntoView {
     });
     let error = move || delete.value().get().and_then(|r| r.err()).map(|e| e.field_message("confirm_name").unwrap_or_else(|| e.to_string()));
     view! {
-        <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="org-danger-title">
-            <h2 id="org-danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
-            <p class="mt-2 text-sm text-gray-600">"Deleting the organization removes its domains and setup links. Its connections stay, owned by no organization."</p>
+        <crate::components::danger::DangerZone title_id="org-danger-title" description="Deleting the organization removes its domains and setup links. Its connections stay, owned by no organization.">
             <ActionForm action=delete attr:class="mt-4 flex flex-wrap items-end gap-3">
                 <input type="hidden" name="id" value=id/>
                 <div>
@@ -408,6 +406,6 @@ fn OrganizationDanger(id: String, name: String) -> impl IntoView {
                 <button type="submit" class=DANGER_BUTTON disabled=move || typed.get().trim() != expected.get_value() || delete.pending().get()>"Delete organization"</button>
             </ActionForm>
             <Show when=move || error().is_some()><p class=ERROR role="alert">{error}</p></Show>
-        </section>
+        </crate::components::danger::DangerZone>
     }
 }

@@ -19,7 +19,7 @@ pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next
     const EXEMPT: &[&str] =
         &["/api/v2/", "/login/callback", "/oauth/token", "/oauth/revoke", "/userinfo", "/oidc/logout", "/scim/v2/", "/global-token-revocation/"];
     let exempt = EXEMPT.iter().any(|p| req.uri().path().starts_with(p));
-    if safe || exempt || is_same_origin(req.headers(), &state.settings.public_url) {
+    if safe || exempt || is_same_origin(req.headers(), &state.env.public_url) {
         return next.run(req).await;
     }
     tracing::warn!(path = %super::trace::redact(req.uri().path()), "refused a cross-site request");

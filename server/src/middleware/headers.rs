@@ -19,7 +19,7 @@ pub async fn add_security_headers(State(state): State<AppState>, req: Request, n
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if state.settings.public_url.scheme() == "https" {
+    if state.env.public_url.scheme() == "https" {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     if is_html || is_rpc {

@@ -17,14 +17,14 @@ pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
     let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
     let address = match peer {
-        Some(peer) => state.settings.trusted_proxies.client_address(peer, forwarded).to_string(),
+        Some(peer) => state.env.trusted_proxies.client_address(peer, forwarded).to_string(),
         None => "unknown".into(),
     };
     req.extensions_mut().insert(ClientAddress(address));
 
     // The Management API and SCIM authenticate with bearer tokens only, never with the cookie.
     if !["/api/v2/", "/scim/v2/"].iter().any(|p| req.uri().path().starts_with(p)) {
-        if let Some(cookie) = jar.get(&Cookie::Admin.name(state.settings.cookies_secure())).filter(|c| !c.value().is_empty()) {
+        if let Some(cookie) = jar.get(&Cookie::Admin.name(state.env.cookies_secure())).filter(|c| !c.value().is_empty()) {
             match sessions::load_session(&state.db, &state.clock, cookie.value()).await {
                 Ok(Some(admin)) => {
                     req.extensions_mut().insert(admin);

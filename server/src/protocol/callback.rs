@@ -42,7 +42,7 @@ pub async fn callback_post(State(state): State<AppState>, jar: CookieJar, params
 
 async fn finish(state: &AppState, jar: &CookieJar, params: &CallbackParams) -> Result<Response, ProtocolError> {
     let browser = cookie(state, jar, Cookie::Login);
-    let secure = state.settings.cookies_secure();
+    let secure = state.env.cookies_secure();
     let clear = Cookie::Login.clear(secure);
     Ok(match flows::finish_login(state, params, browser).await? {
         Ok(Finished::ToApplication { answer, session, session_max_age_s }) => {

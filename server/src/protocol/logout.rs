@@ -39,7 +39,7 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar, params: Param
             return Ok(response);
         }
     }
-    let clear = Cookie::SingleSignOn.clear(state.settings.cookies_secure());
+    let clear = Cookie::SingleSignOn.clear(state.env.cookies_secure());
     Ok(match logout::finish(&state, checked, session).await? {
         LoggedOut::Redirect(location) => (StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, clear)]).into_response(),
         LoggedOut::Page => ([(header::SET_COOKIE, clear)], Html(pages::signed_out_page())).into_response(),

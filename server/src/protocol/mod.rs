@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
 
 /// The value of one of Tessera's cookies in this request.
 fn cookie<'a>(state: &AppState, jar: &'a CookieJar, which: Cookie<'_>) -> Option<&'a str> {
-    jar.get(&which.name(state.settings.cookies_secure())).map(|c| c.value()).filter(|v| !v.is_empty())
+    jar.get(&which.name(state.env.cookies_secure())).map(|c| c.value()).filter(|v| !v.is_empty())
 }
 
 /// The answer to an application, with `cookies` set: a 302 to its redirect_uri, or the form
@@ -72,6 +72,6 @@ fn to_application(answer: ToApplication, cookies: &[String]) -> Response {
 /// (Lax is enough for the back channel's top-level GET; a cross-site form_post arrives without
 /// it and is re-posted from Tessera's own page, see `callback`.)
 pub(crate) fn to_identity_provider(state: &AppState, started: flows::Started) -> Response {
-    let cookie = Cookie::Login.set(&started.browser_token, flows::LOGIN_TTL_MS / 1000, state.settings.cookies_secure());
+    let cookie = Cookie::Login.set(&started.browser_token, flows::LOGIN_TTL_MS / 1000, state.env.cookies_secure());
     (StatusCode::FOUND, [(header::LOCATION, started.location), (header::SET_COOKIE, cookie)]).into_response()
 }

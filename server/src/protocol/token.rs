@@ -80,7 +80,7 @@ async fn authenticated_client(state: &AppState, headers: &HeaderMap, p: &TokenPa
         (Some(secret), None) => ClientCredential::Secret(secret),
         (None, None) => ClientCredential::None,
     };
-    let audiences = [provider::issuer(state), state.settings.public_base().to_string(), format!("{}{endpoint}", state.settings.public_base())];
+    let audiences = [provider::issuer(state), state.env.public_base().to_string(), format!("{}{endpoint}", state.env.public_base())];
     match applications::authenticate(state, &client_id, credential, &audiences).await.map_err(ProtocolError::json)? {
         Ok(app) => Ok(app),
         Err(reason) => Err(ProtocolError::oauth(StatusCode::UNAUTHORIZED, "invalid_client", reason)),

@@ -45,7 +45,7 @@ async fn back_channel_with_a_discovery_endpoint_keeps_the_secret_and_only_says_i
     let id = c["id"].as_str().unwrap_or_default().to_string();
     let stored = stored_secret(&api, &id).await;
     assert!(stored.starts_with("v1:") && !stored.contains(SECRET));
-    let opened = api.server.state.settings.master_key.decrypt(&format!("connection:{id}:client_secret"), &stored);
+    let opened = api.server.state.env.master_key.decrypt(&format!("connection:{id}:client_secret"), &stored);
     assert_eq!(opened.map(|s| s.expose().to_string()).ok().as_deref(), Some(SECRET));
 }
 
@@ -329,7 +329,7 @@ async fn patch_replaces_options_whole_but_keeps_an_omitted_secret_and_refuses_re
     assert_eq!(p["options"]["client_secret_set"], true, "the omitted secret is kept");
     assert_eq!(p["display_name"], "Patchable", "fields not sent stay");
     let stored = stored_secret(&api, &id).await;
-    let opened = api.server.state.settings.master_key.decrypt(&format!("connection:{id}:client_secret"), &stored);
+    let opened = api.server.state.env.master_key.decrypt(&format!("connection:{id}:client_secret"), &stored);
     assert_eq!(opened.map(|s| s.expose().to_string()).ok().as_deref(), Some(SECRET));
 
     // The released domain can now be used by another connection.

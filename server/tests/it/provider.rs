@@ -232,7 +232,7 @@ async fn rotating_the_keys_keeps_the_old_key_published_for_the_overlap_and_es256
     let old_kid = decode(&old_token, 0)["kid"].as_str().unwrap_or_default().to_string();
     assert_eq!(decode(&old_token, 0)["alg"], "RS256");
 
-    let new = state.signing_keys.rotate(&state.db, &state.clock, &state.settings.master_key, 3_600_000).await.unwrap_or_else(|e| panic!("{e}"));
+    let new = state.signing_keys.rotate(&state.db, &state.clock, &state.env.master_key, 3_600_000).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(new.len(), 2, "one new key per algorithm");
     let published = kids(&jwks().await);
     assert!(published.contains(&old_kid) && new.iter().all(|k| published.contains(k)), "both the old and the new keys are published: {published:?}");

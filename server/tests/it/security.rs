@@ -371,7 +371,7 @@ async fn a_setup_links_token_never_reaches_the_request_log() {
     let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("{e}"));
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
     let base = format!("http://127.0.0.1:{port}");
-    let settings = app::backend::Settings {
+    let settings = app::backend::Environment {
         public_url: url::Url::parse(&base).unwrap_or_else(|e| panic!("{e}")),
         listen: format!("127.0.0.1:{port}").parse().unwrap_or_else(|e| panic!("{e}")),
         database_url: database_url.clone(),

@@ -38,7 +38,7 @@ pub struct UpdateClientGrant {
 
 /// The Management API's audience: what client credentials ask for to call `/api/v2`.
 pub fn management_audience(state: &AppState) -> String {
-    format!("{}/api/v2/", state.settings.public_base())
+    format!("{}/api/v2/", state.env.public_base())
 }
 
 fn check_scopes(scope: &[String]) -> Result<Vec<String>> {

@@ -78,7 +78,7 @@ fn new_secret() -> String {
 }
 
 pub async fn create_application(state: &AppState, body: CreateApplication) -> Result<ApplicationWithSecret> {
-    let settings = validate(None, &body.into(), state.settings.allow_private_network).map_err(|fields| Error::Invalid { fields })?;
+    let settings = validate(None, &body.into(), state.env.allow_private_network).map_err(|fields| Error::Invalid { fields })?;
     let secret = new_secret();
     let now = state.clock.now_ms();
     let mut row = ApplicationRow {
@@ -165,7 +165,7 @@ pub async fn update_application_by(state: &AppState, client_id: &str, body: Upda
         }
     }
     let before = settings_of(&row)?;
-    let settings = validate(Some(&before), &body, state.settings.allow_private_network);
+    let settings = validate(Some(&before), &body, state.env.allow_private_network);
     let settings = match settings {
         Ok(s) if errors.is_empty() => s,
         Ok(_) => return Err(Error::Invalid { fields: errors }),

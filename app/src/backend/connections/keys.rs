@@ -82,7 +82,7 @@ fn pending_context(id: &str) -> String {
 pub async fn prepare_pending(state: &AppState, alg: SigningAlg) -> Result<PendingKey> {
     let key = generate(alg).await?;
     let id = format!("psk_{}", random_alphanumeric(24));
-    let sealed = state.settings.master_key.encrypt(&pending_context(&id), &key.private_pem)?;
+    let sealed = state.env.master_key.encrypt(&pending_context(&id), &key.private_pem)?;
     let now = state.clock.now_ms();
     state.db.execute(
         "INSERT INTO pending_signing_keys (id, alg, private_key_enc, public_jwks, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -104,7 +104,7 @@ pub async fn load_pending(state: &AppState, id: &str, alg: SigningAlg) -> Result
     if stored_alg != alg.as_str() {
         return Err(Error::invalid("options.token_endpoint_auth_signing_alg", format!("the prepared key is for {stored_alg}, not {}", alg.as_str())));
     }
-    let private_pem = state.settings.master_key.decrypt(&pending_context(id), &sealed)?.expose().to_string();
+    let private_pem = state.env.master_key.decrypt(&pending_context(id), &sealed)?.expose().to_string();
     let public_jwks = serde_json::from_str(&jwks).map_err(Error::internal)?;
     Ok(GeneratedKey { private_pem, public_jwks })
 }

@@ -141,7 +141,7 @@ async fn credentials(
     current: Option<&ConnectionRow>,
     prepared: Option<keys::GeneratedKey>,
 ) -> Result<(Option<String>, Option<String>)> {
-    let key = &state.settings.master_key;
+    let key = &state.env.master_key;
     let secret_context = format!("connection:{id}:client_secret");
     let key_context = format!("connection:{id}:private_key");
     let method = draft.options.token_endpoint_auth_method;

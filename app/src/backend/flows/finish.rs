@@ -112,7 +112,7 @@ async fn take(state: &AppState, params: &CallbackParams) -> Result<std::result::
         return Ok(Err(failed(reason, None, None, None)));
     };
     let pending: Pending = {
-        let plain = state.settings.master_key.decrypt(&pending_context(&state_hash), &sealed)?;
+        let plain = state.env.master_key.decrypt(&pending_context(&state_hash), &sealed)?;
         serde_json::from_str(plain.expose()).map_err(Error::internal)?
     };
     match connections::for_sign_in(&pinned, &connection_id).await {
@@ -182,7 +182,7 @@ fn check_answer(state: &AppState, taken: &Taken, params: &CallbackParams, browse
 
 /// The connection's client secret, opened.
 fn client_secret(state: &AppState, found: &ForSignIn) -> Result<Option<String>> {
-    let key = &state.settings.master_key;
+    let key = &state.env.master_key;
     Ok(match &found.row.client_secret_enc {
         Some(enc) => Some(key.decrypt(&format!("connection:{}:client_secret", found.connection.id), enc)?.expose().to_string()),
         None => None,
@@ -202,7 +202,7 @@ async fn receive_id_token(state: &AppState, taken: &Taken, params: &CallbackPara
     let Some(code) = params.code.as_deref() else {
         return Ok(Err("the identity provider's answer has no code (back channel)".into()));
     };
-    let key = &state.settings.master_key;
+    let key = &state.env.master_key;
     let auth = match (connection.options.token_endpoint_auth_method, secret, &taken.found.row.private_key_enc) {
         (TokenEndpointAuthMethod::PrivateKeyJwt, _, Some(enc)) => {
             ClientAuth::PrivateKey(key.decrypt(&format!("connection:{}:private_key", connection.id), enc)?.expose().to_string())
@@ -212,7 +212,7 @@ async fn receive_id_token(state: &AppState, taken: &Taken, params: &CallbackPara
         _ => ClientAuth::None,
     };
     let client = state.discovery.client();
-    let answer = upstream::exchange_code(client, &state.clock, connection, &auth, code, &state.settings.callback_url(), taken.pending.code_verifier.as_deref()).await;
+    let answer = upstream::exchange_code(client, &state.clock, connection, &auth, code, &state.env.callback_url(), taken.pending.code_verifier.as_deref()).await;
     Ok(answer.map(|a| (a.id_token, a.access_token)))
 }
 

@@ -62,7 +62,7 @@ async fn start(state: &AppState, connection: &Connection, app: Option<AppRequest
         &upstream::AuthorizationRequest {
             state: &upstream_state,
             nonce: &nonce,
-            redirect_uri: &state.settings.callback_url(),
+            redirect_uri: &state.env.callback_url(),
             code_challenge: challenge.as_deref(),
             login_hint,
             app_params,
@@ -72,7 +72,7 @@ async fn start(state: &AppState, connection: &Connection, app: Option<AppRequest
     let state_hash = sha256_hex(&upstream_state);
     let client_id = app.as_ref().map(|a| a.client_id.clone());
     let pending = serde_json::to_string(&Pending { app, nonce, code_verifier, setup }).map_err(Error::internal)?;
-    let sealed = state.settings.master_key.encrypt(&pending_context(&state_hash), &pending)?;
+    let sealed = state.env.master_key.encrypt(&pending_context(&state_hash), &pending)?;
     let now = state.clock.now_ms();
     state
         .db

@@ -31,7 +31,7 @@ fn not_found() -> Error {
 
 /// The resolver domain checks use.
 pub fn resolver(state: &AppState) -> TxtResolver {
-    match state.settings.dns_resolver {
+    match state.env.dns_resolver {
         Some(addr) => TxtResolver::at(addr),
         None => TxtResolver::system(),
     }

@@ -86,7 +86,7 @@ pub async fn create(state: &AppState, organization_id: &str, days: u32, client_i
         &[(&id).into(), (&org.id).into(), (sha256_hex(&token)).into(), (serde_json::to_string(&client_ids).map_err(Error::internal)?).into(), created_by.into(), now.into(), expires_at.into()],
     ).await?;
     logs::record(state, LINK_CREATED, &format!("Setup link {id} created for {} by {created_by} (expires in {days} days)", org.label()), None, None, None).await;
-    let url = format!("{}/setup/{token}", state.settings.public_base());
+    let url = format!("{}/setup/{token}", state.env.public_base());
     let link = SetupLink { id, status: SetupLinkStatus::Sent, created_by: created_by.to_string(), created_at: now, expires_at, connection_id: None, client_ids };
     Ok(CreatedLink { link, url })
 }
@@ -194,7 +194,7 @@ async fn check(state: &AppState, token: &str, cookies: Cookies<'_>, may_bind: bo
         return Ok(Err(refused(state, Refusal::Invalid, None).await));
     };
     // One cookie per link, so an IT admin with links from two companies can use both.
-    let browser = cookies(&Cookie::Setup(&id).name(state.settings.cookies_secure()));
+    let browser = cookies(&Cookie::Setup(&id).name(state.env.cookies_secure()));
     let browser = browser.as_deref();
     let refusal = if revoked.is_some() {
         Some(Refusal::Revoked)
@@ -275,13 +275,13 @@ pub async fn view(state: &AppState, scope: &Scope) -> Result<SetupView> {
     }
     Ok(SetupView {
         organization: scope.organization.label().to_string(),
-        redirect_uri: state.settings.callback_url(),
+        redirect_uri: state.env.callback_url(),
         expires_at: scope.expires_at,
         tested: scope.tested && connection.is_some(),
         connection,
         finished: false,
         applications: names,
-        allow_private_network: state.settings.allow_private_network,
+        allow_private_network: state.env.allow_private_network,
         domains: super::domains::list(state, &scope.organization.id).await?,
     })
 }

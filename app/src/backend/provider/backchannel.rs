@@ -154,7 +154,7 @@ async fn send(state: &AppState, app: &Application, uri: &str, delivery: &Deliver
 
 /// A logout token (section 2.4) for `app` about `user_id`'s session `sid`.
 pub async fn logout_token(state: &AppState, app: &Application, user_id: &str, sid: Option<&str>) -> Result<String> {
-    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     let signer = keys.for_application(app);
     let now = state.clock.now().timestamp();
     let mut claims = json!({

@@ -45,7 +45,7 @@ pub async fn client_credentials(
         None => grant.scope.iter().map(String::as_str).collect(),
     };
     let scope = granted.join(" ");
-    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
     let subject = format!("{}@clients", app.client_id);

@@ -63,12 +63,12 @@ pub const TOKEN_TTL_S: i64 = 3600;
 
 /// `{public}/`: Tessera's issuer, with the trailing slash Auth0 uses.
 pub fn issuer(state: &AppState) -> String {
-    format!("{}/", state.settings.public_base())
+    format!("{}/", state.env.public_base())
 }
 
 /// `/.well-known/openid-configuration`.
 pub fn discovery_document(state: &AppState) -> Value {
-    let base = state.settings.public_base();
+    let base = state.env.public_base();
     json!({
         "issuer": issuer(state),
         "authorization_endpoint": format!("{base}/authorize"),
@@ -97,7 +97,7 @@ pub fn discovery_document(state: &AppState) -> Value {
 /// `/.well-known/jwks.json`: every published key's public half, read fresh so a rotation on
 /// any replica shows at once (the keys are made first if the database has none yet).
 pub async fn jwks(state: &AppState) -> Result<Value> {
-    state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     keys::SigningKeys::jwks(&state.db, &state.clock).await
 }
 
@@ -316,7 +316,7 @@ fn sign_id_token(state: &AppState, keys: &keys::LoadedKeys, app: &Application, u
 /// `response_type=id_token`: the ID token alone (no access token, so no `at_hash`), for the
 /// application to receive by form post.
 pub async fn implicit_id_token(state: &AppState, app: &Application, user: &User, request: &CodeRequest) -> Result<String> {
-    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     let grant = TokenGrant {
         scope: &request.scope,
         nonce: request.nonce.as_deref(),
@@ -339,11 +339,11 @@ const ACCESS_TOKEN_OF_FAMILY: &str = concat!(
 /// the application chose) for `user`, and a refresh token when `offline_access` was granted to
 /// an application allowed to refresh.
 async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
-    let keys = state.signing_keys.load(&state.db, &state.clock, &state.settings.master_key).await?;
+    let keys = state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
     let claims = json!({
-        "iss": issuer(state), "sub": user.id, "aud": [format!("{}/userinfo", state.settings.public_base())], "azp": app.client_id,
+        "iss": issuer(state), "sub": user.id, "aud": [format!("{}/userinfo", state.env.public_base())], "azp": app.client_id,
         "client_id": app.client_id, "scope": grant.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": random_alphanumeric(24),
     });
     let mut claims = claims;

@@ -28,7 +28,7 @@ pub struct Scope<'a> {
 
 /// The endpoint a connection's SCIM client is given.
 pub fn endpoint(state: &AppState, connection_id: &str) -> String {
-    format!("{}/scim/v2/{connection_id}", state.settings.public_base())
+    format!("{}/scim/v2/{connection_id}", state.env.public_base())
 }
 
 /// The caller is the connection's SCIM client: a token of that connection, and SCIM turned on.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 #[component]
-pub fn DangerZone(id: String, name: String) -> impl IntoView {
+pub fn DeleteConnectionZone(id: String, name: String) -> impl IntoView {
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let action = ServerAction::<DeleteConnection>::new();
@@ -38,10 +38,8 @@ pub fn DangerZone(id: String, name: String) -> impl IntoView {
         }
     });
     view! {
-        <section class="mt-10 rounded-xl border border-red-200 bg-white p-6" aria-labelledby="danger-title">
-            <h2 id="danger-title" class="text-base font-semibold text-red-700">"Danger zone"</h2>
-            <div class="mt-3 flex flex-wrap items-center justify-between gap-4">
-                <p class="text-sm text-gray-600">"Deleting this connection signs no one out of your applications, but its users can no longer sign in through it. This cannot be undone."</p>
+        <crate::components::danger::DangerZone title_id="danger-title" description="Deleting this connection signs no one out of your applications, but its users can no longer sign in through it. This cannot be undone.">
+            <div class="mt-4">
                 <button type="button" class=DANGER_BUTTON on:click=move |_| open.set(true)>"Delete connection"</button>
             </div>
             <Show when=move || open.get()>
@@ -64,6 +62,6 @@ pub fn DangerZone(id: String, name: String) -> impl IntoView {
                     </div>
                 </div>
             </Show>
-        </section>
+        </crate::components::danger::DangerZone>
     }
 }

@@ -2,7 +2,7 @@
 //! upload), authentication, scopes, callback URL, user mapping, PKCE, purpose, Global Token
 //! Revocation endpoint and domain level; then the Danger zone.
 
-use super::danger::DangerZone;
+use super::danger::DeleteConnectionZone;
 use super::{with_connection, CurrentConnection};
 use crate::api::connections::{DeploymentInfo, SaveConnectionSettings};
 use crate::components::form::*;
@@ -102,7 +102,7 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
     let alg = o.token_endpoint_auth_signing_alg.unwrap_or(SigningAlg::RS256);
     let purpose = o.purpose;
     let revocation = info.revocation_url(&c.id);
-    let danger = view! { <DangerZone id=c.id.clone() name=c.name.clone()/> };
+    let danger = view! { <DeleteConnectionZone id=c.id.clone() name=c.name.clone()/> };
 
     // Each section is type-erased: one view of this size overflows the compiler's query depth in
     // release builds.

@@ -6,7 +6,7 @@
 use app::backend::crypto::{MasterKey, SecretString};
 use app::backend::store::testing::fresh_database_with_url;
 use app::backend::store::Db;
-use app::backend::{AppState, Clock, Settings};
+use app::backend::{AppState, Clock, Environment};
 
 pub mod api;
 pub mod dns_server;
@@ -31,12 +31,12 @@ impl TestServer {
         Self::start_with(|_| {}).await
     }
 
-    pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
+    pub async fn start_with(adjust: impl FnOnce(&mut Environment)) -> TestServer {
         let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         let base = format!("http://{addr}");
-        let mut settings = Settings {
+        let mut settings = Environment {
             public_url: url::Url::parse(&base).unwrap_or_else(|e| panic!("{e}")),
             listen: addr,
             database_url: String::new(),
@@ -57,12 +57,12 @@ impl TestServer {
     pub async fn replica(&self) -> TestServer {
         let db = Db::connect(&self.database_url).await.unwrap_or_else(|e| panic!("replica database: {e}"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
-        let mut settings = (*self.state.settings).clone();
+        let mut settings = (*self.state.env).clone();
         settings.listen = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         Self::serve(settings, db, self.database_url.clone(), listener).await
     }
 
-    async fn serve(settings: Settings, db: Db, database_url: String, listener: tokio::net::TcpListener) -> TestServer {
+    async fn serve(settings: Environment, db: Db, database_url: String, listener: tokio::net::TcpListener) -> TestServer {
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         let base = format!("http://{addr}");
         let clock = Clock::System;

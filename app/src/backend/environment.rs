@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use url::Url;
 
 #[derive(Clone)]
-pub struct Settings {
+pub struct Environment {
     /// `TESSERA_PUBLIC_URL`: the address browsers and identity providers use to reach Tessera.
     pub public_url: Url,
     /// `TESSERA_LISTEN`: the socket the server binds.
@@ -25,7 +25,7 @@ pub struct Settings {
     pub dns_resolver: Option<SocketAddr>,
 }
 
-impl Settings {
+impl Environment {
     /// Where identity providers send users back: `{public}/login/callback`.
     pub fn callback_url(&self) -> String {
         format!("{}/login/callback", self.public_base())
@@ -42,9 +42,9 @@ impl Settings {
     }
 }
 
-impl std::fmt::Debug for Settings {
+impl std::fmt::Debug for Environment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
+        f.debug_struct("Environment")
             .field("public_url", &self.public_url.as_str())
             .field("listen", &self.listen)
             .field("database_url", &crate::backend::store::redact_url(&self.database_url))
