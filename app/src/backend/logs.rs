@@ -114,12 +114,24 @@ pub struct LogFilter<'a> {
     pub client_id: Option<&'a str>,
 }
 
-/// Events matching `filter`, newest first.
+/// A page of the events matching `filter`, newest first.
 pub async fn list(state: &AppState, filter: &LogFilter<'_>, page: u64, per_page: u64) -> Result<Vec<LogEvent>> {
-    let limit = i64::try_from(per_page.clamp(1, 100)).unwrap_or(100);
-    let offset = i64::try_from(page.saturating_mul(per_page)).unwrap_or(i64::MAX);
-    Ok(state.db.fetch_all("SELECT id, type, description, connection_id, client_id, user_id, created_at FROM logs
-         WHERE (CAST($1 AS TEXT) IS NULL OR type = $1) AND (CAST($2 AS TEXT) IS NULL OR connection_id = $2)
-           AND (CAST($3 AS TEXT) IS NULL OR client_id = $3)
-         ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5", &[filter.kind.into(), filter.connection_id.into(), filter.client_id.into(), limit.into(), offset.into()]).await?)
+    let per_page = per_page.clamp(1, 100);
+    window(state, filter, page.saturating_mul(per_page), per_page).await
+}
+
+const MATCHING: &str = "(CAST($1 AS TEXT) IS NULL OR type = $1) AND (CAST($2 AS TEXT) IS NULL OR connection_id = $2)
+           AND (CAST($3 AS TEXT) IS NULL OR client_id = $3)";
+
+/// `limit` events matching `filter` from the `offset`th, newest first.
+pub async fn window(state: &AppState, filter: &LogFilter<'_>, offset: u64, limit: u64) -> Result<Vec<LogEvent>> {
+    let (offset, limit) = (i64::try_from(offset).unwrap_or(i64::MAX), i64::try_from(limit).unwrap_or(i64::MAX));
+    let sql = format!("SELECT id, type, description, connection_id, client_id, user_id, created_at FROM logs WHERE {MATCHING} ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5");
+    state.db.fetch_all(&sql, &[filter.kind.into(), filter.connection_id.into(), filter.client_id.into(), limit.into(), offset.into()]).await
+}
+
+/// How many events match `filter`.
+pub async fn count(state: &AppState, filter: &LogFilter<'_>) -> Result<u64> {
+    let n: i64 = state.db.fetch_scalar(&format!("SELECT COUNT(*) FROM logs WHERE {MATCHING}"), &[filter.kind.into(), filter.connection_id.into(), filter.client_id.into()]).await?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

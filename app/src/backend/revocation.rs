@@ -33,14 +33,31 @@ pub fn endpoint(state: &AppState, connection_id: &str) -> String {
     format!("{}/global-token-revocation/{connection_id}", state.env.public_base())
 }
 
+/// Auth0's endpoint for the same, by connection name: what an Okta admin copies from Auth0's docs.
+pub fn endpoint_by_name(state: &AppState, connection_name: &str) -> String {
+    format!("{}/oauth/global-token-revocation/connection/{}", state.env.public_base(), crate::text::encode_path_segment(connection_name))
+}
+
+/// Which endpoint a request came to: Tessera's (by connection id) or Auth0's (by name). The
+/// token's `aud` must be that endpoint.
+#[derive(Clone, Copy, Debug)]
+pub enum Door<'a> {
+    Id(&'a str),
+    Name(&'a str),
+}
+
 /// Handles one request; `Ok(Ok(user_ids))` are the users signed out (204).
-pub async fn revoke(state: &AppState, connection_id: &str, bearer: Option<&str>, body: &[u8]) -> Result<std::result::Result<Vec<String>, Refusal>> {
-    let connection = match connections::get_connection(state, connection_id).await {
-        Ok(c) => c,
-        Err(Error::NotFound(_)) => return Ok(Err(refuse(404, "not_found", "There is no connection with this id."))),
+pub async fn revoke(state: &AppState, door: Door<'_>, bearer: Option<&str>, body: &[u8]) -> Result<std::result::Result<Vec<String>, Refusal>> {
+    let (found, audience) = match door {
+        Door::Id(id) => (connections::get_connection(state, id).await.map(Some), endpoint(state, id)),
+        Door::Name(name) => (connections::find_by_name(state, name).await, endpoint_by_name(state, name)),
+    };
+    let connection = match found {
+        Ok(Some(c)) => c,
+        Ok(None) | Err(Error::NotFound(_)) => return Ok(Err(refuse(404, "not_found", "There is no such connection."))),
         Err(e) => return Err(e),
     };
-    let outcome = check_and_revoke(state, &connection, bearer, body).await?;
+    let outcome = check_and_revoke(state, &connection, &audience, bearer, body).await?;
     match &outcome {
         Ok(users) => {
             for user_id in users {
@@ -57,7 +74,7 @@ pub async fn revoke(state: &AppState, connection_id: &str, bearer: Option<&str>,
     Ok(outcome)
 }
 
-async fn check_and_revoke(state: &AppState, connection: &Connection, bearer: Option<&str>, body: &[u8]) -> Result<std::result::Result<Vec<String>, Refusal>> {
+async fn check_and_revoke(state: &AppState, connection: &Connection, audience: &str, bearer: Option<&str>, body: &[u8]) -> Result<std::result::Result<Vec<String>, Refusal>> {
     let Some(jwt) = bearer.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(Err(refuse(401, "invalid_token", "a bearer JWT signed by the identity provider is required")));
     };
@@ -65,7 +82,7 @@ async fn check_and_revoke(state: &AppState, connection: &Connection, bearer: Opt
         Ok(c) => c,
         Err(reason) => return Ok(Err(refuse(401, "invalid_token", reason))),
     };
-    if let Err(reason) = check_claims(state, connection, &claims) {
+    if let Err(reason) = check_claims(state, connection, audience, &claims) {
         return Ok(Err(refuse(401, "invalid_token", reason)));
     }
     // Single use: the jti is kept until the token would have expired anyway.
@@ -106,15 +123,14 @@ async fn check_and_revoke(state: &AppState, connection: &Connection, bearer: Opt
 }
 
 /// `iss` is the connection's issuer, `aud` this endpoint, the lifetime short and current.
-fn check_claims(state: &AppState, connection: &Connection, claims: &Map<String, Value>) -> std::result::Result<(), String> {
+fn check_claims(state: &AppState, connection: &Connection, me: &str, claims: &Map<String, Value>) -> std::result::Result<(), String> {
     let iss = claims.get("iss").and_then(Value::as_str).ok_or("the token has no iss")?;
     if !issuer_matches(&connection.options.issuer, iss, claims.get("tid").and_then(Value::as_str)) {
         return Err(format!("the token's iss {iss:?} is not this connection's issuer"));
     }
-    let me = endpoint(state, &connection.id);
     let aud_ok = match claims.get("aud") {
-        Some(Value::String(a)) => *a == me,
-        Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(me.as_str())),
+        Some(Value::String(a)) => a == me,
+        Some(Value::Array(list)) => list.iter().any(|a| a.as_str() == Some(me)),
         _ => false,
     };
     if !aud_ok {

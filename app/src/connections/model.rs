@@ -125,16 +125,6 @@ pub struct UpdateConnection {
     pub metadata: Option<BTreeMap<String, String>>,
 }
 
-/// `GET /api/v2/connections` with `include_totals=true`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ConnectionPage {
-    pub connections: Vec<Connection>,
-    pub start: u64,
-    pub limit: u64,
-    pub total: u64,
-}
-
 /// What to list: the API's filters and paging, plus the dashboard's search box.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListQuery {

@@ -19,19 +19,25 @@ pub struct ListParams {
     client_id: Option<String>,
     /// Only the grants for this API (the Management API is `{public}/api/v2/`).
     audience: Option<String>,
-    /// Page index, from 0 (at most 100000).
+    /// Page index, from 0 (at most 100000); a page past the end is empty.
     page: Option<u64>,
     /// Results per page, 1 to 100 (default 50).
     per_page: Option<u64>,
-    /// Return `{client_grants, start, limit, total}` instead of a bare array.
+    /// Answer `{client_grants, start, limit, length, total}` instead of a bare array.
     include_totals: Option<bool>,
+    /// Checkpoint paging: the `next` of the previous answer.
+    from: Option<String>,
+    /// Checkpoint paging: how many, 1 to 100 (default 50).
+    take: Option<u64>,
 }
+
+super::paging::list_schemas!(ClientGrantList, ClientGrantPage, ClientGrantCheckpoint, client_grants, ClientGrant);
 
 #[utoipa::path(
     get, path = "/api/v2/client-grants", tag = "client-grants", summary = "List client grants",
     params(ListParams),
     responses(
-        (status = 200, description = "The grants, oldest first", body = Vec<ClientGrant>),
+        (status = 200, description = "The grants, oldest first", body = ClientGrantList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The token lacks read:client_grants", body = ErrorBody),
@@ -40,9 +46,9 @@ pub struct ListParams {
 )]
 pub async fn list_client_grants(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:client_grants")?;
-    let q = super::paging::parse(raw.as_deref(), &["client_id", "audience"])?;
+    let q = super::paging::parse(raw.as_deref(), &super::paging::ListSpec { filters: &["client_id", "audience"], checkpoint: true })?;
     let all = service::list(&state, q.filter("client_id"), q.filter("audience")).await?;
-    Ok(q.respond("client_grants", all))
+    q.respond_all("client_grants", all)
 }
 
 #[utoipa::path(
@@ -66,6 +72,22 @@ pub async fn create_client_grant(State(state): State<AppState>, caller: Caller, 
 }
 
 #[utoipa::path(
+    get, path = "/api/v2/client-grants/{id}", tag = "client-grants", summary = "Get a client grant",
+    params(("id" = String, Path, description = "The grant's id (cgr_…)")),
+    responses(
+        (status = 200, description = "The grant", body = ClientGrant),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks read:client_grants", body = ErrorBody),
+        (status = 404, description = "No such grant", body = ErrorBody),
+    ),
+    security(("bearer" = ["read:client_grants"]))
+)]
+pub async fn get_client_grant(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<ClientGrant>, ApiError> {
+    caller.require("read:client_grants")?;
+    Ok(Json(service::get(&state, &id).await?))
+}
+
+#[utoipa::path(
     patch, path = "/api/v2/client-grants/{id}", tag = "client-grants", summary = "Change a client grant's scopes",
     params(("id" = String, Path, description = "The grant's id (cgr_…)")),
     request_body = UpdateClientGrant,
@@ -85,7 +107,7 @@ pub async fn update_client_grant(State(state): State<AppState>, caller: Caller, 
 
 #[utoipa::path(
     delete, path = "/api/v2/client-grants/{id}", tag = "client-grants", summary = "Delete a client grant",
-    description = "The application can no longer get Management API tokens; tokens already issued keep their scopes until they expire.",
+    description = "The application can no longer get Management API tokens, and the tokens it already has stop working at once.",
     params(("id" = String, Path, description = "The grant's id (cgr_…)")),
     responses(
         (status = 204, description = "Deleted"),

@@ -16,21 +16,33 @@ use axum::Json;
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
 pub struct ListParams {
-    /// Page index, from 0 (at most 100000).
+    /// Page index, from 0 (at most 100000); a page past the end is empty.
     page: Option<u64>,
     /// Results per page, 1 to 100 (default 50).
     per_page: Option<u64>,
-    /// Return `{clients, start, limit, total}` instead of a bare array.
+    /// Answer `{clients, start, limit, length, total}` instead of a bare array.
     include_totals: Option<bool>,
+    /// Checkpoint paging: the `next` of the previous answer.
+    from: Option<String>,
+    /// Checkpoint paging: how many, 1 to 100 (default 50).
+    take: Option<u64>,
+    /// Auth0's global client: Tessera has none, so `true` matches nothing and `false` everything.
+    is_global: Option<bool>,
+    /// First-party applications only (`true`) or third-party ones (`false`).
+    is_first_party: Option<bool>,
+    /// Only these application types (comma-separated: `spa,regular_web`).
+    app_type: Option<String>,
     /// Only applications whose name contains this text (Tessera extension).
     q: Option<String>,
 }
+
+super::paging::list_schemas!(ClientList, ClientPage, ClientCheckpoint, clients, Application);
 
 #[utoipa::path(
     get, path = "/api/v2/clients", tag = "clients", summary = "List applications",
     params(ListParams),
     responses(
-        (status = 200, description = "A page of applications, ordered by name", body = Vec<Application>),
+        (status = 200, description = "Applications, ordered by name", body = ClientList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The token lacks read:clients", body = ErrorBody),
@@ -39,14 +51,23 @@ pub struct ListParams {
 )]
 pub async fn list_clients(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:clients")?;
-    let q = super::paging::parse(raw.as_deref(), &["q"])?;
-    let (clients, total) = service::list_applications(&state, q.filter("q"), q.page, q.per_page).await?;
-    Ok(if q.include_totals {
-        Json(serde_json::json!({ "clients": clients, "start": q.start(), "limit": q.per_page, "total": total }))
-            .into_response()
-    } else {
-        Json(clients).into_response()
-    })
+    let spec = super::paging::ListSpec { filters: &["q", "is_global", "is_first_party", "app_type"], checkpoint: true };
+    let q = super::paging::parse(raw.as_deref(), &spec)?;
+    let flag = |name: &str| match q.filter(name) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(other) => Err(ApiError::bad_query(format!("Query validation error: {name} must be true or false (got {other:?})"))),
+    };
+    let (global, first_party) = (flag("is_global")?, flag("is_first_party")?);
+    let types: Vec<&str> = q.filter_all("app_type").into_iter().flat_map(|t| t.split(',')).map(str::trim).filter(|t| !t.is_empty()).collect();
+    let clients: Vec<Application> = service::all_applications(&state, q.filter("q"))
+        .await?
+        .into_iter()
+        .filter(|_| global != Some(true) && first_party != Some(false))
+        .filter(|a| types.is_empty() || types.contains(&a.app_type.as_str()))
+        .collect();
+    q.respond_all("clients", clients)
 }
 
 #[utoipa::path(

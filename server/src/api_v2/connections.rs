@@ -5,33 +5,13 @@ use super::error::{ApiError, ErrorBody};
 use super::extract::{Caller, JsonBody};
 use app::backend::connections as service;
 use app::backend::AppState;
-use app::connections::{
-    Checkpoint, Connection, ConnectionPage, CreateConnection, ListQuery, Strategy, UpdateConnection, CONNECTION_FIELDS, DEFAULT_PER_PAGE,
-    MAX_PAGE, MAX_PER_PAGE,
-};
+use app::connections::{Checkpoint, Connection, CreateConnection, ListQuery, Strategy, UpdateConnection, CONNECTION_FIELDS, DEFAULT_PER_PAGE};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
 
-/// The list answer: a bare array; with `include_totals=true` a page with totals; with `from` /
-/// `take` (checkpoint paging) the connections and, when there are more, the `next` checkpoint.
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum ConnectionList {
-    Page(ConnectionPage),
-    Checkpoint(CheckpointPage),
-    List(Vec<Connection>),
-}
-
-/// A checkpoint page: pass `next` as `from` to get the following one; no `next`, no more.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CheckpointPage {
-    pub connections: Vec<Connection>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-}
+super::paging::list_schemas!(ConnectionList, ConnectionsPage, CheckpointPage, connections, Connection);
 
 /// Query parameters of `GET /api/v2/connections` (parsed by [`parse_list_query`]).
 #[derive(utoipa::IntoParams)]
@@ -78,39 +58,17 @@ pub struct ListRequest {
     pub fields: FieldSelection,
 }
 
-/// `fields` / `include_fields`: which top-level fields of each connection to return.
-#[derive(Debug, Default, PartialEq)]
-pub struct FieldSelection {
-    fields: Vec<String>,
-    include: bool,
-}
+pub use super::paging::FieldSelection;
 
-impl FieldSelection {
-    fn parse(fields: Option<&str>, include: Option<bool>) -> Result<Self, ApiError> {
-        let mut list = Vec::new();
-        for field in fields.unwrap_or("").split(',').map(str::trim).filter(|f| !f.is_empty()) {
-            if !CONNECTION_FIELDS.contains(&field) {
-                return Err(ApiError::bad_query(format!(
-                    "Query validation error: fields lists {field:?}, which is not a connection field (one of {})",
-                    CONNECTION_FIELDS.join(", ")
-                )));
-            }
-            list.push(field.to_string());
-        }
-        Ok(FieldSelection { fields: list, include: include.unwrap_or(true) })
+/// Checks `fields` names connection fields only.
+fn connection_fields(selection: FieldSelection) -> Result<FieldSelection, ApiError> {
+    if let Some(field) = selection.fields.iter().find(|f| !CONNECTION_FIELDS.contains(&f.as_str())) {
+        return Err(ApiError::bad_query(format!(
+            "Query validation error: fields lists {field:?}, which is not a connection field (one of {})",
+            CONNECTION_FIELDS.join(", ")
+        )));
     }
-
-    /// The connection as JSON with only the selected fields.
-    pub fn apply(&self, connection: &Connection) -> serde_json::Value {
-        let mut value = serde_json::to_value(connection).unwrap_or_default();
-        if self.fields.is_empty() {
-            return value;
-        }
-        if let Some(object) = value.as_object_mut() {
-            object.retain(|key, _| self.fields.iter().any(|f| f == key) == self.include);
-        }
-        value
-    }
+    Ok(selection)
 }
 
 fn boolean(name: &str, value: &str) -> Result<bool, ApiError> {
@@ -138,60 +96,30 @@ fn decode_checkpoint(value: &str) -> Result<Checkpoint, ApiError> {
 
 /// Parses the list query strictly: unknown parameters and bad values are a 400 naming them.
 pub fn parse_list_query(raw: Option<&str>) -> Result<ListRequest, ApiError> {
+    let spec = super::paging::ListSpec { filters: &["strategy", "name", "domain_alias"], checkpoint: true };
+    let request = super::paging::parse(raw, &spec)?;
     let mut query = ListQuery { per_page: DEFAULT_PER_PAGE, ..Default::default() };
-    let (mut include_totals, mut strategy_given, mut offset_given) = (false, false, false);
-    let (mut from, mut take) = (None, None);
-    let (mut fields, mut include_fields) = (None, None);
-    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-        let number = |what: &str| value.parse::<u64>().map_err(|_| ApiError::bad_query(format!("Query validation error: {what} must be a whole number (got {value:?})")));
-        match key.as_ref() {
-            "strategy" => {
-                strategy_given = true;
-                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    // Auth0 has dozens of strategies; one Tessera does not offer matches nothing.
-                    if let Some(s) = Strategy::parse(part) {
-                        if !query.strategies.contains(&s) {
-                            query.strategies.push(s);
-                        }
-                    }
-                }
+    let strategies = request.filter_all("strategy");
+    for part in strategies.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|p| !p.is_empty()) {
+        // Auth0 has dozens of strategies; one Tessera does not offer matches nothing.
+        if let Some(s) = Strategy::parse(part) {
+            if !query.strategies.contains(&s) {
+                query.strategies.push(s);
             }
-            "name" => query.name = Some(value.into_owned()),
-            "domain_alias" => query.domain_alias = Some(value.into_owned()),
-            "page" => {
-                let n = number("page")?;
-                if n > MAX_PAGE {
-                    return Err(ApiError::bad_query(format!("Query validation error: page must be at most {MAX_PAGE} (got {n})")));
-                }
-                query.page = n;
-                offset_given = true;
-            }
-            "per_page" | "take" => {
-                let n = number(&key)?;
-                if !(1..=MAX_PER_PAGE).contains(&n) {
-                    return Err(ApiError::bad_query(format!("Query validation error: {key} must be between 1 and {MAX_PER_PAGE} (got {n})")));
-                }
-                if key == "take" {
-                    take = Some(n);
-                } else {
-                    query.per_page = n;
-                    offset_given = true;
-                }
-            }
-            "include_totals" => include_totals = boolean("include_totals", &value)?,
-            "from" => from = Some(decode_checkpoint(&value)?).filter(|_| !value.is_empty()),
-            "fields" => fields = Some(value.into_owned()),
-            "include_fields" => include_fields = Some(boolean("include_fields", &value)?),
-            other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
         }
     }
-    let checkpoint = from.is_some() || take.is_some();
-    if checkpoint && offset_given {
-        return Err(ApiError::bad_query("Query validation error: use page/per_page or from/take, not both"));
-    }
-    let paging = if checkpoint { Paging::Checkpoint { from, take: take.unwrap_or(DEFAULT_PER_PAGE) } } else { Paging::Offset { include_totals } };
-    let matches_nothing = strategy_given && query.strategies.is_empty();
-    Ok(ListRequest { query, paging, matches_nothing, fields: FieldSelection::parse(fields.as_deref(), include_fields)? })
+    query.name = request.filter("name").map(str::to_string);
+    query.domain_alias = request.filter("domain_alias").map(str::to_string);
+    let paging = match &request.paging {
+        super::paging::Paging::Offset { page, per_page, include_totals } => {
+            query.page = *page;
+            query.per_page = *per_page;
+            Paging::Offset { include_totals: *include_totals }
+        }
+        super::paging::Paging::Checkpoint { from, take } => Paging::Checkpoint { from: from.as_deref().map(decode_checkpoint).transpose()?, take: *take },
+    };
+    let matches_nothing = !strategies.is_empty() && query.strategies.is_empty();
+    Ok(ListRequest { query, paging, matches_nothing, fields: connection_fields(request.fields)? })
 }
 
 /// Parses the query of `GET /api/v2/connections/{id}`: only `fields` and `include_fields`.
@@ -204,7 +132,8 @@ pub fn parse_get_query(raw: Option<&str>) -> Result<FieldSelection, ApiError> {
             other => return Err(ApiError::bad_query(format!("Query validation error: unknown parameter {other:?}"))),
         }
     }
-    FieldSelection::parse(fields.as_deref(), include_fields)
+    let selection = FieldSelection { fields: fields.unwrap_or_default().split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect(), include: include_fields.unwrap_or(true) };
+    connection_fields(selection)
 }
 
 #[utoipa::path(
@@ -239,7 +168,8 @@ pub async fn list_connections(State(state): State<AppState>, caller: Caller, Raw
             let (connections, total) = if matches_nothing { (Vec::new(), 0) } else { service::list_connections(&state, query).await? };
             if include_totals {
                 let start = page.saturating_mul(per_page);
-                Json(serde_json::json!({ "connections": project(&connections), "start": start, "limit": per_page, "total": total })).into_response()
+                let list = project(&connections);
+                Json(serde_json::json!({ "start": start, "limit": per_page, "length": list.len(), "total": total, "connections": list })).into_response()
             } else {
                 Json(project(&connections)).into_response()
             }

@@ -69,6 +69,21 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
+/// Like [`JsonBody`], but an empty body is `T::default()` (Auth0's POSTs whose body is optional).
+pub struct OptionalJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let JsonBody(value) = JsonBody::<Option<T>>::from_request(req, state).await.or_else(|e| match e.message.as_str() {
+            "Payload validation error: the body must be a JSON object" => Ok(JsonBody(None)),
+            _ => Err(e),
+        })?;
+        Ok(OptionalJson(value.unwrap_or_default()))
+    }
+}
+
 /// Parses `bytes` into `T`, naming the field of any error by its dotted path.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {

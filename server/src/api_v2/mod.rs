@@ -4,12 +4,15 @@
 
 pub mod client_grants;
 pub mod clients;
+pub mod connection_clients;
 pub mod connections;
 pub mod error;
 pub mod extract;
+pub mod organization_connections;
 pub mod organizations;
 pub mod paging;
 pub mod roles;
+pub mod scim_configuration;
 pub mod users;
 
 use app::backend::AppState;
@@ -59,7 +62,17 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(clients::get_client, clients::update_client, clients::delete_client))
         .routes(utoipa_axum::routes!(clients::rotate_client_secret))
         .routes(utoipa_axum::routes!(client_grants::list_client_grants, client_grants::create_client_grant))
-        .routes(utoipa_axum::routes!(client_grants::update_client_grant, client_grants::delete_client_grant))
+        .routes(utoipa_axum::routes!(client_grants::get_client_grant, client_grants::update_client_grant, client_grants::delete_client_grant))
+        .routes(utoipa_axum::routes!(connection_clients::list, connection_clients::update))
+        .routes(utoipa_axum::routes!(scim_configuration::get, scim_configuration::create, scim_configuration::update, scim_configuration::delete))
+        .routes(utoipa_axum::routes!(scim_configuration::default_mapping))
+        .routes(utoipa_axum::routes!(scim_configuration::list_tokens, scim_configuration::create_token))
+        .routes(utoipa_axum::routes!(scim_configuration::delete_token))
+        .routes(utoipa_axum::routes!(organization_connections::list, organization_connections::add))
+        .routes(utoipa_axum::routes!(organization_connections::get, organization_connections::update, organization_connections::delete))
+        .routes(utoipa_axum::routes!(organization_connections::client_grants))
+        .routes(utoipa_axum::routes!(organization_connections::clients))
+        .routes(utoipa_axum::routes!(roles::list_permissions, roles::add_permissions, roles::remove_permissions))
         .routes(utoipa_axum::routes!(organizations::list_organizations, organizations::create_organization))
         .routes(utoipa_axum::routes!(organizations::get_organization, organizations::update_organization, organizations::delete_organization))
         .routes(utoipa_axum::routes!(organizations::get_organization_by_name))

@@ -15,10 +15,33 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
+super::paging::list_schemas!(OrganizationList, OrganizationPage, OrganizationCheckpoint, organizations, Organization);
+
+/// Paging of the organization lists.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
+pub struct ListParams {
+    /// Page index, from 0 (at most 100000); a page past the end is empty.
+    page: Option<u64>,
+    /// Results per page, 1 to 100 (default 50).
+    per_page: Option<u64>,
+    /// Answer `{<list>, start, limit, length, total}` instead of a bare array.
+    include_totals: Option<bool>,
+    /// Checkpoint paging: the `next` of the previous answer.
+    from: Option<String>,
+    /// Checkpoint paging: how many, 1 to 100 (default 50).
+    take: Option<u64>,
+}
+
+pub const PAGED: super::paging::ListSpec = super::paging::ListSpec { filters: &[], checkpoint: true };
+
 #[utoipa::path(
     get, path = "/api/v2/organizations", tag = "organizations", summary = "List organizations",
+    params(ListParams),
     responses(
-        (status = 200, description = "Organizations by name (page/per_page/include_totals as for connections)", body = Vec<Organization>),
+        (status = 200, description = "Organizations by name", body = OrganizationList),
+        (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The token lacks read:organizations", body = ErrorBody),
     ),
@@ -26,8 +49,8 @@ use serde::Deserialize;
 )]
 pub async fn list_organizations(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:organizations")?;
-    let q = super::paging::parse(raw.as_deref(), &[])?;
-    Ok(q.respond("organizations", service::list(&state, None).await?))
+    let q = super::paging::parse(raw.as_deref(), &PAGED)?;
+    q.respond_all("organizations", service::list(&state, None).await?)
 }
 
 #[utoipa::path(
@@ -118,20 +141,24 @@ pub async fn delete_organization(State(state): State<AppState>, caller: Caller, 
     Ok(StatusCode::NO_CONTENT)
 }
 
+super::paging::list_schemas!(EnabledConnectionList, EnabledConnectionPage, EnabledConnectionCheckpoint, enabled_connections, EnabledConnection);
+
 #[utoipa::path(
     get, path = "/api/v2/organizations/{id}/enabled_connections", tag = "organizations", summary = "The organization's connections",
-    params(("id" = String, Path, description = "The organization's id (org_…)")),
+    params(("id" = String, Path, description = "The organization's id (org_…)"), ListParams),
     responses(
-        (status = 200, description = "Its connections", body = Vec<EnabledConnection>),
+        (status = 200, description = "Its connections", body = EnabledConnectionList),
+        (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The token lacks read:organization_connections", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
     ),
     security(("bearer" = ["read:organization_connections"]))
 )]
-pub async fn list_enabled_connections(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<EnabledConnection>>, ApiError> {
+pub async fn list_enabled_connections(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:organization_connections")?;
-    Ok(Json(service::enabled_connections(&state, &id).await?))
+    let q = super::paging::parse(raw.as_deref(), &PAGED)?;
+    q.respond_all("enabled_connections", service::enabled_connections(&state, &id).await?)
 }
 
 #[utoipa::path(

@@ -9,11 +9,34 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::{Deserialize, Serialize};
+
+super::paging::list_schemas!(RoleList, RolePage, RoleCheckpoint, roles, Role);
+
+/// Query parameters of `GET /api/v2/roles`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
+pub struct ListParams {
+    /// Only roles whose name contains this text (case-insensitive).
+    name_filter: Option<String>,
+    /// Auth0's role type: Tessera's roles are all `tenant` roles (another type matches nothing).
+    #[param(rename = "type")]
+    kind: Option<String>,
+    /// Page index, from 0 (at most 100000); a page past the end is empty.
+    page: Option<u64>,
+    /// Results per page, 1 to 100 (default 50).
+    per_page: Option<u64>,
+    /// Answer `{roles, start, limit, length, total}` instead of a bare array.
+    include_totals: Option<bool>,
+}
 
 #[utoipa::path(
     get, path = "/api/v2/roles", tag = "roles", summary = "List roles",
+    params(ListParams),
     responses(
-        (status = 200, description = "Every role, by name (page/per_page/include_totals as for connections)", body = Vec<Role>),
+        (status = 200, description = "Roles by name", body = RoleList),
+        (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The token lacks read:roles", body = ErrorBody),
     ),
@@ -21,8 +44,11 @@ use axum::Json;
 )]
 pub async fn list_roles(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     caller.require("read:roles")?;
-    let q = super::paging::parse(raw.as_deref(), &[])?;
-    Ok(q.respond("roles", service::list(&state).await?))
+    let q = super::paging::parse(raw.as_deref(), &super::paging::ListSpec { filters: &["name_filter", "type"], checkpoint: false })?;
+    let needle = q.filter("name_filter").map(str::to_lowercase).unwrap_or_default();
+    let tenant = q.filter("type").is_none_or(|t| t == "tenant");
+    let roles: Vec<Role> = service::list(&state).await?.into_iter().filter(|r| tenant && r.name.to_lowercase().contains(&needle)).collect();
+    q.respond_all("roles", roles)
 }
 
 #[utoipa::path(
@@ -94,5 +120,111 @@ pub async fn update_role(State(state): State<AppState>, caller: Caller, Path(id)
 pub async fn delete_role(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     caller.require("delete:roles")?;
     service::delete(&state, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A permission a role holds: a scope of an API (`resource_server_identifier`).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Permission {
+    pub permission_name: String,
+    pub resource_server_identifier: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_server_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// `POST` and `DELETE /api/v2/roles/{id}/permissions`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionsInput {
+    pub permissions: Vec<Permission>,
+}
+
+super::paging::list_schemas!(PermissionList, PermissionPage, PermissionCheckpoint, permissions, Permission);
+
+/// Paging of a role's permissions.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
+pub struct PermissionParams {
+    /// Page index, from 0 (at most 100000).
+    page: Option<u64>,
+    /// Results per page, 1 to 100 (default 50).
+    per_page: Option<u64>,
+    /// Answer `{permissions, start, limit, length, total}` instead of a bare array.
+    include_totals: Option<bool>,
+}
+
+/// Tessera's roles hold no API permissions: the one API Tessera serves is its Management API,
+/// whose access is given by client grants and tokens, not by users' roles. So the list is
+/// empty, and an empty list may be added or removed (what a tool that copies roles sends).
+fn refuse_permissions(input: &PermissionsInput) -> Result<(), ApiError> {
+    match input.permissions.first() {
+        None => Ok(()),
+        Some(p) => Err(ApiError::bad_body(format!(
+            "Payload validation error: permissions[0]: Tessera's roles hold no API permissions ({:?} of {:?}); a role is given to users by their connection's group role assignments and carried in tokens' roles claim",
+            p.permission_name, p.resource_server_identifier
+        ))),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/api/v2/roles/{id}/permissions", tag = "roles", summary = "A role's permissions (always none)",
+    description = "Tessera's roles hold no API permissions: the list is empty.",
+    params(("id" = String, Path, description = "The role's id (rol_…)"), PermissionParams),
+    responses(
+        (status = 200, description = "No permissions", body = PermissionList),
+        (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks read:roles", body = ErrorBody),
+        (status = 404, description = "No such role", body = ErrorBody),
+    ),
+    security(("bearer" = ["read:roles"]))
+)]
+pub async fn list_permissions(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    caller.require("read:roles")?;
+    let q = super::paging::parse(raw.as_deref(), &super::paging::ListSpec { filters: &[], checkpoint: false })?;
+    service::get(&state, &id).await?;
+    q.respond_all("permissions", Vec::<Permission>::new())
+}
+
+#[utoipa::path(
+    post, path = "/api/v2/roles/{id}/permissions", tag = "roles", summary = "Add permissions to a role (none may be added)",
+    params(("id" = String, Path, description = "The role's id (rol_…)")),
+    request_body = PermissionsInput,
+    responses(
+        (status = 201, description = "Nothing to add"),
+        (status = 400, description = "A permission: Tessera's roles hold none", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks update:roles", body = ErrorBody),
+        (status = 404, description = "No such role", body = ErrorBody),
+    ),
+    security(("bearer" = ["update:roles"]))
+)]
+pub async fn add_permissions(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(input): JsonBody<PermissionsInput>) -> Result<StatusCode, ApiError> {
+    caller.require("update:roles")?;
+    service::get(&state, &id).await?;
+    refuse_permissions(&input)?;
+    Ok(StatusCode::CREATED)
+}
+
+#[utoipa::path(
+    delete, path = "/api/v2/roles/{id}/permissions", tag = "roles", summary = "Remove permissions from a role (it holds none)",
+    params(("id" = String, Path, description = "The role's id (rol_…)")),
+    request_body = PermissionsInput,
+    responses(
+        (status = 204, description = "Nothing to remove"),
+        (status = 400, description = "A permission: Tessera's roles hold none", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks update:roles", body = ErrorBody),
+        (status = 404, description = "No such role", body = ErrorBody),
+    ),
+    security(("bearer" = ["update:roles"]))
+)]
+pub async fn remove_permissions(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, JsonBody(input): JsonBody<PermissionsInput>) -> Result<StatusCode, ApiError> {
+    caller.require("update:roles")?;
+    service::get(&state, &id).await?;
+    refuse_permissions(&input)?;
     Ok(StatusCode::NO_CONTENT)
 }

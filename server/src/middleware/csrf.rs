@@ -17,7 +17,7 @@ use http::{HeaderMap, Method, StatusCode};
 pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     const EXEMPT: &[&str] =
-        &["/api/v2/", "/login/callback", "/oauth/token", "/oauth/revoke", "/userinfo", "/oidc/logout", "/scim/v2/", "/global-token-revocation/"];
+        &["/api/v2/", "/login/callback", "/oauth/token", "/oauth/revoke", "/userinfo", "/oidc/logout", "/scim/v2/", "/global-token-revocation/", "/oauth/global-token-revocation/"];
     let exempt = EXEMPT.iter().any(|p| req.uri().path().starts_with(p));
     if safe || exempt || is_same_origin(req.headers(), &state.env.public_url) {
         return next.run(req).await;

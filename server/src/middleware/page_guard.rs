@@ -14,7 +14,7 @@ use http::Method;
 /// and setup links (each checks its link and the browser bound to it).
 const PUBLIC_PREFIXES: &[&str] =
     &["/pkg/", "/logos/", "/favicon", "/healthz", "/api/v2/", "/rpc/", "/login/", "/.well-known/", "/authorize", "/oauth/", "/userinfo", "/oidc/",
-      "/scim/v2/", "/global-token-revocation/", "/setup/"];
+      "/scim/v2/", "/global-token-revocation/", "/setup/", "/v2/logout"];
 
 pub async fn require_signed_in_admin(req: Request, next: Next) -> Response {
     let path = req.uri().path();

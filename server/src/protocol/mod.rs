@@ -38,7 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/oauth/revoke", post(token::revoke))
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
-        .route("/global-token-revocation/{id}", post(revocation::global_token_revocation))
+        .route("/global-token-revocation/{id}", post(revocation::by_id))
+        .route("/oauth/global-token-revocation/connection/{name}", post(revocation::by_name))
 }
 
 /// The value of one of Tessera's cookies in this request.

@@ -17,6 +17,8 @@ pub const ALL_SCOPES: &[&str] = &[
     "read:organizations", "create:organizations", "update:organizations", "delete:organizations",
     "read:organization_connections", "create:organization_connections", "update:organization_connections", "delete:organization_connections",
     "read:organization_discovery_domains", "create:organization_discovery_domains", "update:organization_discovery_domains", "delete:organization_discovery_domains",
+    "read:organization_client_grants",
+    "read:scim_config", "create:scim_config", "update:scim_config", "delete:scim_config", "read:scim_token", "create:scim_token", "delete:scim_token",
 ];
 
 /// Tokens start with this so they are recognisable in secret scanners.

@@ -96,6 +96,11 @@ pub async fn list(state: &AppState, client_id: Option<&str>, audience: Option<&s
     rows.into_iter().map(to_view).collect()
 }
 
+pub async fn get(state: &AppState, id: &str) -> Result<ClientGrant> {
+    let row: Option<Row> = state.db.fetch_optional("SELECT id, client_id, audience, scope FROM client_grants WHERE id = $1", &[id.into()]).await?;
+    to_view(row.ok_or_else(not_found)?)
+}
+
 /// The grant `client_id` holds for `audience`, if any (the token endpoint asks).
 pub async fn find(state: &AppState, client_id: &str, audience: &str) -> Result<Option<ClientGrant>> {
     Ok(list(state, Some(client_id), Some(audience)).await?.into_iter().next())

@@ -283,6 +283,14 @@ pub async fn create_connection_with_key(state: &AppState, body: CreateConnection
     to_view(&row, sorted(enabled_clients))
 }
 
+/// Turns the connection's SCIM provisioning on or off, leaving every other option as it is.
+pub async fn set_scim_enabled(state: &AppState, id: &str, enabled: bool) -> Result<Connection> {
+    let current = get_connection(state, id).await?;
+    let mut options = current.options.to_input(current.strategy);
+    options.scim_enabled = Some(enabled);
+    update_connection(state, id, crate::connections::UpdateConnection { options: Some(options), ..Default::default() }).await
+}
+
 pub async fn get_connection(state: &AppState, id: &str) -> Result<Connection> {
     Ok(for_sign_in(state, id).await?.connection)
 }

@@ -4,6 +4,7 @@
 //! The server's SCIM router authenticates with [`authorize`] and calls the functions here; the
 //! users are the same the sign-in flow upserts (`backend::users`).
 
+pub mod configuration;
 pub mod error;
 pub mod filter;
 pub mod groups;
