@@ -8,6 +8,7 @@ pub mod connection_clients;
 pub mod connections;
 pub mod error;
 pub mod extract;
+mod openapi;
 pub mod organization_connections;
 pub mod organizations;
 pub mod paging;
@@ -90,7 +91,8 @@ fn operations() -> OpenApiRouter<AppState> {
 
 /// The `/api/v2` routes and the OpenAPI document that describes exactly them.
 pub fn router() -> Router<AppState> {
-    let (router, api) = operations().split_for_parts();
+    let (router, mut api) = operations().split_for_parts();
+    openapi::complete(&mut api);
     let document = api.clone();
     router
         .route("/api/v2/openapi.json", get(move || async move { Json(document.clone()) }))
@@ -99,5 +101,7 @@ pub fn router() -> Router<AppState> {
 
 /// The OpenAPI document, for tests and tooling.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    operations().into_openapi()
+    let mut api = operations().into_openapi();
+    openapi::complete(&mut api);
+    api
 }
