@@ -19,7 +19,7 @@ pub fn build(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/connections/enterprise") }))
         .route("/healthz", get(healthz))
         .merge(crate::api_v2::router())
-        .merge(crate::protocol::router())
+        .merge(crate::protocol::router(state.clone()))
         .merge(crate::scim::router())
         .merge(crate::setup::router())
         .leptos_routes(&state, routes, move || shell((*leptos_options).clone()))

@@ -67,6 +67,8 @@ pub async fn save_application(
     description: Option<String>,
     callbacks: Option<String>,
     allowed_logout_urls: Option<String>,
+    web_origins: Option<String>,
+    allowed_origins: Option<String>,
     token_endpoint_auth_method: String,
     /// Grant Types: each ticked box sends its grant type's name with "on".
     grant_authorization_code: Option<String>,
@@ -102,6 +104,8 @@ pub async fn save_application(
         // its value; an emptied one is cleared.
         callbacks: callbacks.map(|c| split_urls(&c)),
         allowed_logout_urls: allowed_logout_urls.map(|u| split_urls(&u)),
+        web_origins: web_origins.map(|u| split_urls(&u)),
+        allowed_origins: allowed_origins.map(|u| split_urls(&u)),
         token_endpoint_auth_method: Some(token_endpoint_auth_method),
         grant_types: Some(grant_types),
         id_token_signed_response_alg,

@@ -117,6 +117,12 @@ pub struct Application {
     pub callbacks: Vec<String>,
     /// "Allowed Logout URLs".
     pub allowed_logout_urls: Vec<String>,
+    /// "Allowed Web Origins": pages that may run silent authentication (`prompt=none` with
+    /// `response_mode=web_message` in an iframe) and receive its answer.
+    pub web_origins: Vec<String>,
+    /// "Allowed Origins (CORS)": browser origins that may call the token, revocation and
+    /// userinfo endpoints.
+    pub allowed_origins: Vec<String>,
     pub grant_types: Vec<GrantType>,
     pub token_endpoint_auth_method: ClientAuthMethod,
     pub id_token_signed_response_alg: IdTokenAlg,
@@ -159,6 +165,10 @@ pub struct CreateApplication {
     #[serde(default)]
     pub allowed_logout_urls: Option<Vec<String>>,
     #[serde(default)]
+    pub web_origins: Option<Vec<String>>,
+    #[serde(default)]
+    pub allowed_origins: Option<Vec<String>>,
+    #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<GrantType>>))]
     pub grant_types: Option<Vec<String>>,
     #[serde(default)]
@@ -194,6 +204,10 @@ pub struct UpdateApplication {
     #[serde(default)]
     pub allowed_logout_urls: Option<Vec<String>>,
     #[serde(default)]
+    pub web_origins: Option<Vec<String>>,
+    #[serde(default)]
+    pub allowed_origins: Option<Vec<String>>,
+    #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<GrantType>>))]
     pub grant_types: Option<Vec<String>>,
     #[serde(default)]
@@ -224,6 +238,8 @@ impl From<CreateApplication> for UpdateApplication {
             app_type: c.app_type,
             callbacks: c.callbacks,
             allowed_logout_urls: c.allowed_logout_urls,
+            web_origins: c.web_origins,
+            allowed_origins: c.allowed_origins,
             grant_types: c.grant_types,
             token_endpoint_auth_method: c.token_endpoint_auth_method,
             id_token_signed_response_alg: c.id_token_signed_response_alg,
@@ -242,6 +258,8 @@ pub struct ApplicationSettings {
     pub app_type: AppType,
     pub callbacks: Vec<String>,
     pub allowed_logout_urls: Vec<String>,
+    pub web_origins: Vec<String>,
+    pub allowed_origins: Vec<String>,
     pub grant_types: Vec<GrantType>,
     pub token_endpoint_auth_method: ClientAuthMethod,
     pub id_token_signed_response_alg: IdTokenAlg,
@@ -327,6 +345,38 @@ fn urls(field: &str, values: &[String], allow_http: bool, errors: &mut Vec<Field
     out
 }
 
+/// An origin as a browser sends it: `https://host[:port]`, no path, query or fragment (`http`
+/// only on loopback, or with private networks allowed). Returned without a trailing slash.
+pub fn check_origin(value: &str, allow_http: bool) -> Result<String, String> {
+    let v = value.trim().trim_end_matches('/');
+    let url = url::Url::parse(v).map_err(|_| format!("{v:?} is not an origin like https://app.example.com"))?;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_http || loopback => {}
+        _ => return Err(format!("{v:?} must be an https origin")),
+    }
+    if url.host_str().is_none() || url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("{v:?} must be an origin only: scheme, host and port, no path"));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+fn origins(field: &str, values: &[String], allow_http: bool, errors: &mut Vec<FieldError>) -> Vec<String> {
+    if values.len() > MAX_URLS {
+        errors.push(FieldError::new(field, format!("may list at most {MAX_URLS} origins")));
+    }
+    let mut out = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match check_origin(v, allow_http) {
+            Ok(o) if !out.contains(&o) => out.push(o),
+            Ok(_) => {}
+            Err(m) => errors.push(FieldError::new(field, format!("entry {}: {m}", i + 1))),
+        }
+    }
+    out
+}
+
 /// Everything an application may be, checked once for create and update: the stored settings
 /// (on update) with the sent fields laid over them. A create is an update of nothing.
 pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, allow_http: bool) -> Result<ApplicationSettings, Vec<FieldError>> {
@@ -365,6 +415,14 @@ pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, al
     let allowed_logout_urls = match allowed_logout_urls {
         Some(c) => urls("allowed_logout_urls", c, allow_http, &mut errors),
         None => base.map(|b| b.allowed_logout_urls.clone()).unwrap_or_default(),
+    };
+    let web_origins = match sent.web_origins.as_deref() {
+        Some(o) => origins("web_origins", o, allow_http, &mut errors),
+        None => base.map(|b| b.web_origins.clone()).unwrap_or_default(),
+    };
+    let allowed_origins = match sent.allowed_origins.as_deref() {
+        Some(o) => origins("allowed_origins", o, allow_http, &mut errors),
+        None => base.map(|b| b.allowed_origins.clone()).unwrap_or_default(),
     };
     let grant_types = match grant_types {
         Some(list) => {
@@ -455,6 +513,8 @@ pub fn validate(base: Option<&ApplicationSettings>, sent: &UpdateApplication, al
             app_type,
             callbacks,
             allowed_logout_urls,
+            web_origins,
+            allowed_origins,
             grant_types,
             token_endpoint_auth_method: method,
             id_token_signed_response_alg,

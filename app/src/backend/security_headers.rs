@@ -36,6 +36,12 @@ pub fn confirm_logout_policy(redirect: Option<&str>) -> String {
     }
 }
 
+/// The policy of a web message response: its one script (with `nonce`) posts to the page that
+/// framed it, which may be on `origin` (the application's Allowed Web Origin) and nowhere else.
+pub fn web_message_policy(nonce: &str, origin: &str) -> String {
+    content_security_policy(Some(nonce)).replace("frame-ancestors 'none'", &format!("frame-ancestors {origin}"))
+}
+
 /// The policy of a form post response: its one script (with `nonce`) submits a form to the
 /// application's redirect_uri, whose origin `form-action` names.
 pub fn form_post_policy(nonce: &str, action: &str) -> String {

@@ -182,6 +182,7 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
     let rotate_id = StoredValue::new(app.client_id.clone());
     let (name, description, app_type) = (app.name.clone(), app.description.clone(), app.app_type);
     let (callbacks, logout_urls) = (StoredValue::new(app.callbacks.join("\n")), StoredValue::new(app.allowed_logout_urls.join("\n")));
+    let (web_origins, allowed_origins) = (StoredValue::new(app.web_origins.join("\n")), StoredValue::new(app.allowed_origins.join("\n")));
     let (delete_id, delete_name) = (app.client_id.clone(), app.name.clone());
     view! {
         <Title text=name.clone()/>
@@ -192,7 +193,7 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
         </div>
         <ActionForm action=save>
             <input type="hidden" name="id" value=id.clone()/>
-            <FormAlert message=other_error(save, &["name", "description", "callbacks", "allowed_logout_urls", "token_endpoint_auth_method", "grant_types", "id_token_signed_response_alg", "backchannel_logout_uri", "jwks"])/>
+            <FormAlert message=other_error(save, &["name", "description", "callbacks", "allowed_logout_urls", "web_origins", "allowed_origins", "token_endpoint_auth_method", "grant_types", "id_token_signed_response_alg", "backchannel_logout_uri", "jwks"])/>
             <Section title="Basic Information">
                 <div>
                     <label for="name" class=LABEL>"Name"</label>
@@ -218,6 +219,18 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
                         <label for="allowed_logout_urls" class=LABEL>"Allowed Logout URLs"</label>
                         <textarea id="allowed_logout_urls" name="allowed_logout_urls" rows="2" class=INPUT>{logout_urls.get_value()}</textarea>
                         <FieldErrorText message=field_error(save, "allowed_logout_urls")/>
+                    </div>
+                    <div>
+                        <label for="web_origins" class=LABEL>"Allowed Web Origins"</label>
+                        <textarea id="web_origins" name="web_origins" rows="2" class=INPUT aria-describedby="web_origins-help" placeholder="https://app.example.com">{web_origins.get_value()}</textarea>
+                        <Help for_id="web_origins">"One origin per line. Pages on these origins may sign users in silently (prompt=none in a hidden iframe, response_mode=web_message)."</Help>
+                        <FieldErrorText message=field_error(save, "web_origins")/>
+                    </div>
+                    <div>
+                        <label for="allowed_origins" class=LABEL>"Allowed Origins (CORS)"</label>
+                        <textarea id="allowed_origins" name="allowed_origins" rows="2" class=INPUT aria-describedby="allowed_origins-help" placeholder="https://app.example.com">{allowed_origins.get_value()}</textarea>
+                        <Help for_id="allowed_origins">"One origin per line. Browser code on these origins may call the token, revocation and userinfo endpoints."</Help>
+                        <FieldErrorText message=field_error(save, "allowed_origins")/>
                     </div>
                 </Section>
             </Show>

@@ -17,7 +17,12 @@ pub async fn add_security_headers(State(state): State<AppState>, req: Request, n
     let is_html = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
     let headers = res.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A page that names who may frame it (a web message answer, for its application's origin)
+    // says so in its CSP; every other page may be framed by no one.
+    let framable = headers.get(CSP).and_then(|v| v.to_str().ok()).is_some_and(|p| p.contains("frame-ancestors") && !p.contains("frame-ancestors 'none'"));
+    if !framable {
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if state.env.public_url.scheme() == "https" {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));

@@ -6,6 +6,7 @@
 
 mod authorize;
 mod callback;
+mod cors;
 mod discovery;
 mod error;
 mod logout;
@@ -27,7 +28,7 @@ use axum::Router;
 use axum_extra::extract::CookieJar;
 use http::{header, HeaderValue, StatusCode};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
         .route("/.well-known/jwks.json", get(discovery::jwks))
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/global-token-revocation/{id}", post(revocation::by_id))
         .route("/oauth/global-token-revocation/connection/{name}", post(revocation::by_name))
+        .route("/v2/logout", get(logout::auth0_logout))
+        .layer(axum::middleware::from_fn_with_state(state, cors::cors))
 }
 
 /// The value of one of Tessera's cookies in this request.
@@ -56,6 +59,14 @@ fn to_application(answer: ToApplication, cookies: &[String]) -> Response {
             let nonce = random_alphanumeric(22);
             let mut response = Html(pages::form_post_page(&action, &fields, &nonce, "Signing you in…")).into_response();
             if let Ok(policy) = HeaderValue::from_str(&app::backend::security_headers::form_post_policy(&nonce, &action)) {
+                response.headers_mut().insert(CSP, policy);
+            }
+            response
+        }
+        ToApplication::WebMessage { origin, fields } => {
+            let nonce = random_alphanumeric(22);
+            let mut response = Html(pages::web_message_page(&origin, &fields, &nonce)).into_response();
+            if let Ok(policy) = HeaderValue::from_str(&app::backend::security_headers::web_message_policy(&nonce, &origin)) {
                 response.headers_mut().insert(CSP, policy);
             }
             response

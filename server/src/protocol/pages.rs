@@ -121,6 +121,21 @@ pub fn form_post_page(action: &str, fields: &[(String, String)], nonce: &str, me
     document("Signing in", &body, Some(nonce), "document.forms[0].submit();")
 }
 
+/// `response_mode=web_message`: posts `{type: "authorization_response", response: {…}}` to the
+/// window that framed or opened this page, for `origin` only (Auth0's SDKs listen for it).
+pub fn web_message_page(origin: &str, fields: &[(String, String)], nonce: &str) -> String {
+    let response: serde_json::Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let message = serde_json::json!({ "type": "authorization_response", "response": response });
+    // JSON inside a script: `<` escaped so the text can never close the script element.
+    let json = |v: &Value| v.to_string().replace('<', "\\u003c");
+    let script = format!(
+        "(function(){{var target=window.opener||window.parent;target.postMessage({},{});}})();",
+        json(&message),
+        json(&Value::String(origin.to_string()))
+    );
+    document("Signing in", "<p class=\"text-sm text-gray-600\">Signing you in…</p>", Some(nonce), &script)
+}
+
 /// "Try": it worked. The normalized profile and the raw ID-token claims.
 /// With `continue_to`, a setup link's test: a button back to its screens.
 pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Value>, continue_to: Option<&str>) -> String {

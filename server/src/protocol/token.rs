@@ -87,6 +87,19 @@ async fn authenticated_client(state: &AppState, headers: &HeaderMap, p: &TokenPa
     }
 }
 
+/// Browser code may call for an application only from one of its origins (a request from a
+/// browser carries `Origin`; one from a server does not).
+fn check_origin(headers: &HeaderMap, app: &Application) -> Result<(), ProtocolError> {
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some(origin) if !applications::allows_origin(app, origin) => Err(ProtocolError::oauth(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            format!("The origin {origin} is not one of the application's Allowed Origins (CORS) or Allowed Web Origins."),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A token answer: never cached.
 fn tokens(body: serde_json::Value) -> Response {
     ([(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], Json(body)).into_response()
@@ -97,6 +110,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, params: Pa
     let state = state.pinned().await.map_err(ProtocolError::json)?;
     let p = &params.value;
     let app = authenticated_client(&state, &headers, p, "/oauth/token").await?;
+    check_origin(&headers, &app)?;
     let answer = match p.grant_type.as_deref() {
         Some("authorization_code") => {
             let code = required(&p.code, "code")?;
@@ -126,6 +140,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, params: Pa
 /// Unknown tokens are not an error.
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, params: Params<TokenParams>) -> Result<Response, ProtocolError> {
     let app = authenticated_client(&state, &headers, &params.value, "/oauth/revoke").await?;
+    check_origin(&headers, &app)?;
     let token = required(&params.value.token, "token")?;
     provider::revoke(&state, &app.client_id, &token).await.map_err(ProtocolError::json)?;
     Ok((StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response())

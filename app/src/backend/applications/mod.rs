@@ -29,6 +29,8 @@ fn settings_of(row: &ApplicationRow) -> Result<ApplicationSettings> {
         app_type: AppType::parse(&row.app_type).ok_or_else(|| Error::internal("unknown stored app_type"))?,
         callbacks: from_json(&row.callbacks, "application callbacks")?,
         allowed_logout_urls: from_json(&row.allowed_logout_urls, "application logout URLs")?,
+        web_origins: from_json(&row.web_origins, "application web origins")?,
+        allowed_origins: from_json(&row.allowed_origins, "application allowed origins")?,
         grant_types: from_json(&row.grant_types, "application grant types")?,
         token_endpoint_auth_method: ClientAuthMethod::parse(&row.token_endpoint_auth_method)
             .ok_or_else(|| Error::internal("unknown stored token_endpoint_auth_method"))?,
@@ -47,6 +49,8 @@ fn to_view(row: &ApplicationRow) -> Result<Application> {
         app_type: s.app_type,
         callbacks: s.callbacks,
         allowed_logout_urls: s.allowed_logout_urls,
+        web_origins: s.web_origins,
+        allowed_origins: s.allowed_origins,
         grant_types: s.grant_types,
         token_endpoint_auth_method: s.token_endpoint_auth_method,
         id_token_signed_response_alg: s.id_token_signed_response_alg,
@@ -63,6 +67,8 @@ fn apply(row: &mut ApplicationRow, s: &ApplicationSettings) -> Result<()> {
     row.app_type = s.app_type.as_str().into();
     row.callbacks = to_json(&s.callbacks)?;
     row.allowed_logout_urls = to_json(&s.allowed_logout_urls)?;
+    row.web_origins = to_json(&s.web_origins)?;
+    row.allowed_origins = to_json(&s.allowed_origins)?;
     row.grant_types = to_json(&s.grant_types)?;
     row.token_endpoint_auth_method = s.token_endpoint_auth_method.as_str().into();
     row.id_token_signed_response_alg = s.id_token_signed_response_alg.as_str().into();
@@ -88,6 +94,8 @@ pub async fn create_application(state: &AppState, body: CreateApplication) -> Re
         app_type: String::new(),
         callbacks: String::new(),
         allowed_logout_urls: String::new(),
+        web_origins: String::new(),
+        allowed_origins: String::new(),
         grant_types: String::new(),
         token_endpoint_auth_method: String::new(),
         client_secret_hash: sha256_hex(&secret),
@@ -302,6 +310,24 @@ async fn check_assertion(state: &AppState, app: &Application, jwt: &str, audienc
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether some application lists `origin` among its Allowed Origins (CORS) or Allowed Web
+/// Origins: browsers on it may call the token, revocation and userinfo endpoints.
+pub async fn origin_allowed(state: &AppState, origin: &str) -> Result<bool> {
+    // The columns are JSON arrays of origins: look for the origin as a whole JSON string.
+    let quoted = serde_json::to_string(origin).map_err(Error::internal)?;
+    let pattern = format!("%{}%", quoted.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let found: Option<String> = state
+        .db
+        .fetch_optional_scalar("SELECT client_id FROM clients WHERE allowed_origins LIKE $1 ESCAPE '\\' OR web_origins LIKE $1 ESCAPE '\\' LIMIT 1", &[pattern.into()])
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Whether `app` lets browser code on `origin` call its endpoints.
+pub fn allows_origin(app: &Application, origin: &str) -> bool {
+    app.allowed_origins.iter().chain(&app.web_origins).any(|o| o == origin)
 }
 
 /// The ids of the connections an application may sign users in with.

@@ -19,23 +19,25 @@ pub struct ApplicationRow {
     pub id_token_signed_response_alg: String,
     pub backchannel_logout_uri: Option<String>,
     pub jwks: Option<String>,
+    pub web_origins: String,
+    pub allowed_origins: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 inline_row!(ApplicationRow {
     client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, token_endpoint_auth_method,
-    client_secret_hash, id_token_signed_response_alg, backchannel_logout_uri, jwks, created_at, updated_at,
+    client_secret_hash, id_token_signed_response_alg, backchannel_logout_uri, jwks, web_origins, allowed_origins, created_at, updated_at,
 });
 
 const COLUMNS: &str = "client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, \
                        token_endpoint_auth_method, client_secret_hash, created_at, updated_at, \
-                       id_token_signed_response_alg, backchannel_logout_uri, jwks";
+                       id_token_signed_response_alg, backchannel_logout_uri, jwks, web_origins, allowed_origins";
 
 pub async fn insert(db: &Db, row: &ApplicationRow) -> Result<()> {
     db.execute(
-        &format!("INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"),
-        &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.created_at.into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into()],
+        &format!("INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"),
+        &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.created_at.into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into(), (&row.web_origins).into(), (&row.allowed_origins).into()],
     ).await?;
     Ok(())
 }
@@ -43,8 +45,8 @@ pub async fn insert(db: &Db, row: &ApplicationRow) -> Result<()> {
 pub async fn update(db: &Db, row: &ApplicationRow) -> Result<()> {
     let n = db.execute("UPDATE clients SET name = $2, description = $3, app_type = $4, callbacks = $5, allowed_logout_urls = $6,
            grant_types = $7, token_endpoint_auth_method = $8, client_secret_hash = $9, updated_at = $10,
-           id_token_signed_response_alg = $11, backchannel_logout_uri = $12, jwks = $13
-         WHERE client_id = $1", &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into()]).await?;
+           id_token_signed_response_alg = $11, backchannel_logout_uri = $12, jwks = $13, web_origins = $14, allowed_origins = $15
+         WHERE client_id = $1", &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into(), (&row.web_origins).into(), (&row.allowed_origins).into()]).await?;
     if n == 0 {
         return Err(Error::not_found(Resource::Client, "The application does not exist."));
     }

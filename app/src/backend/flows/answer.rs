@@ -15,6 +15,9 @@ pub enum ToApplication {
     Redirect(String),
     /// A page whose form POSTs `fields` to `action` (the redirect_uri).
     FormPost { action: String, fields: Vec<(String, String)> },
+    /// A page that posts `fields` as a message to the window that framed or opened it, for
+    /// `origin` only (`response_mode=web_message`: silent authentication in an iframe, popups).
+    WebMessage { origin: String, fields: Vec<(String, String)> },
 }
 
 /// The answer to an application at `redirect_uri` with `params` and its `state`, in the mode it
@@ -27,6 +30,10 @@ pub(super) fn answer(redirect_uri: &str, mode: ResponseMode, params: &[(&str, &s
     }
     match mode {
         ResponseMode::FormPost => ToApplication::FormPost { action: redirect_uri.to_string(), fields },
+        ResponseMode::WebMessage => {
+            let origin = url::Url::parse(redirect_uri).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+            ToApplication::WebMessage { origin, fields }
+        }
         ResponseMode::Query => {
             let Ok(mut url) = url::Url::parse(redirect_uri) else { return ToApplication::Redirect(redirect_uri.to_string()) };
             url.query_pairs_mut().extend_pairs(&fields);
@@ -76,6 +83,9 @@ pub enum ResponseMode {
     Query,
     /// An auto-submitted HTML form POSTed to the redirect_uri (OAuth 2.0 Form Post Response Mode).
     FormPost,
+    /// Posted as a message to the window that framed or opened the sign-in (Auth0's
+    /// `web_message`, for silent authentication in an iframe and for popups).
+    WebMessage,
 }
 
 /// The application's side of a login, kept with the login until the callback.

@@ -84,15 +84,26 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         None => None,
         Some("query") => Some(ResponseMode::Query),
         Some("form_post") => Some(ResponseMode::FormPost),
+        Some("web_message") => Some(ResponseMode::WebMessage),
         Some(_) => None,
     };
+    // A web message goes to the page that framed (or opened) Tessera: its origin must be one
+    // the application trusts, or nothing may be posted to it.
+    if asked_mode == Some(ResponseMode::WebMessage) {
+        let origin = url::Url::parse(redirect_uri).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+        if !app.web_origins.contains(&origin) {
+            return Ok(Err(Page(format!(
+                "response_mode=web_message needs the origin of redirect_uri ({origin}) among the application's Allowed Web Origins. Add it in the application's settings."
+            ))));
+        }
+    }
     let mode = asked_mode.unwrap_or_default();
     let back = |error: &'static str, description: String| {
         let params = [("error", error), ("error_description", description.as_str())];
         Ok(Err(ToApplication(answer(redirect_uri, mode, &params, p.state.as_deref()))))
     };
     if asked_mode.is_none() && p.response_mode.as_deref().is_some_and(|m| !m.is_empty()) {
-        return back("invalid_request", "response_mode must be query or form_post.".into());
+        return back("invalid_request", "response_mode must be query, form_post or web_message.".into());
     }
     let (response_type, grant) = match p.response_type.as_deref() {
         Some("code") => (ResponseType::Code, GrantType::AuthorizationCode),
@@ -102,6 +113,9 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
     if !app.grant_types.contains(&grant) {
         let which = if grant == GrantType::Implicit { "implicit grant (response_type=id_token)" } else { "authorization code grant" };
         return back("unauthorized_client", format!("The application may not use the {which}."));
+    }
+    if response_type == ResponseType::IdToken && mode == ResponseMode::WebMessage {
+        return back("invalid_request", "response_mode=web_message is for response_type=code.".into());
     }
     if response_type == ResponseType::IdToken {
         if mode != ResponseMode::FormPost {
