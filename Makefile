@@ -12,9 +12,12 @@ SHELL := /bin/bash
 
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
-# The SCIM checker the Playwright suite runs against Tessera's SCIM endpoint (PyPI).
+# The SCIM checker the Playwright suite runs against Tessera's SCIM endpoint, Auth0's Python SDK
+# and the OpenAPI tester it drives (PyPI).
 SCIM2_CLI_VERSION := 0.6.0
 SCIM2_TESTER_VERSION := 0.5.2
+AUTH0_PYTHON_VERSION := 6.8.0
+SCHEMATHESIS_VERSION := 4.32.5
 # Build output and installed tools live outside the clone, so a fresh clone reuses them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tessera/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -49,12 +52,15 @@ test-tools: tools
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; fi
 	# Playwright's package only: the browser is Debian's chromium, never a download
 	# (and the test OpenID Provider and the Auth0 SDK the API tests drive); reinstalled when a package is missing
-	for pkg in @playwright/test oidc-provider auth0 openid-client jose; do [ -d end2end/node_modules/$$pkg ] || missing_js=1; done
+	for pkg in @playwright/test oidc-provider auth0 openid-client jose auth0-deploy-cli @auth0/auth0-spa-js; do [ -d end2end/node_modules/$$pkg ] || missing_js=1; done
 	[ -z "$${missing_js:-}" ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
-	# scim2-tester (with the scim2 CLI) in its own virtualenv outside the clone
+	# scim2-tester (with the scim2 CLI), auth0-python and schemathesis in a virtualenv outside the clone
 	$(SCIM_VENV)/bin/pip show scim2-tester 2>/dev/null | grep -x 'Version: $(SCIM2_TESTER_VERSION)' >/dev/null \
 	  && $(SCIM_VENV)/bin/pip show scim2-cli 2>/dev/null | grep -x 'Version: $(SCIM2_CLI_VERSION)' >/dev/null \
-	  || { python3 -m venv $(SCIM_VENV) && $(SCIM_VENV)/bin/pip install -q scim2-cli==$(SCIM2_CLI_VERSION) scim2-tester==$(SCIM2_TESTER_VERSION); }
+	  && $(SCIM_VENV)/bin/pip show auth0-python 2>/dev/null | grep -x 'Version: $(AUTH0_PYTHON_VERSION)' >/dev/null \
+	  && $(SCIM_VENV)/bin/pip show schemathesis 2>/dev/null | grep -x 'Version: $(SCHEMATHESIS_VERSION)' >/dev/null \
+	  || { python3 -m venv $(SCIM_VENV) && $(SCIM_VENV)/bin/pip install -q scim2-cli==$(SCIM2_CLI_VERSION) scim2-tester==$(SCIM2_TESTER_VERSION) \
+	         auth0-python==$(AUTH0_PYTHON_VERSION) schemathesis==$(SCHEMATHESIS_VERSION); }
 
 ## ---- build and run ---------------------------------------------------------------------------
 build: tools
@@ -99,7 +105,7 @@ rust-tests:
 
 e2e: build
 	echo "== Playwright in Chromium"
-	cd end2end && TESSERA_BIN=$(TESSERA) SCIM2_CLI=$(SCIM_VENV)/bin/scim2 npx playwright test
+	cd end2end && TESSERA_BIN=$(TESSERA) SCIM2_CLI=$(SCIM_VENV)/bin/scim2 TOOLS_PYTHON=$(SCIM_VENV)/bin/python npx playwright test
 
 test: test-tools
 	$(MAKE) --no-print-directory rust-tests
