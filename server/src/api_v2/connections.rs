@@ -230,7 +230,7 @@ pub async fn get_connection(
 #[utoipa::path(
     patch, path = "/api/v2/connections/{id}", tag = "connections",
     summary = "Update a connection",
-    description = "`options`, when given, replaces the options whole; an omitted `client_secret` keeps the stored one. `name` and `strategy` cannot change.",
+    description = "`options`, when given, replaces the options whole; an omitted `client_secret` keeps the stored one. `name` and `strategy` cannot change. As in Auth0, a body without `display_name` sets it to the connection's `name`.",
     params(("id" = String, Path, description = "The connection's id (con_…)")),
     request_body = UpdateConnection,
     responses(
@@ -248,9 +248,14 @@ pub async fn update_connection(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<UpdateConnection>,
+    JsonBody(mut body): JsonBody<UpdateConnection>,
 ) -> Result<Json<Connection>, ApiError> {
     caller.require("update:connections")?;
+    if body.display_name.is_none() {
+        // Auth0: "If display_name is not included in the request, the field will be overwritten
+        // with the name value." Scripts written against Auth0 expect exactly that.
+        body.display_name = Some(service::get_connection(&state, &id).await?.name);
+    }
     Ok(Json(service::update_connection(&state, &id, body).await?))
 }
 

@@ -316,6 +316,9 @@ async fn patch_replaces_options_whole_but_keeps_an_omitted_secret_and_refuses_re
     let id = c["id"].as_str().unwrap_or_default().to_string();
     let path = format!("/api/v2/connections/{id}");
 
+    let (s, p, _) = api.call(Method::PATCH, &path, Some(json!({ "display_name": "Patchable", "show_as_button": true }))).await;
+    assert_eq!((s.as_u16(), p["display_name"].as_str()), (200, Some("Patchable")), "{p}");
+
     // Replace the options: icon_url and domain_aliases are not sent, so they are gone.
     let (s, p, _) = api
         .call(Method::PATCH, &path, Some(json!({ "options": { "type": "back_channel", "discovery_url": api.idp.discovery(""),
@@ -327,7 +330,7 @@ async fn patch_replaces_options_whole_but_keeps_an_omitted_secret_and_refuses_re
     assert!(p["options"].get("icon_url").is_none());
     assert_eq!(p["options"]["domain_aliases"], json!([]));
     assert_eq!(p["options"]["client_secret_set"], true, "the omitted secret is kept");
-    assert_eq!(p["display_name"], "Patchable", "fields not sent stay");
+    assert_eq!(p["display_name"], "patchable", "as Auth0 documents, a PATCH without display_name sets it to the name");
     let stored = stored_secret(&api, &id).await;
     let opened = api.server.state.env.master_key.decrypt(&format!("connection:{id}:client_secret"), &stored);
     assert_eq!(opened.map(|s| s.expose().to_string()).ok().as_deref(), Some(SECRET));
