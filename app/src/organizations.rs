@@ -169,6 +169,28 @@ pub struct EnabledConnectionInput {
     pub assign_membership_on_login: Option<bool>,
     #[serde(default)]
     pub show_as_button: Option<bool>,
+    /// Auth0's newer path sends it; only `true` is possible here (a connection Tessera gives an
+    /// organization is enabled: take it away with DELETE).
+    #[serde(default)]
+    pub is_enabled: Option<bool>,
+    /// Auth0's sign-up for database connections; Tessera's connections are enterprise ones, so
+    /// only `false` is possible.
+    #[serde(default)]
+    pub is_signup_enabled: Option<bool>,
+}
+
+impl EnabledConnectionInput {
+    /// The fields Auth0 has that Tessera cannot honour with the value sent.
+    pub fn unsupported(&self) -> Vec<crate::error::FieldError> {
+        let mut errors = Vec::new();
+        if self.is_enabled == Some(false) {
+            errors.push(crate::error::FieldError::new("is_enabled", "must be true: to take a connection from an organization, DELETE it"));
+        }
+        if self.is_signup_enabled == Some(true) {
+            errors.push(crate::error::FieldError::new("is_signup_enabled", "must be false: sign-up applies to database connections, and Tessera's connections are enterprise connections"));
+        }
+        errors
+    }
 }
 
 /// Where a setup link stands, for the organization's page.

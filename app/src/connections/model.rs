@@ -123,6 +123,16 @@ pub struct UpdateConnection {
     pub realms: Option<Vec<String>>,
     #[serde(default)]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// Read-only fields, accepted when unchanged so that what a GET (or an export) answered can
+    /// be sent back whole.
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// What to list: the API's filters and paging, plus the dashboard's search box.

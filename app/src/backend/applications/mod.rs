@@ -196,7 +196,12 @@ pub async fn update_application_by(state: &AppState, client_id: &str, body: Upda
             changed.join("; ")
         )));
     }
+    let stored = row.clone();
     apply(&mut row, &settings)?;
+    if row == stored {
+        // Nothing changed: nothing is written and `updated_at` stays (a re-applied import).
+        return to_view(&row);
+    }
     row.updated_at = state.clock.now_ms();
     store::update(&state.db, &row).await?;
     tracing::info!(%client_id, "application updated");

@@ -5,7 +5,7 @@ use crate::backend::store::inline_row;
 use crate::backend::store::{self, contains_pattern, Db, Value};
 use crate::backend::{Error, Result};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ApplicationRow {
     pub client_id: String,
     pub name: String,

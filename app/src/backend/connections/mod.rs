@@ -148,6 +148,8 @@ async fn credentials(
     let uses_secret = matches!(method, TokenEndpointAuthMethod::ClientSecretPost | TokenEndpointAuthMethod::ClientSecretBasic);
     let secret = match (&draft.client_secret, current.and_then(|c| c.client_secret_enc.clone())) {
         _ if !uses_secret && draft.options.channel == Channel::BackChannel => None,
+        // The same secret sent again keeps its ciphertext, so an unchanged import changes nothing.
+        (Some(new), Some(kept)) if key.decrypt(&secret_context, &kept).is_ok_and(|old| old.expose() == new.as_str()) => Some(kept),
         (Some(new), _) => Some(key.encrypt(&secret_context, new)?),
         (None, kept) => kept,
     };
@@ -370,6 +372,17 @@ pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnectio
     if body.strategy.as_deref().is_some_and(|s| s != current.strategy) {
         errors.push(FieldError::new("strategy", "cannot be changed"));
     }
+    let status = serde_json::to_value(status_from(&current.check_status)).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    for (field, sent, stored) in [
+        ("id", &body.id, &current.id),
+        ("status", &body.status, &status),
+        ("created_at", &body.created_at, &rfc3339(current.created_at)),
+        ("updated_at", &body.updated_at, &rfc3339(current.updated_at)),
+    ] {
+        if sent.as_ref().is_some_and(|s| s != stored) {
+            errors.push(FieldError::new(field, "is read-only"));
+        }
+    }
     errors.extend(validate_common(body.display_name.as_deref(), body.realms.as_deref(), body.metadata.as_ref(), body.enabled_clients.as_deref()));
 
     let mut row = current.clone();
@@ -421,8 +434,23 @@ pub async fn update_connection(state: &AppState, id: &str, body: UpdateConnectio
     if let Some(m) = body.metadata {
         row.metadata = to_json(&m)?;
     }
-    row.updated_at = state.clock.now_ms();
     let clients = body.enabled_clients.map(dedup);
+    let same_clients = match &clients {
+        None => true,
+        Some(sent) => {
+            let mut stored = store::enabled_clients(&state.db, &[id.to_string()]).await?.remove(id).unwrap_or_default();
+            let mut sent = sent.clone();
+            stored.sort();
+            sent.sort();
+            stored == sent
+        }
+    };
+    // A PATCH that changes nothing writes nothing: `updated_at` stays, and a tool that re-applies
+    // its configuration (the Deploy CLI's import) leaves no trace.
+    if row == current && same_clients {
+        return get_connection(state, id).await;
+    }
+    row.updated_at = state.clock.now_ms();
     store::update(&state.db, &row, domains.as_deref(), clients.as_deref()).await?;
     tracing::info!(connection_id = %id, "connection updated");
     get_connection(state, id).await

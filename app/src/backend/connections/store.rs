@@ -7,7 +7,7 @@ use crate::backend::{Error, Result};
 use crate::connections::{Checkpoint, ListQuery};
 use std::collections::HashMap;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ConnectionRow {
     pub id: String,
     pub name: String,

@@ -155,6 +155,10 @@ pub async fn owner_of_connection(state: &AppState, connection_id: &str) -> Resul
 /// Gives `connection_id` to the organization. A connection another organization owns is a 409.
 pub async fn enable_connection(state: &AppState, organization_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
     get(state, organization_id).await?;
+    let unsupported = input.unsupported();
+    if !unsupported.is_empty() {
+        return Err(Error::Invalid { fields: unsupported });
+    }
     let Some(connection_id) = input.connection_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
         return Err(Error::invalid("connection_id", "is required"));
     };
@@ -189,6 +193,10 @@ pub async fn enabled_connection(state: &AppState, organization_id: &str, connect
 
 pub async fn update_enabled_connection(state: &AppState, organization_id: &str, connection_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
     let current = enabled_connection(state, organization_id, connection_id).await?;
+    let unsupported = input.unsupported();
+    if !unsupported.is_empty() {
+        return Err(Error::Invalid { fields: unsupported });
+    }
     state.db.execute(
         "UPDATE organization_connections SET assign_membership_on_login = $3, show_as_button = $4 WHERE connection_id = $1 AND organization_id = $2",
         &[connection_id.into(), organization_id.into(), (input.assign_membership_on_login.unwrap_or(current.assign_membership_on_login)).into(), (input.show_as_button.unwrap_or(current.show_as_button)).into()],
