@@ -47,8 +47,10 @@ impl Organization {
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[a-z0-9][a-z0-9_-]*$", min_length = 1, max_length = 50))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 255))]
     pub display_name: Option<String>,
     #[serde(default)]
     pub metadata: Option<BTreeMap<String, String>>,

@@ -25,9 +25,12 @@ pub struct Role {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleInput {
+    /// 1 to 64 characters (after trimming), no control characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 64))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 140))]
     pub description: Option<String>,
 }
 

@@ -17,6 +17,7 @@ pub mod scim_configuration;
 pub mod users;
 
 use app::backend::AppState;
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -93,9 +94,12 @@ fn operations() -> OpenApiRouter<AppState> {
 pub fn router() -> Router<AppState> {
     let (router, mut api) = operations().split_for_parts();
     openapi::complete(&mut api);
-    let document = api.clone();
-    router
-        .route("/api/v2/openapi.json", get(move || async move { Json(document.clone()) }))
+    let document = std::sync::Arc::new(openapi::to_json(&api));
+    let served = move |State(state): State<AppState>| {
+        let document = document.clone();
+        async move { Json(openapi::for_instance(&document, &app::backend::applications::grants::management_audience(&state))) }
+    };
+    router.route("/api/v2/openapi.json", get(served))
         .route("/api/v2/{*rest}", axum::routing::any(|| async { error::ApiError::not_found("Not Found", "not_found") }))
 }
 

@@ -246,6 +246,7 @@ pub async fn delete_enabled_connection(State(state): State<AppState>, caller: Ca
 pub struct DomainInput {
     /// The email domain, e.g. `acme.com`.
     #[serde(default)]
+    #[schema(pattern = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", max_length = 253)]
     pub domain: Option<String>,
     /// `verified` (the admin vouches for it) or `pending` (the default: verified by DNS TXT record).
     #[serde(default)]

@@ -184,8 +184,10 @@ impl ListRequest {
 /// with totals) and `$Checkpoint`, with the items under `$key`.
 macro_rules! list_schemas {
     ($list:ident, $page:ident, $checkpoint:ident, $key:ident, $item:ty) => {
-        /// A page with totals (`include_totals=true`).
+        /// A page with totals (`include_totals=true`). Closed (no other fields), so that no
+        /// answer matches two of the list's shapes.
         #[derive(serde::Serialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
         pub struct $page {
             pub $key: Vec<$item>,
             pub start: u64,
@@ -196,6 +198,7 @@ macro_rules! list_schemas {
 
         /// A checkpoint page (`take`, `from`): pass `next` as `from`; no `next`, no more.
         #[derive(serde::Serialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
         pub struct $checkpoint {
             pub $key: Vec<$item>,
             #[serde(skip_serializing_if = "Option::is_none")]

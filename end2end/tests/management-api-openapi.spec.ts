@@ -1,0 +1,65 @@
+// The OpenAPI document tells the wire: schemathesis (PyPI, unmodified) generates requests from
+// /api/v2/openapi.json for a bounded time against an instance of its own, checks that no answer
+// is a server error and every answer matches the document, and follows the document's links in
+// its stateful phase until it has reached every operation. The instance is seeded with one of
+// each thing the API cannot make itself (a provisioned user) or rarely makes from random input
+// (a grant, a domain), so the links from its lists lead somewhere.
+import { expect, test } from "@playwright/test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { call, machineApp, run } from "../support/auth0-tools";
+import { cliToken, startTessera } from "../support/instance";
+
+const MAX_TIME_S = Number(process.env.SCHEMATHESIS_MAX_TIME ?? 120);
+
+test("schemathesis finds no server error and no answer off the document, and its stateful phase reaches every operation", async () => {
+  test.setTimeout((MAX_TIME_S + 120) * 1000);
+  const python = process.env.TOOLS_PYTHON;
+  if (!python) throw new Error("TOOLS_PYTHON must point at the tools virtualenv's python (make test sets it)");
+  const schemathesis = join(python, "..", "schemathesis");
+  const tessera = await startTessera();
+  const reports = mkdtempSync(join(tmpdir(), "tessera-schemathesis-"));
+  try {
+    const token = cliToken(tessera, "schemathesis");
+    const api = (method: string, path: string, body?: unknown) => call(tessera.baseURL, token, method, path, body);
+
+    // Seed: a connection with SCIM on and one provisioned user, a machine-to-machine application
+    // with a grant, an organization with a domain and the connection, a role.
+    const connection = await api("POST", "/connections", { strategy: "oidc", name: "seed-oidc", options: { type: "front_channel",
+      issuer: "https://idp.example", authorization_endpoint: "https://idp.example/authorize", jwks_uri: "https://idp.example/jwks", client_id: "abc" } });
+    await api("POST", `/connections/${connection.id}/scim-configuration`, {});
+    const scimToken = (await api("POST", `/connections/${connection.id}/scim-configuration/tokens`, {})).token;
+    const provisioned = await fetch(`${tessera.baseURL}/scim/v2/${connection.id}/Users`, {
+      method: "POST", headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "ada@seed.example", externalId: "ada" }),
+    });
+    expect(provisioned.status).toBe(201);
+    await machineApp(tessera.baseURL, token, "seed-m2m", `${tessera.baseURL}/api/v2/`, ["read:users"]);
+    const org = await api("POST", "/organizations", { name: "seed-org", display_name: "Seed" });
+    await api("POST", `/organizations/${org.id}/discovery-domains`, { domain: "seed.example" });
+    await api("POST", `/organizations/${org.id}/enabled_connections`, { connection_id: connection.id });
+    await api("POST", "/roles", { name: "seed-role" });
+
+    const out = await run(schemathesis, ["run", `${tessera.baseURL}/api/v2/openapi.json`, "--header", `Authorization: Bearer ${token}`,
+      "--checks", "not_a_server_error,response_schema_conformance", "--max-time", String(MAX_TIME_S), "--workers", "2", "--seed", "1",
+      "--report", "json", "--report-dir", reports], { env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (MAX_TIME_S + 90) * 1000 });
+    const printed = `${out.stdout}\n${out.stderr}`;
+    const report = JSON.parse(readFileSync(join(reports, readdirSync(reports).find((f) => f.endsWith(".json"))!), "utf8"));
+    // The stateful phase's summary and the warnings, for the log.
+    console.log(printed.slice(Math.max(0, printed.lastIndexOf("Stateful (in"))).split("=== SUMMARY")[0].trim());
+
+    expect(report.failures, printed).toEqual([]);
+    expect(report.errors, printed).toEqual([]);
+    expect(out.code, printed).toBe(0);
+    expect(report.operations.tested).toBe(report.operations.total);
+    expect(report.phases.stateful.status, printed).toBe("success");
+    // Every operation is reached in the stateful phase: schemathesis names those no link leads to
+    // and those it could have reached but did not.
+    expect(printed).not.toContain("No links point to");
+    expect(printed).not.toContain("stateful testing never reached");
+  } finally {
+    tessera.stop();
+    rmSync(reports, { recursive: true, force: true });
+  }
+});
