@@ -21,8 +21,9 @@ export async function api(method: string, path: string, body?: unknown): Promise
 /** An application registered at Tessera, with the connection enabled for it. */
 export async function application(name: string, connectionId: string, extra: Record<string, unknown> = {}) {
   const app = await api("POST", "/clients", { name, app_type: "regular_web", callbacks: [CALLBACK], ...extra });
-  const connection = await api("GET", `/connections/${connectionId}`);
-  await api("PATCH", `/connections/${connectionId}`, { enabled_clients: [...connection.enabled_clients, app.client_id] });
+  // Auth0's enabled-clients endpoint (a PATCH of the connection itself would also reset its
+  // display_name to the name when none is sent, as Auth0 documents).
+  await api("PATCH", `/connections/${connectionId}/clients`, [{ client_id: app.client_id, status: true }]);
   return app as { client_id: string; client_secret: string };
 }
 

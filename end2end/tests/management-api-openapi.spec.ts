@@ -5,13 +5,17 @@
 // each thing the API cannot make itself (a provisioned user) or rarely makes from random input
 // (a grant, a domain), so the links from its lists lead somewhere.
 import { expect, test } from "@playwright/test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { call, machineApp, run } from "../support/auth0-tools";
 import { cliToken, startTessera } from "../support/instance";
 
-const MAX_TIME_S = Number(process.env.SCHEMATHESIS_MAX_TIME ?? 120);
+// Generated requests one by one (coverage and fuzzing), then scenarios that follow the links
+// (stateful), each with a time of its own: run together, fuzzing spends what stateful needs.
+const FUZZ_S = Number(process.env.SCHEMATHESIS_FUZZ_TIME ?? 75);
+const STATEFUL_S = Number(process.env.SCHEMATHESIS_STATEFUL_TIME ?? 45);
+const MAX_TIME_S = FUZZ_S + STATEFUL_S;
 
 test("schemathesis finds no server error and no answer off the document, and its stateful phase reaches every operation", async () => {
   test.setTimeout((MAX_TIME_S + 120) * 1000);
@@ -30,32 +34,48 @@ test("schemathesis finds no server error and no answer off the document, and its
       issuer: "https://idp.example", authorization_endpoint: "https://idp.example/authorize", jwks_uri: "https://idp.example/jwks", client_id: "abc" } });
     await api("POST", `/connections/${connection.id}/scim-configuration`, {});
     const scimToken = (await api("POST", `/connections/${connection.id}/scim-configuration/tokens`, {})).token;
-    const provisioned = await fetch(`${tessera.baseURL}/scim/v2/${connection.id}/Users`, {
-      method: "POST", headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
-      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "ada@seed.example", externalId: "ada" }),
-    });
-    expect(provisioned.status).toBe(201);
+    const provisioned = [];
+    for (const name of ["ada", "grace", "edsger", "barbara", "ken"]) {
+      provisioned.push((await fetch(`${tessera.baseURL}/scim/v2/${connection.id}/Users`, {
+        method: "POST", headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
+        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `${name}@seed.example`, externalId: name }),
+      })).status);
+    }
+    expect(provisioned).toEqual([201, 201, 201, 201, 201]);
     await machineApp(tessera.baseURL, token, "seed-m2m", `${tessera.baseURL}/api/v2/`, ["read:users"]);
     const org = await api("POST", "/organizations", { name: "seed-org", display_name: "Seed" });
     await api("POST", `/organizations/${org.id}/discovery-domains`, { domain: "seed.example" });
     await api("POST", `/organizations/${org.id}/enabled_connections`, { connection_id: connection.id });
     await api("POST", "/roles", { name: "seed-role" });
 
-    const out = await run(schemathesis, ["run", `${tessera.baseURL}/api/v2/openapi.json`, "--header", `Authorization: Bearer ${token}`,
-      "--checks", "not_a_server_error,response_schema_conformance", "--max-time", String(MAX_TIME_S), "--workers", "2", "--seed", "1",
-      "--report", "json", "--report-dir", reports], { env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (MAX_TIME_S + 90) * 1000 });
-    const printed = `${out.stdout}\n${out.stderr}`;
-    const report = JSON.parse(readFileSync(join(reports, readdirSync(reports).find((f) => f.endsWith(".json"))!), "utf8"));
-    // The stateful phase's summary and the warnings, for the log.
-    console.log(printed.slice(Math.max(0, printed.lastIndexOf("Stateful (in"))).split("=== SUMMARY")[0].trim());
+    // Longer scenarios than the default 6 steps, so a chain such as list → item → sub-item is walked.
+    const config = join(reports, "schemathesis.toml");
+    writeFileSync(config, "[phases.stateful]\nmax-steps = 12\n");
+    const runPhases = async (phases: string, seconds: number) => {
+      const dir = join(reports, phases.replaceAll(",", "-"));
+      const out = await run(schemathesis, ["--config-file", config, "run", `${tessera.baseURL}/api/v2/openapi.json`,
+        "--header", `Authorization: Bearer ${token}`, "--checks", "not_a_server_error,response_schema_conformance",
+        "--phases", phases, "--max-time", String(seconds), "--workers", "2", "--seed", "1", "--report", "json", "--report-dir", dir],
+        { env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (seconds + 90) * 1000 });
+      const printed = `${out.stdout}\n${out.stderr}`;
+      const report = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith(".json"))!), "utf8"));
+      expect(report.failures, printed).toEqual([]);
+      expect(report.errors, printed).toEqual([]);
+      expect(out.code, printed).toBe(0);
+      return { printed, report };
+    };
 
-    expect(report.failures, printed).toEqual([]);
-    expect(report.errors, printed).toEqual([]);
-    expect(out.code, printed).toBe(0);
-    expect(report.operations.tested).toBe(report.operations.total);
+    const fuzzed = await runPhases("examples,coverage,fuzzing", FUZZ_S);
+    expect(fuzzed.report.operations.tested).toBe(fuzzed.report.operations.total);
+    console.log(`coverage and fuzzing: ${fuzzed.report.test_cases.generated} cases, ${fuzzed.report.operations.tested} operations, no failure`);
+    const { printed, report } = await runPhases("stateful", STATEFUL_S);
+    // The stateful phase's summary and the warnings, for the log.
+    console.log(`stateful: ${report.operations.tested}/${report.operations.total} operations called in scenarios`);
+    console.log(printed.slice(Math.max(0, printed.lastIndexOf("Stateful (in"))).split("=== SUMMARY")[0].trim());
     expect(report.phases.stateful.status, printed).toBe("success");
-    // Every operation is reached in the stateful phase: schemathesis names those no link leads to
-    // and those it could have reached but did not.
+    // Every operation is called in a scenario, and schemathesis names no operation that no link
+    // leads to or that it could have reached but did not.
+    expect(report.operations.tested, printed).toBe(report.operations.total);
     expect(printed).not.toContain("No links point to");
     expect(printed).not.toContain("stateful testing never reached");
   } finally {

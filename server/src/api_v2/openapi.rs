@@ -62,7 +62,7 @@ fn params(path: &str) -> Vec<String> {
 }
 
 pub fn complete(api: &mut OpenApi) {
-    grant_link(api);
+    application_links(api);
     let paths: Vec<String> = api.paths.paths.keys().cloned().collect();
     for path in &paths {
         if let Some(item) = api.paths.paths.get_mut(path) {
@@ -118,9 +118,10 @@ pub fn complete(api: &mut OpenApi) {
     }
 }
 
-/// The one cross-resource link: a machine-to-machine application just created can be given a
-/// client grant on the Management API. The audience is the instance's, filled in by `for_instance`.
-fn grant_link(api: &mut OpenApi) {
+/// The cross-resource links from a new application: a client grant on the Management API (for a
+/// machine-to-machine one; the audience is the instance's, filled in by `for_instance`), and a
+/// connection enabled for it.
+fn application_links(api: &mut OpenApi) {
     let Some(post) = api.paths.paths.get_mut("/api/v2/clients").and_then(|i| i.post.as_mut()) else { return };
     let Some(RefOr::T(created)) = post.responses.responses.get_mut("201") else { return };
     let link = LinkBuilder::new()
@@ -129,6 +130,12 @@ fn grant_link(api: &mut OpenApi) {
         .description("A client grant for the new application (when it has the client_credentials grant)")
         .build();
     created.links.insert("post_client_grants".into(), RefOr::T(link));
+    let link = LinkBuilder::new()
+        .operation_id("post_connections")
+        .request_body(Some(serde_json::json!({ "enabled_clients": ["$response.body#/client_id"] })))
+        .description("A connection the new application may use")
+        .build();
+    created.links.insert("post_connections".into(), RefOr::T(link));
 }
 
 /// Stands for the instance's Management API audience until `for_instance` fills it in.
