@@ -56,7 +56,7 @@ test("schemathesis finds no server error and no answer off the document, and its
       const out = await run(schemathesis, ["--config-file", config, "run", `${tessera.baseURL}/api/v2/openapi.json`,
         "--header", `Authorization: Bearer ${token}`, "--checks", "not_a_server_error,response_schema_conformance",
         "--phases", phases, "--max-time", String(seconds), "--workers", "2", "--seed", "1", "--report", "json", "--report-dir", dir],
-        { env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (seconds + 90) * 1000 });
+        { cwd: reports, env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (seconds + 90) * 1000 });
       const printed = `${out.stdout}\n${out.stderr}`;
       const report = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith(".json"))!), "utf8"));
       expect(report.failures, printed).toEqual([]);

@@ -19,23 +19,13 @@ pub struct ListParams {
     client_id: Option<String>,
     /// Only the grants for this API (the Management API is `{public}/api/v2/`).
     audience: Option<String>,
-    /// Page index, from 0 (at most 100000); a page past the end is empty.
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{client_grants, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
-    /// Checkpoint paging: the `next` of the previous answer.
-    from: Option<String>,
-    /// Checkpoint paging: how many, 1 to 100 (default 50).
-    take: Option<u64>,
 }
 
 super::paging::list_schemas!(ClientGrantList, ClientGrantPage, ClientGrantCheckpoint, client_grants, ClientGrant);
 
 #[utoipa::path(
     get, path = "/api/v2/client-grants", tag = "client-grants", summary = "List client grants",
-    params(ListParams),
+    params(ListParams, super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "The grants, oldest first", body = ClientGrantList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

@@ -16,16 +16,6 @@ use axum::Json;
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
 pub struct ListParams {
-    /// Page index, from 0 (at most 100000); a page past the end is empty.
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{clients, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
-    /// Checkpoint paging: the `next` of the previous answer.
-    from: Option<String>,
-    /// Checkpoint paging: how many, 1 to 100 (default 50).
-    take: Option<u64>,
     /// Auth0's global client: Tessera has none, so `true` matches nothing and `false` everything.
     is_global: Option<bool>,
     /// First-party applications only (`true`) or third-party ones (`false`).
@@ -40,7 +30,7 @@ super::paging::list_schemas!(ClientList, ClientPage, ClientCheckpoint, clients, 
 
 #[utoipa::path(
     get, path = "/api/v2/clients", tag = "clients", summary = "List applications",
-    params(ListParams),
+    params(ListParams, super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "Applications, ordered by name", body = ClientList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

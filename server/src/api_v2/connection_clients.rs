@@ -19,20 +19,9 @@ pub struct EnabledClient {
 
 super::paging::list_schemas!(EnabledClientList, EnabledClientPage, EnabledClientCheckpoint, clients, EnabledClient);
 
-/// Query parameters of `GET /api/v2/connections/{id}/clients`.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
-pub struct ListParams {
-    /// Checkpoint paging: the `next` of the previous answer.
-    from: Option<String>,
-    /// Checkpoint paging: how many, 1 to 100 (default 50).
-    take: Option<u64>,
-}
-
 #[utoipa::path(
     get, path = "/api/v2/connections/{id}/clients", tag = "connections", summary = "The applications a connection is enabled for",
-    params(("id" = String, Path, description = "The connection's id (con_…)"), ListParams),
+    params(("id" = String, Path, description = "The connection's id (con_…)"), super::paging::CheckpointParams),
     responses(
         (status = 200, description = "`{clients: [{client_id}], next?}`", body = EnabledClientCheckpoint),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

@@ -25,16 +25,6 @@ pub struct ListParams {
     name: Option<String>,
     /// Only the connection with this home realm discovery domain.
     domain_alias: Option<String>,
-    /// Page index, from 0 (at most 100000).
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Return `{connections, start, limit, total}` instead of a bare array (ignored with checkpoint paging).
-    include_totals: Option<bool>,
-    /// Checkpoint paging: the `next` value of the previous answer.
-    from: Option<String>,
-    /// Checkpoint paging: how many connections to return, 1 to 100 (default 50).
-    take: Option<u64>,
     /// Comma-separated top-level fields to include (or, with `include_fields=false`, to leave out).
     fields: Option<String>,
     /// Whether `fields` lists the fields to include (true, the default) or to leave out.
@@ -140,7 +130,7 @@ pub fn parse_get_query(raw: Option<&str>) -> Result<FieldSelection, ApiError> {
     get, path = "/api/v2/connections", tag = "connections",
     summary = "List connections",
     description = "Offset paging (`page`, `per_page`, `include_totals`) or Auth0's checkpoint paging (`from`, `take`: the answer is `{connections, next}`; pass `next` as `from` until it is absent). Ordered by name.",
-    params(ListParams),
+    params(ListParams, super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "A page of connections, ordered by name", body = ConnectionList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

@@ -35,7 +35,7 @@ super::paging::list_schemas!(OrganizationConnectionList, OrganizationConnectionP
 
 #[utoipa::path(
     get, path = "/api/v2/organizations/{id}/connections", tag = "organizations", summary = "The organization's connections (Auth0's newer path)",
-    params(("id" = String, Path, description = "The organization's id (org_…)"), super::organizations::ListParams),
+    params(("id" = String, Path, description = "The organization's id (org_…)"), super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "Its connections", body = OrganizationConnectionList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
@@ -108,9 +108,6 @@ pub async fn update(
     JsonBody(body): JsonBody<EnabledConnectionInput>,
 ) -> Result<Json<OrganizationConnection>, ApiError> {
     caller.require("update:organization_connections")?;
-    if body.connection_id.as_deref().is_some_and(|c| c != connection_id) {
-        return Err(app::backend::Error::invalid("connection_id", "cannot change; it is in the path").into());
-    }
     Ok(Json(service::update_enabled_connection(&state, &id, &connection_id, body).await?.into()))
 }
 
@@ -152,7 +149,7 @@ super::paging::list_schemas!(OrganizationClientList, OrganizationClientPage, Org
 #[utoipa::path(
     get, path = "/api/v2/organizations/{id}/client-grants", tag = "organizations", summary = "The organization's client grants (always none)",
     description = "Tessera's client grants belong to the tenant, never to an organization: the list is empty.",
-    params(("id" = String, Path, description = "The organization's id (org_…)"), super::organizations::ListParams),
+    params(("id" = String, Path, description = "The organization's id (org_…)"), super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "No grants", body = OrganizationClientGrantList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
@@ -172,7 +169,7 @@ pub async fn client_grants(State(state): State<AppState>, caller: Caller, Path(i
 #[utoipa::path(
     get, path = "/api/v2/organizations/{id}/clients", tag = "organizations", summary = "The organization's applications (always none)",
     description = "Tessera does not tie applications to organizations: the list is empty.",
-    params(("id" = String, Path, description = "The organization's id (org_…)"), super::organizations::ListParams),
+    params(("id" = String, Path, description = "The organization's id (org_…)"), super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "No applications", body = OrganizationClientList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

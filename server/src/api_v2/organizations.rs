@@ -17,28 +17,11 @@ use serde::Deserialize;
 
 super::paging::list_schemas!(OrganizationList, OrganizationPage, OrganizationCheckpoint, organizations, Organization);
 
-/// Paging of the organization lists.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
-pub struct ListParams {
-    /// Page index, from 0 (at most 100000); a page past the end is empty.
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{<list>, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
-    /// Checkpoint paging: the `next` of the previous answer.
-    from: Option<String>,
-    /// Checkpoint paging: how many, 1 to 100 (default 50).
-    take: Option<u64>,
-}
-
 pub const PAGED: super::paging::ListSpec = super::paging::ListSpec { filters: &[], checkpoint: true };
 
 #[utoipa::path(
     get, path = "/api/v2/organizations", tag = "organizations", summary = "List organizations",
-    params(ListParams),
+    params(super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "Organizations by name", body = OrganizationList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
@@ -145,7 +128,7 @@ super::paging::list_schemas!(EnabledConnectionList, EnabledConnectionPage, Enabl
 
 #[utoipa::path(
     get, path = "/api/v2/organizations/{id}/enabled_connections", tag = "organizations", summary = "The organization's connections",
-    params(("id" = String, Path, description = "The organization's id (org_…)"), ListParams),
+    params(("id" = String, Path, description = "The organization's id (org_…)"), super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "Its connections", body = EnabledConnectionList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
@@ -216,9 +199,6 @@ pub async fn update_enabled_connection(
     JsonBody(body): JsonBody<EnabledConnectionInput>,
 ) -> Result<Json<EnabledConnection>, ApiError> {
     caller.require("update:organization_connections")?;
-    if body.connection_id.as_deref().is_some_and(|c| c != connection_id) {
-        return Err(app::backend::Error::invalid("connection_id", "cannot change; it is in the path").into());
-    }
     Ok(Json(service::update_enabled_connection(&state, &id, &connection_id, body).await?))
 }
 

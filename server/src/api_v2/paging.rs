@@ -182,6 +182,30 @@ impl ListRequest {
 
 /// The OpenAPI schemas of a list answer: `$List` (any of the three shapes), `$Page` (offset
 /// with totals) and `$Checkpoint`, with the items under `$key`.
+/// Offset paging, as every list takes it (documentation only: `parse` reads the query).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct OffsetParams {
+    /// Page index, from 0 (at most 100000); a page past the end is empty.
+    page: Option<u64>,
+    /// Results per page, 1 to 100 (default 50).
+    per_page: Option<u64>,
+    /// Answer `{<list>, start, limit, length, total}` instead of a bare array.
+    include_totals: Option<bool>,
+}
+
+/// Checkpoint paging, on the lists where Auth0 offers it (documentation only).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct CheckpointParams {
+    /// The `next` of the previous answer.
+    from: Option<String>,
+    /// How many, 1 to 100 (default 50). Answers `{<list>, next}`; no `next`, no more.
+    take: Option<u64>,
+}
+
 macro_rules! list_schemas {
     ($list:ident, $page:ident, $checkpoint:ident, $key:ident, $item:ty) => {
         /// A page with totals (`include_totals=true`). Closed (no other fields), so that no

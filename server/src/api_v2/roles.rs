@@ -23,17 +23,11 @@ pub struct ListParams {
     /// Auth0's role type: Tessera's roles are all `tenant` roles (another type matches nothing).
     #[param(rename = "type")]
     kind: Option<String>,
-    /// Page index, from 0 (at most 100000); a page past the end is empty.
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{roles, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
 }
 
 #[utoipa::path(
     get, path = "/api/v2/roles", tag = "roles", summary = "List roles",
-    params(ListParams),
+    params(ListParams, super::paging::OffsetParams),
     responses(
         (status = 200, description = "Roles by name", body = RoleList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
@@ -143,19 +137,6 @@ pub struct PermissionsInput {
 
 super::paging::list_schemas!(PermissionList, PermissionPage, PermissionCheckpoint, permissions, Permission);
 
-/// Paging of a role's permissions.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documents the parameters; parsed by `paging::parse`
-pub struct PermissionParams {
-    /// Page index, from 0 (at most 100000).
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{permissions, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
-}
-
 /// Tessera's roles hold no API permissions: the one API Tessera serves is its Management API,
 /// whose access is given by client grants and tokens, not by users' roles. So the list is
 /// empty, and an empty list may be added or removed (what a tool that copies roles sends).
@@ -172,7 +153,7 @@ fn refuse_permissions(input: &PermissionsInput) -> Result<(), ApiError> {
 #[utoipa::path(
     get, path = "/api/v2/roles/{id}/permissions", tag = "roles", summary = "A role's permissions (always none)",
     description = "Tessera's roles hold no API permissions: the list is empty.",
-    params(("id" = String, Path, description = "The role's id (rol_…)"), PermissionParams),
+    params(("id" = String, Path, description = "The role's id (rol_…)"), super::paging::OffsetParams),
     responses(
         (status = 200, description = "No permissions", body = PermissionList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

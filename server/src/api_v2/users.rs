@@ -95,17 +95,11 @@ pub struct UserListParams {
     search_engine: Option<String>,
     /// Accepted; users come newest sign-in first.
     sort: Option<String>,
-    /// Page index, from 0 (at most 100000); a page past the end is empty.
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{users, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
 }
 
 #[utoipa::path(
     get, path = "/api/v2/users", tag = "users", summary = "List users",
-    params(UserListParams),
+    params(UserListParams, super::paging::OffsetParams),
     responses(
         (status = 200, description = "Users, newest sign-in first", body = UserList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),
@@ -207,21 +201,11 @@ pub struct LogListParams {
     client_id: Option<String>,
     /// Accepted; events come newest first.
     sort: Option<String>,
-    /// Page index, from 0 (at most 100000); a page past the end is empty.
-    page: Option<u64>,
-    /// Results per page, 1 to 100 (default 50).
-    per_page: Option<u64>,
-    /// Answer `{logs, start, limit, length, total}` instead of a bare array.
-    include_totals: Option<bool>,
-    /// Checkpoint paging: the `next` of the previous answer.
-    from: Option<String>,
-    /// Checkpoint paging: how many, 1 to 100 (default 50).
-    take: Option<u64>,
 }
 
 #[utoipa::path(
     get, path = "/api/v2/logs", tag = "logs", summary = "List log events",
-    params(LogListParams),
+    params(LogListParams, super::paging::OffsetParams, super::paging::CheckpointParams),
     responses(
         (status = 200, description = "Events, newest first", body = LogList),
         (status = 400, description = "Unknown or bad query parameter", body = ErrorBody),

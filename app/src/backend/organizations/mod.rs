@@ -193,6 +193,9 @@ pub async fn enabled_connection(state: &AppState, organization_id: &str, connect
 
 pub async fn update_enabled_connection(state: &AppState, organization_id: &str, connection_id: &str, input: EnabledConnectionInput) -> Result<EnabledConnection> {
     let current = enabled_connection(state, organization_id, connection_id).await?;
+    if input.connection_id.as_deref().is_some_and(|c| c != connection_id) {
+        return Err(Error::invalid("connection_id", "cannot change; it is in the path"));
+    }
     let unsupported = input.unsupported();
     if !unsupported.is_empty() {
         return Err(Error::Invalid { fields: unsupported });
