@@ -19,6 +19,8 @@ pub struct ConnectionSummary {
     pub channel: Channel,
     pub applications: usize,
     pub status: CheckStatus,
+    /// What the connection still lacks before it can sign anyone in.
+    pub not_ready: Option<String>,
 }
 
 impl From<&Connection> for ConnectionSummary {
@@ -31,6 +33,7 @@ impl From<&Connection> for ConnectionSummary {
             channel: c.options.channel,
             applications: c.enabled_clients.len(),
             status: c.status,
+            not_ready: c.not_ready.clone(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod address;
 pub mod issuer;
 pub mod model;
 pub mod options;
+pub mod readiness;
 pub mod validate;
 
 pub use issuer::IssuerCheck;

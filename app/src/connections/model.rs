@@ -69,6 +69,10 @@ pub struct Connection {
     pub metadata: BTreeMap<String, String>,
     /// The outcome of the last issuer check (Tessera extension).
     pub status: CheckStatus,
+    /// Set while the connection cannot sign anyone in: what is missing, naming the field
+    /// (Tessera extension; absent when the connection is ready).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_ready: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
@@ -129,6 +133,9 @@ pub struct UpdateConnection {
     pub id: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    /// Computed from the options, so whatever is sent back is ignored.
+    #[serde(default)]
+    pub not_ready: Option<String>,
     #[serde(default)]
     pub created_at: Option<String>,
     #[serde(default)]
@@ -167,5 +174,5 @@ pub struct Checkpoint {
 /// The top-level fields of a connection, for `fields` / `include_fields`.
 pub const CONNECTION_FIELDS: &[&str] = &[
     "id", "name", "display_name", "strategy", "options", "enabled_clients", "is_domain_connection", "show_as_button", "realms",
-    "metadata", "status", "created_at", "updated_at",
+    "metadata", "status", "not_ready", "created_at", "updated_at",
 ];

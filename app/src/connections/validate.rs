@@ -25,9 +25,10 @@ pub enum DiscoveryPlan {
     Document(serde_json::Value),
     /// Fetch and check this URL; problems are reported against `field`.
     Fetch { url: String, field: &'static str },
-    /// Explicit issuer settings. When a back-channel connection lacks `token_endpoint`, the
-    /// issuer's discovery document may supply it.
-    Explicit { needs_token_endpoint: bool },
+    /// Explicit issuer settings. The settings named in `missing` (`jwks_uri`, and
+    /// `token_endpoint` for back channel) are taken from the issuer's discovery document, when
+    /// it publishes one.
+    Explicit { missing: Vec<&'static str> },
 }
 
 /// Options that passed every rule that needs no network.
@@ -141,6 +142,8 @@ pub fn normalize_domain(value: &str) -> Result<String, String> {
 /// Returns the normalized domain and the issuer derived from it.
 pub fn okta_issuer(domain: &str, rules: Rules) -> Result<(String, String), String> {
     let raw = domain.trim().trim_end_matches('/');
+    // Okta's docs name the document as `…/.well-known/` or `…/.well-known/openid-configuration`.
+    let raw = raw.strip_suffix("/.well-known/openid-configuration").or_else(|| raw.strip_suffix("/.well-known")).unwrap_or(raw);
     if raw.is_empty() {
         return Err("is required".into());
     }
@@ -177,17 +180,16 @@ pub fn okta_issuer(domain: &str, rules: Rules) -> Result<(String, String), Strin
 
 /// The discovery document URL for an issuer, and the issuer for a URL an admin typed (a base
 /// URL, a base with a path, or the full `/.well-known/openid-configuration` URL).
+/// Okta's docs also give `https://{okta}/oauth2/{id}/.well-known/`, which names the same document.
 pub fn discovery_target(url: &str) -> (String, String) {
     const WELL_KNOWN: &str = "/.well-known/openid-configuration";
     let url = url.trim();
-    match url.strip_suffix(WELL_KNOWN) {
-        Some(issuer) => (issuer.to_string(), url.to_string()),
-        None => {
-            let issuer = url.trim_end_matches('/');
-            let issuer = if issuer.matches('/').count() <= 2 { url.to_string() } else { issuer.to_string() };
-            (issuer.clone(), format!("{}{WELL_KNOWN}", issuer.trim_end_matches('/')))
-        }
+    let without_slash = url.trim_end_matches('/');
+    if let Some(issuer) = without_slash.strip_suffix(WELL_KNOWN).or_else(|| without_slash.strip_suffix("/.well-known")) {
+        return (issuer.to_string(), format!("{issuer}{WELL_KNOWN}"));
     }
+    let issuer = if without_slash.matches('/').count() <= 2 { url.to_string() } else { without_slash.to_string() };
+    (issuer.clone(), format!("{}{WELL_KNOWN}", issuer.trim_end_matches('/')))
 }
 
 const PROTOCOL_PARAMS: &[&str] = &[
@@ -333,9 +335,10 @@ pub fn validate_options(strategy: Strategy, input: &OptionsInput, existing_secre
     let has_secret = client_secret.is_some() || existing_secret;
     match method {
         TokenEndpointAuthMethod::ClientSecretPost | TokenEndpointAuthMethod::ClientSecretBasic => {
-            if channel == Channel::BackChannel && !has_secret {
-                let why = if strategy == Strategy::Okta { "is required" } else { "is required for back channel with a client-secret authentication method" };
-                errors.push(FieldError::new("options.client_secret", why));
+            // An OpenID Connect back channel without a secret is created "not ready" (see
+            // `readiness::not_ready`), as Auth0's seed request does; Okta's form always asks.
+            if strategy == Strategy::Okta && !has_secret {
+                errors.push(FieldError::new("options.client_secret", "is required"));
             }
         }
         TokenEndpointAuthMethod::PrivateKeyJwt => {
@@ -393,30 +396,32 @@ pub fn validate_options(strategy: Strategy, input: &OptionsInput, existing_secre
             }
             Err(m) => {
                 errors.push(FieldError::new("options.domain", m));
-                DiscoveryPlan::Explicit { needs_token_endpoint: false }
+                DiscoveryPlan::Explicit { missing: Vec::new() }
             }
         },
         Strategy::Oidc => match (&input.oidc_metadata, &discovery_url) {
             (Some(doc), _) if doc.is_object() => DiscoveryPlan::Document(doc.clone()),
             (Some(_), _) => {
                 errors.push(FieldError::new("options.oidc_metadata", "must be a JSON object (an OpenID Provider discovery document)"));
-                DiscoveryPlan::Explicit { needs_token_endpoint: false }
+                DiscoveryPlan::Explicit { missing: Vec::new() }
             }
             (None, Some(url)) => DiscoveryPlan::Fetch { url: url.clone(), field: "options.discovery_url" },
             (None, None) => {
                 if input.discovery_url.is_none() {
-                    for (field, value) in [("issuer", &issuer), ("authorization_endpoint", &authorization_endpoint), ("jwks_uri", &jwks_uri)] {
-                        let sent = match field {
-                            "issuer" => &input.issuer,
-                            "authorization_endpoint" => &input.authorization_endpoint,
-                            _ => &input.jwks_uri,
-                        };
+                    for (field, value, sent) in [("issuer", &issuer, &input.issuer), ("authorization_endpoint", &authorization_endpoint, &input.authorization_endpoint)] {
                         if value.is_none() && sent.as_deref().is_none_or(|s| s.trim().is_empty()) {
                             errors.push(FieldError::new(format!("options.{field}"), "is required unless options.discovery_url is given"));
                         }
                     }
                 }
-                DiscoveryPlan::Explicit { needs_token_endpoint: channel == Channel::BackChannel && token_endpoint.is_none() }
+                let mut missing = Vec::new();
+                if jwks_uri.is_none() && input.jwks_uri.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                    missing.push("jwks_uri");
+                }
+                if channel == Channel::BackChannel && token_endpoint.is_none() && input.token_endpoint.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                    missing.push("token_endpoint");
+                }
+                DiscoveryPlan::Explicit { missing }
             }
         },
     };
@@ -593,6 +598,8 @@ mod tests {
         assert!(okta_issuer("https://acme.okta.com", STRICT).is_err());
         assert!(okta_issuer("acme.okta.com:8443", STRICT).is_err());
         assert!(okta_issuer("acme.okta.com/admin", STRICT).is_err());
+        assert_eq!(okta_issuer("acme.okta.com/oauth2/aus123/.well-known/", STRICT).map(|r| r.1), Ok("https://acme.okta.com/oauth2/aus123".into()));
+        assert_eq!(okta_issuer("acme.okta.com/.well-known/openid-configuration", STRICT).map(|r| r.1), Ok("https://acme.okta.com".into()));
         assert_eq!(okta_issuer("http://127.0.0.1:4444/oauth2/default", LOCAL).map(|r| r.1), Ok("http://127.0.0.1:4444/oauth2/default".into()));
     }
 
@@ -603,6 +610,11 @@ mod tests {
         assert_eq!(discovery_target("https://idp.example/"), ("https://idp.example/".into(), format!("https://idp.example{doc}")));
         assert_eq!(discovery_target("https://acme.okta.com/oauth2/default"), ("https://acme.okta.com/oauth2/default".into(), format!("https://acme.okta.com/oauth2/default{doc}")));
         assert_eq!(discovery_target(&format!("https://idp.example/tenant{doc}")), ("https://idp.example/tenant".into(), format!("https://idp.example/tenant{doc}")));
+        // Okta's documented spellings of a custom authorization server's document.
+        let okta = "https://acme.okta.com/oauth2/aus123";
+        for typed in [format!("{okta}/.well-known/"), format!("{okta}/.well-known"), format!("{okta}{doc}"), format!("{okta}{doc}/")] {
+            assert_eq!(discovery_target(&typed), (okta.to_string(), format!("{okta}{doc}")), "{typed}");
+        }
     }
 
     #[test]
@@ -633,11 +645,15 @@ mod tests {
     }
 
     #[test]
-    fn back_channel_needs_a_secret_unless_one_is_stored_or_the_client_is_public() {
+    fn back_channel_without_a_secret_is_a_draft_that_is_not_ready() {
         let mut input = seed_back_channel();
         input.client_secret = None;
-        assert_eq!(fields(validate_options(Strategy::Oidc, &input, false, STRICT)), vec!["options.client_secret"]);
-        assert!(validate_options(Strategy::Oidc, &input, true, STRICT).is_ok(), "the stored secret is kept");
+        let draft = validate_options(Strategy::Oidc, &input, false, STRICT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(super::super::readiness::not_ready(Strategy::Oidc, &draft.options).is_some_and(|r| r.contains("options.client_secret")));
+        let mut draft = validate_options(Strategy::Oidc, &input, true, STRICT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(draft.options.client_secret_set, "the stored secret is kept");
+        draft.options.token_endpoint = Some("https://idp.example/token".into()); // as discovery fills it
+        assert_eq!(super::super::readiness::not_ready(Strategy::Oidc, &draft.options), None);
         input.token_endpoint_auth_method = Some(TokenEndpointAuthMethod::None);
         assert!(validate_options(Strategy::Oidc, &input, false, STRICT).is_ok());
         input.connection_settings = Some(ConnectionSettings { pkce: Some(Pkce::Disabled) });
@@ -647,7 +663,24 @@ mod tests {
     #[test]
     fn explicit_issuer_settings_name_each_missing_field() {
         let input = OptionsInput { client_id: Some("x".into()), ..Default::default() };
-        assert_eq!(fields(validate_options(Strategy::Oidc, &input, false, STRICT)), vec!["options.issuer", "options.authorization_endpoint", "options.jwks_uri"]);
+        assert_eq!(fields(validate_options(Strategy::Oidc, &input, false, STRICT)), vec!["options.issuer", "options.authorization_endpoint"]);
+    }
+
+    #[test]
+    fn explicit_settings_leave_jwks_uri_and_the_back_channel_token_endpoint_to_discovery() {
+        let mut input = OptionsInput {
+            channel: Some(Channel::BackChannel),
+            issuer: Some("https://idp.example".into()),
+            authorization_endpoint: Some("https://idp.example/authorize".into()),
+            client_id: Some("x".into()),
+            ..Default::default()
+        };
+        let plan = |input: &OptionsInput| validate_options(Strategy::Oidc, input, false, STRICT).map(|d| d.plan).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(plan(&input), DiscoveryPlan::Explicit { missing: vec!["jwks_uri", "token_endpoint"] });
+        input.channel = Some(Channel::FrontChannel);
+        assert_eq!(plan(&input), DiscoveryPlan::Explicit { missing: vec!["jwks_uri"] });
+        input.jwks_uri = Some("https://idp.example/jwks".into());
+        assert_eq!(plan(&input), DiscoveryPlan::Explicit { missing: vec![] });
     }
 
     #[test]

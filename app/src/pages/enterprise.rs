@@ -225,10 +225,19 @@ fn ConnectionRow(c: ConnectionSummary) -> impl IntoView {
             <td class="hidden px-4 py-3 text-gray-600 lg:table-cell">{channel_label(c.channel)}</td>
             <td class="hidden px-4 py-3 text-gray-600 md:table-cell">{c.applications}</td>
             <td class="px-4 py-3">
-                <span class="inline-flex items-center gap-2 text-gray-700">
-                    <span class=format!("h-2 w-2 rounded-full {dot}") aria-hidden="true"></span>
-                    <span class="text-xs">{words}</span>
-                </span>
+                {match c.not_ready.clone() {
+                    Some(reason) => view! {
+                        <span class="inline-flex items-center gap-1.5 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20" title=reason data-testid="not-ready">
+                            "Not ready"
+                        </span>
+                    }.into_any(),
+                    None => view! {
+                        <span class="inline-flex items-center gap-2 text-gray-700">
+                            <span class=format!("h-2 w-2 rounded-full {dot}") aria-hidden="true"></span>
+                            <span class="text-xs">{words}</span>
+                        </span>
+                    }.into_any(),
+                }}
             </td>
         </tr>
     }
@@ -247,6 +256,7 @@ mod tests {
             channel: Channel::BackChannel,
             applications: 0,
             status: CheckStatus::Found,
+            not_ready: None,
         };
         ConnectionListing { items: vec![item; items], total, page, per_page: 25 }
     }

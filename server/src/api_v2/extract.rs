@@ -49,24 +49,36 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// A JSON body of at most 1 MiB, parsed strictly into `T`.
+/// A JSON body of at most 1 MiB, parsed strictly into `T`. Auth0's own cURL, PHP, Ruby and C#
+/// snippets send JSON without `Content-Type: application/json` (cURL's `--data` says
+/// `application/x-www-form-urlencoded`), so a body that is a JSON object is taken as JSON
+/// whatever its Content-Type says; anything else under another type is a 415.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &AppState) -> Result<Self, Self::Rejection> {
-        if let Some(content_type) = req.headers().get(header::CONTENT_TYPE) {
-            let is_json = content_type.to_str().map(|c| c.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json")).unwrap_or(false);
-            if !is_json {
-                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json", "unsupported_media_type"));
-            }
-        }
+        let declared_json = req.headers().get(header::CONTENT_TYPE).is_none_or(|content_type| {
+            content_type.to_str().map(|c| c.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json")).unwrap_or(false)
+        });
         let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| {
             ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large: a request body may be at most 1 MiB", "payload_too_large")
         })?;
+        if !declared_json && !is_json_object(&bytes) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported Media Type: send the body as a JSON object with Content-Type: application/json",
+                "unsupported_media_type",
+            ));
+        }
         parse_json(&bytes).map(JsonBody)
     }
+}
+
+/// Whether `bytes` hold one JSON object (at most 1 MiB, so checking costs one parse).
+fn is_json_object(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// Like [`JsonBody`], but an empty body is `T::default()` (Auth0's POSTs whose body is optional).

@@ -60,7 +60,7 @@ async fn back_channel_with_issuer_settings_takes_the_token_endpoint_from_discove
         .await;
     assert_eq!(status, 201, "{c}");
     assert_eq!(c["options"]["token_endpoint"], format!("{base}/oauth/token").as_str());
-    assert_eq!(c["status"], "not_checked");
+    assert_eq!(c["status"], "found", "the issuer's document was fetched to complete the settings");
 
     // Without a discovery document there is nowhere to take it from: 400 naming token_endpoint.
     let nowhere = api.idp.issuer("404");
@@ -170,7 +170,7 @@ async fn bad_bodies_get_a_400_naming_the_field_and_leave_nothing_behind() {
         ({ let mut b = good("x"); b["options"]["scopes"] = json!("profile email"); b }, "options.scopes must include the openid scope"),
         ({ let mut b = good("x"); b["options"]["scope"] = json!("openid"); b["options"]["scopes"] = json!("openid email"); b }, "options.scope and options.scopes are both given and differ"),
         ({ let mut b = good("x"); b["options"]["jwks_uri"] = json!("ftp://idp.example/jwks"); b }, "options.jwks_uri must be an https:// URL"),
-        ({ let mut b = good("x"); b["options"]["type"] = json!("back_channel"); b }, "options.client_secret is required for back channel"),
+        ({ let mut b = good("x"); b["options"]["type"] = json!("back_channel"); b }, "options.token_endpoint is required for back channel, and the issuer publishes no usable discovery document"),
         ({ let mut b = good("x"); b["options"]["discovery_url"] = json!(api.idp.discovery("missing-jwks_uri")); b["options"]["jwks_uri"] = Value::Null; b }, "options.discovery_url the discovery document is not usable: missing jwks_uri"),
         ({ let mut b = good("x"); b["options"]["discovery_url"] = json!(api.idp.discovery("404")); b }, "options.discovery_url no OpenID Connect discovery document at"),
         ({ let mut b = good("x"); b["options"]["domain_aliases"] = json!(["not a domain"]); b }, "options.domain_aliases entry 1"),
@@ -212,12 +212,28 @@ async fn a_body_over_one_mebibyte_is_a_413_and_a_wrong_content_type_a_415() {
         .http
         .post(api.server.url("/api/v2/connections"))
         .bearer_auth(&api.token)
-        .header("content-type", "text/plain")
-        .body("{}")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=x&strategy=oidc")
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 415);
+    let e: Value = res.json().await.unwrap_or_default();
+    assert!(message(&e).contains("Content-Type: application/json"), "{e}");
+    // A JSON object under another Content-Type is read as JSON (Auth0's snippets send it so).
+    let res = api
+        .server
+        .http
+        .post(api.server.url("/api/v2/connections"))
+        .bearer_auth(&api.token)
+        .header("content-type", "text/plain")
+        .body(r#"{"name": "x"}"#)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 400);
+    let e: Value = res.json().await.unwrap_or_default();
+    assert!(message(&e).contains("strategy"), "{e}");
 }
 
 #[tokio::test]

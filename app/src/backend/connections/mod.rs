@@ -49,11 +49,13 @@ fn status_from(text: &str) -> CheckStatus {
 fn to_view(row: &ConnectionRow, enabled_clients: Vec<String>) -> Result<Connection> {
     let mut options: OptionsView = from_json(&row.options, "connection options")?;
     options.client_secret_set = row.client_secret_enc.is_some();
+    let strategy = Strategy::parse(&row.strategy).ok_or_else(|| Error::internal(format!("unknown stored strategy {}", row.strategy)))?;
     Ok(Connection {
+        not_ready: crate::connections::readiness::not_ready(strategy, &options),
         id: row.id.clone(),
         name: row.name.clone(),
         display_name: row.display_name.clone(),
-        strategy: Strategy::parse(&row.strategy).ok_or_else(|| Error::internal(format!("unknown stored strategy {}", row.strategy)))?,
+        strategy,
         options,
         enabled_clients,
         is_domain_connection: row.is_domain_connection,
@@ -80,18 +82,35 @@ async fn resolve_issuer(state: &AppState, draft: &mut Draft) -> Result<CheckStat
         DiscoveryPlan::Fetch { url, field } => {
             (state.discovery.check_issuer(&state.clock, &url, channel).await, field, CheckStatus::Found)
         }
-        DiscoveryPlan::Explicit { needs_token_endpoint: false } => return Ok(CheckStatus::NotChecked),
-        DiscoveryPlan::Explicit { needs_token_endpoint: true } => {
+        DiscoveryPlan::Explicit { missing } if missing.is_empty() => return Ok(CheckStatus::NotChecked),
+        DiscoveryPlan::Explicit { missing } => {
+            // What the admin left out comes from the issuer's own discovery document.
             let check = state.discovery.check_issuer(&state.clock, &draft.options.issuer, channel).await;
+            let o = &mut draft.options;
             return match check {
-                IssuerCheck::Found { issuer, token_endpoint: Some(token), .. } if same_issuer(&issuer, &draft.options.issuer) => {
-                    draft.options.token_endpoint = Some(token);
-                    Ok(CheckStatus::NotChecked)
+                IssuerCheck::Found { issuer, token_endpoint, jwks_uri, .. } if same_issuer(&issuer, &o.issuer) => {
+                    if missing.contains(&"jwks_uri") {
+                        o.jwks_uri = jwks_uri;
+                    }
+                    if missing.contains(&"token_endpoint") {
+                        o.token_endpoint = Some(token_endpoint.ok_or_else(|| {
+                            invalid(vec![FieldError::new("options.token_endpoint", "is required for back channel, and the issuer's discovery document does not provide it")])
+                        })?);
+                    }
+                    Ok(CheckStatus::Found)
                 }
-                other => Err(invalid(vec![FieldError::new(
-                    "options.token_endpoint",
-                    format!("is required for back channel, and the issuer's discovery document does not provide it ({})", other.summary()),
-                )])),
+                IssuerCheck::Found { issuer, .. } => Err(invalid(
+                    missing.iter().map(|f| FieldError::new(format!("options.{f}"), format!("is required: the discovery document found for {} names another issuer ({issuer})", o.issuer))).collect(),
+                )),
+                other => Err(invalid(
+                    missing
+                        .iter()
+                        .map(|f| {
+                            let why = if *f == "token_endpoint" { "is required for back channel" } else { "is required" };
+                            FieldError::new(format!("options.{f}"), format!("{why}, and the issuer publishes no usable discovery document to take it from ({})", other.summary()))
+                        })
+                        .collect(),
+                )),
             };
         }
     };

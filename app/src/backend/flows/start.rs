@@ -6,6 +6,7 @@ use super::answer::AppRequest;
 use super::upstream;
 use crate::backend::oidc::pkce_s256;
 use crate::backend::{AppState, Error, Result};
+use crate::connections::options::Pkce;
 use crate::connections::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -52,18 +53,26 @@ pub async fn start_setup_test(state: &AppState, connection: &Connection, link_id
 }
 
 async fn start(state: &AppState, connection: &Connection, app: Option<AppRequest>, setup: Option<SetupTest>, login_hint: Option<&str>, app_params: &[(String, String)]) -> Result<Started> {
+    if let Some(reason) = &connection.not_ready {
+        return Err(Error::Forbidden(format!("The connection {} is not ready, so it cannot sign anyone in yet. {reason}.", connection.name)));
+    }
     let upstream_state = random_alphanumeric(32);
     let nonce = random_alphanumeric(32);
     let browser_token = random_alphanumeric(32);
-    let code_verifier = upstream::uses_pkce(connection).then(|| random_alphanumeric(64));
-    let challenge = code_verifier.as_deref().map(pkce_s256);
+    let method = upstream::pkce_method(connection);
+    let code_verifier = method.map(|_| random_alphanumeric(64));
+    let challenge = match (method, code_verifier.as_deref()) {
+        (Some(Pkce::Plain), Some(verifier)) => Some((verifier.to_string(), Pkce::Plain)),
+        (Some(m), Some(verifier)) => Some((pkce_s256(verifier), m)),
+        _ => None,
+    };
     let location = upstream::authorization_url(
         connection,
         &upstream::AuthorizationRequest {
             state: &upstream_state,
             nonce: &nonce,
             redirect_uri: &state.env.callback_url(),
-            code_challenge: challenge.as_deref(),
+            code_challenge: challenge.as_ref().map(|(c, m)| (c.as_str(), *m)),
             login_hint,
             app_params,
         },

@@ -18,25 +18,34 @@ pub struct AuthorizationRequest<'a> {
     pub state: &'a str,
     pub nonce: &'a str,
     pub redirect_uri: &'a str,
-    /// S256 challenge (back channel with PKCE).
-    pub code_challenge: Option<&'a str>,
+    /// The PKCE challenge and its method (`S256` or `plain`), back channel only.
+    pub code_challenge: Option<(&'a str, Pkce)>,
     pub login_hint: Option<&'a str>,
     /// The application's own `/authorize` parameters, for `upstream_params` aliases.
     pub app_params: &'a [(String, String)],
 }
 
-/// Whether (and how) this connection uses PKCE towards its IdP.
-pub fn uses_pkce(connection: &Connection) -> bool {
+/// The PKCE method this connection uses towards its IdP (Connection Profile's PKCE), if any:
+/// `S256` or `plain` as set, none when disabled, and for `auto` what the discovery document
+/// lists (S256 first; a public client uses S256 even when the document lists nothing).
+pub fn pkce_method(connection: &Connection) -> Option<Pkce> {
     let o = &connection.options;
     if o.channel != Channel::BackChannel {
-        return false;
+        return None;
     }
     match o.connection_settings.pkce.unwrap_or(Pkce::Auto) {
-        Pkce::Disabled => false,
-        Pkce::S256 | Pkce::Plain => true,
+        Pkce::Disabled => None,
+        Pkce::S256 => Some(Pkce::S256),
+        Pkce::Plain => Some(Pkce::Plain),
         Pkce::Auto => {
-            o.token_endpoint_auth_method == TokenEndpointAuthMethod::None
-                || o.oidc_metadata.as_ref().and_then(|d| d["code_challenge_methods_supported"].as_array()).is_some_and(|m| m.iter().any(|v| v == "S256"))
+            let listed = |m: &str| o.oidc_metadata.as_ref().and_then(|d| d["code_challenge_methods_supported"].as_array()).is_some_and(|l| l.iter().any(|v| v == m));
+            if listed("S256") || o.token_endpoint_auth_method == TokenEndpointAuthMethod::None {
+                Some(Pkce::S256)
+            } else if listed("plain") {
+                Some(Pkce::Plain)
+            } else {
+                None
+            }
         }
     }
 }
@@ -60,9 +69,9 @@ pub fn authorization_url(connection: &Connection, req: &AuthorizationRequest<'_>
         q.append_pair("scope", &o.scope);
         q.append_pair("state", req.state);
         q.append_pair("nonce", req.nonce);
-        if let Some(challenge) = req.code_challenge {
+        if let Some((challenge, method)) = req.code_challenge {
             q.append_pair("code_challenge", challenge);
-            q.append_pair("code_challenge_method", "S256");
+            q.append_pair("code_challenge_method", method.as_str());
         }
         if let Some(hint) = req.login_hint {
             q.append_pair("login_hint", hint);

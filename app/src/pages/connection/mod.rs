@@ -116,5 +116,16 @@ fn Header(c: Connection) -> impl IntoView {
                 "Try"
             </a>
         </div>
+        {c.not_ready.clone().map(|reason| view! {
+            <div role="status" data-testid="not-ready" class="mt-4 flex gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+                <svg class="mt-0.5 h-5 w-5 shrink-0 text-amber-500" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                    <path fill-rule="evenodd" d="M8.485 2.495c.673-1.167 2.357-1.167 3.03 0l6.28 10.875c.673 1.167-.17 2.625-1.516 2.625H3.72c-1.347 0-2.189-1.458-1.515-2.625L8.485 2.495zM10 6a.75.75 0 01.75.75v3.5a.75.75 0 01-1.5 0v-3.5A.75.75 0 0110 6zm0 9a1 1 0 100-2 1 1 0 000 2z" clip-rule="evenodd"/>
+                </svg>
+                <div>
+                    <p class="font-semibold">"Not ready: this connection cannot sign anyone in yet"</p>
+                    <p class="mt-1">{reason}". Complete it on the Settings tab."</p>
+                </div>
+            </div>
+        })}
     }
 }

@@ -53,10 +53,15 @@ impl Flow {
     /// `/authorize` for the application through `acme`; `extra` parameters are appended, and a
     /// `scope` among them replaces the default one.
     pub fn authorize_url(&self, extra: &str) -> String {
+        self.authorize_url_for("acme", extra)
+    }
+
+    /// `/authorize` for the application through the connection named `connection`.
+    pub fn authorize_url_for(&self, connection: &str, extra: &str) -> String {
         let challenge = app::backend::provider::pkce_s256("verifier-verifier-verifier-verifier-verifier-0001");
         let scope = if extra.contains("&scope=") { "" } else { "&scope=openid%20email%20profile" };
         self.server.url(&format!(
-            "/authorize?client_id={}&redirect_uri={}&response_type=code{scope}&state=app-state&nonce=app-nonce&code_challenge={challenge}&code_challenge_method=S256&connection=acme{extra}",
+            "/authorize?client_id={}&redirect_uri={}&response_type=code{scope}&state=app-state&nonce=app-nonce&code_challenge={challenge}&code_challenge_method=S256&connection={connection}{extra}",
             self.client_id,
             url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
         ))

@@ -73,6 +73,12 @@ struct Inner {
     jwks_fetches: usize,
     /// Claims that replace the ID token's own (an unverified email, another tenant's `tid`).
     overrides: serde_json::Map<String, Value>,
+    /// The PKCE method `/authorize` accepts (`S256`, `plain`, or `none` for no PKCE); any when unset.
+    pkce_only: Option<String>,
+    /// Each `/authorize`'s `code_challenge_method` (`none` when it sent no challenge).
+    pkce_seen: Vec<String>,
+    /// The challenge and method each code was issued with, checked at the token endpoint.
+    challenges: HashMap<String, (String, String)>,
 }
 
 #[derive(Clone)]
@@ -110,12 +116,17 @@ impl OidcIdp {
             client_secret: client_secret.into(),
             jwks_fetches: 0,
             overrides: serde_json::Map::new(),
+            pkce_only: None,
+            pkce_seen: Vec::new(),
+            challenges: HashMap::new(),
         }));
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
             .route("/jwks", get(jwks))
+            .route("/.well-known/jwks.json", get(jwks))
             .route("/authorize", get(authorize))
             .route("/token", post(token))
+            .route("/oauth/token", post(token))
             .route("/userinfo", get(userinfo))
             .with_state(inner.clone());
         tokio::spawn(async move {
@@ -160,6 +171,18 @@ impl OidcIdp {
         if let Ok(mut i) = self.inner.lock() {
             i.overrides = claims.as_object().cloned().unwrap_or_default();
         }
+    }
+
+    /// Accept only this PKCE method at `/authorize` (`S256`, `plain` or `none`).
+    pub fn accept_only_pkce(&self, method: &str) {
+        if let Ok(mut i) = self.inner.lock() {
+            i.pkce_only = Some(method.into());
+        }
+    }
+
+    /// The `code_challenge_method` of every `/authorize` so far (`none` when it had none).
+    pub fn pkce_seen(&self) -> Vec<String> {
+        self.inner.lock().map(|i| i.pkce_seen.clone()).unwrap_or_default()
     }
 
     pub fn jwks_fetches(&self) -> usize {
@@ -275,12 +298,23 @@ async fn authorize(State(inner): Shared, Query(q): Query<HashMap<String, String>
     if i.twist == Twist::ErrorResponse {
         return Redirect::to(&format!("{redirect}?error=access_denied&error_description=The+user+said+no&state={state}")).into_response();
     }
+    let method = match (q.get("code_challenge"), q.get("code_challenge_method")) {
+        (None, _) => "none".to_string(),
+        (Some(_), m) => m.cloned().unwrap_or_else(|| "plain".into()),
+    };
+    i.pkce_seen.push(method.clone());
+    if i.pkce_only.as_ref().is_some_and(|only| *only != method) {
+        return Redirect::to(&format!("{redirect}?error=invalid_request&error_description=code_challenge_method+{method}+is+not+accepted&state={state}")).into_response();
+    }
     if q.get("response_type").map(String::as_str) == Some("id_token") {
         let token = OidcIdp::id_token(&i, &sub, &nonce, None, None);
         return Json(json!({ "state": state, "id_token": token })).into_response();
     }
     let code = format!("code-{}", i.nonces.len());
     i.nonces.insert(code.clone(), format!("{sub} {nonce}"));
+    if let Some(challenge) = q.get("code_challenge") {
+        i.challenges.insert(code.clone(), (challenge.clone(), method));
+    }
     Redirect::to(&format!("{redirect}?code={code}&state={state}")).into_response()
 }
 
@@ -295,6 +329,13 @@ async fn token(State(inner): Shared, body: String) -> Response {
     let Some((sub, nonce)) = i.nonces.get(&code).and_then(|v| v.split_once(' ')) else {
         return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
     };
+    if let Some((challenge, method)) = i.challenges.get(&code) {
+        let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+        let computed = if method == "S256" { b64(&Sha256::digest(verifier.as_bytes())) } else { verifier };
+        if computed != *challenge {
+            return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant", "error_description": "PKCE verification failed" }))).into_response();
+        }
+    }
     let access_token = format!("at-{sub}");
     let id_token = OidcIdp::id_token(&i, sub, nonce, Some(&access_token), Some(&code));
     Json(json!({ "access_token": access_token, "token_type": "Bearer", "id_token": id_token })).into_response()
