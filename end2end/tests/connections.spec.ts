@@ -72,6 +72,16 @@ test("fast typing settles on the answer to the last input", async ({ page }) => 
   await expect(status(page)).toHaveText("Not found: HTTP 404 Not Found");
 });
 
+test("an Okta issuer typed as /oauth2/{id}/.well-known/, as Okta's docs give it, goes green", async ({ page }) => {
+  const { standIn } = serverState();
+  await openOidcForm(page);
+  for (const typed of [`${standIn}/oauth2/default/.well-known/`, `${standIn}/oauth2/default/.well-known/openid-configuration`]) {
+    await page.getByLabel("OpenID Connect Discovery URL (Issuer URL)").fill(typed);
+    await expect(status(page)).toHaveText(`Found: ${standIn}/oauth2/default`);
+  }
+  await page.screenshot({ path: screenshotPath("create-oidc-okta-well-known"), fullPage: true });
+});
+
 test("an Okta Workforce connection is created against a stand-in Okta domain", async ({ page }) => {
   const { standIn } = serverState();
   await signIn(page, "/connections/enterprise");

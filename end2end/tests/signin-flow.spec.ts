@@ -8,6 +8,8 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { serverState, screenshotPath, createViaApi } from "../support/tessera";
 import { api, application, CALLBACK, discoveryConnection, signInThrough } from "../support/applications";
 import { OP_CLIENTS } from "../support/identity-providers";
+import { freePort } from "../support/instance";
+import { createServer } from "node:http";
 
 test.describe("signing in to an application through a connection", () => {
   test("back channel with client_secret_post: openid-client gets Tessera's verified tokens and userinfo", async ({ page }) => {
@@ -266,6 +268,34 @@ test.describe("Tessera's login page", () => {
     }
     await expect(page.getByText("Back at the application")).toBeVisible();
     expect(new URL(landed.pop()!).searchParams.get("code")).toBeTruthy();
+  });
+
+  test("a Button logo URL on another origin shows on the login page, and the policy names only that origin", async ({ page }) => {
+    // The logo lives on a second loopback origin, as a logo on a CDN would.
+    const port = await freePort();
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40"><rect width="40" height="40" rx="8" fill="#4f46e5"/><path d="M12 20l6 6 10-12" stroke="#fff" stroke-width="4" fill="none"/></svg>`;
+    const logoServer = createServer((_req, res) => { res.writeHead(200, { "content-type": "image/svg+xml" }); res.end(svg); });
+    await new Promise<void>((ok) => logoServer.listen(port, "127.0.0.1", () => ok()));
+    try {
+      const logo = `http://127.0.0.1:${port}/acme-logo.svg`;
+      const connection = await discoveryConnection("e2e-logo", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+        client_secret: OP_CLIENTS.post.secret, icon_url: logo });
+      await api("PATCH", `/connections/${connection.id}`, { show_as_button: true, display_name: "Acme Logo SSO" });
+      const app = await application("Logo App", connection.id);
+      const { baseURL } = serverState();
+      const refused: string[] = [];
+      page.on("console", (m) => { if (m.text().includes("Content Security Policy")) refused.push(m.text()); });
+      const answer = await page.goto(`${baseURL}/authorize?client_id=${app.client_id}&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&scope=openid`);
+      const policy = answer?.headers()["content-security-policy"] ?? "";
+      expect(policy).toContain(`img-src 'self' data: http://127.0.0.1:${port};`);
+      const img = page.getByRole("link", { name: "Continue with Acme Logo SSO" }).locator("img");
+      await expect(img).toHaveAttribute("src", logo);
+      await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete ? i.naturalWidth : 0)).toBeGreaterThan(0);
+      expect(refused).toEqual([]);
+      await page.screenshot({ path: screenshotPath("login-page-logo"), fullPage: true });
+    } finally {
+      logoServer.close();
+    }
   });
 
   test("works without JavaScript", async ({ browser }) => {

@@ -21,16 +21,25 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 }
 
 /// The login page's policy: like every page's, except that its form may lead on to an identity
-/// provider (browsers apply `form-action` to the redirect that follows a submission too).
-pub fn login_page_policy() -> String {
-    content_security_policy(None).replace("form-action 'self'", "form-action 'self' https: http:")
+/// provider (browsers apply `form-action` to the redirect that follows a submission too), and
+/// its buttons may show the logos configured for them (`icon_urls`): their origins, and no other.
+pub fn login_page_policy<'a>(icon_urls: impl IntoIterator<Item = &'a str>) -> String {
+    let mut origins: Vec<String> = icon_urls.into_iter().filter_map(origin_of).collect();
+    origins.sort();
+    origins.dedup();
+    let images = std::iter::once("img-src 'self' data:".to_string()).chain(origins).collect::<Vec<_>>().join(" ");
+    content_security_policy(None).replace("form-action 'self'", "form-action 'self' https: http:").replace("img-src 'self' data:", &images)
+}
+
+/// `https://host[:port]` of an http(s) URL; `None` for anything else.
+fn origin_of(url: &str) -> Option<String> {
+    url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "https" | "http")).map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization())
 }
 
 /// The logout confirmation's policy: its form posts here, and the answer may redirect to the
 /// application's post-logout redirect URI (whose origin `form-action` must then name too).
 pub fn confirm_logout_policy(redirect: Option<&str>) -> String {
-    let origin = redirect.and_then(|r| url::Url::parse(r).ok()).map(|u| u.origin()).filter(|o| o.is_tuple()).map(|o| o.ascii_serialization());
-    match origin {
+    match redirect.and_then(origin_of) {
         Some(o) => content_security_policy(None).replace("form-action 'self'", &format!("form-action 'self' {o}")),
         None => content_security_policy(None),
     }
@@ -56,5 +65,17 @@ pub fn send_with_nonce() {
     let policy = content_security_policy(nonce.as_deref());
     if let (Some(res), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy)) {
         res.insert_header(http::HeaderName::from_static(HEADER), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_login_page_allows_exactly_the_origins_of_its_logos() {
+        let policy = login_page_policy(["https://cdn.example.com/a.png", "https://cdn.example.com/b.png", "http://127.0.0.1:8081/logo.svg", "javascript:alert(1)"]);
+        assert!(policy.contains("img-src 'self' data: http://127.0.0.1:8081 https://cdn.example.com;"), "{policy}");
+        assert!(login_page_policy([]).contains("img-src 'self' data:;"));
     }
 }

@@ -77,7 +77,7 @@ fn login_page(app_name: &str, pairs: &[(String, String)], candidates: &[Connecti
         format!("No sign-in is set up for {domain}. Use your organization's button, or ask your administrator.")
     });
     let mut response = Html(pages::login_page(app_name, &hidden, email, error.as_deref(), &buttons)).into_response();
-    if let Ok(policy) = HeaderValue::from_str(&login_page_policy()) {
+    if let Ok(policy) = HeaderValue::from_str(&login_page_policy(buttons.iter().filter_map(|b| b.icon_url.as_deref()))) {
         response.headers_mut().insert(CSP, policy);
     }
     response
