@@ -3,6 +3,7 @@
 
 mod auth0_compat;
 mod clients_api;
+mod connection_profile;
 mod dashboard;
 mod dns;
 mod federation;
@@ -17,6 +18,7 @@ mod replica_processes;
 mod revocation;
 mod roles;
 mod scim;
+mod seeds;
 mod security;
 mod sessions;
 mod signin_flow;

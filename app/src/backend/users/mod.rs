@@ -162,7 +162,8 @@ fn resolve_template(template: &str, id_token: &Map<String, Value>, userinfo: Opt
     }
 }
 
-/// How long SCIM's attributes stand against a sign-in's (the connection's Sync Frequency).
+/// The connection's Sync Frequency: how long a profile stands before a sign-in refreshes it, and
+/// how long SCIM's attributes stand against a sign-in's.
 fn sync_window_ms(connection: &Connection) -> i64 {
     use crate::connections::options::SyncFrequency;
     3_600_000 * match connection.options.sync_frequency {
@@ -282,40 +283,40 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
         Some(Value::String(g)) => vec![g.clone()],
         _ => Vec::new(),
     };
-    let overwrite = connection.options.set_user_root_attributes == SetUserRootAttributes::OnEachLogin;
     let profile_json = Value::Object(profile).to_string();
     let groups_json = serde_json::to_string(&groups).map_err(Error::internal)?;
-    // Groups always follow the IdP; the profile only when the connection says so and SCIM has
-    // not written the user within the Sync Frequency ($10: before this, SCIM's write is stale).
-    // email_verified follows the IdP whenever the email is the one it vouches for.
-    let sql = if overwrite {
-        "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9)
+    // Groups always follow the IdP. The profile (email, name, the mapped attributes) follows it
+    // when {REFRESH} holds ($10 is now minus the connection's Sync Frequency):
+    // - "Sync user profile attributes at each login" on: at every sign-in;
+    // - off (`on_first_login`): once the last refresh is older than the Sync Frequency;
+    // - `never_on_login`: never after the first sign-in;
+    // and in every case not while SCIM's last write is younger than the Sync Frequency.
+    // email_verified also follows the IdP whenever the email is the one it vouches for.
+    let refresh = match connection.options.set_user_root_attributes {
+        SetUserRootAttributes::OnEachLogin => "(users.provisioned_at IS NULL OR users.provisioned_at < $10)",
+        SetUserRootAttributes::OnFirstLogin => {
+            "(COALESCE(users.profile_synced_at, users.created_at) < $10 AND (users.provisioned_at IS NULL OR users.provisioned_at < $10))"
+        }
+        SetUserRootAttributes::NeverOnLogin => "(users.created_at < $10 AND 1 = 0)",
+    };
+    let sql = "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at, profile_synced_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9, $9)
          ON CONFLICT (connection_id, subject) DO UPDATE SET
-           email = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $4 ELSE users.email END,
-           email_verified = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 OR lower(users.email) = lower($4) THEN $5 ELSE users.email_verified END,
-           name = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $6 ELSE users.name END,
-           profile = CASE WHEN users.provisioned_at IS NULL OR users.provisioned_at < $10 THEN $7 ELSE users.profile END,
+           email = CASE WHEN {REFRESH} THEN $4 ELSE users.email END,
+           email_verified = CASE WHEN {REFRESH} OR lower(users.email) = lower($4) THEN $5 ELSE users.email_verified END,
+           name = CASE WHEN {REFRESH} THEN $6 ELSE users.name END,
+           profile = CASE WHEN {REFRESH} THEN $7 ELSE users.profile END,
+           profile_synced_at = CASE WHEN {REFRESH} THEN $9 ELSE users.profile_synced_at END,
            groups = $8, logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9, version = users.version + 1
          WHERE users.active
-         RETURNING {COLUMNS}"
-    } else {
-        "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9)
-         ON CONFLICT (connection_id, subject) DO UPDATE SET groups = $8,
-           email_verified = CASE WHEN lower(users.email) = lower($4) THEN $5 ELSE users.email_verified END,
-           logins_count = users.logins_count + 1, last_login_at = $9, updated_at = $9, version = users.version + 1
-         WHERE users.active
-         RETURNING {COLUMNS}"
-    };
-    let sql = sql.replace("{COLUMNS}", COLUMNS);
+         RETURNING {COLUMNS}";
+    let sql = sql.replace("{REFRESH}", refresh).replace("{COLUMNS}", COLUMNS);
     // The row as written, in the same statement; none when the user is deactivated (not
     // updated), who is then read as they are.
-    let mut values: Vec<Param> =
-        vec![id.into(), connection.id.as_str().into(), subject.into(), email.into(), email_verified.into(), name.into(), profile_json.into(), groups_json.into(), now.into()];
-    if overwrite {
-        values.push((now - sync_window_ms(connection)).into());
-    }
+    let values: Vec<Param> = vec![
+        id.into(), connection.id.as_str().into(), subject.into(), email.into(), email_verified.into(), name.into(), profile_json.into(), groups_json.into(), now.into(),
+        (now - sync_window_ms(connection)).into(),
+    ];
     let written: Option<Row> = state.db.fetch_optional(&sql, &values).await?;
     if let Some(row) = written {
         return row.try_into();

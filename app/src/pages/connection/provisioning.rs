@@ -27,7 +27,7 @@ pub fn ProvisioningTab() -> impl IntoView {
                 <Section title="Profile sync" description="What Tessera copies from the identity provider into the user's profile.">
                     <Checkbox id="sync_attributes" name="sync_attributes" label="Sync user profile attributes at each login"
                         checked=o.set_user_root_attributes == SetUserRootAttributes::OnEachLogin
-                        help="Updates name, nickname, given_name, family_name and picture at each login. Unchecked, they are set at the first login only."/>
+                        help="Updates the user's email, name and mapped attributes from the identity provider at each login. Unchecked, the first login sets them and a later login refreshes them once per Sync Frequency."/>
                     <div>
                         <label for="sync_frequency" class=LABEL>"Sync Frequency"</label>
                         <select id="sync_frequency" name="sync_frequency" class=SELECT aria-describedby="sync_frequency-help">
@@ -39,7 +39,7 @@ pub fn ProvisioningTab() -> impl IntoView {
                                 }}</option>
                             }).collect_view()}
                         </select>
-                        <Help for_id="sync_frequency">"How long attributes SCIM set stand: a sign-in refreshes them from the identity provider only once SCIM last wrote the user longer ago than this (and only with the box above ticked)."</Help>
+                        <Help for_id="sync_frequency">"How often the user profile should update. With the box above unticked, a login refreshes the profile from the identity provider once the last refresh is older than this. Either way, attributes SCIM wrote stand this long before a login replaces them."</Help>
                     </div>
                 </Section>
                 <Section title="SCIM" description="Let the identity provider create, update and deactivate users in Tessera.">
