@@ -56,18 +56,27 @@ pub fn check_description(description: &str) -> Result<String, FieldError> {
 
 /// One row of "Groups and role assignments".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct GroupRole {
     /// "IdP Group ID": as the IdP's `groups` claim (or SCIM) names the group.
     pub group_id: String,
     /// Optional, for people.
+    #[serde(default)]
     pub name: String,
+    /// The role members of the group get (`rol_…`).
     pub role_id: String,
 }
 
 /// A connection's "Groups and role assignments".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RoleAssignments {
+    #[serde(default)]
     pub groups: Vec<GroupRole>,
+    /// "Group members without an explicit role will receive the default role."
+    #[serde(default)]
     pub default_role_id: Option<String>,
 }
 

@@ -75,8 +75,9 @@ pub async fn delete(state: &AppState, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// A connection's "Groups and role assignments".
+/// A connection's "Groups and role assignments" (404 for an unknown connection).
 pub async fn assignments(state: &AppState, connection_id: &str) -> Result<RoleAssignments> {
+    crate::backend::connections::get_connection(state, connection_id).await?;
     let rows: Vec<(String, String, String)> = state.db.fetch_all(
         "SELECT group_id, name, role_id FROM connection_group_roles WHERE connection_id = $1 ORDER BY lower(group_id)",
         &[connection_id.into()],
@@ -88,8 +89,10 @@ pub async fn assignments(state: &AppState, connection_id: &str) -> Result<RoleAs
     Ok(RoleAssignments { groups: rows.into_iter().map(|(group_id, name, role_id)| GroupRole { group_id, name, role_id }).collect(), default_role_id })
 }
 
-/// Replaces a connection's assignments (every role named must exist).
+/// Replaces a connection's assignments (every role named must exist), all at once: a failed
+/// write leaves the previous assignments whole.
 pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssignments) -> Result<RoleAssignments> {
+    crate::backend::connections::get_connection(state, connection_id).await?;
     check_assignments(&a).map_err(|fields| Error::Invalid { fields })?;
     let known: Vec<String> = list(state).await?.into_iter().map(|r| r.id).collect();
     let mut unknown = Vec::new();
@@ -104,20 +107,19 @@ pub async fn set_assignments(state: &AppState, connection_id: &str, a: RoleAssig
     if !unknown.is_empty() {
         return Err(Error::Invalid { fields: unknown });
     }
-    state.db.execute("DELETE FROM connection_group_roles WHERE connection_id = $1", &[connection_id.into()]).await?;
+    let mut batch = Batch::default();
+    batch.push("DELETE FROM connection_group_roles WHERE connection_id = $1", vec![connection_id.into()]);
     for g in &a.groups {
-        state.db.execute(
+        batch.push(
             "INSERT INTO connection_group_roles (connection_id, group_id, name, role_id) VALUES ($1, $2, $3, $4)",
-            &[connection_id.into(), (g.group_id.trim()).into(), (g.name.trim()).into(), (&g.role_id).into()],
-        ).await?;
+            vec![connection_id.into(), (g.group_id.trim()).into(), (g.name.trim()).into(), (&g.role_id).into()],
+        );
     }
-    state.db.execute("DELETE FROM connection_default_roles WHERE connection_id = $1", &[connection_id.into()]).await?;
+    batch.push("DELETE FROM connection_default_roles WHERE connection_id = $1", vec![connection_id.into()]);
     if let Some(role_id) = &a.default_role_id {
-        state.db.execute(
-            "INSERT INTO connection_default_roles (connection_id, role_id) VALUES ($1, $2)",
-            &[connection_id.into(), role_id.into()],
-        ).await?;
+        batch.push("INSERT INTO connection_default_roles (connection_id, role_id) VALUES ($1, $2)", vec![connection_id.into(), role_id.into()]);
     }
+    batch.run(&state.db).await?;
     tracing::info!(%connection_id, groups = a.groups.len(), "role assignments saved");
     assignments(state, connection_id).await
 }

@@ -325,6 +325,9 @@ pub fn NewOktaConnectionPage() -> impl IntoView {
                     <ClientSecretField value=secret error=Signal::derive(move || server_error(result(), Some("options.client_secret")))
                         help="From the Okta app integration's General tab. Stored encrypted; never shown again."/>
                 </Section>
+                <Section title="Groups for roles (optional)" description="Okta sends a user's groups only when the app integration asks it to.">
+                    <p class="text-sm text-gray-600" data-testid="okta-groups-help">{crate::text::OKTA_GROUPS_CLAIM}" Then map each group to a role under Groups and role assignments on the connection's Provisioning tab."</p>
+                </Section>
                 <SubmitRow enabled pending=action.pending()/>
             </ActionForm>
         </NewConnectionFrame>

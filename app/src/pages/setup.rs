@@ -130,6 +130,7 @@ fn RedirectUri(provider: SetupProvider, redirect_uri: String, step: RwSignal<usi
             "Click Create App Integration. Select OIDC - OpenID Connect and Web Application, then click Next.",
             "Enter a descriptive App name. In the Sign-in redirect URIs section, click Add URI and paste the Redirect URI below.",
             "In Assignments, select Limit access to selected groups and assign the groups who should sign in. Click Save.",
+            crate::text::OKTA_GROUPS_CLAIM,
         ],
         SetupProvider::Oidc => vec![
             "In your identity provider's admin console, create an OpenID Connect application of the Web (confidential) kind.",

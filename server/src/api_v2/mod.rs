@@ -5,6 +5,7 @@
 pub mod client_grants;
 pub mod clients;
 pub mod connection_clients;
+pub mod connection_roles;
 pub mod connections;
 pub mod error;
 pub mod extract;
@@ -66,6 +67,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(client_grants::list_client_grants, client_grants::create_client_grant))
         .routes(utoipa_axum::routes!(client_grants::get_client_grant, client_grants::update_client_grant, client_grants::delete_client_grant))
         .routes(utoipa_axum::routes!(connection_clients::list, connection_clients::update))
+        .routes(utoipa_axum::routes!(connection_roles::get, connection_roles::put))
         .routes(utoipa_axum::routes!(scim_configuration::get, scim_configuration::create, scim_configuration::update, scim_configuration::delete))
         .routes(utoipa_axum::routes!(scim_configuration::default_mapping))
         .routes(utoipa_axum::routes!(scim_configuration::list_tokens, scim_configuration::create_token))

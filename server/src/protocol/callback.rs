@@ -48,13 +48,13 @@ async fn finish(state: &AppState, jar: &CookieJar, params: &CallbackParams) -> R
         Ok(Finished::ToApplication { answer, session, session_max_age_s }) => {
             to_application(answer, &[clear, Cookie::SingleSignOn.set(&session, session_max_age_s, secure)])
         }
-        Ok(Finished::Tried { connection, user, claims, setup }) => {
+        Ok(Finished::Tried { connection, user, claims, setup, notes }) => {
             // A setup link's test sign-in worked: the link may now be finished.
             if let Some(test) = &setup {
                 setup::record_test(state, &test.link_id, &connection.id).await?;
             }
             let continue_to = setup.as_ref().map(|s| s.return_to.as_str());
-            ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims, continue_to))).into_response()
+            ([(header::SET_COOKIE, clear)], Html(pages::tried_page(&connection, &user, &claims, &notes, continue_to))).into_response()
         }
         Err(failed) => match failed.to_application {
             Some(answer) => to_application(answer, &[clear]),

@@ -138,7 +138,8 @@ pub fn web_message_page(origin: &str, fields: &[(String, String)], nonce: &str) 
 
 /// "Try": it worked. The normalized profile and the raw ID-token claims.
 /// With `continue_to`, a setup link's test: a button back to its screens.
-pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Value>, continue_to: Option<&str>) -> String {
+/// `notes` are what the admin should know although it worked (a missing `groups` claim).
+pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Value>, notes: &[String], continue_to: Option<&str>) -> String {
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
     let profile = serde_json::json!({
         "user_id": user.id, "email": user.email, "email_verified": user.email_verified, "name": user.name,
@@ -147,13 +148,17 @@ pub fn tried_page(connection: &Connection, user: &User, claims: &Map<String, Val
     let body = format!(
         "<div class=\"rounded-xl border border-green-200 bg-white p-8 shadow-sm\">\
            <h1 class=\"text-2xl font-semibold text-green-700\">It works!</h1>\
-           <p class=\"mt-2 text-sm text-gray-600\">You signed in through the <strong>{}</strong> connection.</p>\
+           <p class=\"mt-2 text-sm text-gray-600\">You signed in through the <strong>{}</strong> connection.</p>{}\
            <h2 class=\"mt-6 text-sm font-semibold text-gray-900\">Profile</h2>\
            <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>\
            <h2 class=\"mt-6 text-sm font-semibold text-gray-900\">ID token claims</h2>\
            <pre class=\"mt-2 overflow-x-auto rounded-md bg-gray-900 p-4 text-xs text-gray-100\">{}</pre>{}\
          </div>",
         escape(&connection.name),
+        notes
+            .iter()
+            .map(|n| format!("<p role=\"note\" data-testid=\"try-note\" class=\"mt-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900\">{}</p>", escape(n)))
+            .collect::<String>(),
         escape(&pretty(&profile)),
         escape(&pretty(&Value::Object(claims.clone()))),
         back_link(continue_to, "Continue setup")

@@ -34,7 +34,7 @@ pub enum Finished {
     ToApplication { answer: ToApplication, session: String, session_max_age_s: i64 },
     /// "Try": show the profile and the raw claims. For a setup link's test, `setup` says which
     /// link and the way back (the caller records the test on the link).
-    Tried { connection: Connection, user: User, claims: Map<String, Value>, setup: Option<SetupTest> },
+    Tried { connection: Connection, user: User, claims: Map<String, Value>, setup: Option<SetupTest>, notes: Vec<String> },
 }
 
 /// A failed login: the named reason, and where the application hears of it (when there is one).
@@ -254,7 +254,8 @@ async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<St
     let finished = match &taken.pending.app {
         None => {
             batch.run(&state.db).await?;
-            Finished::Tried { connection: connection.clone(), user: user.clone(), claims, setup: taken.pending.setup.clone() }
+            let notes = try_notes(connection, taken.found.assigns_roles, &claims);
+            Finished::Tried { connection: connection.clone(), user: user.clone(), claims, setup: taken.pending.setup.clone(), notes }
         }
         Some(app) => {
             let auth_time = state.clock.now().timestamp();
@@ -273,4 +274,18 @@ async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<St
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
     state.db.execute("DELETE FROM login_transactions WHERE expires_at <= $1", &[now.into()]).await
+}
+
+/// What "Try" should say besides "It works!": a connection that gives roles from groups but
+/// received no `groups` claim assigns none of them (Okta sends it only with a Groups claim filter).
+fn try_notes(connection: &Connection, assigns_roles: bool, claims: &Map<String, Value>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if assigns_roles && claims.get("groups").is_none_or(Value::is_null) {
+        let how = match connection.strategy {
+            crate::connections::Strategy::Okta => crate::text::OKTA_GROUPS_CLAIM,
+            crate::connections::Strategy::Oidc => "Ask the identity provider to send the user's groups in a groups claim of the ID token (for Okta: the app integration's Groups claim filter, named groups).",
+        };
+        notes.push(format!("No groups claim arrived, so no group was matched to a role: members get only the default role, if one is set. {how}"));
+    }
+    notes
 }

@@ -152,6 +152,7 @@ fn SettingsForm(c: Connection, info: DeploymentInfo) -> impl IntoView {
                             <IssuerStatusMark status=issuer_status id="domain-status"/>
                             <FieldErrorText message=err("options.domain")/>
                             <Help for_id="domain">"Okta's domain name for your organization, e.g. acme.okta.com (or acme.okta.com/oauth2/aus123)."</Help>
+                            <p class="mt-3 rounded-md bg-gray-50 px-3 py-2 text-xs text-gray-600" data-testid="okta-groups-help">{crate::text::OKTA_GROUPS_CLAIM}" Then map each group to a role under Groups and role assignments on the Provisioning tab."</p>
                         </div>
                     }.into_any(),
                 }}
