@@ -295,9 +295,47 @@ pub struct SetupConnection {
     pub issuer: String,
 }
 
+/// "Configure manually" on an organization's page (WorkOS's words): the admin creates the
+/// organization's connection there, as the IT admin would through a setup link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualConnection {
+    /// "Okta OIDC" or "OpenID Connect".
+    pub provider: Option<SetupProvider>,
+    /// A descriptive name: the display name, and the connection name is derived from it.
+    pub display_name: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// "Discovery endpoint", e.g. `https://acme.okta.com/.well-known/openid-configuration`.
+    pub discovery_endpoint: String,
+}
+
+/// The connection name derived from a descriptive name: lower-case letters and digits, other
+/// runs as one hyphen, at most 100 characters ("Acme Corp — Okta" → `acme-corp-okta`).
+pub fn connection_name_from(display_name: &str) -> String {
+    let mut name = String::new();
+    for c in display_name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') && !name.is_empty() {
+            name.push('-');
+        }
+    }
+    let name: String = name.trim_end_matches('-').chars().take(100).collect();
+    name.trim_end_matches('-').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_descriptive_name_gives_a_valid_connection_name() {
+        assert_eq!(connection_name_from("Acme Corp — Okta"), "acme-corp-okta");
+        assert_eq!(connection_name_from("  --Beta__SSO!! "), "beta-sso");
+        assert_eq!(connection_name_from("Ünïcode ✓"), "n-code");
+        assert_eq!(connection_name_from("✓✓"), "");
+        assert!(crate::connections::validate::check_name(&connection_name_from(&"x y ".repeat(80))).is_ok());
+    }
 
     #[test]
     fn names_follow_auth0s_rule_and_name_it() {

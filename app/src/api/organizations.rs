@@ -108,6 +108,28 @@ pub async fn enable_organization_connection(id: String, connection_id: String) -
     crate::backend::organizations::enable_connection(&state()?, &id, input).await.map_err(fail)
 }
 
+/// "Configure manually": creates the organization's connection from the form.
+#[server(prefix = "/rpc", endpoint = "organizations/configure_connection")]
+pub async fn configure_organization_connection(
+    id: String,
+    provider: String,
+    display_name: String,
+    client_id: String,
+    client_secret: String,
+    discovery_endpoint: String,
+) -> Result<crate::connections::Connection, AppError> {
+    use super::ssr::*;
+    use crate::organizations::SetupProvider;
+    require_admin()?;
+    let provider = match provider.as_str() {
+        "okta" => Some(SetupProvider::Okta),
+        "oidc" => Some(SetupProvider::Oidc),
+        _ => None,
+    };
+    let input = crate::organizations::ManualConnection { provider, display_name, client_id, client_secret, discovery_endpoint };
+    crate::backend::organizations::manual::configure(&state()?, &id, input).await.map_err(fail)
+}
+
 #[server(prefix = "/rpc", endpoint = "organizations/disable_connection")]
 pub async fn disable_organization_connection(id: String, connection_id: String) -> Result<String, AppError> {
     use super::ssr::*;

@@ -7,6 +7,7 @@ pub mod enterprise;
 pub mod logs;
 pub mod not_found;
 pub mod organization;
+pub mod organization_manual;
 pub mod organizations;
 pub mod roles;
 pub mod settings;

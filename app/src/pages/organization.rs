@@ -9,6 +9,7 @@ use crate::components::form::{field_error, CopyButton, CopyField, FieldErrorText
 use crate::components::icons::{CheckCircle, Spinner, XCircle};
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
+use crate::pages::organization_manual::ConfigureManually;
 use crate::organizations::{DomainStatus, OrganizationDomain, SetupLink, SetupLinkStatus, SETUP_LINK_DAYS, SETUP_LINK_DEFAULT_DAYS};
 use crate::text::format_utc as when;
 use leptos::prelude::*;
@@ -227,10 +228,15 @@ fn ConnectionsSection(details: OrganizationDetails, reload: Callback<()>) -> imp
     });
     let org_id = StoredValue::new(details.organization.id.clone());
     let unowned = details.unowned_connections.clone();
+    let configuring = RwSignal::new(false);
     view! {
         <Section title="Connections" description="The connections this organization owns. Its users sign in through them; a connection belongs to one organization.">
+            <div class="flex justify-end">
+                <button type="button" class=SECONDARY_BUTTON on:click=move |_| configuring.update(|o| *o = !*o) aria-expanded=move || configuring.get().to_string()>"Configure manually"</button>
+            </div>
+            <ConfigureManually org_id=org_id.get_value() org_name=details.organization.name.clone() reload=reload open=configuring/>
             {if details.connections.is_empty() {
-                view! { <p class="text-sm text-gray-500">"No connection yet. Invite the organization's IT admin to set one up, or add an existing connection."</p> }.into_any()
+                view! { <p class="text-sm text-gray-500">"No connection yet. Invite the organization's IT admin to set one up, configure one manually, or add an existing connection."</p> }.into_any()
             } else {
                 view! {
                     <ul class="divide-y divide-gray-100 rounded-lg border border-gray-200" aria-label="Organization connections">

@@ -5,6 +5,7 @@
 //! call these.
 
 pub mod domains;
+pub mod manual;
 pub mod setup;
 
 use crate::backend::error::Resource;
@@ -16,6 +17,21 @@ use crate::organizations::{
     check_display_name, check_metadata, check_name, ConnectionSummary, EnabledConnection, EnabledConnectionInput, Organization, OrganizationInput,
 };
 use std::collections::BTreeMap;
+
+/// Creates a connection the organization owns (a setup link's, or "Configure manually"): the
+/// connection, then its ownership; when the ownership cannot be written the connection goes too.
+pub async fn create_owned_connection(state: &AppState, organization_id: &str, body: crate::connections::CreateConnection) -> Result<crate::connections::Connection> {
+    let created = connections::create_connection(state, body).await?;
+    let owned = state.db.execute(
+        "INSERT INTO organization_connections (connection_id, organization_id, created_at) VALUES ($1, $2, $3)",
+        &[(&created.id).into(), organization_id.into(), (state.clock.now_ms()).into()],
+    ).await;
+    if let Err(e) = owned {
+        connections::delete_connection(state, &created.id).await?;
+        return Err(e);
+    }
+    Ok(created)
+}
 
 fn not_found() -> Error {
     Error::not_found(Resource::Organization, "The organization does not exist.")

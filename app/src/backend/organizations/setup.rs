@@ -299,7 +299,12 @@ pub struct SetupInput {
 
 /// A free connection name for the organization: `{name}-{strategy}`, then `-2`, `-3`…
 async fn free_name(state: &AppState, org: &Organization, provider: SetupProvider) -> Result<String> {
-    let base: String = format!("{}-{}", org.name, provider.strategy()).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(120).collect();
+    free_name_from(state, &format!("{}-{}", org.name, provider.strategy())).await
+}
+
+/// `base` (cut to a valid connection name) if free, else `base-2`, `base-3`…
+pub(super) async fn free_name_from(state: &AppState, base: &str) -> Result<String> {
+    let base: String = base.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(120).collect();
     for n in 1..100 {
         let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
         if connections::name_available(state, &candidate).await? {
@@ -310,13 +315,26 @@ async fn free_name(state: &AppState, org: &Organization, provider: SetupProvider
 }
 
 fn options(input: &SetupInput) -> OptionsInput {
-    let secret = Some(input.client_secret.trim().to_string()).filter(|s| !s.is_empty());
-    match input.provider {
-        SetupProvider::Okta => OptionsInput { domain: Some(input.address.trim().to_string()), client_id: Some(input.client_id.trim().to_string()), client_secret: secret, ..Default::default() },
+    provider_options(input.provider, &input.client_id, &input.client_secret, &input.address)
+}
+
+/// A connection's options from what the setup screens (and "Configure manually") ask: Okta by
+/// its domain (`address` may be Okta's discovery endpoint: the scheme and the `/.well-known/…`
+/// are dropped), any other provider back channel by its discovery endpoint.
+pub(super) fn provider_options(provider: SetupProvider, client_id: &str, client_secret: &str, address: &str) -> OptionsInput {
+    let secret = Some(client_secret.trim().to_string()).filter(|s| !s.is_empty());
+    let address = address.trim();
+    match provider {
+        SetupProvider::Okta => OptionsInput {
+            domain: Some(address.strip_prefix("https://").unwrap_or(address).to_string()),
+            client_id: Some(client_id.trim().to_string()),
+            client_secret: secret,
+            ..Default::default()
+        },
         SetupProvider::Oidc => OptionsInput {
             channel: Some(Channel::BackChannel),
-            discovery_url: Some(input.address.trim().to_string()),
-            client_id: Some(input.client_id.trim().to_string()),
+            discovery_url: Some(address.to_string()),
+            client_id: Some(client_id.trim().to_string()),
             client_secret: secret,
             token_endpoint_auth_method: Some(TokenEndpointAuthMethod::ClientSecretPost),
             ..Default::default()
@@ -366,11 +384,7 @@ pub async fn save(state: &AppState, scope: &Scope, input: SetupInput) -> Result<
                 enabled_clients: Some(Vec::new()),
                 ..Default::default()
             };
-            let created = connections::create_connection(state, body).await?;
-            state.db.execute(
-                "INSERT INTO organization_connections (connection_id, organization_id, created_at) VALUES ($1, $2, $3)",
-                &[(&created.id).into(), (&scope.organization.id).into(), (state.clock.now_ms()).into()],
-            ).await?;
+            let created = super::create_owned_connection(state, &scope.organization.id, body).await?;
             if let Some(old) = other {
                 // The IT admin switched identity provider: the link's earlier connection goes.
                 connections::delete_connection(state, &old.id).await?;
