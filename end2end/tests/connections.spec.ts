@@ -101,6 +101,28 @@ test("an Okta Workforce connection is created against a stand-in Okta domain", a
   await expect(page.getByLabel("Okta Domain")).toHaveValue(`${standIn}/oauth2/default`);
 });
 
+test("a back-channel connection created without a client secret is Not ready until the secret is given", async ({ page }) => {
+  const { opIssuer } = serverState();
+  // Auth0's own "Use Back Channel specifying issuer settings" request: no secret, no token endpoint.
+  const created = await createViaApi({ strategy: "oidc", name: "e2e-not-ready", options: { type: "back_channel", issuer: opIssuer,
+    authorization_endpoint: `${opIssuer}/auth`, jwks_uri: `${opIssuer}/jwks`, client_id: "tessera-post", scopes: "openid profile" } });
+  expect(created.not_ready).toContain("options.client_secret is missing");
+  await signIn(page, "/connections/enterprise?q=e2e-not-ready");
+  await hydrated(page);
+  const row = page.getByRole("row").filter({ hasText: "e2e-not-ready" });
+  await expect(row.getByTestId("not-ready")).toHaveText("Not ready");
+  await page.screenshot({ path: screenshotPath("connections-not-ready"), fullPage: true });
+  await row.getByRole("link").first().click();
+  const banner = page.getByTestId("not-ready");
+  await expect(banner).toContainText("Not ready: this connection cannot sign anyone in yet");
+  await expect(banner).toContainText("options.client_secret is missing");
+  await page.screenshot({ path: screenshotPath("connection-not-ready"), fullPage: true });
+  await hydrated(page);
+  await page.getByLabel("Client Secret", { exact: true }).fill("post-secret-value");
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(banner).toBeHidden();
+});
+
 test("every tab saves, and the values persist after a reload", async ({ page }) => {
   const created = await createViaApi(explicitBody("tabs-demo"));
   await signIn(page, `/connections/enterprise/${created.id}/settings`);

@@ -136,6 +136,55 @@ test("an organization's IT admin sets up their own connection, and its users sig
   await expect(page.getByText(/Setup link sul_\w+ for Initech opened/)).toBeVisible();
 });
 
+test("Configure manually creates the organization's connection on its page, and Try signs in through it", async ({ page }) => {
+  const { opIssuer, standIn, baseURL } = serverState();
+  await signIn(page, "/organizations");
+  await createOrganization(page, "umbrella", "Umbrella");
+  const open = page.getByRole("button", { name: "Configure manually" });
+  await open.click();
+  const form = page.locator("form[aria-labelledby=configure-title]");
+  await expect(form.getByLabel("Redirect URI", { exact: true })).toHaveValue(`${baseURL}/login/callback`);
+
+  // Okta OIDC, by the discovery endpoint Okta's docs give (a stand-in Okta here).
+  await form.getByLabel("Identity provider").selectOption("okta");
+  await form.getByLabel("Name", { exact: true }).fill("Umbrella Okta");
+  await expect(form.getByText("umbrella-okta")).toBeVisible();
+  await form.getByLabel("Client ID").fill("okta-client");
+  await form.getByLabel("Client secret").fill("okta-secret");
+  await form.getByLabel("Discovery endpoint").fill(`${standIn}/oauth2/default/.well-known/openid-configuration`);
+  await expect(form.getByTestId("issuer-status")).toHaveText(`Found: ${standIn}/oauth2/default`);
+  await page.screenshot({ path: screenshotPath("organization-configure-manually"), fullPage: true });
+  await form.getByRole("button", { name: "Save Configuration" }).click();
+  await expect(page.getByText("Connection umbrella-okta created", { exact: false })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Organization connections" })).toContainText("umbrella-okta");
+
+  // A missing field is named by its input, and nothing is created.
+  await open.click();
+  await form.getByLabel("Identity provider").selectOption("oidc");
+  await form.getByLabel("Name", { exact: true }).fill("Umbrella SSO");
+  await form.getByRole("button", { name: "Save Configuration" }).click();
+  await expect(form.getByText("Client ID is required")).toBeVisible();
+
+  // OpenID Connect against the suite's provider, then Try.
+  await form.getByLabel("Client ID").fill(OP_CLIENTS.post.id);
+  await form.getByLabel("Client secret").fill(OP_CLIENTS.post.secret);
+  await form.getByLabel("Discovery endpoint").fill(`${opIssuer}/.well-known/openid-configuration`);
+  await expect(form.getByTestId("issuer-status")).toHaveText(`Found: ${opIssuer}`);
+  await form.getByRole("button", { name: "Save Configuration" }).click();
+  await expect(page.getByText("Connection umbrella-sso created", { exact: false })).toBeVisible();
+  await page.getByRole("list", { name: "Organization connections" }).getByRole("link", { name: "umbrella-sso" }).click();
+  await expect(page.getByRole("heading", { name: "umbrella-sso", level: 1 })).toBeVisible();
+  const id = await page.getByTestId("connection-id").innerText();
+  const connection = await api("GET", `/connections/${id}`);
+  expect(connection.display_name).toBe("Umbrella SSO");
+  await page.goto(`/connections/enterprise/${id}/try`);
+  await page.locator("input[name=login]").fill("ursula");
+  await page.locator("input[name=password]").fill("x");
+  await page.locator("button[type=submit]").click();
+  await expect(page.getByRole("heading", { name: "It works!" })).toBeVisible();
+  await expect(page.getByText("oidc|umbrella-sso|ursula")).toBeVisible();
+});
+
 test("setup links refuse a second browser, a tampered, expired or revoked link, and reach nothing else", async ({ page, browser }) => {
   const { baseURL } = serverState();
   await signIn(page, "/organizations");

@@ -5,7 +5,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { serverState, screenshotPath, createViaApi } from "../support/tessera";
+import { serverState, screenshotPath, createViaApi, hydrated, signIn } from "../support/tessera";
 import { api, application, CALLBACK, discoveryConnection, signInThrough } from "../support/applications";
 import { OP_CLIENTS } from "../support/identity-providers";
 import { freePort } from "../support/instance";
@@ -23,6 +23,45 @@ test.describe("signing in to an application through a connection", () => {
     expect(payload.email).toBe("alice@example.test");
     expect(payload.email_verified).toBe(true);
     expect(userinfo).toMatchObject({ sub: "oidc|e2e-back-post|alice", email: "alice@example.test", name: "User alice" });
+  });
+
+  test("each Connection Profile PKCE mode is what the IdP sees", async ({ browser }) => {
+    // oidc-provider lists S256 only and refuses plain, which is how a plain challenge shows.
+    // Each mode in a browser of its own: no single sign-on session at Tessera or the IdP.
+    const { opIssuer, baseURL } = serverState();
+    const watch = async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const seen: string[] = [];
+      page.on("request", (r) => {
+        if (r.url().startsWith(`${opIssuer}/auth?`)) seen.push(new URL(r.url()).searchParams.get("code_challenge_method") ?? "none");
+      });
+      return { context, page, seen };
+    };
+    for (const [mode, expected] of [["S256", "S256"], ["disabled", "none"], ["auto", "S256"]]) {
+      const name = `e2e-pkce-${mode.toLowerCase()}`;
+      const connection = await discoveryConnection(name, { type: "back_channel", client_id: OP_CLIENTS.post.id,
+        client_secret: OP_CLIENTS.post.secret, connection_settings: { pkce: mode } });
+      const app = await application(`PKCE ${mode} App`, connection.id);
+      const { context, page, seen } = await watch();
+      const { payload } = await signInThrough(page, name, app, `pkce-${mode.toLowerCase()}`);
+      expect(payload.sub).toBe(`oidc|${name}|pkce-${mode.toLowerCase()}`);
+      expect(seen, `pkce ${mode}`).toEqual([expected]);
+      await context.close();
+    }
+    const plain = await discoveryConnection("e2e-pkce-plain", { type: "back_channel", client_id: OP_CLIENTS.post.id,
+      client_secret: OP_CLIENTS.post.secret, connection_settings: { pkce: "plain" } });
+    const app = await application("PKCE plain App", plain.id);
+    const { context, page, seen } = await watch();
+    // One redirect chain ends at the application's callback with the IdP's refusal (routes do
+    // not see the end of a chain that page.goto started, so the request itself is read).
+    let landed = "";
+    page.on("request", (r) => { if (r.url().startsWith(CALLBACK)) landed = r.url(); });
+    await page.goto(`${baseURL}/authorize?client_id=${app.client_id}&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&scope=openid&connection=e2e-pkce-plain`).catch(() => null);
+    await expect.poll(() => landed).toContain("error=");
+    expect(seen).toEqual(["plain"]);
+    expect(new URL(landed).searchParams.get("error_description")).toContain("code_challenge_method");
+    await context.close();
   });
 
   test("back channel with client_secret_basic", async ({ page }) => {
@@ -293,6 +332,14 @@ test.describe("Tessera's login page", () => {
       await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete ? i.naturalWidth : 0)).toBeGreaterThan(0);
       expect(refused).toEqual([]);
       await page.screenshot({ path: screenshotPath("login-page-logo"), fullPage: true });
+
+      // The Login Experience preview shows it too, fetched through Tessera for the signed-in admin.
+      await signIn(page, `/connections/enterprise/${connection.id}/login-experience`);
+      await hydrated(page);
+      const preview = page.getByTestId("logo-preview");
+      await expect.poll(() => preview.evaluate((i: HTMLImageElement) => i.complete ? i.naturalWidth : 0)).toBeGreaterThan(0);
+      expect(refused).toEqual([]);
+      await page.screenshot({ path: screenshotPath("login-experience-logo"), fullPage: true });
     } finally {
       logoServer.close();
     }

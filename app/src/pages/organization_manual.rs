@@ -12,7 +12,6 @@ use crate::components::toast::Toaster;
 use crate::connections::options::Channel;
 use crate::organizations::connection_name_from;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn ConfigureManually(org_id: String, org_name: String, reload: Callback<()>, open: RwSignal<bool>) -> impl IntoView {
@@ -24,11 +23,9 @@ pub fn ConfigureManually(org_id: String, org_name: String, reload: Callback<()>,
     let discovery = RwSignal::new(String::new());
     let issuer_status = RwSignal::new(IssuerStatus::Empty);
     watch_issuer(discovery.into(), Signal::derive(|| Channel::BackChannel), issuer_status, |typed| Ok(typed.to_string()));
-    let created = RwSignal::new(None::<(String, String)>);
     Effect::new(move |_| {
         if let Some(Ok(c)) = action.value().get() {
-            toaster.success(format!("Connection {} created", c.name));
-            created.set(Some((c.id.clone(), c.name.clone())));
+            toaster.success(format!("Connection {} created. Try it from its page, and enable it for applications on its Applications tab.", c.name));
             open.set(false);
             reload.run(());
         }
@@ -49,12 +46,6 @@ pub fn ConfigureManually(org_id: String, org_name: String, reload: Callback<()>,
         _ => "https://idp.example.com/.well-known/openid-configuration",
     };
     view! {
-        {move || created.get().map(|(id, name)| view! {
-            <p class="mt-3 text-sm text-gray-600" role="status">
-                "Created " <A href=format!("/connections/enterprise/{id}/settings") attr:class="font-medium text-indigo-600 hover:text-indigo-500">{name}</A>
-                ". Use Try on its page to sign in through it, and enable it for applications on its Applications tab."
-            </p>
-        })}
         <Show when=move || open.get()>
             <ActionForm action=action attr:class="mt-4 space-y-4 rounded-lg border border-gray-200 bg-gray-50 p-4" attr:aria-labelledby="configure-title">
                 <h3 id="configure-title" class="text-sm font-semibold text-gray-900">"Configure manually"</h3>

@@ -9,6 +9,7 @@ mod callback;
 mod cors;
 mod discovery;
 mod error;
+mod logo;
 mod logout;
 pub mod pages;
 mod revocation;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(authorize::authorize))
         .route("/connections/enterprise/{id}/try", get(authorize::try_connection))
+        .route("/connections/logo-preview", get(logo::preview))
         .route("/login/callback", get(callback::callback_get).post(callback::callback_post))
         .route("/oauth/token", post(token::token))
         .route("/oauth/revoke", post(token::revoke))

@@ -160,3 +160,34 @@ async fn expired_sessions_and_old_throttle_rows_are_pruned() {
     let pruned = server::maintenance::prune_once(&later).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(pruned.sessions >= 1 && pruned.throttle_rows >= 2, "{pruned:?}");
 }
+
+#[tokio::test]
+async fn the_logo_preview_is_for_signed_in_admins_and_passes_images_only_marked_inert() {
+    use axum::routing::get as route_get;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let base = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+    let app = axum::Router::new()
+        .route("/logo.svg", route_get(|| async { ([("content-type", "image/svg+xml")], "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"20\"><script>alert(1)</script></svg>") }))
+        .route("/page.html", route_get(|| async { ([("content-type", "text/html")], "<html><script>alert(1)</script></html>") }))
+        .route("/big.png", route_get(|| async { ([("content-type", "image/png")], vec![0u8; 300 * 1024]) }));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let server = TestServer::start().await;
+    let path = |target: &str| format!("/connections/logo-preview?url={}", url::form_urlencoded::byte_serialize(format!("{base}{target}").as_bytes()).collect::<String>());
+    assert_eq!(get(&server, &path("/logo.svg"), None).await.status(), 303, "signed out: the page guard sends the browser to sign in");
+    let cookie = server.sign_in().await;
+    let res = get(&server, &path("/logo.svg"), Some(&cookie)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-security-policy"].to_str().unwrap_or_default().contains("sandbox"), "an SVG never runs its script");
+    let res = get(&server, &path("/page.html"), Some(&cookie)).await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap_or_default().contains("is not an image"));
+    let res = get(&server, &path("/big.png"), Some(&cookie)).await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap_or_default().contains("larger than 256 KiB"));
+    let res = get(&server, "/connections/logo-preview?url=ftp%3A%2F%2Fexample.com%2Fa.png", Some(&cookie)).await;
+    assert_eq!(res.status(), 400);
+}

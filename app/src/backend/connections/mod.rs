@@ -4,6 +4,7 @@
 //! `backend::discovery`.
 
 pub mod keys;
+pub mod logo;
 pub mod store;
 
 use crate::backend::error::Resource;

@@ -119,13 +119,14 @@ pub fn LoginExperienceTab() -> impl IntoView {
     })
 }
 
-/// The login page's connection button (the preview draws exactly this).
+/// The login page's connection button, as the preview draws it (the logo through Tessera).
 #[component]
 pub fn LoginButton(#[prop(into)] label: Signal<String>, #[prop(into)] icon: Signal<String>) -> impl IntoView {
     view! {
         <span class="flex w-full items-center justify-center gap-3 rounded-md border border-gray-300 bg-white px-4 py-2.5 text-sm font-medium text-gray-800 shadow-sm">
             <Show when=move || !icon.get().trim().is_empty()>
-                <img src=move || icon.get() alt="" width="20" height="20" class="h-5 w-5 object-contain"/>
+                // Through Tessera: the dashboard's policy loads images from Tessera only.
+                <img src=move || format!("/connections/logo-preview?url={}", crate::text::encode_query_value(icon.get().trim())) alt="" width="20" height="20" class="h-5 w-5 object-contain" data-testid="logo-preview"/>
             </Show>
             <span>{move || label.get()}</span>
         </span>
