@@ -62,7 +62,8 @@ async fn each_login_sync_refreshes_every_time_and_never_on_login_never_does() {
     let never = Flow::start_with("back_channel", json!({ "set_user_root_attributes": "never_on_login", "sync_frequency": "hourly" })).await;
     assert!(never.run("di").await.contains("code="));
     never.idp.set_claims(json!({ "name": "Di Renamed" }));
-    never.exec("UPDATE users SET profile_synced_at = profile_synced_at - 30 * 86400000, created_at = created_at - 30 * 86400000").await;
+    // Thirty days back (2592000000 ms: one bigint literal, as PostgreSQL would overflow 30 * 86400000 in int4).
+    never.exec("UPDATE users SET profile_synced_at = profile_synced_at - 2592000000, created_at = created_at - 2592000000").await;
     assert!(never.run("di").await.contains("code="));
     assert_eq!(stored_name(&never, "di").await.as_deref(), Some("User di"));
 }

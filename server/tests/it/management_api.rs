@@ -184,18 +184,9 @@ async fn bad_bodies_get_a_400_naming_the_field_and_leave_nothing_behind() {
   got {:?}", message(&e));
         assert_eq!(e["errorCode"], "invalid_body");
     }
-    let raw = api
-        .server
-        .http
-        .post(api.server.url("/api/v2/connections"))
-        .bearer_auth(&api.token)
-        .header("content-type", "application/json")
-        .body(r#"{"name": "x","#)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(raw.status(), 400);
-    assert!(raw.text().await.unwrap_or_default().contains("Malformed JSON"));
+    let (status, e) = api.post_raw("application/json", r#"{"name": "x","#).await;
+    assert_eq!(status, 400);
+    assert!(message(&e).contains("Malformed JSON"), "{e}");
     let (_, list, _) = api.call(Method::GET, "/api/v2/connections", None).await;
     assert_eq!(list, json!([]), "no half-written connection");
 }
@@ -207,32 +198,12 @@ async fn a_body_over_one_mebibyte_is_a_413_and_a_wrong_content_type_a_415() {
     let (status, e, _) = api.call(Method::POST, "/api/v2/connections", Some(huge)).await;
     assert_eq!(status, 413);
     assert_eq!(e["errorCode"], "payload_too_large");
-    let res = api
-        .server
-        .http
-        .post(api.server.url("/api/v2/connections"))
-        .bearer_auth(&api.token)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("name=x&strategy=oidc")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(res.status(), 415);
-    let e: Value = res.json().await.unwrap_or_default();
+    let (status, e) = api.post_raw("application/x-www-form-urlencoded", "name=x&strategy=oidc").await;
+    assert_eq!(status, 415);
     assert!(message(&e).contains("Content-Type: application/json"), "{e}");
     // A JSON object under another Content-Type is read as JSON (Auth0's snippets send it so).
-    let res = api
-        .server
-        .http
-        .post(api.server.url("/api/v2/connections"))
-        .bearer_auth(&api.token)
-        .header("content-type", "text/plain")
-        .body(r#"{"name": "x"}"#)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(res.status(), 400);
-    let e: Value = res.json().await.unwrap_or_default();
+    let (status, e) = api.post_raw("text/plain", r#"{"name": "x"}"#).await;
+    assert_eq!(status, 400);
     assert!(message(&e).contains("strategy"), "{e}");
 }
 

@@ -34,6 +34,13 @@ impl Api {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null), text)
     }
 
+    /// `POST /api/v2/connections` with `body` sent as is, under `content_type`.
+    pub async fn post_raw(&self, content_type: &str, body: &'static str) -> (StatusCode, Value) {
+        let req = self.server.http.post(self.server.url("/api/v2/connections")).bearer_auth(&self.token).header("content-type", content_type).body(body);
+        let res = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+        (res.status(), res.json().await.unwrap_or_default())
+    }
+
     pub async fn create(&self, body: Value) -> (StatusCode, Value) {
         let (status, json, _) = self.call(Method::POST, "/api/v2/connections", Some(body)).await;
         (status, json)
