@@ -48,12 +48,13 @@ pub async fn get_application(id: String) -> Result<Application, AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "applications/create")]
-pub async fn create_application(name: String, app_type: String, callbacks: Option<String>) -> Result<ApplicationWithSecret, AppError> {
+pub async fn create_application(name: String, app_type: String, callbacks: Option<String>, third_party: Option<String>) -> Result<ApplicationWithSecret, AppError> {
     use super::ssr::*;
     require_admin()?;
     let body = crate::applications::CreateApplication {
         name,
         app_type: Some(app_type),
+        is_first_party: Some(third_party.is_none()),
         callbacks: Some(split_urls(&callbacks.unwrap_or_default())),
         ..Default::default()
     };

@@ -71,6 +71,16 @@ pub struct UserDetails {
     pub active: bool,
     /// Live single sign-on sessions, newest first.
     pub sessions: Vec<SessionRow>,
+    /// Third-party applications the user allowed (their consents), oldest first.
+    pub authorized_applications: Vec<GrantRow>,
+}
+
+/// A consent on the user's page: the application and the scopes allowed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GrantRow {
+    pub id: String,
+    pub application: String,
+    pub scopes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,8 +102,15 @@ pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
         .into_iter()
         .map(|s| SessionRow { id: s.id, started: crate::text::format_time(s.created_at), last_seen: crate::text::format_time(s.last_seen_at), expires: crate::text::format_time(s.expires_at) })
         .collect();
+    let issuer = crate::backend::provider::issuer(&state);
+    let mut authorized_applications = Vec::new();
+    for g in crate::backend::users::grants::list(&state, Some(&id), None, &issuer).await.map_err(fail)? {
+        let application = crate::backend::applications::get_application(&state, &g.client_id).await.map(|a| a.name).unwrap_or(g.client_id);
+        authorized_applications.push(GrantRow { id: g.id, application, scopes: g.scope });
+    }
     Ok(UserDetails {
         sessions,
+        authorized_applications,
         connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),
         profile: serde_json::to_string_pretty(&u.profile).unwrap_or_default(),
         last_login: u.last_login_at.map(crate::text::format_time).unwrap_or_default(),
@@ -134,4 +151,20 @@ pub async fn revoke_session(user_id: String, session_id: String) -> Result<Strin
         false => Ok(session_id),
         true => Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Session, "The session has already ended."))),
     }
+}
+
+/// "Revoke" on an authorized application of the user's page: it asks for consent again at the
+/// next sign-in. Answers the revoked grant's id.
+#[server(prefix = "/rpc", endpoint = "users/grants/revoke")]
+pub async fn revoke_grant(user_id: String, grant_id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    let state = state()?;
+    let issuer = crate::backend::provider::issuer(&state);
+    let mine = crate::backend::users::grants::list(&state, Some(&user_id), None, &issuer).await.map_err(fail)?;
+    if !mine.iter().any(|g| g.id == grant_id) {
+        return Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Grant, "The user has no such grant.")));
+    }
+    crate::backend::users::grants::revoke(&state, &grant_id).await.map_err(fail)?;
+    Ok(grant_id)
 }

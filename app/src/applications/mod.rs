@@ -113,6 +113,9 @@ pub struct Application {
     pub name: String,
     pub description: String,
     pub app_type: AppType,
+    /// `false`: "This application is owned by a third party". It signs users in only through
+    /// connections promoted to domain level, after they consent. Fixed at creation.
+    pub is_first_party: bool,
     /// "Allowed Callback URLs": where `/authorize` may send the user back (exact match).
     pub callbacks: Vec<String>,
     /// "Allowed Logout URLs".
@@ -157,6 +160,9 @@ pub struct CreateApplication {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Default `true`; `false` makes a third-party application (fixed once created).
+    #[serde(default)]
+    pub is_first_party: Option<bool>,
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<AppType>))]
     pub app_type: Option<String>,
@@ -222,6 +228,9 @@ pub struct UpdateApplication {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub jwks: Option<serde_json::Value>,
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub is_first_party: Option<bool>,
     #[serde(default)]
     pub client_id: Option<String>,
     #[serde(default)]

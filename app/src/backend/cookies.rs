@@ -19,6 +19,8 @@ pub enum Cookie<'a> {
     Login,
     /// Binds a self-service setup link to the browser that first opened it (one per link).
     Setup(&'a str),
+    /// Binds a consent screen to the browser that signed in; read only at `/authorize/consent`.
+    Consent,
 }
 
 impl Cookie<'_> {
@@ -29,10 +31,11 @@ impl Cookie<'_> {
             Cookie::SingleSignOn => "tessera_sso".to_string(),
             Cookie::Login => "tessera_login".to_string(),
             Cookie::Setup(link_id) => format!("tessera_setup_{link_id}"),
+            Cookie::Consent => "tessera_consent".to_string(),
         };
         match (secure, self) {
             (false, _) => base,
-            (true, Cookie::Login) => format!("__Secure-{base}"),
+            (true, Cookie::Login | Cookie::Consent) => format!("__Secure-{base}"),
             (true, _) => format!("__Host-{base}"),
         }
     }
@@ -40,6 +43,7 @@ impl Cookie<'_> {
     fn path(self) -> &'static str {
         match self {
             Cookie::Login => "/login/callback",
+            Cookie::Consent => "/authorize/consent",
             _ => "/",
         }
     }

@@ -82,6 +82,8 @@ pub enum Resource {
     Token,
     Session,
     Admin,
+    /// A user's consent to a third-party application.
+    Grant,
 }
 
 impl Resource {
@@ -99,6 +101,7 @@ impl Resource {
             Resource::Token => "token",
             Resource::Session => "session",
             Resource::Admin => "admin",
+            Resource::Grant => "grant",
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::api::applications::{
     RotateApplicationSecret, SaveApplication, SaveManagementApiAccess, SetConnectionEnabled, Toggle,
 };
 use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod, IdTokenAlg};
-use crate::components::form::{field_error, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
+use crate::components::form::{field_error, Checkbox, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
 use crate::components::icons::Squares;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
@@ -102,6 +102,8 @@ pub fn ApplicationsPage() -> impl IntoView {
                                 <Help for_id="app_callbacks">"One per line or separated by commas. /authorize sends users back only to these, matched exactly."</Help>
                                 <FieldErrorText message=field_error(create, "callbacks")/>
                             </div>
+                            <Checkbox id="app_third_party" name="third_party" label="This application is owned by a third party" checked=false
+                                help="A partner's or an agent's application: it signs users in only through connections promoted to domain level, and each user consents first. Cannot be changed later."/>
                             <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>
                                 {move || if create.pending().get() { "Creating…" } else { "Create" }}
                             </button>
@@ -190,6 +192,11 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
         <div class="mt-4 mb-8">
             <h1 class="text-2xl font-semibold tracking-tight text-gray-900">{name.clone()}</h1>
             <p class="mt-1 text-sm text-gray-500">{app_type.label()}</p>
+            {(!app.is_first_party).then(|| view! {
+                <p role="note" data-testid="third-party" class="mt-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+                    "This application is owned by a third party. It signs users in only through connections promoted to domain level, and each user consents first (see the user's Authorized applications)."
+                </p>
+            })}
         </div>
         <ActionForm action=save>
             <input type="hidden" name="id" value=id.clone()/>

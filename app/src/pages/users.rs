@@ -2,7 +2,7 @@
 //! renders on the server and works without JavaScript), and one user's profile, sessions and
 //! Danger zone.
 
-use crate::api::users::{get_user, list_users, DeleteUser, RevokeSession, SessionRow, UserDetails, UserListing, PAGE_SIZE};
+use crate::api::users::{get_user, list_users, DeleteUser, GrantRow, RevokeGrant, RevokeSession, SessionRow, UserDetails, UserListing, PAGE_SIZE};
 use super::table::{empty, failure, href, LINK, TD, TH};
 use crate::components::form::{field_error, FieldErrorText, DANGER_BUTTON, INPUT};
 use crate::components::icons::MagnifyingGlass;
@@ -138,6 +138,7 @@ fn user_details(u: UserDetails) -> AnyView {
             </section>
         </div>
         <SessionsSection user_id=u.id.clone() sessions=u.sessions.clone()/>
+        <GrantsSection user_id=u.id.clone() grants=u.authorized_applications.clone()/>
         <DeleteUserZone id=u.id.clone() confirm=u.email.clone().unwrap_or_else(|| u.id.clone())/>
     }
     .into_any()
@@ -219,6 +220,51 @@ fn SessionsSection(user_id: String, sessions: Vec<SessionRow>) -> impl IntoView 
                             }}).collect_view()}
                         </tbody>
                     </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Third-party applications the user allowed, each revocable (Auth0's user grants).
+#[component]
+fn GrantsSection(user_id: String, grants: Vec<GrantRow>) -> impl IntoView {
+    let revoke = ServerAction::<RevokeGrant>::new();
+    let toaster = Toaster::get();
+    let (rows, set_rows) = signal(grants);
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(revoked)) => {
+            set_rows.update(|r| r.retain(|g| g.id != revoked));
+            toaster.success("Consent revoked: the application asks again at the next sign-in".to_string());
+        }
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    view! {
+        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="grants-title">
+            <h2 id="grants-title" class="text-base font-semibold text-gray-900">"Authorized applications"</h2>
+            <p class="mt-1 text-sm text-gray-500">"Third-party applications this user allowed on the consent screen, and what they may see."</p>
+            {move || if rows.read().is_empty() {
+                view! { <p class="mt-4 text-sm text-gray-500">"No third-party application is authorized."</p> }.into_any()
+            } else {
+                let user_id = user_id.clone();
+                view! {
+                    <ul class="mt-4 divide-y divide-gray-100" aria-label="Authorized applications">
+                        {rows.get().into_iter().map(|g| { let user_id = user_id.clone(); view! {
+                            <li class="flex items-center justify-between gap-3 py-3" data-testid="grant">
+                                <div>
+                                    <p class="text-sm font-medium text-gray-900">{g.application.clone()}</p>
+                                    <p class="font-mono text-xs text-gray-500">{g.scopes.join(" ")}</p>
+                                </div>
+                                <ActionForm action=revoke>
+                                    <input type="hidden" name="user_id" value=user_id/>
+                                    <input type="hidden" name="grant_id" value=g.id.clone()/>
+                                    <button type="submit" class="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+                                        aria-label=format!("Revoke {}", g.application) disabled=move || revoke.pending().get()>"Revoke"</button>
+                                </ActionForm>
+                            </li>
+                        }}).collect_view()}
+                    </ul>
                 }.into_any()
             }}
         </section>

@@ -78,6 +78,7 @@ fn inexistent(resource: Resource) -> &'static str {
         Resource::Token => "inexistent_token",
         Resource::Session => "inexistent_session",
         Resource::Admin => "inexistent_admin",
+        Resource::Grant => "inexistent_user_grant",
     }
 }
 
@@ -95,6 +96,7 @@ fn conflict(resource: Resource) -> &'static str {
         Resource::Token => "token_conflict",
         Resource::Session => "session_conflict",
         Resource::Admin => "admin_conflict",
+        Resource::Grant => "user_grant_conflict",
     }
 }
 

@@ -8,6 +8,7 @@ pub mod connection_clients;
 pub mod connection_roles;
 pub mod connections;
 pub mod error;
+pub mod grants;
 pub mod extract;
 mod openapi;
 pub mod organization_connections;
@@ -88,6 +89,8 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(roles::list_roles, roles::create_role))
         .routes(utoipa_axum::routes!(roles::get_role, roles::update_role, roles::delete_role))
         .routes(utoipa_axum::routes!(users::list_users))
+        .routes(utoipa_axum::routes!(grants::list))
+        .routes(utoipa_axum::routes!(grants::delete))
         .routes(utoipa_axum::routes!(users::get_user, users::delete_user))
         .routes(utoipa_axum::routes!(users::list_logs))
 }

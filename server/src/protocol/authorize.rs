@@ -35,6 +35,7 @@ pub async fn authorize(State(state): State<AppState>, jar: CookieJar, params: Pa
     match flows::single_sign_on(&state, &authorized, cookie(&state, &jar, Cookie::SingleSignOn)).await? {
         SingleSignOn::Done(answer) | SingleSignOn::LoginRequired(answer) => return Ok(to_application(answer, &[])),
         SingleSignOn::SignIn => {}
+        SingleSignOn::Consent(prompt) => return Ok(super::consent::screen(&state, &prompt, &[])),
     }
     let connection = match authorized.connection {
         Some(c) => c,

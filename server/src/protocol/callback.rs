@@ -48,6 +48,9 @@ async fn finish(state: &AppState, jar: &CookieJar, params: &CallbackParams) -> R
         Ok(Finished::ToApplication { answer, session, session_max_age_s }) => {
             to_application(answer, &[clear, Cookie::SingleSignOn.set(&session, session_max_age_s, secure)])
         }
+        Ok(Finished::Consent { prompt, session, session_max_age_s }) => {
+            super::consent::screen(state, &prompt, &[clear, Cookie::SingleSignOn.set(&session, session_max_age_s, secure)])
+        }
         Ok(Finished::Tried { connection, user, claims, setup, notes }) => {
             // A setup link's test sign-in worked: the link may now be finished.
             if let Some(test) = &setup {

@@ -6,6 +6,7 @@
 
 mod authorize;
 mod callback;
+mod consent;
 mod cors;
 mod discovery;
 mod error;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(authorize::authorize))
+        .route("/authorize/consent", post(consent::decide))
         .route("/connections/enterprise/{id}/try", get(authorize::try_connection))
         .route("/connections/logo-preview", get(logo::preview))
         .route("/login/callback", get(callback::callback_get).post(callback::callback_post))

@@ -94,6 +94,39 @@ pub fn confirm_logout_page(fields: &[(String, String)]) -> String {
     document("Sign out", &body, None, "")
 }
 
+/// What a scope lets a third-party application have, in the user's words.
+fn scope_words(scope: &str) -> String {
+    match scope {
+        "openid" => "Know who you are (your user ID)".to_string(),
+        "profile" => "Your name and profile, and the groups and roles you have".to_string(),
+        "email" => "Your email address".to_string(),
+        "offline_access" => "Stay connected when you are not using it (refresh tokens)".to_string(),
+        other => format!("The {other} permission"),
+    }
+}
+
+/// A third-party application's consent screen: who asks, for what, Allow or Deny.
+pub fn consent_page(application: &str, scopes: &[String], token: &str) -> String {
+    let items: String = scopes.iter().map(|s| format!("<li class=\"flex gap-2\"><span aria-hidden=\"true\" class=\"text-indigo-600\">✓</span><span>{}</span></li>", escape(&scope_words(s)))).collect();
+    let body = format!(
+        "<form method=\"post\" action=\"/authorize/consent\" class=\"rounded-xl border border-gray-200 bg-white p-8 shadow-sm\">\
+           <input type=\"hidden\" name=\"token\" value=\"{}\">\
+           <h1 class=\"text-lg font-semibold text-gray-900\"><strong>{}</strong> wants to access your account</h1>\
+           <p class=\"mt-2 text-sm text-gray-600\">This application is owned by a third party. If you allow it, it gets:</p>\
+           <ul class=\"mt-4 space-y-2 text-sm text-gray-800\" aria-label=\"Permissions asked for\">{}</ul>\
+           <p class=\"mt-4 text-xs text-gray-500\">You can withdraw this later; your administrator can too.</p>\
+           <div class=\"mt-6 flex gap-3\">\
+             <button type=\"submit\" name=\"decision\" value=\"allow\" autofocus class=\"flex-1 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2\">Allow</button>\
+             <button type=\"submit\" name=\"decision\" value=\"deny\" class=\"flex-1 rounded-md border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500\">Deny</button>\
+           </div>\
+         </form>",
+        escape(token),
+        escape(application),
+        items
+    );
+    document(&format!("Authorize {application}"), &body, None, "")
+}
+
 /// The IdP's `form_post` arrived without the login cookie (a cross-site POST does not carry a
 /// SameSite=Lax cookie): post the same fields again from Tessera's own page, which does.
 pub fn repost_page(fields: &[(String, String)], nonce: &str) -> String {

@@ -22,4 +22,5 @@ mod seeds;
 mod security;
 mod sessions;
 mod signin_flow;
+mod third_party;
 mod support;

@@ -11,7 +11,7 @@ use crate::backend::{Clock, Error, Result};
 pub const ALL_SCOPES: &[&str] = &[
     "read:connections", "create:connections", "update:connections", "delete:connections",
     "read:clients", "create:clients", "update:clients", "delete:clients", "update:client_keys",
-    "read:users", "delete:users", "read:logs",
+    "read:users", "delete:users", "read:logs", "read:grants", "delete:grants",
     "read:client_grants", "create:client_grants", "update:client_grants", "delete:client_grants",
     "read:roles", "create:roles", "update:roles", "delete:roles",
     "read:organizations", "create:organizations", "update:organizations", "delete:organizations",

@@ -47,6 +47,7 @@ fn to_view(row: &ApplicationRow) -> Result<Application> {
         name: s.name,
         description: s.description,
         app_type: s.app_type,
+        is_first_party: row.is_first_party,
         callbacks: s.callbacks,
         allowed_logout_urls: s.allowed_logout_urls,
         web_origins: s.web_origins,
@@ -84,6 +85,7 @@ fn new_secret() -> String {
 }
 
 pub async fn create_application(state: &AppState, body: CreateApplication) -> Result<ApplicationWithSecret> {
+    let is_first_party = body.is_first_party.unwrap_or(true);
     let settings = validate(None, &body.into(), state.env.allow_private_network).map_err(|fields| Error::Invalid { fields })?;
     let secret = new_secret();
     let now = state.clock.now_ms();
@@ -102,12 +104,13 @@ pub async fn create_application(state: &AppState, body: CreateApplication) -> Re
         id_token_signed_response_alg: String::new(),
         backchannel_logout_uri: None,
         jwks: None,
+        is_first_party,
         created_at: now,
         updated_at: now,
     };
     apply(&mut row, &settings)?;
     store::insert(&state.db, &row).await?;
-    tracing::info!(client_id = %row.client_id, app_type = %row.app_type, "application created");
+    tracing::info!(client_id = %row.client_id, app_type = %row.app_type, is_first_party, "application created");
     Ok(ApplicationWithSecret { application: to_view(&row)?, client_secret: Some(secret) })
 }
 
@@ -178,6 +181,9 @@ pub async fn update_application_by(state: &AppState, client_id: &str, body: Upda
         if sent.as_ref().is_some_and(|s| s != stored) {
             errors.push(FieldError::new(field, "is read-only"));
         }
+    }
+    if body.is_first_party.is_some_and(|f| f != row.is_first_party) {
+        errors.push(FieldError::new("is_first_party", "is fixed when the application is created"));
     }
     let before = settings_of(&row)?;
     let settings = validate(Some(&before), &body, state.env.allow_private_network);
@@ -335,9 +341,20 @@ pub fn allows_origin(app: &Application, origin: &str) -> bool {
     app.allowed_origins.iter().chain(&app.web_origins).any(|o| o == origin)
 }
 
-/// The ids of the connections an application may sign users in with.
+/// The ids of the connections an application may sign users in with (a third-party
+/// application: the connections promoted to domain level).
 pub async fn enabled_connections(state: &AppState, client_id: &str) -> Result<Vec<String>> {
     store::enabled_connections(&state.db, client_id).await
+}
+
+/// Whether `app` may sign users in through `connection`: enabled for it, or for a third-party
+/// application promoted to domain level ("Allows third-party applications to access the
+/// connection").
+pub fn may_use(app: &Application, connection: &crate::connections::Connection) -> bool {
+    match app.is_first_party {
+        true => connection.enabled_clients.contains(&app.client_id),
+        false => connection.is_domain_connection,
+    }
 }
 
 /// Whether an application may use a grant type.

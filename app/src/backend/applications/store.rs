@@ -21,23 +21,24 @@ pub struct ApplicationRow {
     pub jwks: Option<String>,
     pub web_origins: String,
     pub allowed_origins: String,
+    pub is_first_party: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 inline_row!(ApplicationRow {
     client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, token_endpoint_auth_method,
-    client_secret_hash, id_token_signed_response_alg, backchannel_logout_uri, jwks, web_origins, allowed_origins, created_at, updated_at,
+    client_secret_hash, id_token_signed_response_alg, backchannel_logout_uri, jwks, web_origins, allowed_origins, is_first_party, created_at, updated_at,
 });
 
 const COLUMNS: &str = "client_id, name, description, app_type, callbacks, allowed_logout_urls, grant_types, \
                        token_endpoint_auth_method, client_secret_hash, created_at, updated_at, \
-                       id_token_signed_response_alg, backchannel_logout_uri, jwks, web_origins, allowed_origins";
+                       id_token_signed_response_alg, backchannel_logout_uri, jwks, web_origins, allowed_origins, is_first_party";
 
 pub async fn insert(db: &Db, row: &ApplicationRow) -> Result<()> {
     db.execute(
-        &format!("INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"),
-        &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.created_at.into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into(), (&row.web_origins).into(), (&row.allowed_origins).into()],
+        &format!("INSERT INTO clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"),
+        &[(&row.client_id).into(), (&row.name).into(), (&row.description).into(), (&row.app_type).into(), (&row.callbacks).into(), (&row.allowed_logout_urls).into(), (&row.grant_types).into(), (&row.token_endpoint_auth_method).into(), (&row.client_secret_hash).into(), row.created_at.into(), row.updated_at.into(), (&row.id_token_signed_response_alg).into(), (&row.backchannel_logout_uri).into(), (&row.jwks).into(), (&row.web_origins).into(), (&row.allowed_origins).into(), row.is_first_party.into()],
     ).await?;
     Ok(())
 }
@@ -71,7 +72,18 @@ pub async fn list(db: &Db, search: Option<&str>, page: u64, per_page: u64) -> Re
     store::page(db, COLUMNS, from, "lower(name), client_id", values, page, per_page).await
 }
 
-/// The ids of the connections an application may sign users in with.
+/// The ids of the connections an application may sign users in with: those enabled for it, or
+/// for a third-party application those promoted to domain level (whatever `enabled_clients` says).
 pub async fn enabled_connections(db: &Db, client_id: &str) -> Result<Vec<String>> {
-    Ok(db.fetch_all_scalars("SELECT connection_id FROM connection_clients WHERE client_id = $1 ORDER BY connection_id", &[client_id.into()]).await?)
+    Ok(db
+        .fetch_all_scalars(
+            "SELECT cc.connection_id FROM connection_clients cc JOIN clients c ON c.client_id = cc.client_id
+              WHERE cc.client_id = $1 AND c.is_first_party
+             UNION
+             SELECT x.id FROM connections x JOIN clients c ON c.client_id = $1
+              WHERE NOT c.is_first_party AND x.is_domain_connection
+             ORDER BY 1",
+            &[client_id.into()],
+        )
+        .await?)
 }

@@ -35,6 +35,9 @@ pub enum Finished {
     /// "Try": show the profile and the raw claims. For a setup link's test, `setup` says which
     /// link and the way back (the caller records the test on the link).
     Tried { connection: Connection, user: User, claims: Map<String, Value>, setup: Option<SetupTest>, notes: Vec<String> },
+    /// Signed in to Tessera, but a third-party application needs the user's consent first: show
+    /// the consent screen (and set the single sign-on session, which exists already).
+    Consent { prompt: super::consent::ConsentPrompt, session: String, session_max_age_s: i64 },
 }
 
 /// A failed login: the named reason, and where the application hears of it (when there is one).
@@ -260,9 +263,16 @@ async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<St
         Some(app) => {
             let auth_time = state.clock.now().timestamp();
             let (session, secret) = provider::sessions::create_into(&mut batch, state, &user.id, &connection.id, auth_time).await?;
+            let session_max_age_s = (session.expires_at - state.clock.now_ms()) / 1000;
+            let application = crate::backend::applications::get_application(state, &app.client_id).await?;
+            if super::consent::needed(state, &application, &user.id, &app.scope).await? {
+                batch.run(&state.db).await?;
+                let waiting = super::consent::Waiting { app: app.clone(), user_id: user.id.clone(), auth_time, session_id: session.id.clone() };
+                let prompt = super::consent::ask(state, &application, &waiting).await?;
+                return Ok(Finished::Consent { prompt, session: secret, session_max_age_s });
+            }
             let answer = signed_in(state, &mut batch, app, &user, auth_time, &session.id).await?;
             batch.run(&state.db).await?;
-            let session_max_age_s = (session.expires_at - state.clock.now_ms()) / 1000;
             Finished::ToApplication { answer, session: secret, session_max_age_s }
         }
     };
@@ -273,7 +283,8 @@ async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<St
 /// Removes logins nobody finished (run periodically by the server).
 pub async fn prune(state: &AppState) -> Result<u64> {
     let now = state.clock.now_ms();
-    state.db.execute("DELETE FROM login_transactions WHERE expires_at <= $1", &[now.into()]).await
+    let logins = state.db.execute("DELETE FROM login_transactions WHERE expires_at <= $1", &[now.into()]).await?;
+    Ok(logins + super::consent::prune(state).await?)
 }
 
 /// What "Try" should say besides "It works!": a connection that gives roles from groups but

@@ -11,6 +11,7 @@
 //! application).
 
 pub mod answer;
+pub mod consent;
 pub mod finish;
 pub mod jwk;
 pub mod realm;
@@ -21,6 +22,7 @@ pub mod upstream;
 pub mod verify;
 
 pub use answer::{AppRequest, ResponseMode, ResponseType, ToApplication};
+pub use consent::{answer_consent, ConsentPrompt, CONSENT_TTL_MS};
 pub use finish::{finish_login, prune, CallbackParams, Failed, Finished};
 pub use realm::{discover, enabled_connections, home_realm};
 pub use request::{authorize, AuthorizeError, AuthorizeParams, Authorized, Prompt};

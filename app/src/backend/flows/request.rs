@@ -157,7 +157,10 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         Some(name) => {
             let found = connections::find_by_name(state, name).await?;
             match found {
-                Some(c) if c.enabled_clients.contains(&app.client_id) => Some(c),
+                Some(c) if applications::may_use(&app, &c) => Some(c),
+                Some(_) if !app.is_first_party => {
+                    return back("invalid_request", format!("The connection {name:?} is not promoted to domain level, so third-party applications may not use it."))
+                }
                 Some(_) => return back("invalid_request", format!("The connection {name:?} is not enabled for this application.")),
                 None => return back("invalid_request", format!("There is no connection named {name:?}.")),
             }

@@ -17,6 +17,8 @@ pub enum SingleSignOn {
     LoginRequired(ToApplication),
     /// Sign in at an identity provider.
     SignIn,
+    /// Signed in by the session, but a third-party application needs the user's consent first.
+    Consent(super::consent::ConsentPrompt),
 }
 
 /// Uses the browser's Tessera session for `authorized`, when it may: no `prompt=login`, the
@@ -48,6 +50,13 @@ pub async fn single_sign_on(state: &AppState, authorized: &Authorized, session_c
         Err(Error::NotFound(_)) => return Ok(SingleSignOn::SignIn),
         Err(e) => return Err(e),
     };
+    if super::consent::needed(state, &authorized.app, &user.id, &app.scope).await? {
+        if authorized.prompt == Prompt::None {
+            return Ok(SingleSignOn::LoginRequired(error_answer(app, "consent_required", "The user has not yet allowed this application (prompt=none shows no consent screen).")));
+        }
+        let waiting = super::consent::Waiting { app: app.clone(), user_id: user.id.clone(), auth_time: session.auth_time, session_id: session.id.clone() };
+        return Ok(SingleSignOn::Consent(super::consent::ask(state, &authorized.app, &waiting).await?));
+    }
     let mut batch = Batch::default();
     let answer = signed_in(state, &mut batch, app, &user, session.auth_time, &session.id).await?;
     logs::record_into(&mut batch, state, logs::SUCCESS, "Successful login (single sign-on session)", Some(&session.connection_id), Some(&app.client_id), Some(&user.id));

@@ -42,8 +42,11 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The extra claims for `user`: the mapped profile (with the `profile` scope) and `groups`.
-fn mapped_claims(user: &User, scope: &str) -> OtherClaims {
+/// A first-party application gets `groups` and `roles` whatever the scope; a third-party one
+/// only what the granted scopes allow (with `profile`).
+fn mapped_claims(user: &User, scope: &str, first_party: bool) -> OtherClaims {
     let mut claims = serde_json::Map::new();
+    let groups_and_roles = first_party || has_scope(scope, "profile");
     if has_scope(scope, "profile") {
         for (k, v) in user.profile.as_object().into_iter().flatten() {
             if !RESERVED.contains(&k.as_str()) && !v.is_null() {
@@ -51,10 +54,10 @@ fn mapped_claims(user: &User, scope: &str) -> OtherClaims {
             }
         }
     }
-    if !user.groups.is_empty() {
+    if groups_and_roles && !user.groups.is_empty() {
         claims.insert("groups".into(), json!(user.groups));
     }
-    if !user.roles.is_empty() {
+    if groups_and_roles && !user.roles.is_empty() {
         claims.insert("roles".into(), json!(user.roles));
     }
     OtherClaims { claims }
@@ -299,7 +302,7 @@ fn sign_id_token(state: &AppState, keys: &keys::LoadedKeys, app: &Application, u
         standard = standard.set_name(user.name.clone().map(|n| LocalizedClaim::from(EndUserName::new(n))));
     }
     let issuer_url = IssuerUrl::new(issuer(state)).map_err(Error::internal)?;
-    let mut extra = mapped_claims(user, grant.scope);
+    let mut extra = mapped_claims(user, grant.scope, app.is_first_party);
     if let Some(sid) = grant.session_id {
         extra.claims.insert("sid".into(), json!(sid));
     }
@@ -417,9 +420,9 @@ pub async fn revoke(state: &AppState, client_id: &str, token: &str) -> Result<bo
 pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::result::Result<Value, OAuthError>> {
     let token_hash = sha256_hex(access_token);
     // The token with its user in one query; without a user, the token alone says why.
-    let (scope, user) = match users::for_access_token(state, &token_hash).await? {
-        Some((scope, expires_at, false, user)) if expires_at > state.clock.now_ms() => (scope, user),
-        Some((_, _, true, _)) => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
+    let (scope, user, first_party) = match users::for_access_token(state, &token_hash).await? {
+        Some(t) if !t.revoked && t.expires_at > state.clock.now_ms() => (t.scope, t.user, t.first_party),
+        Some(t) if t.revoked => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
         Some(_) => return Ok(Err(OAuthError::new("invalid_token", "The access token expired."))),
         None => {
             let found: Option<(i64, bool)> = state.db.fetch_optional(
@@ -435,13 +438,13 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::resul
             return Ok(Err(OAuthError::new("invalid_token", why)));
         }
     };
-    Ok(Ok(userinfo_claims(&user, &scope)))
+    Ok(Ok(userinfo_claims(&user, &scope, first_party)))
 }
 
 /// What `/userinfo` answers for `user` and the token's `scope`: the same user claims the ID
 /// token carries for that scope (`email` and `email_verified` only with `email`; the name and
 /// the mapped profile only with `profile`; `groups` and `roles` as Tessera merged them).
-fn userinfo_claims(user: &User, scope: &str) -> Value {
+fn userinfo_claims(user: &User, scope: &str, first_party: bool) -> Value {
     let mut claims = serde_json::Map::new();
     claims.insert("sub".into(), json!(user.id));
     if has_scope(scope, "email") {
@@ -455,6 +458,6 @@ fn userinfo_claims(user: &User, scope: &str) -> Value {
             claims.insert("name".into(), json!(name));
         }
     }
-    claims.extend(mapped_claims(user, scope).claims);
+    claims.extend(mapped_claims(user, scope, first_party).claims);
     Value::Object(claims)
 }

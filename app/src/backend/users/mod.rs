@@ -18,6 +18,7 @@
 //!   the sign-in; SCIM groups are kept apart, and tokens carry both.
 
 pub mod delete;
+pub mod grants;
 
 use crate::backend::error::Resource;
 use crate::backend::store::Value as Param;
@@ -329,28 +330,49 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
 }
 
 /// The user an access token was issued to, with the token's `scope`, `expires_at` and
-/// `revoked`, in one query (`/userinfo`); none when the token is unknown or its user is gone.
-pub async fn for_access_token(state: &AppState, token_hash: &str) -> Result<Option<(String, i64, bool, User)>> {
+/// `revoked`, and whether its application is first-party, in one query (`/userinfo`); none when
+/// the token is unknown or its user is gone.
+pub async fn for_access_token(state: &AppState, token_hash: &str) -> Result<Option<TokenHolder>> {
     #[derive(sqlx::FromRow)]
     struct TokenUser {
         scope: String,
         expires_at: i64,
         revoked: bool,
+        is_first_party: bool,
         #[sqlx(flatten)]
         user: Row,
     }
     impl InlineRow for TokenUser {
         fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-            Ok(TokenUser { scope: row.get("scope")?, expires_at: row.get("expires_at")?, revoked: row.get("revoked")?, user: Row::from_inline(row)? })
+            Ok(TokenUser {
+                scope: row.get("scope")?,
+                expires_at: row.get("expires_at")?,
+                revoked: row.get("revoked")?,
+                is_first_party: row.get("is_first_party")?,
+                user: Row::from_inline(row)?,
+            })
         }
     }
     let user_columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
     let sql = format!(
-        "SELECT t.scope, t.expires_at, t.revoked, {} FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+        "SELECT t.scope, t.expires_at, t.revoked, COALESCE(c.is_first_party, TRUE) AS is_first_party, {} FROM access_tokens t
+           JOIN users u ON u.id = t.user_id LEFT JOIN clients c ON c.client_id = t.client_id WHERE t.token_hash = $1",
         user_columns.join(", ")
     );
     let found: Option<TokenUser> = state.db.fetch_optional(&sql, &[token_hash.into()]).await?;
-    found.map(|t| Ok((t.scope, t.expires_at, t.revoked, t.user.try_into()?))).transpose()
+    found
+        .map(|t| Ok(TokenHolder { scope: t.scope, expires_at: t.expires_at, revoked: t.revoked, first_party: t.is_first_party, user: t.user.try_into()? }))
+        .transpose()
+}
+
+/// An access token's user, as `/userinfo` needs it.
+pub struct TokenHolder {
+    pub scope: String,
+    pub expires_at: i64,
+    pub revoked: bool,
+    /// The token's application is first-party (a third party sees groups and roles only with `profile`).
+    pub first_party: bool,
+    pub user: User,
 }
 
 pub async fn get_user(state: &AppState, id: &str) -> Result<User> {
