@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 pub struct TenantSettings {
     pub lifetimes: SessionLifetimes,
     pub keys: Vec<KeyRow>,
+    /// "OIDC Dynamic Application Registration".
+    pub dynamic_registration: bool,
+    /// Where clients register, for the admin to hand out.
+    pub registration_endpoint: String,
 }
 
 /// A signing key as the page lists it, dates already written out.
@@ -40,7 +44,9 @@ pub async fn get_tenant_settings() -> Result<TenantSettings, AppError> {
     require_admin()?;
     let state = state()?;
     let lifetimes = crate::backend::tenant::session_lifetimes(&state).await.map_err(fail)?;
-    Ok(TenantSettings { lifetimes, keys: key_rows(&state).await? })
+    let dynamic_registration = crate::backend::tenant::dynamic_registration(&state).await.map_err(fail)?;
+    let registration_endpoint = format!("{}/oidc/register", state.env.public_base());
+    Ok(TenantSettings { lifetimes, keys: key_rows(&state).await?, dynamic_registration, registration_endpoint })
 }
 
 /// "Save Changes" under Login Session Management. New sessions get these lifetimes; sessions
@@ -68,4 +74,15 @@ pub async fn rotate_signing_keys() -> Result<Vec<KeyRow>, AppError> {
     state.signing_keys.rotate(&state.db, &state.clock, &state.env.master_key, DEFAULT_OVERLAP_MS).await.map_err(fail)?;
     tracing::info!(admin = %admin.email, "signing keys rotated from the dashboard");
     key_rows(&state).await
+}
+
+/// Settings › "OIDC Dynamic Application Registration" on or off. Answers the new value.
+#[server(prefix = "/rpc", endpoint = "settings/dynamic_registration")]
+pub async fn save_dynamic_registration(enabled: Option<String>) -> Result<bool, AppError> {
+    use super::ssr::*;
+    let admin = require_admin()?;
+    let on = enabled.is_some();
+    crate::backend::tenant::set_dynamic_registration(&state()?, on).await.map_err(fail)?;
+    tracing::info!(admin = %admin.email, on, "dynamic client registration changed from the dashboard");
+    Ok(on)
 }

@@ -48,3 +48,27 @@ pub async fn set_session_lifetimes(state: &AppState, lifetimes: SessionLifetimes
     tracing::info!(idle_minutes = lifetimes.idle_session_lifetime_minutes, minutes = lifetimes.session_lifetime_minutes, "session lifetimes changed");
     Ok(())
 }
+
+/// Settings › "OIDC Dynamic Application Registration": whether `/oidc/register` takes new
+/// applications (off unless an admin switched it on).
+pub async fn dynamic_registration(state: &AppState) -> Result<bool> {
+    let on: Option<bool> = state.db.fetch_optional_scalar("SELECT enable_dynamic_client_registration FROM tenant_settings WHERE id = 1", &[]).await?;
+    Ok(on.unwrap_or(false))
+}
+
+/// Switches Dynamic Client Registration on or off (the row is created with the default
+/// session lifetimes when there is none yet).
+pub async fn set_dynamic_registration(state: &AppState, on: bool) -> Result<()> {
+    let now = state.clock.now_ms();
+    let d = SessionLifetimes::default();
+    state
+        .db
+        .execute(
+            "INSERT INTO tenant_settings (id, idle_session_lifetime_minutes, session_lifetime_minutes, updated_at, enable_dynamic_client_registration)
+             VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET enable_dynamic_client_registration = $4, updated_at = $3",
+            &[d.idle_session_lifetime_minutes.into(), d.session_lifetime_minutes.into(), now.into(), on.into()],
+        )
+        .await?;
+    tracing::info!(on, "dynamic client registration switched");
+    Ok(())
+}

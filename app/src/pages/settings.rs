@@ -1,8 +1,8 @@
 //! Settings: tenant-wide Login Session Management (the single sign-on session's inactivity
 //! timeout and maximum lifetime) and Tessera's signing keys, with rotation.
 
-use crate::api::settings::{get_tenant_settings, KeyRow, RotateSigningKeys, SaveSessionLifetimes};
-use crate::components::form::{field_error, FormAlert, FieldErrorText, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::api::settings::{get_tenant_settings, KeyRow, RotateSigningKeys, SaveDynamicRegistration, SaveSessionLifetimes};
+use crate::components::form::{field_error, Checkbox, CopyField, FormAlert, FieldErrorText, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
 use crate::error::AppError;
@@ -21,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Ok(s) => view! {
                     <div class="rounded-xl border border-gray-200 bg-white px-6 py-8 shadow-sm">
                         <SessionLifetimesForm lifetimes=s.lifetimes/>
+                        <DynamicRegistrationForm on=s.dynamic_registration endpoint=s.registration_endpoint/>
                         <SigningKeysSection keys=s.keys/>
                     </div>
                 }.into_any(),
@@ -56,6 +57,34 @@ fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
                 <div class="flex justify-end">
                     <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
                         {move || if save.pending().get() { "Saving…" } else { "Save Changes" }}
+                    </button>
+                </div>
+            </Section>
+        </ActionForm>
+    }
+}
+
+/// "OIDC Dynamic Application Registration": partner and agent clients register themselves at
+/// `/oidc/register` (RFC 7591) as third-party applications.
+#[component]
+fn DynamicRegistrationForm(on: bool, endpoint: String) -> impl IntoView {
+    let save = ServerAction::<SaveDynamicRegistration>::new();
+    let toaster = Toaster::get();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(true)) => toaster.success("Dynamic Client Registration is on"),
+        Some(Ok(false)) => toaster.success("Dynamic Client Registration is off"),
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    view! {
+        <ActionForm action=save>
+            <Section title="Advanced" description="Let partner and AI agent clients (MCP clients among them) register themselves with OpenID Connect Dynamic Client Registration. What they register is a third-party application: it signs users in only through connections promoted to domain level, after each user consents.">
+                <Checkbox id="dynamic_registration" name="enabled" label="OIDC Dynamic Application Registration" checked=on
+                    help="Off by default. When on, discovery advertises registration_endpoint; registrations are rate-limited per address and logged."/>
+                <CopyField id="registration_endpoint" label="Registration endpoint" value=Signal::stored(endpoint)/>
+                <div class="flex justify-end">
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
                     </button>
                 </div>
             </Section>

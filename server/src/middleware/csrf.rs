@@ -6,7 +6,9 @@
 //! `form_post` to `/login/callback` (protected by the single-use state bound to the browser),
 //! applications' server-to-server `/oauth/token`, `/oauth/revoke` and `/userinfo` (client
 //! credentials and bearer tokens), and `/oidc/logout`, which an application may POST to (it only
-//! ends a session, and redirects only to the application's Allowed Logout URLs).
+//! ends a session, and redirects only to the application's Allowed Logout URLs), and
+//! `/oidc/register`, which clients call without cookies (what it creates is a third-party
+//! application that can do nothing until each user consents).
 
 use app::backend::AppState;
 use axum::extract::{Request, State};
@@ -17,7 +19,7 @@ use http::{HeaderMap, Method, StatusCode};
 pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     const EXEMPT: &[&str] =
-        &["/api/v2/", "/login/callback", "/oauth/token", "/oauth/revoke", "/userinfo", "/oidc/logout", "/scim/v2/", "/global-token-revocation/", "/oauth/global-token-revocation/"];
+        &["/api/v2/", "/login/callback", "/oauth/token", "/oauth/revoke", "/userinfo", "/oidc/logout", "/oidc/register", "/scim/v2/", "/global-token-revocation/", "/oauth/global-token-revocation/"];
     let exempt = EXEMPT.iter().any(|p| req.uri().path().starts_with(p));
     if safe || exempt || is_same_origin(req.headers(), &state.env.public_url) {
         return next.run(req).await;

@@ -8,8 +8,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::header;
 
-pub async fn openid_configuration(State(state): State<AppState>) -> Response {
-    Json(provider::discovery_document(&state)).into_response()
+/// The provider's metadata; `registration_endpoint` only while Dynamic Client Registration is on.
+pub async fn openid_configuration(State(state): State<AppState>) -> Result<Response, ProtocolError> {
+    let mut document = provider::discovery_document(&state);
+    if app::backend::tenant::dynamic_registration(&state).await.map_err(ProtocolError::json)? {
+        document["registration_endpoint"] = serde_json::json!(format!("{}/oidc/register", state.env.public_base()));
+    }
+    Ok(Json(document).into_response())
 }
 
 pub async fn jwks(State(state): State<AppState>) -> Result<Response, ProtocolError> {

@@ -12,6 +12,7 @@ mod discovery;
 mod error;
 mod logo;
 mod logout;
+mod register;
 pub mod pages;
 mod revocation;
 mod token;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/oauth/token", post(token::token))
         .route("/oauth/revoke", post(token::revoke))
         .route("/oidc/logout", get(logout::logout).post(logout::logout))
+        .route("/oidc/register", post(register::register).layer(register::body_limit()))
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/global-token-revocation/{id}", post(revocation::by_id))
         .route("/oauth/global-token-revocation/connection/{name}", post(revocation::by_name))

@@ -139,3 +139,51 @@ async fn a_third_party_application_uses_domain_level_connections_only_and_asks_e
     let prompt_none = http.get(server.url(&format!("{authorize}&prompt=none"))).header("cookie", &sso).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(param(prompt_none.headers()[LOCATION].to_str().unwrap_or_default(), "error"), "consent_required");
 }
+
+#[tokio::test]
+async fn dynamic_client_registration_is_off_until_switched_on_then_registers_third_party_applications_at_a_bounded_rate() {
+    let flow = Flow::start("back_channel").await;
+    let server = &flow.server;
+    let http = &server.http;
+    let register = |body: Value| async move {
+        let res = http.post(server.url("/oidc/register")).json(&body).send().await.unwrap_or_else(|e| panic!("{e}"));
+        (res.status().as_u16(), res.json::<Value>().await.unwrap_or_default())
+    };
+    let discovery = || async { http.get(server.url("/.well-known/openid-configuration")).send().await.unwrap_or_else(|e| panic!("{e}")).json::<Value>().await.unwrap_or_default() };
+    let good = json!({ "client_name": "Agent", "redirect_uris": [CALLBACK] });
+
+    assert!(discovery().await.get("registration_endpoint").is_none());
+    let (status, e) = register(good.clone()).await;
+    assert_eq!((status, e["error"].as_str()), (403, Some("access_denied")), "off by default: {e}");
+
+    app::backend::tenant::set_dynamic_registration(&server.state, true).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(discovery().await["registration_endpoint"], server.url("/oidc/register").as_str());
+    let (status, e) = register(json!({ "redirect_uris": ["not a url"] })).await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("invalid_redirect_uri")), "{e}");
+    let (status, e) = register(json!({ "redirect_uris": [CALLBACK], "token_endpoint_auth_method": "private_key_jwt" })).await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("invalid_client_metadata")), "{e}");
+    let (status, e) = register(json!({ "redirect_uris": [CALLBACK], "grant_types": ["client_credentials"] })).await;
+    assert_eq!((status, e["error"].as_str()), (400, Some("invalid_client_metadata")), "a registered client never gets machine-to-machine access: {e}");
+
+    let (status, client) = register(good.clone()).await;
+    assert_eq!(status, 201, "{client}");
+    assert!(client["client_secret"].as_str().is_some_and(|s| s.len() >= 32) && client["client_secret_expires_at"] == 0, "{client}");
+    assert_eq!(client["redirect_uris"], json!([CALLBACK]));
+    let stored = app::backend::applications::get_application(&server.state, client["client_id"].as_str().unwrap_or_default()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(!stored.is_first_party, "registered applications are third-party");
+    let (status, spa) = register(json!({ "client_name": "Browser agent", "redirect_uris": [CALLBACK], "token_endpoint_auth_method": "none" })).await;
+    assert_eq!(status, 201);
+    assert!(spa.get("client_secret").is_none(), "{spa}");
+    let logged: i64 = server.state.db.fetch_scalar("SELECT COUNT(*) FROM logs WHERE description LIKE '%registered itself%'", &[]).await.unwrap_or(0);
+    assert_eq!(logged, 2);
+
+    // Ten registrations per address per 15 minutes, refused ones included (three above, two made).
+    for _ in 0..5 {
+        assert_eq!(register(good.clone()).await.0, 201);
+    }
+    let (status, e) = register(good.clone()).await;
+    assert_eq!((status, e["error"].as_str()), (429, Some("too_many_requests")), "{e}");
+    let big = "x".repeat(70 * 1024);
+    let res = http.post(server.url("/oidc/register")).header("content-type", "application/json").body(format!("{{\"client_name\": \"{big}\"}}")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 413, "the body is bounded");
+}

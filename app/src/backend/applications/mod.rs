@@ -4,6 +4,7 @@
 //! lives in `crate::applications`.
 
 pub mod grants;
+pub mod registration;
 pub mod store;
 
 use crate::backend::error::Resource;
