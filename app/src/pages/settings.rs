@@ -15,7 +15,7 @@ pub fn SettingsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| get_tenant_settings());
     view! {
         <Title text="Settings"/>
-        <PageHeader title="Settings" description="Tenant-wide settings: how long single sign-on sessions last, and the keys Tessera signs tokens with."/>
+        <PageHeader title="Settings" description="Tenant-wide settings: how long single sign-on sessions last, whether clients may register themselves, and the keys Tessera signs tokens with."/>
         <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || settings.get().map(|r| match r {
                 Ok(s) => view! {
