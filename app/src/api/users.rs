@@ -73,6 +73,18 @@ pub struct UserDetails {
     pub sessions: Vec<SessionRow>,
     /// Third-party applications the user allowed (their consents), oldest first.
     pub authorized_applications: Vec<GrantRow>,
+    /// Connected accounts (the token vault): never their tokens.
+    pub connected_accounts: Vec<ConnectedAccountRow>,
+}
+
+/// A connected account on the user's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectedAccountRow {
+    pub connection_id: String,
+    pub connection: String,
+    pub scope: String,
+    pub connected: String,
+    pub last_used: String,
 }
 
 /// A consent on the user's page: the application and the scopes allowed.
@@ -108,9 +120,22 @@ pub async fn get_user(id: String) -> Result<UserDetails, AppError> {
         let application = crate::backend::applications::get_application(&state, &g.client_id).await.map(|a| a.name).unwrap_or(g.client_id);
         authorized_applications.push(GrantRow { id: g.id, application, scopes: g.scope });
     }
+    let connected_accounts = crate::backend::vault::list_for_user(&state, &id)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|a| ConnectedAccountRow {
+            connection_id: a.connection_id,
+            connection: a.connection,
+            scope: a.scope,
+            connected: crate::text::format_time(a.created_at),
+            last_used: a.last_used_at.map(crate::text::format_time).unwrap_or_else(|| "Never".into()),
+        })
+        .collect();
     Ok(UserDetails {
         sessions,
         authorized_applications,
+        connected_accounts,
         connection: u.id.split('|').nth(1).unwrap_or_default().to_string(),
         profile: serde_json::to_string_pretty(&u.profile).unwrap_or_default(),
         last_login: u.last_login_at.map(crate::text::format_time).unwrap_or_default(),
@@ -167,4 +192,14 @@ pub async fn revoke_grant(user_id: String, grant_id: String) -> Result<String, A
     }
     crate::backend::users::grants::revoke(&state, &grant_id).await.map_err(fail)?;
     Ok(grant_id)
+}
+
+/// "Disconnect" on a connected account of the user's page: its IdP tokens are forgotten (and
+/// revoked at the IdP where it can). Answers the connection's id.
+#[server(prefix = "/rpc", endpoint = "users/connected_accounts/disconnect")]
+pub async fn disconnect_account(user_id: String, connection_id: String) -> Result<String, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::vault::disconnect(&state()?, &user_id, &connection_id).await.map_err(fail)?;
+    Ok(connection_id)
 }

@@ -27,6 +27,8 @@ string_enum!(
         /// `response_type=id_token` with `response_mode=form_post`: the front channel another
         /// Tessera (or any broker) uses with Tessera as its identity provider.
         Implicit = "implicit",
+        /// Auth0's Token Vault: a Tessera token exchanged for a connected account's IdP token.
+        TokenVault = "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token",
     }
 );
 
@@ -60,6 +62,7 @@ impl GrantType {
             GrantType::RefreshToken => "Refresh Token",
             GrantType::ClientCredentials => "Client Credentials",
             GrantType::Implicit => "Implicit",
+            GrantType::TokenVault => "Token Vault",
         }
     }
 }
@@ -68,7 +71,8 @@ impl AppType {
     /// The grant types an application of this type may be given.
     pub fn possible_grants(self) -> &'static [GrantType] {
         match self {
-            AppType::RegularWeb | AppType::Spa => &[GrantType::AuthorizationCode, GrantType::RefreshToken, GrantType::Implicit],
+            AppType::RegularWeb => &[GrantType::AuthorizationCode, GrantType::RefreshToken, GrantType::Implicit, GrantType::TokenVault],
+            AppType::Spa => &[GrantType::AuthorizationCode, GrantType::RefreshToken, GrantType::Implicit],
             AppType::NonInteractive => &[GrantType::ClientCredentials],
         }
     }

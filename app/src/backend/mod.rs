@@ -24,6 +24,8 @@ pub mod environment;
 pub mod state;
 pub mod store;
 pub mod tenant;
+pub mod upstream;
+pub mod vault;
 pub mod users;
 
 pub use clock::Clock;

@@ -2,7 +2,7 @@
 //! renders on the server and works without JavaScript), and one user's profile, sessions and
 //! Danger zone.
 
-use crate::api::users::{get_user, list_users, DeleteUser, GrantRow, RevokeGrant, RevokeSession, SessionRow, UserDetails, UserListing, PAGE_SIZE};
+use crate::api::users::{get_user, list_users, ConnectedAccountRow, DeleteUser, DisconnectAccount, GrantRow, RevokeGrant, RevokeSession, SessionRow, UserDetails, UserListing, PAGE_SIZE};
 use super::table::{empty, failure, href, LINK, TD, TH};
 use crate::components::form::{field_error, FieldErrorText, DANGER_BUTTON, INPUT};
 use crate::components::icons::MagnifyingGlass;
@@ -139,6 +139,7 @@ fn user_details(u: UserDetails) -> AnyView {
         </div>
         <SessionsSection user_id=u.id.clone() sessions=u.sessions.clone()/>
         <GrantsSection user_id=u.id.clone() grants=u.authorized_applications.clone()/>
+        <ConnectedAccountsSection user_id=u.id.clone() accounts=u.connected_accounts.clone()/>
         <DeleteUserZone id=u.id.clone() confirm=u.email.clone().unwrap_or_else(|| u.id.clone())/>
     }
     .into_any()
@@ -265,6 +266,59 @@ fn GrantsSection(user_id: String, grants: Vec<GrantRow>) -> impl IntoView {
                             </li>
                         }}).collect_view()}
                     </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Connected accounts (the token vault): connections whose IdP tokens Tessera keeps for this
+/// user, so applications can call the IdP's APIs on their behalf. Disconnect forgets them.
+#[component]
+fn ConnectedAccountsSection(user_id: String, accounts: Vec<ConnectedAccountRow>) -> impl IntoView {
+    let disconnect = ServerAction::<DisconnectAccount>::new();
+    let toaster = Toaster::get();
+    let (rows, set_rows) = signal(accounts);
+    Effect::new(move |_| match disconnect.value().get() {
+        Some(Ok(gone)) => {
+            set_rows.update(|r| r.retain(|a| a.connection_id != gone));
+            toaster.success("Account disconnected: its tokens are forgotten".to_string());
+        }
+        Some(Err(e)) => toaster.error(e.to_string()),
+        None => {}
+    });
+    view! {
+        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="accounts-title">
+            <h2 id="accounts-title" class="text-base font-semibold text-gray-900">"Connected accounts"</h2>
+            <p class="mt-1 text-sm text-gray-500">"Identity provider accounts whose tokens Tessera keeps (connections for connected accounts), so applications can call the provider's APIs for this user."</p>
+            {move || if rows.read().is_empty() {
+                view! { <p class="mt-4 text-sm text-gray-500">"No connected accounts."</p> }.into_any()
+            } else {
+                let user_id = user_id.clone();
+                view! {
+                    <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm" aria-label="Connected accounts">
+                        <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                            <tr><th scope="col" class="py-2 pr-4">"Connection"</th><th scope="col" class="py-2 pr-4">"Scopes"</th><th scope="col" class="py-2 pr-4">"Connected"</th><th scope="col" class="py-2 pr-4">"Last used"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
+                        </thead>
+                        <tbody class="divide-y divide-gray-100">
+                            {rows.get().into_iter().map(|a| { let user_id = user_id.clone(); view! {
+                                <tr data-testid="connected-account">
+                                    <td class="py-2 pr-4 font-medium text-gray-900">{a.connection.clone()}</td>
+                                    <td class="py-2 pr-4 font-mono text-xs text-gray-600">{a.scope.clone()}</td>
+                                    <td class="py-2 pr-4 text-gray-700">{a.connected.clone()}</td>
+                                    <td class="py-2 pr-4 text-gray-700">{a.last_used.clone()}</td>
+                                    <td class="py-2 text-right">
+                                        <ActionForm action=disconnect>
+                                            <input type="hidden" name="user_id" value=user_id/>
+                                            <input type="hidden" name="connection_id" value=a.connection_id.clone()/>
+                                            <button type="submit" class="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+                                                aria-label=format!("Disconnect {}", a.connection) disabled=move || disconnect.pending().get()>"Disconnect"</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
                 }.into_any()
             }}
         </section>

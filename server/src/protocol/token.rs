@@ -1,4 +1,5 @@
-//! `/oauth/token` (authorization code with PKCE, refresh token, client credentials) and
+//! `/oauth/token` (authorization code with PKCE, refresh token, client credentials, Auth0's
+//! Token Vault exchange) and
 //! `/oauth/revoke` (RFC 7009), with the client authenticated by HTTP Basic, a secret in the
 //! body, or a `private_key_jwt` client assertion. The body may be a form or, as Auth0's SDKs
 //! send it, JSON.
@@ -32,6 +33,12 @@ pub struct TokenParams {
     client_assertion_type: Option<String>,
     /// `/oauth/revoke`: the token to revoke.
     token: Option<String>,
+    /// Token Vault (RFC 8693 parameters, as Auth0 names them).
+    subject_token: Option<String>,
+    subject_token_type: Option<String>,
+    requested_token_type: Option<String>,
+    connection: Option<String>,
+    login_hint: Option<String>,
 }
 
 impl RefuseParams for TokenParams {
@@ -125,6 +132,19 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, params: Pa
                 Ok(token) => Ok(tokens(serde_json::json!(token))),
                 Err(e) if e.error == "access_denied" => Err(ProtocolError::OAuth(StatusCode::FORBIDDEN, e)),
                 Err(e) => Err(ProtocolError::OAuth(StatusCode::BAD_REQUEST, e)),
+            };
+        }
+        Some(app::backend::vault::GRANT_TYPE) => {
+            let subject_token = required(&p.subject_token, "subject_token")?;
+            let connection = required(&p.connection, "connection")?;
+            if p.requested_token_type.as_deref().is_some_and(|t| t != app::backend::vault::ISSUED_TOKEN_TYPE) {
+                return Err(ProtocolError::oauth(StatusCode::BAD_REQUEST, "invalid_request", format!("requested_token_type must be {}.", app::backend::vault::ISSUED_TOKEN_TYPE)));
+            }
+            // login_hint picks one of several accounts; Tessera keeps one per user and connection.
+            let _ = &p.login_hint;
+            return match app::backend::vault::exchange(&state, &app, &subject_token, p.subject_token_type.as_deref(), &connection).await.map_err(ProtocolError::json)? {
+                Ok(token) => Ok(tokens(token)),
+                Err((status, e)) => Err(ProtocolError::OAuth(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), e)),
             };
         }
         Some(other) => return Err(ProtocolError::oauth(StatusCode::BAD_REQUEST, "unsupported_grant_type", format!("grant_type {other} is not supported."))),

@@ -23,4 +23,5 @@ mod security;
 mod sessions;
 mod signin_flow;
 mod third_party;
+mod vault;
 mod support;

@@ -3,7 +3,7 @@
 
 use super::answer::{error_answer, signed_in, ToApplication};
 use super::start::{pending_context, Pending, SetupTest};
-use super::upstream::{self, ClientAuth};
+use crate::backend::upstream;
 use super::verify;
 use crate::backend::connections::{self, ForSignIn};
 use crate::backend::crypto::sha256_hex;
@@ -11,7 +11,7 @@ use crate::backend::provider;
 use crate::backend::store::Batch;
 use crate::backend::users::{self, User};
 use crate::backend::{logs, AppState, Error, Result};
-use crate::connections::options::{Channel, TokenEndpointAuthMethod};
+use crate::connections::options::Channel;
 use crate::connections::Connection;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -136,10 +136,11 @@ async fn finish_taken(state: &AppState, taken: &Taken, params: &CallbackParams, 
         return Ok(Err(reason));
     }
     let secret = client_secret(state, &taken.found)?;
-    let (id_token, access_token) = match receive_id_token(state, taken, params, secret.as_deref()).await? {
+    let tokens = match receive_id_token(state, taken, params).await? {
         Ok(tokens) => tokens,
         Err(reason) => return Ok(Err(reason)),
     };
+    let (id_token, access_token) = (tokens.id_token.clone(), tokens.access_token.clone());
     let connection = &taken.found.connection;
     let back_channel = connection.options.channel == Channel::BackChannel;
     let expected = verify::Expected {
@@ -165,7 +166,7 @@ async fn finish_taken(state: &AppState, taken: &Taken, params: &CallbackParams, 
         Ok(user) => user,
         Err(reason) => return Ok(Err(reason)),
     };
-    sign_in(state, taken, user, claims).await.map(Ok)
+    sign_in(state, taken, user, claims, &tokens).await.map(Ok)
 }
 
 /// The IdP's answer is for this browser, in time, and not an error.
@@ -192,31 +193,23 @@ fn client_secret(state: &AppState, found: &ForSignIn) -> Result<Option<String>> 
     })
 }
 
-/// The ID token (and, on the back channel, the access token): posted by the IdP on the front
-/// channel, or got for the code at its token endpoint, authenticating as the connection says.
-async fn receive_id_token(state: &AppState, taken: &Taken, params: &CallbackParams, secret: Option<&str>) -> Result<std::result::Result<(String, Option<String>), String>> {
+/// The ID token (and, on the back channel, the access and refresh tokens): posted by the IdP on
+/// the front channel, or got for the code at its token endpoint, authenticating as the
+/// connection says.
+async fn receive_id_token(state: &AppState, taken: &Taken, params: &CallbackParams) -> Result<std::result::Result<upstream::TokenAnswer, String>> {
     let connection = &taken.found.connection;
     if connection.options.channel != Channel::BackChannel {
         return Ok(match params.id_token.as_deref() {
-            Some(t) => Ok((t.to_string(), None)),
+            Some(t) => Ok(upstream::TokenAnswer { id_token: t.to_string(), ..Default::default() }),
             None => Err("the identity provider's answer has no id_token (front channel)".into()),
         });
     }
     let Some(code) = params.code.as_deref() else {
         return Ok(Err("the identity provider's answer has no code (back channel)".into()));
     };
-    let key = &state.env.master_key;
-    let auth = match (connection.options.token_endpoint_auth_method, secret, &taken.found.row.private_key_enc) {
-        (TokenEndpointAuthMethod::PrivateKeyJwt, _, Some(enc)) => {
-            ClientAuth::PrivateKey(key.decrypt(&format!("connection:{}:private_key", connection.id), enc)?.expose().to_string())
-        }
-        (TokenEndpointAuthMethod::None, _, _) => ClientAuth::None,
-        (_, Some(s), _) => ClientAuth::Secret(s.to_string()),
-        _ => ClientAuth::None,
-    };
+    let auth = upstream::client_auth(state, &taken.found)?;
     let client = state.discovery.client();
-    let answer = upstream::exchange_code(client, &state.clock, connection, &auth, code, &state.env.callback_url(), taken.pending.code_verifier.as_deref()).await;
-    Ok(answer.map(|a| (a.id_token, a.access_token)))
+    Ok(upstream::exchange_code(client, &state.clock, connection, &auth, code, &state.env.callback_url(), taken.pending.code_verifier.as_deref()).await)
 }
 
 /// The IdP's `/userinfo`, for a thin ID token (no email) or a mapping that reads it.
@@ -247,11 +240,14 @@ async fn store_user(state: &AppState, connection: &Connection, sub: &str, oid: O
 }
 
 /// The sign-in's writes, together: the user's roles (when they changed), the log entry, and for
-/// an application the single sign-on session and Tessera's code (or ID token).
-async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<String, Value>) -> Result<Finished> {
+/// an application the single sign-on session and Tessera's code (or ID token), and the IdP's
+/// tokens for a connected account.
+async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<String, Value>, tokens: &upstream::TokenAnswer) -> Result<Finished> {
     let state = &state.pinned().await?;
     let connection = &taken.found.connection;
     let mut batch = Batch::default();
+    // A connection for connected accounts keeps the IdP's tokens in the vault.
+    crate::backend::vault::keep_into(&mut batch, state, connection, &user.id, tokens)?;
     user.roles = crate::backend::roles::assign(state, &mut batch, &connection.id, &user.id, &user.groups, &user.roles, taken.found.assigns_roles).await?;
     logs::record_into(&mut batch, state, logs::SUCCESS, "Successful login", Some(&connection.id), taken.client_id.as_deref(), Some(&user.id));
     let finished = match &taken.pending.app {

@@ -18,7 +18,6 @@ pub mod realm;
 pub mod request;
 pub mod sso;
 pub mod start;
-pub mod upstream;
 pub mod verify;
 
 pub use answer::{AppRequest, ResponseMode, ResponseType, ToApplication};

@@ -3,7 +3,7 @@
 
 use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use super::answer::AppRequest;
-use super::upstream;
+use crate::backend::upstream;
 use crate::backend::oidc::pkce_s256;
 use crate::backend::{AppState, Error, Result};
 use crate::connections::options::Pkce;

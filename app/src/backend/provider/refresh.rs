@@ -137,6 +137,11 @@ async fn revoke_families(state: &AppState, which: Which, value: &str) -> Result<
     for sql in [families, tokens, access] {
         batch.push(sql, vec![Value::from(value)]);
     }
+    if let Which::User = which {
+        // Everything that ends a user's access (deletion, SCIM deactivation, Global Token
+        // Revocation) forgets their connected accounts' IdP tokens too (the token vault).
+        batch.push("DELETE FROM connected_accounts WHERE user_id = $1", vec![Value::from(value)]);
+    }
     batch.run(&state.db).await
 }
 
@@ -181,7 +186,8 @@ pub async fn revoke_token(state: &AppState, client_id: &str, token: &str) -> Res
     }
 }
 
-/// Revokes every refresh token of a user, and their access tokens (deprovisioning, deletion).
+/// Revokes every refresh token of a user, and their access tokens, and forgets their connected
+/// accounts (deprovisioning, deletion, Global Token Revocation).
 pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<()> {
     revoke_families(state, Which::User, user_id).await
 }

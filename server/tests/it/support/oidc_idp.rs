@@ -79,6 +79,9 @@ struct Inner {
     pkce_seen: Vec<String>,
     /// The challenge and method each code was issued with, checked at the token endpoint.
     challenges: HashMap<String, (String, String)>,
+    /// Refresh tokens issued (token → sub), and how many refreshes were answered.
+    refresh_tokens: HashMap<String, String>,
+    refreshes: usize,
 }
 
 #[derive(Clone)]
@@ -119,6 +122,8 @@ impl OidcIdp {
             pkce_only: None,
             pkce_seen: Vec::new(),
             challenges: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            refreshes: 0,
         }));
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -183,6 +188,11 @@ impl OidcIdp {
     /// The `code_challenge_method` of every `/authorize` so far (`none` when it had none).
     pub fn pkce_seen(&self) -> Vec<String> {
         self.inner.lock().map(|i| i.pkce_seen.clone()).unwrap_or_default()
+    }
+
+    /// How many refresh-token grants the token endpoint answered.
+    pub fn refreshes(&self) -> usize {
+        self.inner.lock().map(|i| i.refreshes).unwrap_or(0)
     }
 
     pub fn jwks_fetches(&self) -> usize {
@@ -319,11 +329,18 @@ async fn authorize(State(inner): Shared, Query(q): Query<HashMap<String, String>
 }
 
 async fn token(State(inner): Shared, body: String) -> Response {
-    let i = inner.lock().unwrap_or_else(|e| e.into_inner());
+    let mut i = inner.lock().unwrap_or_else(|e| e.into_inner());
     let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
     let secret_ok = form.get("client_secret") == Some(&i.client_secret) || form.contains_key("client_assertion");
     if i.twist == Twist::TokenEndpointRefuses || !secret_ok {
         return (axum::http::StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_client", "error_description": "Client authentication failed" }))).into_response();
+    }
+    if form.get("grant_type").map(String::as_str) == Some("refresh_token") {
+        let Some(sub) = form.get("refresh_token").and_then(|t| i.refresh_tokens.get(t)).cloned() else {
+            return (axum::http::StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
+        };
+        i.refreshes += 1;
+        return Json(json!({ "access_token": format!("at-{sub}~r{}", i.refreshes), "token_type": "Bearer", "expires_in": 3600, "scope": "openid email profile" })).into_response();
     }
     let code = form.get("code").cloned().unwrap_or_default();
     let Some((sub, nonce)) = i.nonces.get(&code).and_then(|v| v.split_once(' ')) else {
@@ -338,7 +355,10 @@ async fn token(State(inner): Shared, body: String) -> Response {
     }
     let access_token = format!("at-{sub}");
     let id_token = OidcIdp::id_token(&i, sub, nonce, Some(&access_token), Some(&code));
-    Json(json!({ "access_token": access_token, "token_type": "Bearer", "id_token": id_token })).into_response()
+    let refresh_token = format!("rt-{sub}-{}", i.refresh_tokens.len());
+    let sub = sub.to_string();
+    i.refresh_tokens.insert(refresh_token.clone(), sub);
+    Json(json!({ "access_token": access_token, "token_type": "Bearer", "id_token": id_token, "refresh_token": refresh_token, "expires_in": 3600 })).into_response()
 }
 
 async fn userinfo(headers: axum::http::HeaderMap) -> Response {

@@ -50,6 +50,19 @@ pub fn pkce_method(connection: &Connection) -> Option<Pkce> {
     }
 }
 
+/// The connection's scope plus the application's `connection_scope` (Auth0: more scopes to ask
+/// the IdP for, e.g. for a connected account's API), each once; odd tokens are left out.
+fn with_connection_scope(scope: &str, app_params: &[(String, String)]) -> String {
+    let mut out: Vec<&str> = scope.split_whitespace().collect();
+    let extra = app_params.iter().find(|(k, _)| k == "connection_scope").map(|(_, v)| v.as_str()).unwrap_or_default();
+    for s in extra.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).take(20) {
+        if s.len() <= 200 && s.chars().all(|c| c.is_ascii_graphic() && c != '"' && c != '\\') && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out.join(" ")
+}
+
 pub fn authorization_url(connection: &Connection, req: &AuthorizationRequest<'_>) -> Result<String, String> {
     let o = &connection.options;
     let mut url = url::Url::parse(&o.authorization_endpoint).map_err(|e| format!("the connection's authorization endpoint is not a URL: {e}"))?;
@@ -66,7 +79,7 @@ pub fn authorization_url(connection: &Connection, req: &AuthorizationRequest<'_>
         }
         q.append_pair("client_id", &o.client_id);
         q.append_pair("redirect_uri", req.redirect_uri);
-        q.append_pair("scope", &o.scope);
+        q.append_pair("scope", &with_connection_scope(&o.scope, req.app_params));
         q.append_pair("state", req.state);
         q.append_pair("nonce", req.nonce);
         if let Some((challenge, method)) = req.code_challenge {
@@ -99,9 +112,27 @@ pub enum ClientAuth {
 }
 
 /// What the token endpoint answered.
+#[derive(Clone, Debug, Default)]
 pub struct TokenAnswer {
+    /// Empty when a refresh answered without one.
     pub id_token: String,
     pub access_token: Option<String>,
+    pub refresh_token: Option<String>,
+    /// Seconds.
+    pub expires_in: Option<i64>,
+    pub scope: Option<String>,
+}
+
+/// How Tessera authenticates to `found`'s token endpoint: the connection's secret or key, opened.
+pub fn client_auth(state: &crate::backend::AppState, found: &crate::backend::connections::ForSignIn) -> crate::backend::Result<ClientAuth> {
+    let key = &state.env.master_key;
+    let id = &found.connection.id;
+    Ok(match (found.connection.options.token_endpoint_auth_method, &found.row.client_secret_enc, &found.row.private_key_enc) {
+        (TokenEndpointAuthMethod::PrivateKeyJwt, _, Some(enc)) => ClientAuth::PrivateKey(key.decrypt(&format!("connection:{id}:private_key"), enc)?.expose().to_string()),
+        (TokenEndpointAuthMethod::None, _, _) => ClientAuth::None,
+        (_, Some(enc), _) => ClientAuth::Secret(key.decrypt(&format!("connection:{id}:client_secret"), enc)?.expose().to_string()),
+        _ => ClientAuth::None,
+    })
 }
 
 /// A `private_key_jwt` client assertion (RFC 7523): iss = sub = client id, aud = token endpoint.
@@ -158,12 +189,40 @@ pub async fn exchange_code(
     redirect_uri: &str,
     code_verifier: Option<&str>,
 ) -> Result<TokenAnswer, String> {
-    let o = &connection.options;
-    let token_endpoint = o.token_endpoint.as_deref().ok_or("the connection has no token endpoint")?;
     let mut form: Vec<(&str, String)> = vec![("grant_type", "authorization_code".into()), ("code", code.into()), ("redirect_uri", redirect_uri.into())];
     if let Some(v) = code_verifier {
         form.push(("code_verifier", v.into()));
     }
+    let answer = token_request(client, clock, connection, auth, None, form).await?;
+    if answer.id_token.is_empty() {
+        return Err("the IdP's token endpoint answered without an id_token".into());
+    }
+    Ok(answer)
+}
+
+/// A new access token for a connected account, with the IdP's refresh token (the token vault).
+pub async fn refresh(client: &GuardedClient, clock: &Clock, connection: &Connection, auth: &ClientAuth, refresh_token: &str) -> Result<TokenAnswer, String> {
+    let form: Vec<(&str, String)> = vec![("grant_type", "refresh_token".into()), ("refresh_token", refresh_token.into())];
+    let answer = token_request(client, clock, connection, auth, None, form).await?;
+    if answer.access_token.is_none() {
+        return Err("the IdP's token endpoint answered the refresh without an access_token".into());
+    }
+    Ok(answer)
+}
+
+/// Revokes a connected account's token at the IdP's revocation endpoint (RFC 7009).
+pub async fn revoke(client: &GuardedClient, clock: &Clock, connection: &Connection, auth: &ClientAuth, endpoint: &str, token: &str) -> Result<(), String> {
+    token_request(client, clock, connection, auth, Some(endpoint), vec![("token", token.into())]).await.map(|_| ())
+}
+
+/// A request to the connection's token endpoint (or `endpoint`), authenticated as the
+/// connection says.
+async fn token_request(client: &GuardedClient, clock: &Clock, connection: &Connection, auth: &ClientAuth, endpoint: Option<&str>, mut form: Vec<(&str, String)>) -> Result<TokenAnswer, String> {
+    let o = &connection.options;
+    let token_endpoint = match endpoint {
+        Some(e) => e,
+        None => o.token_endpoint.as_deref().ok_or("the connection has no token endpoint")?,
+    };
     let mut request = http::Request::post(token_endpoint)
         .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(http::header::ACCEPT, "application/json");
@@ -195,8 +254,14 @@ pub async fn exchange_code(
         let description = body["error_description"].as_str().map(|d| format!(": {d}")).unwrap_or_default();
         return Err(format!("the IdP's token endpoint answered {} {error}{description}", status.as_u16()));
     }
-    let id_token = body["id_token"].as_str().ok_or("the IdP's token endpoint answered without an id_token")?.to_string();
-    Ok(TokenAnswer { id_token, access_token: body["access_token"].as_str().map(str::to_string) })
+    let text = |k: &str| body[k].as_str().map(str::to_string);
+    Ok(TokenAnswer {
+        id_token: text("id_token").unwrap_or_default(),
+        access_token: text("access_token"),
+        refresh_token: text("refresh_token"),
+        expires_in: body["expires_in"].as_i64(),
+        scope: text("scope"),
+    })
 }
 
 /// The IdP's `/userinfo` for an access token; its `sub` must be the ID token's.
