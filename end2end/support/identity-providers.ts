@@ -12,7 +12,12 @@ export const OP_CLIENTS = {
   basic: { id: "tessera-basic", secret: "basic-secret-value" },
   pkjwt: { id: "tessera-pkjwt" },
   front: { id: "tessera-front" },
+  /** A connection for connected accounts: refresh tokens, and access tokens that live 10 s. */
+  vault: { id: "tessera-vault", secret: "vault-secret-value" },
 };
+
+/** How long the vault client's access tokens live at the suite's provider. */
+export const VAULT_ACCESS_TTL_S = 10;
 
 export async function startOpenIdProvider(port: number, callbackUrl: string, pkjwtJwks?: unknown): Promise<{ issuer: string; close: () => void }> {
   const issuer = `http://127.0.0.1:${port}`;
@@ -21,6 +26,8 @@ export async function startOpenIdProvider(port: number, callbackUrl: string, pkj
     { client_id: "app", client_secret: "secret", ...code, grant_types: ["authorization_code", "refresh_token"] },
     { client_id: OP_CLIENTS.post.id, client_secret: OP_CLIENTS.post.secret, token_endpoint_auth_method: "client_secret_post", ...code },
     { client_id: OP_CLIENTS.basic.id, client_secret: OP_CLIENTS.basic.secret, token_endpoint_auth_method: "client_secret_basic", ...code },
+    { client_id: OP_CLIENTS.vault.id, client_secret: OP_CLIENTS.vault.secret, token_endpoint_auth_method: "client_secret_post", ...code,
+      grant_types: ["authorization_code", "refresh_token"] },
     // Front channel: the ID token comes back by form_post; a loopback redirect is allowed for native clients.
     { client_id: OP_CLIENTS.front.id, application_type: "native", token_endpoint_auth_method: "none", redirect_uris: [callbackUrl],
       grant_types: ["implicit"], response_types: ["id_token"] },
@@ -44,6 +51,13 @@ export async function startOpenIdProvider(port: number, callbackUrl: string, pkj
       return grant;
     },
     features: { devInteractions: { enabled: true } },
+    // The vault client always gets a refresh token, and access tokens short enough to expire
+    // within a test (the others keep oidc-provider's defaults).
+    issueRefreshToken: async (_ctx: unknown, client: any, code: any) =>
+      client.clientId === OP_CLIENTS.vault.id || (client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access")),
+    ttl: {
+      AccessToken: (_ctx: unknown, token: any) => (token.clientId === OP_CLIENTS.vault.id ? VAULT_ACCESS_TTL_S : 3600),
+    },
   });
   const server: Server = provider.listen(port, "127.0.0.1");
   await new Promise<void>((ok) => server.once("listening", () => ok()));
