@@ -43,14 +43,17 @@ export default async function globalSetup() {
   });
   if (pkjwt.status !== 201) throw new Error(`private_key_jwt connection: ${pkjwt.status} ${await pkjwt.text()}`);
   const pkjwtJwks = (await pkjwt.json()).options.client_public_jwks;
-  const op = await startOpenIdProvider(opPort, `${baseURL}/login/callback`, pkjwtJwks);
+  // A second Tessera behind an https proxy (for Auth0's auth-js, which speaks only https) is
+  // started by the token vault spec on this port; the provider knows its callback from the start.
+  const vaultProxyPort = await freePort();
+  const op = await startOpenIdProvider(opPort, `${baseURL}/login/callback`, pkjwtJwks, `https://127.0.0.1:${vaultProxyPort}/login/callback`);
   const standIn = await startStandIn(await freePort());
   const closedPort = await freePort(); // nothing listens there
 
   mkdirSync(STATE_DIR, { recursive: true });
   mkdirSync(join(import.meta.dirname, "..", "screenshots"), { recursive: true });
   writeFileSync(join(STATE_DIR, "server.json"), JSON.stringify({ baseURL, firstAdmin, admin, dataDir, pid: server.process.pid, apiToken,
-    opIssuer: op.issuer, standIn: standIn.base, closedPort }, null, 2));
+    opIssuer: op.issuer, standIn: standIn.base, closedPort, vaultProxyPort }, null, 2));
   process.env.BASE_URL = baseURL;
   (globalThis as any).__tessera = server.process;
   (globalThis as any).__identityProviders = [op, standIn];

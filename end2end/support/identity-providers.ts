@@ -19,7 +19,7 @@ export const OP_CLIENTS = {
 /** How long the vault client's access tokens live at the suite's provider. */
 export const VAULT_ACCESS_TTL_S = 10;
 
-export async function startOpenIdProvider(port: number, callbackUrl: string, pkjwtJwks?: unknown): Promise<{ issuer: string; close: () => void }> {
+export async function startOpenIdProvider(port: number, callbackUrl: string, pkjwtJwks?: unknown, vaultCallbackUrl?: string): Promise<{ issuer: string; close: () => void }> {
   const issuer = `http://127.0.0.1:${port}`;
   const code = { redirect_uris: [callbackUrl], grant_types: ["authorization_code"], response_types: ["code"] };
   const clients: any[] = [
@@ -27,7 +27,7 @@ export async function startOpenIdProvider(port: number, callbackUrl: string, pkj
     { client_id: OP_CLIENTS.post.id, client_secret: OP_CLIENTS.post.secret, token_endpoint_auth_method: "client_secret_post", ...code },
     { client_id: OP_CLIENTS.basic.id, client_secret: OP_CLIENTS.basic.secret, token_endpoint_auth_method: "client_secret_basic", ...code },
     { client_id: OP_CLIENTS.vault.id, client_secret: OP_CLIENTS.vault.secret, token_endpoint_auth_method: "client_secret_post", ...code,
-      grant_types: ["authorization_code", "refresh_token"] },
+      redirect_uris: [callbackUrl, ...(vaultCallbackUrl ? [vaultCallbackUrl] : [])], grant_types: ["authorization_code", "refresh_token"] },
     // Front channel: the ID token comes back by form_post; a loopback redirect is allowed for native clients.
     { client_id: OP_CLIENTS.front.id, application_type: "native", token_endpoint_auth_method: "none", redirect_uris: [callbackUrl],
       grant_types: ["implicit"], response_types: ["id_token"] },

@@ -13,6 +13,8 @@ export interface ServerState {
   opIssuer: string;
   standIn: string;
   closedPort: number;
+  /** Where the token vault spec's https Tessera listens (its callback is registered at the provider). */
+  vaultProxyPort: number;
 }
 
 export function serverState(): ServerState {

@@ -4,9 +4,13 @@
 // refresh token for the provider's access token with Auth0's Token Vault grant and calls the
 // provider's protected userinfo endpoint with it; once that token expires the exchange refreshes
 // it at the provider; after Disconnect on the user's page, and after SCIM deactivation, the
-// exchange fails with Auth0's error.
+// exchange fails with Auth0's error. Then Auth0's own `@auth0/auth0-auth-js`, unmodified, signs in
+// through a second Tessera behind an https proxy and calls getTokenForConnection.
 import { expect, test } from "@playwright/test";
-import { api, application, discoveryConnection, signInThrough } from "../support/applications";
+import { resolve } from "node:path";
+import { api, application, CALLBACK, discoveryConnection, signInThrough } from "../support/applications";
+import { run } from "../support/auth0-tools";
+import { cliToken, httpsProxy, startTessera } from "../support/instance";
 import { OP_CLIENTS, VAULT_ACCESS_TTL_S } from "../support/identity-providers";
 import { hydrated, screenshotPath, serverState, signIn } from "../support/tessera";
 
@@ -92,4 +96,58 @@ test("an application calls the identity provider's API with the user's connected
   await page.reload();
   await hydrated(page);
   await expect(page.getByText("No connected accounts.")).toBeVisible();
+});
+
+test("Auth0's own auth-js gets a connected account's token from Tessera with getTokenForConnection, unmodified", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { vaultProxyPort, opIssuer } = serverState();
+  const domain = `127.0.0.1:${vaultProxyPort}`;
+  const tessera = await startTessera({ publicURL: `https://${domain}` });
+  const proxy = await httpsProxy(tessera.baseURL, vaultProxyPort);
+  try {
+    const token = cliToken(tessera, "vault-setup");
+    const call = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${tessera.baseURL}/api/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    };
+    const connection = await call("POST", "/connections", { strategy: "oidc", name: "vault-b", options: { type: "back_channel",
+      discovery_url: `${opIssuer}/.well-known/openid-configuration`, client_id: OP_CLIENTS.vault.id, client_secret: OP_CLIENTS.vault.secret,
+      scope: "openid email profile", purpose: "both" } });
+    const app = await call("POST", "/clients", { name: "auth-js App", app_type: "regular_web", callbacks: [CALLBACK],
+      grant_types: ["authorization_code", "refresh_token", GRANT] });
+    await call("PATCH", `/connections/${connection.id}/clients`, [{ client_id: app.client_id, status: true }]);
+
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: proxy.certPath };
+    const script = resolve(import.meta.dirname, "..", "support", "auth0_auth_js.mjs");
+    const args = [script, "", domain, app.client_id, app.client_secret, CALLBACK, "vault-b"];
+    args[1] = "authorize";
+    const started = await run(process.execPath, args, { env });
+    expect(started.code, started.stderr).toBe(0);
+    const { url, codeVerifier } = JSON.parse(started.stdout.trim().split("\n").pop()!);
+
+    // The user signs in in the browser (which trusts the throw-away certificate).
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    let landed = "";
+    await page.route(`${CALLBACK}**`, async (route) => { landed = route.request().url(); await route.fulfill({ status: 200, body: "Back at the application" }); });
+    await page.goto(url);
+    await page.locator("input[name=login]").fill("willa");
+    await page.locator("input[name=password]").fill("x");
+    await page.locator("button[type=submit]").click();
+    await expect(page.getByText("Back at the application")).toBeVisible();
+    await context.close();
+
+    args[1] = "exchange";
+    const exchanged = await run(process.execPath, [...args, landed, codeVerifier], { env });
+    expect(exchanged.code, exchanged.stderr).toBe(0);
+    const { hadRefreshToken, vault } = JSON.parse(exchanged.stdout.trim().split("\n").pop()!);
+    expect(hadRefreshToken).toBe(true);
+    expect(vault.accessToken).toBeTruthy();
+    expect((await idpUserinfo(vault.accessToken)).body?.sub).toBe("willa");
+  } finally {
+    proxy.close();
+    tessera.stop();
+  }
 });
