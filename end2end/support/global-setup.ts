@@ -2,6 +2,7 @@
 // password it prints on first start, and adds a second admin (through the CLI) that the other
 // tests sign in with. Everything tests need is written to .state/server.json.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { exportJWK, generateKeyPair } from "jose";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { OP_CLIENTS, startOpenIdProvider, startStandIn } from "./identity-providers";
@@ -46,14 +47,18 @@ export default async function globalSetup() {
   // A second Tessera behind an https proxy (for Auth0's auth-js, which speaks only https) is
   // started by the token vault spec on this port; the provider knows its callback from the start.
   const vaultProxyPort = await freePort();
-  const op = await startOpenIdProvider(opPort, `${baseURL}/login/callback`, pkjwtJwks, `https://127.0.0.1:${vaultProxyPort}/login/callback`);
+  // The provider signs with a key the tests hold too, so a test can sign what the provider
+  // would send Tessera besides ID tokens (a Global Token Revocation request).
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const opSigningKey = { ...(await exportJWK(privateKey)), kid: "e2e-op-key", alg: "RS256", use: "sig" };
+  const op = await startOpenIdProvider(opPort, `${baseURL}/login/callback`, pkjwtJwks, `https://127.0.0.1:${vaultProxyPort}/login/callback`, opSigningKey);
   const standIn = await startStandIn(await freePort());
   const closedPort = await freePort(); // nothing listens there
 
   mkdirSync(STATE_DIR, { recursive: true });
   mkdirSync(join(import.meta.dirname, "..", "screenshots"), { recursive: true });
   writeFileSync(join(STATE_DIR, "server.json"), JSON.stringify({ baseURL, firstAdmin, admin, dataDir, pid: server.process.pid, apiToken,
-    opIssuer: op.issuer, standIn: standIn.base, closedPort, vaultProxyPort }, null, 2));
+    opIssuer: op.issuer, standIn: standIn.base, closedPort, vaultProxyPort, opSigningKey }, null, 2));
   process.env.BASE_URL = baseURL;
   (globalThis as any).__tessera = server.process;
   (globalThis as any).__identityProviders = [op, standIn];

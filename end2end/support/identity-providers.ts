@@ -19,7 +19,7 @@ export const OP_CLIENTS = {
 /** How long the vault client's access tokens live at the suite's provider. */
 export const VAULT_ACCESS_TTL_S = 10;
 
-export async function startOpenIdProvider(port: number, callbackUrl: string, pkjwtJwks?: unknown, vaultCallbackUrl?: string): Promise<{ issuer: string; close: () => void }> {
+export async function startOpenIdProvider(port: number, callbackUrl: string, pkjwtJwks?: unknown, vaultCallbackUrl?: string, signingKey?: unknown): Promise<{ issuer: string; close: () => void }> {
   const issuer = `http://127.0.0.1:${port}`;
   const code = { redirect_uris: [callbackUrl], grant_types: ["authorization_code"], response_types: ["code"] };
   const clients: any[] = [
@@ -38,6 +38,7 @@ export async function startOpenIdProvider(port: number, callbackUrl: string, pkj
   }
   const provider = new Provider(issuer, {
     clients,
+    ...(signingKey ? { jwks: { keys: [signingKey] } } : {}),
     // `department` and `groups` exercise the connections' user mapping (use_map, bind_all).
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "department", "groups"] },
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id,

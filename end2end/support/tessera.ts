@@ -15,6 +15,8 @@ export interface ServerState {
   closedPort: number;
   /** Where the token vault spec's https Tessera listens (its callback is registered at the provider). */
   vaultProxyPort: number;
+  /** The suite's provider's signing key (a private JWK; tests sign as the provider with it). */
+  opSigningKey: Record<string, string>;
 }
 
 export function serverState(): ServerState {

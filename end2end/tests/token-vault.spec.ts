@@ -3,10 +3,12 @@
 // that live 10 s); the application, an `openid-client` relying party, exchanges its Tessera
 // refresh token for the provider's access token with Auth0's Token Vault grant and calls the
 // provider's protected userinfo endpoint with it; once that token expires the exchange refreshes
-// it at the provider; after Disconnect on the user's page, and after SCIM deactivation, the
-// exchange fails with Auth0's error. Then Auth0's own `@auth0/auth0-auth-js`, unmodified, signs in
+// it at the provider. Disconnect on the user's page, Global Token Revocation (a request signed as
+// the provider) and SCIM deactivation each forget it, and the exchange then fails with the named
+// error. Then Auth0's own `@auth0/auth0-auth-js`, unmodified, signs in
 // through a second Tessera behind an https proxy and calls getTokenForConnection.
 import { expect, test } from "@playwright/test";
+import { importJWK, SignJWT } from "jose";
 import { resolve } from "node:path";
 import { api, application, CALLBACK, discoveryConnection, signInThrough } from "../support/applications";
 import { run } from "../support/auth0-tools";
@@ -73,11 +75,32 @@ test("an application calls the identity provider's API with the user's connected
   expect(gone.status).toBe(401);
   expect(gone.body.error).toBe("federated_connection_refresh_token_not_found");
 
-  // Connected again by a new sign-in; SCIM deactivation forgets it too.
-  const again = await browser.newPage();
-  const second_login = await signInThrough(again, "e2e-vault", app, "vera", "openid email profile offline_access");
-  await again.close();
-  expect((await exchange(app, second_login.tokens.refresh_token!, "e2e-vault")).status).toBe(200);
+  // Connected again by a new sign-in; Global Token Revocation from the provider forgets it.
+  const relogin = async () => {
+    const fresh = await browser.newPage();
+    const { tokens } = await signInThrough(fresh, "e2e-vault", app, "vera", "openid email profile offline_access");
+    await fresh.close();
+    expect((await exchange(app, tokens.refresh_token!, "e2e-vault")).status).toBe(200);
+    return tokens;
+  };
+  const beforeRevocation = await relogin();
+  const { opIssuer, opSigningKey } = serverState();
+  const endpoint = `${serverState().baseURL}/global-token-revocation/${connection.id}`;
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = await new SignJWT({ jti: `gtr-${now}` }).setProtectedHeader({ alg: "RS256", kid: opSigningKey.kid })
+    .setIssuer(opIssuer).setAudience(endpoint).setIssuedAt(now).setExpirationTime(now + 60).sign(await importJWK(opSigningKey, "RS256"));
+  const revoked = await fetch(endpoint, { method: "POST", headers: { authorization: `Bearer ${jwt}`, "content-type": "application/json" },
+    body: JSON.stringify({ sub_id: { format: "iss_sub", iss: opIssuer, sub: "vera" } }) });
+  expect(revoked.status, await revoked.text()).toBeLessThan(300);
+  const afterRevocation = await exchange(app, beforeRevocation.refresh_token!, "e2e-vault");
+  expect(afterRevocation.status).toBe(400);
+  expect(afterRevocation.body.error).toBe("invalid_grant");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByText("No connected accounts.")).toBeVisible();
+
+  // Connected again; SCIM deactivation forgets it too.
+  const second_login = { tokens: await relogin() };
   const { baseURL } = serverState();
   await api("POST", `/connections/${connection.id}/scim-configuration`, {});
   const created = await api("POST", `/connections/${connection.id}/scim-configuration/tokens`, {});
