@@ -86,6 +86,12 @@ test("a client registers itself, is refused an unpromoted connection, and signs 
   await expect(page.getByText("No third-party application is authorized.")).toBeVisible();
   expect(await api("GET", `/grants?user_id=${encodeURIComponent("oidc|e2e-domain-level|pat")}`)).toEqual([]);
 
+  // The registered application's page says who owns it.
+  await page.goto(`/applications/${clientId}`);
+  await hydrated(page);
+  await expect(page.getByTestId("third-party")).toContainText("This application is owned by a third party");
+  await page.screenshot({ path: screenshotPath("application-third-party") });
+
   // Switched off again, so the suite's other specs see the default.
   await page.goto("/settings");
   await hydrated(page);
