@@ -13,6 +13,7 @@ pub mod router;
 pub mod scim;
 pub mod setup;
 
+use std::future::IntoFuture as _;
 use app::backend::admin::accounts::{bootstrap_first_admin, Bootstrap};
 use app::backend::discovery::{guard::GuardedClient, Discovery};
 use app::backend::provider::keys::SigningKeys;
@@ -112,7 +113,12 @@ pub fn state(env: Environment, db: Db, clock: Clock) -> Result<AppState, StartEr
     })
 }
 
-/// Binds `listener` and serves until `shutdown` resolves.
+/// How long in-flight requests may take to finish once a stop was asked for.
+pub const DRAIN: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Binds `listener` and serves until `shutdown` resolves; then it stops accepting and lets the
+/// requests in flight finish, for at most [`DRAIN`]. Logins in progress live in the database, so
+/// another process (or this one, restarted) finishes them.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -120,9 +126,27 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let pruning = maintenance::spawn(state.clone());
     let app = router::build(state);
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!(drain_s = DRAIN.as_secs(), "stopping: no new connections; finishing the requests in flight");
+        let _ = stopping.send(());
+    };
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).into_future();
+    let drained = async {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(DRAIN).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let result = tokio::select! {
+        result = served => result,
+        () = drained => {
+            tracing::warn!("requests still in flight after {} s; stopping anyway", DRAIN.as_secs());
+            Ok(())
+        }
+    };
     pruning.abort();
-    served
+    result
 }

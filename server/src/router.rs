@@ -18,6 +18,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/connections/enterprise") }))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .merge(crate::api_v2::router())
         .merge(crate::protocol::router(state.clone()))
         .merge(crate::scim::router())
@@ -35,6 +36,23 @@ pub fn build(state: AppState) -> Router {
 }
 
 /// 200 when the database answers, 503 when it does not.
+/// Readiness (for a load balancer or Kubernetes): 200 only when the database answers and every
+/// migration this binary carries is applied; otherwise 503 naming what is missing. `/healthz`
+/// stays the liveness check.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.migration_versions().await {
+        Ok((known, applied)) if applied >= known => (StatusCode::OK, Json(serde_json::json!({ "status": "ready", "migration": applied }))),
+        Ok((known, applied)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "not_ready", "reason": format!("migrations are behind: the database has {applied}, this binary needs {known}") })),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "not_ready", "reason": "the database does not answer" })))
+        }
+    }
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))),

@@ -1,4 +1,4 @@
-//! The foundation over real HTTP: health, the page guard, sign-in and its cookie, the
+//! The foundation over real HTTP: health and readiness, the page guard, sign-in and its cookie, the
 //! throttle, and CSRF refusal.
 
 use crate::support;
@@ -14,6 +14,28 @@ async fn healthz_answers_200_while_the_database_answers_and_503_after() {
     server.state.db.close().await;
     let down = server.http.get(server.url("/healthz")).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(down.status(), 503);
+}
+
+#[tokio::test]
+async fn readyz_answers_200_only_while_every_migration_is_applied_and_the_database_answers() {
+    let server = TestServer::start().await;
+    let ready = |server: &TestServer| {
+        let req = server.http.get(server.url("/readyz"));
+        async move {
+            let res = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+            (res.status().as_u16(), res.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let (status, body) = ready(&server).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ready")), "{body}");
+    // A database one migration behind this binary (an older schema) is not ready.
+    server.state.db.execute("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)", &[]).await.unwrap_or_else(|e| panic!("{e}"));
+    let (status, body) = ready(&server).await;
+    assert_eq!(status, 503);
+    assert!(body["reason"].as_str().is_some_and(|r| r.starts_with("migrations are behind")), "{body}");
+    server.state.db.close().await;
+    let (status, body) = ready(&server).await;
+    assert_eq!((status, body["reason"].as_str()), (503, Some("the database does not answer")), "{body}");
 }
 
 #[tokio::test]

@@ -57,6 +57,84 @@ fn param(url: &str, name: &str) -> String {
     url::Url::parse(url).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())).unwrap_or_default()
 }
 
+/// An OIDC connection to `idp` and an application it is enabled for, through `base`'s Management
+/// API; answers the application (with its secret).
+async fn set_up(http: &reqwest::Client, base: &str, token: &str, idp: &OidcIdp) -> Value {
+    let api = |path: &str, body: Value| http.post(format!("{base}/api/v2{path}")).bearer_auth(token).json(&body).send();
+    let connection: Value = api("/connections", json!({ "strategy": "oidc", "name": "acme", "options": {
+        "type": "back_channel", "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" } }))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .json()
+    .await
+    .unwrap_or_default();
+    let client: Value = api("/clients", json!({ "name": "App", "callbacks": [CALLBACK] })).await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    let client_id = client["client_id"].as_str().unwrap_or_else(|| panic!("client: {client}")).to_string();
+    let enabled = http
+        .patch(format!("{base}/api/v2/connections/{}", connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}"))))
+        .bearer_auth(token)
+        .json(&json!({ "enabled_clients": [client_id] }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(enabled.status(), 200);
+    client
+}
+
+/// `/authorize` for `client_id` through `acme`, at `base`.
+fn authorize_url(base: &str, client_id: &str) -> String {
+    let challenge = app::backend::provider::pkce_s256(VERIFIER);
+    format!(
+        "{base}/authorize?client_id={client_id}&redirect_uri={}&response_type=code&scope=openid%20email%20profile&state=s1&nonce=n1&code_challenge={challenge}&code_challenge_method=S256&connection=acme",
+        url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
+    )
+}
+
+#[tokio::test]
+async fn sigterm_drains_and_exits_zero_and_a_login_started_before_the_restart_finishes_after_it() {
+    let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
+    let token = app::backend::admin::tokens::create_token(&db, &Clock::System, "restart", &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
+    db.close().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
+    let master_key = "6b".repeat(32);
+    let port = free_port();
+    let public_url = format!("http://127.0.0.1:{port}");
+    let mut before = spawn(port, &database_url, &public_url, &master_key, &http).await;
+    let ready: Value = http.get(format!("{}/readyz", before.base)).send().await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+    assert_eq!(ready["status"], "ready", "{ready}");
+    let idp = OidcIdp::start("tessera", SECRET).await;
+    let client = set_up(&http, &before.base, &token, &idp).await;
+    let client_id = client["client_id"].as_str().unwrap_or_default().to_string();
+
+    // A login starts, and the server is told to stop (a rolling restart).
+    let start = http.get(authorize_url(&before.base, &client_id)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(start.status(), 302);
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let at_idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let pid = before.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap_or_else(|e| panic!("kill: {e}"));
+    assert!(killed.success());
+    let mut exit = None;
+    for _ in 0..250 {
+        if let Some(status) = before.child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            exit = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let exit = exit.unwrap_or_else(|| panic!("tessera did not exit within 25 s of SIGTERM"));
+    assert_eq!(exit.code(), Some(0), "a SIGTERM is a clean stop: {exit:?}");
+
+    // The new process on the same address finishes the login the old one started.
+    let after = spawn(port, &database_url, &public_url, &master_key, &http).await;
+    let callback = at_idp.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+    let back = http.get(&callback).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let to_app = back.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(param(&to_app, "state"), "s1", "{to_app}");
+    assert!(param(&to_app, "code").len() > 20, "{to_app}");
+    drop(after);
+}
+
 #[tokio::test]
 async fn a_login_started_on_one_server_process_finishes_on_another() {
     let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
@@ -73,32 +151,11 @@ async fn a_login_started_on_one_server_process_finishes_on_another() {
 
     // Set up through the first process's Management API.
     let idp = OidcIdp::start("tessera", SECRET).await;
-    let api = |path: &str, body: Value| http.post(format!("{}/api/v2{path}", first.base)).bearer_auth(&token).json(&body).send();
-    let connection: Value = api("/connections", json!({ "strategy": "oidc", "name": "acme", "options": {
-        "type": "back_channel", "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" } }))
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-    .json()
-    .await
-    .unwrap_or_default();
-    let client: Value = api("/clients", json!({ "name": "App", "callbacks": [CALLBACK] })).await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
-    let client_id = client["client_id"].as_str().unwrap_or_else(|| panic!("client: {client}")).to_string();
-    let enabled = http
-        .patch(format!("{}/api/v2/connections/{}", first.base, connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}"))))
-        .bearer_auth(&token)
-        .json(&json!({ "enabled_clients": [client_id] }))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(enabled.status(), 200);
+    let client = set_up(&http, &first.base, &token, &idp).await;
+    let client_id = client["client_id"].as_str().unwrap_or_default().to_string();
 
     // The browser starts at the first process…
-    let challenge = app::backend::provider::pkce_s256(VERIFIER);
-    let authorize = format!(
-        "{}/authorize?client_id={client_id}&redirect_uri={}&response_type=code&scope=openid%20email%20profile&state=s1&nonce=n1&code_challenge={challenge}&code_challenge_method=S256&connection=acme",
-        first.base,
-        url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
-    );
+    let authorize = authorize_url(&first.base, &client_id);
     let start = http.get(&authorize).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(start.status(), 302);
     let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();

@@ -248,6 +248,19 @@ impl Db {
         Ok(())
     }
 
+    /// `GET /readyz` asks this: the newest migration this binary carries, and the newest one the
+    /// database has applied successfully. Equal means the schema is current.
+    pub async fn migration_versions(&self) -> Result<(i64, i64)> {
+        let known = match self {
+            Db::Sqlite(_) => SQLITE_MIGRATIONS.iter().map(|m| m.version).max(),
+            Db::Postgres(_) => POSTGRES_MIGRATIONS.iter().map(|m| m.version).max(),
+            Db::Pinned(_) => return Err(Error::internal("readiness is asked of the pool, not a pinned connection")),
+        }
+        .unwrap_or(0);
+        let applied = self.fetch_scalar::<i64>("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM _sqlx_migrations WHERE success", &[]).await?;
+        Ok((known, applied))
+    }
+
     /// `GET /healthz` asks this.
     pub async fn ping(&self) -> Result<()> {
         self.fetch_scalar::<i64>("SELECT CAST(1 AS BIGINT)", &[]).await.map(|_| ())
