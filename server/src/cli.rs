@@ -1,5 +1,6 @@
 //! The command line: `tessera` (serve), `tessera token …` for Management API tokens,
-//! `tessera admin …` for dashboard accounts and `tessera keys …` for Tessera's signing keys.
+//! `tessera admin …` for dashboard accounts, `tessera keys …` for Tessera's signing keys, and
+//! `tessera backup` / `tessera restore` for the embedded SQLite database.
 //! Commands use the same `DATABASE_URL` (and `TESSERA_MASTER_KEY`) as the server.
 
 use crate::{open_database, StartError};
@@ -29,6 +30,12 @@ pub enum Command {
     /// The keys Tessera signs ID, access and logout tokens with.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Write a consistent copy of the SQLite database to FILE, while the server runs
+    /// (PostgreSQL: use pg_dump).
+    Backup { file: std::path::PathBuf },
+    /// Put the backup FILE in place of the SQLite database; stop the server first. The current
+    /// database is moved aside, never deleted.
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -76,10 +83,22 @@ pub enum AdminCommand {
 /// Runs a non-serving command and returns the text to print.
 pub async fn run(config: crate::config::Config, command: Command) -> Result<String, StartError> {
     let database_url = config.database_url.clone();
+    // A restore replaces the database file, so it runs before anything opens it.
+    if let Command::Restore { file } = &command {
+        let aside = app::backend::store::backup::restore(&database_url, file, Clock::System.now_ms()).map_err(other)?;
+        return Ok(match aside {
+            Some(a) => format!("Restored {}. The database it replaced is kept as {}.\n", file.display(), a.display()),
+            None => format!("Restored {}.\n", file.display()),
+        });
+    }
     let db = open_database(&database_url).await?;
     let clock = Clock::System;
     let out = match command {
-        Command::Serve => String::new(),
+        Command::Serve | Command::Restore { .. } => String::new(),
+        Command::Backup { file } => {
+            db.backup_into(&file).await.map_err(other)?;
+            format!("Backed up to {}.\n", file.display())
+        }
         Command::Token(TokenCommand::Create { name, scopes }) => {
             let (token, plaintext) = tokens::create_token(&db, &clock, &name, &scopes).await.map_err(other)?;
             format!(

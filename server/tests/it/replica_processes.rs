@@ -210,3 +210,89 @@ async fn a_login_started_on_one_server_process_finishes_on_another() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.status(), 400);
 }
+
+/// The binary's command line, on `database_url`.
+fn cli(database_url: &str, master_key: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("TESSERA_MASTER_KEY", master_key)
+        .env("TESSERA_PUBLIC_URL", "http://127.0.0.1:1")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap_or_else(|e| panic!("run tessera {args:?}: {e}"))
+}
+
+/// One whole login at `base` through `acme`: the code it ends with.
+async fn log_in(http: &reqwest::Client, base: &str, client_id: &str) -> String {
+    let start = http.get(authorize_url(base, client_id)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(start.status(), 302);
+    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+    let at_idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let back = http.get(at_idp.headers()[LOCATION].to_str().unwrap_or_default()).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let to_app = back.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    param(&to_app, "code")
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_signing_in_restores_into_a_fresh_directory_and_signs_in() {
+    let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
+    let token = app::backend::admin::tokens::create_token(&db, &Clock::System, "backup", &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
+    db.close().await;
+    let master_key = "7c".repeat(32);
+    let dir = std::env::temp_dir().join(format!("tessera-backup-{}", app::backend::crypto::random_alphanumeric(8)));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let copy = dir.join("copy.db");
+    let copy_arg = copy.to_str().unwrap_or_default();
+    if database_url.starts_with("postgres") {
+        let out = cli(&database_url, &master_key, &["backup", copy_arg]);
+        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("pg_dump"), "{out:?}");
+        return;
+    }
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
+    let port = free_port();
+    let public_url = format!("http://127.0.0.1:{port}");
+    let server = spawn(port, &database_url, &public_url, &master_key, &http).await;
+    let idp = OidcIdp::start("tessera", SECRET).await;
+    let client = set_up(&http, &server.base, &token, &idp).await;
+    let client_id = client["client_id"].as_str().unwrap_or_default().to_string();
+
+    // Sign-ins keep running while the backup is taken.
+    let load = {
+        let (http, base, client_id) = (http.clone(), server.base.clone(), client_id.clone());
+        tokio::spawn(async move {
+            let mut codes = 0;
+            for _ in 0..30 {
+                if log_in(&http, &base, &client_id).await.len() > 20 {
+                    codes += 1;
+                }
+            }
+            codes
+        })
+    };
+    let out = tokio::task::spawn_blocking({
+        let (url, key, arg) = (database_url.clone(), master_key.clone(), copy_arg.to_string());
+        move || cli(&url, &key, &["backup", &arg])
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(load.await.unwrap_or_default(), 30, "no sign-in failed during the backup");
+    let again = cli(&database_url, &master_key, &["backup", copy_arg]);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("exists already"), "{again:?}");
+    drop(server);
+
+    // Restored into a fresh directory, the copy serves: the same connection signs a user in.
+    let fresh_url = format!("sqlite://{}", dir.join("restored").join("tessera.db").display());
+    let not_a_backup = dir.join("notes.txt");
+    std::fs::write(&not_a_backup, "hello").unwrap_or_else(|e| panic!("{e}"));
+    let refused = cli(&fresh_url, &master_key, &["restore", not_a_backup.to_str().unwrap_or_default()]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("is not a Tessera backup"), "{refused:?}");
+    let restored = cli(&fresh_url, &master_key, &["restore", copy_arg]);
+    assert!(restored.status.success(), "{restored:?}");
+    let port = free_port();
+    let after = spawn(port, &fresh_url, &format!("http://127.0.0.1:{port}"), &master_key, &http).await;
+    assert!(log_in(&http, &after.base, &client_id).await.len() > 20, "a login through the restored connection");
+    drop(after);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,6 +10,7 @@
 //! database kind, and every query here must run on two; the tests run the whole suite against
 //! both instead.
 
+pub mod backup;
 pub mod batch;
 mod sqlite;
 pub mod testing;
