@@ -1,7 +1,7 @@
 // The OpenAPI document tells the wire: schemathesis (PyPI, unmodified) generates requests from
 // /api/v2/openapi.json for a bounded time against an instance of its own, checks that no answer
 // is a server error and every answer matches the document, and follows the document's links in
-// its stateful phase until it has reached every operation. The instance is seeded with one of
+// its stateful phase until it has reached every operation. Each run gets a fresh instance, seeded with one of
 // each thing the API cannot make itself (a provisioned user) or rarely makes from random input
 // (a grant, a domain), so the links from its lists lead somewhere.
 import { expect, test } from "@playwright/test";
@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { call, machineApp, run } from "../support/auth0-tools";
-import { cliToken, startTessera } from "../support/instance";
+import { cliToken, startTessera, type Instance } from "../support/instance";
 
 // Generated requests one by one (coverage and fuzzing), then scenarios that follow the links
 // (stateful), each with a time of its own: run together, fuzzing spends what stateful needs.
@@ -18,54 +18,61 @@ const FUZZ_S = Number(process.env.SCHEMATHESIS_FUZZ_TIME ?? 75);
 const STATEFUL_S = Number(process.env.SCHEMATHESIS_STATEFUL_TIME ?? 45);
 const MAX_TIME_S = FUZZ_S + STATEFUL_S;
 
+/** A Tessera of its own, seeded: a connection with SCIM on and five provisioned users, a
+ * machine-to-machine application with a grant, an organization with a domain and the connection,
+ * a role, and each user's consent to a third-party application. Each schemathesis run gets a fresh
+ * one: the fuzzing run deletes what it finds, and the stateful run needs something to walk to. */
+async function seededInstance(python: string): Promise<{ tessera: Instance; token: string }> {
+  const tessera = await startTessera();
+  const token = cliToken(tessera, "schemathesis");
+  const api = (method: string, path: string, body?: unknown) => call(tessera.baseURL, token, method, path, body);
+  const connection = await api("POST", "/connections", { strategy: "oidc", name: "seed-oidc", options: { type: "front_channel",
+    issuer: "https://idp.example", authorization_endpoint: "https://idp.example/authorize", jwks_uri: "https://idp.example/jwks", client_id: "abc" } });
+  await api("POST", `/connections/${connection.id}/scim-configuration`, {});
+  const scimToken = (await api("POST", `/connections/${connection.id}/scim-configuration/tokens`, {})).token;
+  const provisioned = [];
+  for (const name of ["ada", "grace", "edsger", "barbara", "ken"]) {
+    provisioned.push((await fetch(`${tessera.baseURL}/scim/v2/${connection.id}/Users`, {
+      method: "POST", headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `${name}@seed.example`, externalId: name }),
+    })).status);
+  }
+  expect(provisioned).toEqual([201, 201, 201, 201, 201]);
+  await machineApp(tessera.baseURL, token, "seed-m2m", `${tessera.baseURL}/api/v2/`, ["read:users"]);
+  const org = await api("POST", "/organizations", { name: "seed-org", display_name: "Seed" });
+  await api("POST", `/organizations/${org.id}/discovery-domains`, { domain: "seed.example" });
+  await api("POST", `/organizations/${org.id}/enabled_connections`, { connection_id: connection.id });
+  await api("POST", "/roles", { name: "seed-role" });
+  // Consents (user grants) to a third-party application, so DELETE /grants/{id} has ids to reach:
+  // only a browser's Allow makes one, so they are written to the instance's database.
+  const partner = await api("POST", "/clients", { name: "seed-partner", app_type: "regular_web", callbacks: ["https://partner.example/cb"], is_first_party: false });
+  const users: { user_id: string }[] = await api("GET", "/users");
+  const seeded = spawnSync(python, ["-c", [
+    "import sqlite3, sys",
+    "db = sqlite3.connect(sys.argv[1])",
+    "for i, user in enumerate(sys.argv[3:]):",
+    "    db.execute(\"INSERT INTO user_grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, 'openid profile', 0)\", (f'gr_seed{i}', user, sys.argv[2]))",
+    "db.commit()",
+  ].join("\n"), join(tessera.dataDir, "tessera.db"), partner.client_id, ...users.map((u) => u.user_id)], { encoding: "utf8" });
+  expect(seeded.status, seeded.stderr).toBe(0);
+  expect((await api("GET", "/grants")).length).toBe(users.length);
+  return { tessera, token };
+}
+
 test("schemathesis finds no server error and no answer off the document, and its stateful phase reaches every operation", async () => {
   test.setTimeout((MAX_TIME_S + 120) * 1000);
   const python = process.env.TOOLS_PYTHON;
   if (!python) throw new Error("TOOLS_PYTHON must point at the tools virtualenv's python (make test sets it)");
   const schemathesis = join(python, "..", "schemathesis");
-  const tessera = await startTessera();
   const reports = mkdtempSync(join(tmpdir(), "tessera-schemathesis-"));
+  const instances: Instance[] = [];
   try {
-    const token = cliToken(tessera, "schemathesis");
-    const api = (method: string, path: string, body?: unknown) => call(tessera.baseURL, token, method, path, body);
-
-    // Seed: a connection with SCIM on and one provisioned user, a machine-to-machine application
-    // with a grant, an organization with a domain and the connection, a role, and a user's consent
-    // to a third-party application.
-    const connection = await api("POST", "/connections", { strategy: "oidc", name: "seed-oidc", options: { type: "front_channel",
-      issuer: "https://idp.example", authorization_endpoint: "https://idp.example/authorize", jwks_uri: "https://idp.example/jwks", client_id: "abc" } });
-    await api("POST", `/connections/${connection.id}/scim-configuration`, {});
-    const scimToken = (await api("POST", `/connections/${connection.id}/scim-configuration/tokens`, {})).token;
-    const provisioned = [];
-    for (const name of ["ada", "grace", "edsger", "barbara", "ken"]) {
-      provisioned.push((await fetch(`${tessera.baseURL}/scim/v2/${connection.id}/Users`, {
-        method: "POST", headers: { authorization: `Bearer ${scimToken}`, "content-type": "application/scim+json" },
-        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `${name}@seed.example`, externalId: name }),
-      })).status);
-    }
-    expect(provisioned).toEqual([201, 201, 201, 201, 201]);
-    await machineApp(tessera.baseURL, token, "seed-m2m", `${tessera.baseURL}/api/v2/`, ["read:users"]);
-    const org = await api("POST", "/organizations", { name: "seed-org", display_name: "Seed" });
-    await api("POST", `/organizations/${org.id}/discovery-domains`, { domain: "seed.example" });
-    await api("POST", `/organizations/${org.id}/enabled_connections`, { connection_id: connection.id });
-    await api("POST", "/roles", { name: "seed-role" });
-    // A consent (user grant) to a third-party application, so DELETE /grants/{id} has an id to
-    // reach: only a browser's Allow makes one, so it is written to the instance's database.
-    const partner = await api("POST", "/clients", { name: "seed-partner", app_type: "regular_web", callbacks: ["https://partner.example/cb"], is_first_party: false });
-    const [someone] = await api("GET", "/users");
-    const seeded = spawnSync(python, ["-c", [
-      "import sqlite3, sys",
-      "db = sqlite3.connect(sys.argv[1])",
-      "db.execute(\"INSERT INTO user_grants (id, user_id, client_id, scope, created_at) VALUES ('gr_seed', ?, ?, 'openid profile', 0)\", (sys.argv[2], sys.argv[3]))",
-      "db.commit()",
-    ].join("\n"), join(tessera.dataDir, "tessera.db"), someone.user_id, partner.client_id], { encoding: "utf8" });
-    expect(seeded.status, seeded.stderr).toBe(0);
-    expect((await api("GET", "/grants")).length).toBe(1);
-
     // Longer scenarios than the default 6 steps, so a chain such as list → item → sub-item is walked.
     const config = join(reports, "schemathesis.toml");
     writeFileSync(config, "[phases.stateful]\nmax-steps = 12\n");
     const runPhases = async (phases: string, seconds: number) => {
+      const { tessera, token } = await seededInstance(python);
+      instances.push(tessera);
       const dir = join(reports, phases.replaceAll(",", "-"));
       const out = await run(schemathesis, ["--config-file", config, "run", `${tessera.baseURL}/api/v2/openapi.json`,
         "--header", `Authorization: Bearer ${token}`, "--checks", "not_a_server_error,response_schema_conformance",
@@ -93,7 +100,7 @@ test("schemathesis finds no server error and no answer off the document, and its
     expect(printed).not.toContain("No links point to");
     expect(printed).not.toContain("stateful testing never reached");
   } finally {
-    tessera.stop();
+    instances.forEach((i) => i.stop());
     rmSync(reports, { recursive: true, force: true });
   }
 });
