@@ -118,10 +118,9 @@ async fn subject(state: &AppState, app: &Application, token: &str, kind: &str) -
             state
                 .db
                 .fetch_optional(
-                    "SELECT t.user_id, t.client_id, LEAST_EXPIRY FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
-                      WHERE t.token_hash = $1 AND t.used_at IS NULL AND NOT t.revoked AND NOT f.revoked"
-                        .replace("LEAST_EXPIRY", "CASE WHEN t.expires_at < t.family_expires_at THEN t.expires_at ELSE t.family_expires_at END")
-                        .as_str(),
+                    "SELECT t.user_id, t.client_id, CASE WHEN t.expires_at < t.family_expires_at THEN t.expires_at ELSE t.family_expires_at END
+                       FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+                      WHERE t.token_hash = $1 AND t.used_at IS NULL AND NOT t.revoked AND NOT f.revoked",
                     &[hash.into()],
                 )
                 .await?

@@ -38,6 +38,8 @@ pub struct TokenParams {
     subject_token_type: Option<String>,
     requested_token_type: Option<String>,
     connection: Option<String>,
+    /// Accepted as Auth0 documents it; Tessera keeps one account per user and connection.
+    #[allow(dead_code)]
     login_hint: Option<String>,
 }
 
@@ -140,8 +142,6 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, params: Pa
             if p.requested_token_type.as_deref().is_some_and(|t| t != app::backend::vault::ISSUED_TOKEN_TYPE) {
                 return Err(ProtocolError::oauth(StatusCode::BAD_REQUEST, "invalid_request", format!("requested_token_type must be {}.", app::backend::vault::ISSUED_TOKEN_TYPE)));
             }
-            // login_hint picks one of several accounts; Tessera keeps one per user and connection.
-            let _ = &p.login_hint;
             return match app::backend::vault::exchange(&state, &app, &subject_token, p.subject_token_type.as_deref(), &connection).await.map_err(ProtocolError::json)? {
                 Ok(token) => Ok(tokens(token)),
                 Err((status, e)) => Err(ProtocolError::OAuth(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), e)),
