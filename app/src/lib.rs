@@ -15,6 +15,7 @@ pub mod applications;
 pub mod components;
 pub mod connections;
 pub mod error;
+pub mod failures;
 pub mod organizations;
 pub mod pages;
 pub mod roles;

@@ -38,6 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         allow_private_network: false,
         trusted_proxies: Default::default(),
             dns_resolver: None,
+            operations: Default::default(),
     };
     let clock = Clock::System;
     create_admin(&db, &clock, "bench@example.com", SecretString::new("benchmark password"), false).await?;

@@ -40,6 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         allow_private_network: false,
         trusted_proxies: Default::default(),
             dns_resolver: None,
+            operations: Default::default(),
     };
     let state = server::state(settings, db, Clock::System)?;
     let connection = app::backend::connections::create_connection(

@@ -41,6 +41,11 @@ pub struct Config {
     pub admin_email: Option<String>,
     pub admin_password: Option<SecretString>,
     pub log_filter: String,
+    /// `TESSERA_LOG_FORMAT`: `text` (default) or `json` (one object per line).
+    pub log_json: bool,
+    /// `TESSERA_METRICS_LISTEN`: a separate address serving only `/metrics`.
+    pub metrics_listen: Option<SocketAddr>,
+    pub operations: app::backend::environment::Operations,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,6 +61,9 @@ impl std::fmt::Debug for Config {
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password)
             .field("log_filter", &self.log_filter)
+            .field("log_json", &self.log_json)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("operations", &self.operations)
             .finish()
     }
 }
@@ -114,7 +122,28 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&log_filter)
             .map_err(|e| bad("RUST_LOG", format!("is not a valid log filter: {e}")))?;
 
-        Ok(Config { public_url, listen, database_url, master_key, allow_private_network, trusted_proxies, dns_resolver, admin_email, admin_password, log_filter })
+        let log_json = match value("TESSERA_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => return Err(bad("TESSERA_LOG_FORMAT", format!("must be text or json (got {other:?})"))),
+        };
+        let metrics_listen = value("TESSERA_METRICS_LISTEN")
+            .map(|v| v.parse::<SocketAddr>().map_err(|_| bad("TESSERA_METRICS_LISTEN", format!("must be an IP address and port like 127.0.0.1:9464 (got {v:?})"))))
+            .transpose()?;
+        let metrics_token = match value("TESSERA_METRICS_TOKEN") {
+            Some(t) if t.len() < 16 => return Err(bad("TESSERA_METRICS_TOKEN", "must be at least 16 characters (openssl rand -hex 32)")),
+            t => t.map(SecretString::new),
+        };
+        let smtp_url = value("TESSERA_SMTP_URL").map(|v| parse_smtp_url(&v)).transpose()?;
+        let smtp_from = value("TESSERA_SMTP_FROM");
+        if let Some(from) = &smtp_from {
+            app::backend::mail::check_mailbox(from).map_err(|_| bad("TESSERA_SMTP_FROM", format!("must be an address like Tessera <no-reply@example.com> (got {from:?})")))?;
+        }
+        let operations = app::backend::environment::Operations { metrics_token, smtp_url, smtp_from };
+
+        Ok(Config {
+            public_url, listen, database_url, master_key, allow_private_network, trusted_proxies, dns_resolver, admin_email, admin_password, log_filter, log_json, metrics_listen, operations,
+        })
     }
 
     /// The directory for the embedded database and a generated master key: the SQLite file's
@@ -147,6 +176,7 @@ impl Config {
             allow_private_network: self.allow_private_network,
             trusted_proxies: self.trusted_proxies,
             dns_resolver: self.dns_resolver,
+            operations: self.operations,
         };
         Ok((settings, warning))
     }
@@ -162,6 +192,16 @@ fn parse_flag(value: &str) -> Option<bool> {
         "0" | "false" | "no" | "off" => Some(false),
         _ => None,
     }
+}
+
+/// `TESSERA_SMTP_URL`: smtp:// or smtps:// with a host; the whole URL stays secret (it holds
+/// the password).
+fn parse_smtp_url(raw: &str) -> Result<SecretString, ConfigError> {
+    let url = Url::parse(raw).map_err(|_| bad("TESSERA_SMTP_URL", "must be a URL like smtps://user:password@smtp.example.com:465"))?;
+    if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
+        return Err(bad("TESSERA_SMTP_URL", "must start with smtp:// or smtps:// and name a host"));
+    }
+    Ok(SecretString::new(raw))
 }
 
 fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod extract;
 pub mod config;
 pub mod maintenance;
+pub mod metrics;
 pub mod middleware;
 pub mod protocol;
 pub mod router;
@@ -124,6 +125,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    metrics::handle();
     let pruning = maintenance::spawn(state.clone());
     let app = router::build(state);
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -16,10 +16,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log_filter))
-        .with_target(false)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::new(&config.log_filter);
+    if config.log_json {
+        // One JSON object per line; the request span's id is in "span" on every line of a request.
+        tracing_subscriber::fmt().json().with_env_filter(filter).with_target(false).with_current_span(true).with_span_list(false).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    }
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
@@ -38,6 +41,7 @@ async fn main() -> ExitCode {
 
 async fn serve(config: Config) -> ExitCode {
     let listen = config.listen;
+    let metrics_listen = config.metrics_listen;
     let state = match server::prepare(config, app::backend::Clock::System).await {
         Ok(state) => state,
         Err(e) => {
@@ -52,6 +56,19 @@ async fn serve(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(addr) = metrics_listen {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => {
+                let private = server::metrics::private_router(state.clone());
+                tokio::spawn(async move { axum::serve(l, private).await });
+                tracing::info!(listen = %addr, "serving /metrics");
+            }
+            Err(e) => {
+                eprintln!("tessera: cannot listen on {addr} (TESSERA_METRICS_LISTEN): {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     tracing::info!(
         listen = %listen,
         public_url = %state.env.public_url,

@@ -19,6 +19,7 @@ pub fn build(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/connections/enterprise") }))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::metrics::router())
         .merge(crate::api_v2::router())
         .merge(crate::protocol::router(state.clone()))
         .merge(crate::scim::router())

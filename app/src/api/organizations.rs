@@ -25,6 +25,8 @@ pub struct OrganizationDetails {
     pub applications: Vec<(String, String)>,
     /// Connections no organization owns yet: (id, name).
     pub unowned_connections: Vec<(String, String)>,
+    /// Whether a mail server is configured: "Invite IT admin" can then email the link.
+    pub email_invitations: bool,
 }
 
 /// A new setup link: its URL is shown this once.
@@ -32,6 +34,10 @@ pub struct OrganizationDetails {
 pub struct NewSetupLink {
     pub link: SetupLink,
     pub url: String,
+    /// The address the link was emailed to.
+    pub emailed_to: Option<String>,
+    /// Why the email asked for was not sent (the link exists anyway).
+    pub email_error: Option<String>,
 }
 
 /// What "Verify" found.
@@ -79,7 +85,8 @@ pub async fn load_organization(id: String) -> Result<OrganizationDetails, AppErr
     let (all, _) = crate::backend::connections::list_connections(&state, query).await.map_err(fail)?;
     let owned = orgs::owned_connection_ids(&state).await.map_err(fail)?;
     let unowned_connections = all.into_iter().filter(|c| !owned.contains(&c.id)).map(|c| (c.id, c.name)).collect();
-    Ok(OrganizationDetails { organization, connections, domains, setup_links, applications, unowned_connections })
+    let email_invitations = crate::backend::mail::configured(&state.env.operations);
+    Ok(OrganizationDetails { organization, connections, domains, setup_links, applications, unowned_connections, email_invitations })
 }
 
 #[server(prefix = "/rpc", endpoint = "organizations/save")]
@@ -167,11 +174,18 @@ pub async fn remove_organization_domain(id: String, domain_id: String) -> Result
 
 /// "Invite IT admin".
 #[server(prefix = "/rpc", endpoint = "organizations/create_setup_link")]
-pub async fn create_setup_link(id: String, expires_in_days: u32, client_ids: Option<Vec<String>>) -> Result<NewSetupLink, AppError> {
+pub async fn create_setup_link(id: String, expires_in_days: u32, client_ids: Option<Vec<String>>, email: Option<String>) -> Result<NewSetupLink, AppError> {
     use super::ssr::*;
     let admin = require_admin()?;
-    let created = crate::backend::organizations::setup::create(&state()?, &id, expires_in_days, client_ids.unwrap_or_default(), &admin.email).await.map_err(fail)?;
-    Ok(NewSetupLink { link: created.link, url: created.url })
+    let invited = crate::backend::organizations::invite::invite(&state()?, &id, expires_in_days, client_ids.unwrap_or_default(), &admin.email, email.as_deref())
+        .await
+        .map_err(fail)?;
+    let (emailed_to, email_error) = match invited.email {
+        Some(Ok(to)) => (Some(to), None),
+        Some(Err(reason)) => (None, Some(reason)),
+        None => (None, None),
+    };
+    Ok(NewSetupLink { link: invited.created.link, url: invited.created.url, emailed_to, email_error })
 }
 
 #[server(prefix = "/rpc", endpoint = "organizations/revoke_setup_link")]

@@ -23,6 +23,21 @@ pub struct Environment {
     pub trusted_proxies: TrustedProxies,
     /// `TESSERA_DNS_RESOLVER`: the DNS server domain verification asks (the system's when `None`).
     pub dns_resolver: Option<SocketAddr>,
+    /// What the people who run Tessera set: the metrics token and the mail server.
+    pub operations: Operations,
+}
+
+/// Settings for running Tessera, all optional.
+#[derive(Clone, Debug, Default)]
+pub struct Operations {
+    /// `TESSERA_METRICS_TOKEN`: `/metrics` on the public port answers a request bearing it (and
+    /// is 404 without it). `TESSERA_METRICS_LISTEN` serves it on its own address instead.
+    pub metrics_token: Option<crate::backend::crypto::SecretString>,
+    /// `TESSERA_SMTP_URL` (`smtps://user:pass@host:465`, `smtp://host:587?tls=required`): setup
+    /// links can then be sent by email.
+    pub smtp_url: Option<crate::backend::crypto::SecretString>,
+    /// `TESSERA_SMTP_FROM`: the sender of those emails (`Tessera <no-reply@host>` by default).
+    pub smtp_from: Option<String>,
 }
 
 impl Environment {

@@ -79,7 +79,13 @@ pub struct LogEvent {
 inline_row!(LogEvent { id, kind = "type", description, connection_id, client_id, user_id, created_at });
 
 /// Records one event. A failure to record is logged, never allowed to fail the sign-in.
+/// A failed sign-in is also counted and written to the process log with its named reason.
 pub async fn record(state: &AppState, kind: &str, description: &str, connection_id: Option<&str>, client_id: Option<&str>, user_id: Option<&str>) {
+    if kind == FAILURE {
+        let reason = crate::failures::classify(description).code;
+        tracing::warn!(connection_id = connection_id.unwrap_or(""), client_id = client_id.unwrap_or(""), reason_code = reason, reason = description, "sign-in failed");
+        crate::backend::metrics::sign_in_failed(connection_id, reason);
+    }
     let mut batch = Batch::default();
     record_into(&mut batch, state, kind, description, connection_id, client_id, user_id);
     if let Err(e) = batch.run(&state.db).await {

@@ -12,6 +12,8 @@ pub mod dns;
 pub mod error;
 pub mod flows;
 pub mod logs;
+pub mod mail;
+pub mod metrics;
 pub mod oidc;
 pub mod organizations;
 pub mod provider;

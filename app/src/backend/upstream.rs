@@ -246,7 +246,10 @@ async fn token_request(client: &GuardedClient, clock: &Clock, connection: &Conne
     }
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let request = request.body(form_encode(&pairs)).map_err(|e| format!("the token request could not be built: {e}"))?;
-    let response = client.execute(request).await.map_err(|e| format!("the IdP's token endpoint could not be reached: {e}"))?;
+    let started = std::time::Instant::now();
+    let response = client.execute(request).await;
+    crate::backend::metrics::upstream_request("token", started, response.as_ref().is_ok_and(|r| r.status().is_success()));
+    let response = response.map_err(|e| format!("the IdP's token endpoint could not be reached: {e}"))?;
     let status = response.status();
     let body: Value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
     if !status.is_success() {
@@ -272,7 +275,10 @@ pub async fn userinfo(client: &GuardedClient, connection: &Connection, access_to
         .header(http::header::ACCEPT, "application/json")
         .body(Vec::new())
         .map_err(|e| format!("the userinfo request could not be built: {e}"))?;
-    let response = client.execute(request).await.map_err(|e| format!("the IdP's userinfo endpoint could not be reached: {e}"))?;
+    let started = std::time::Instant::now();
+    let response = client.execute(request).await;
+    crate::backend::metrics::upstream_request("userinfo", started, response.as_ref().is_ok_and(|r| r.status().is_success()));
+    let response = response.map_err(|e| format!("the IdP's userinfo endpoint could not be reached: {e}"))?;
     if !response.status().is_success() {
         return Err(format!("the IdP's userinfo endpoint answered {}", response.status().as_u16()));
     }

@@ -98,13 +98,30 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_lin
     let org_id = StoredValue::new(details.organization.id.clone());
     let days = RwSignal::new(SETUP_LINK_DEFAULT_DAYS);
     let chosen = RwSignal::new(Vec::<String>::new());
+    let email = RwSignal::new(String::new());
+    let email_note = RwSignal::new(None::<(bool, String)>);
     Effect::new(move |_| {
         if let Some(Ok(created)) = create.value().get() {
-            toaster.success("Setup link created: copy it now");
+            match (&created.emailed_to, &created.email_error) {
+                (Some(to), _) => {
+                    toaster.success(format!("Setup link sent to {to}"));
+                    email_note.set(Some((true, format!("Sent by email to {to}."))));
+                }
+                (None, Some(reason)) => {
+                    toaster.error(format!("The setup link was created but not emailed: {reason}"));
+                    email_note.set(Some((false, format!("Not emailed: {reason}. Copy the link and send it yourself."))));
+                }
+                (None, None) => {
+                    toaster.success("Setup link created: copy it now");
+                    email_note.set(None);
+                }
+            }
             new_link.set(Some(created.url));
+            email.set(String::new());
             reload.run(());
         }
     });
+    let email_invitations = details.email_invitations;
     Effect::new(move |_| match revoke.value().get() {
         Some(Ok(_)) => {
             toaster.success("Setup link revoked");
@@ -131,6 +148,21 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_lin
                             {SETUP_LINK_DAYS.iter().map(|d| view! { <option value=d.to_string() selected=*d == SETUP_LINK_DEFAULT_DAYS>{format!("{d} day{}", if *d == 1 { "" } else { "s" })}</option> }).collect_view()}
                         </select>
                     </div>
+                    <div class="mt-3">
+                        <label for="link_email" class=LABEL>"IT admin's email (optional)"</label>
+                        {if email_invitations {
+                            view! {
+                                <input id="link_email" name="email" type="email" autocomplete="off" class=INPUT placeholder="it-admin@customer.com"
+                                    prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+                                <p class="mt-1 text-xs text-gray-500">"Tessera emails the link with the organization's name, your name and when it expires. It is also shown here once."</p>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <input id="link_email" type="email" class=INPUT disabled=true placeholder="Email is not configured"/>
+                                <p class="mt-1 text-xs text-gray-500">"To send links by email, start Tessera with TESSERA_SMTP_URL. Until then, copy the link and send it yourself."</p>
+                            }.into_any()
+                        }}
+                    </div>
                     <fieldset class="mt-4">
                         <legend class=LABEL>"Enable the new connection for"</legend>
                         {move || if apps.get_value().is_empty() {
@@ -153,8 +185,18 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_lin
                         }}
                     </fieldset>
                     <button type="button" class=format!("{PRIMARY_BUTTON} mt-4") disabled=move || create.pending().get()
-                        on:click=move |_| { create.dispatch(CreateSetupLink { id: org_id.get_value(), expires_in_days: days.get_untracked(), client_ids: Some(chosen.get_untracked()) }); }>
-                        {move || if create.pending().get() { view! { <Spinner class="h-4 w-4"/> "Creating…" }.into_any() } else { "Create setup link".into_any() }}
+                        on:click=move |_| { create.dispatch(CreateSetupLink {
+                            id: org_id.get_value(),
+                            expires_in_days: days.get_untracked(),
+                            client_ids: Some(chosen.get_untracked()),
+                            email: Some(email.get_untracked()).filter(|e| !e.trim().is_empty()),
+                        }); }>
+                        {move || match (create.pending().get(), email.with(|e| e.trim().is_empty())) {
+                            (true, true) => view! { <Spinner class="h-4 w-4"/> "Creating…" }.into_any(),
+                            (true, false) => view! { <Spinner class="h-4 w-4"/> "Sending…" }.into_any(),
+                            (false, true) => "Create setup link".into_any(),
+                            (false, false) => "Create and send setup link".into_any(),
+                        }}
                     </button>
                     <Show when=move || create_error.get().is_some()><p class=ERROR role="alert">{move || create_error.get()}</p></Show>
                 </div>
@@ -162,6 +204,9 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_lin
             <Show when=move || created_url.get().is_some()>
                 <div class="rounded-md border border-green-200 bg-green-50/40 p-4">
                     <CopyField id="setup_link_url" label="Setup link" value=Signal::derive(move || created_url.get().unwrap_or_default())/>
+                    {move || email_note.get().map(|(ok, text)| view! {
+                        <p class=if ok { "mt-2 text-sm text-green-700" } else { "mt-2 text-sm text-red-700" } data-testid="email-note">{text}</p>
+                    })}
                     <p class="mt-2 text-xs text-gray-600">"Send this link to the organization's IT admin. It is shown only now: Tessera keeps only a fingerprint of it."</p>
                 </div>
             </Show>

@@ -13,7 +13,7 @@ use http::Method;
 /// Paths anyone may fetch: assets, health, the Management API (bearer tokens), protocol endpoints,
 /// and setup links (each checks its link and the browser bound to it).
 const PUBLIC_PREFIXES: &[&str] =
-    &["/pkg/", "/logos/", "/favicon", "/healthz", "/readyz", "/api/v2/", "/rpc/", "/login/", "/.well-known/", "/authorize", "/oauth/", "/userinfo", "/oidc/",
+    &["/pkg/", "/logos/", "/favicon", "/healthz", "/readyz", "/metrics", "/api/v2/", "/rpc/", "/login/", "/.well-known/", "/authorize", "/oauth/", "/userinfo", "/oidc/",
       "/scim/v2/", "/global-token-revocation/", "/setup/", "/v2/logout"];
 
 pub async fn require_signed_in_admin(req: Request, next: Next) -> Response {

@@ -114,7 +114,20 @@ fn tokens(body: serde_json::Value) -> Response {
     ([(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], Json(body)).into_response()
 }
 
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, params: Params<TokenParams>) -> Result<Response, ProtocolError> {
+/// `POST /oauth/token`, counted by grant type and outcome.
+pub async fn token(state: State<AppState>, headers: HeaderMap, params: Params<TokenParams>) -> Result<Response, ProtocolError> {
+    let grant_type = params.value.grant_type.clone().unwrap_or_default();
+    let answer = answer_token(state, headers, params).await;
+    let outcome = match &answer {
+        Ok(_) => "success",
+        Err(ProtocolError::OAuth(_, e)) => e.error,
+        Err(_) => "server_error",
+    };
+    app::backend::metrics::token_request(&grant_type, outcome);
+    answer
+}
+
+async fn answer_token(State(state): State<AppState>, headers: HeaderMap, params: Params<TokenParams>) -> Result<Response, ProtocolError> {
     // Only database work and signing: one connection for all of it.
     let state = state.pinned().await.map_err(ProtocolError::json)?;
     let p = &params.value;

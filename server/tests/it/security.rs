@@ -379,6 +379,7 @@ async fn a_setup_links_token_never_reaches_the_request_log() {
         allow_private_network: true,
         trusted_proxies: Default::default(),
         dns_resolver: None,
+        operations: Default::default(),
     };
     let state = server::state(settings, db, app::backend::Clock::System).unwrap_or_else(|e| panic!("{e}"));
     let org = app::backend::organizations::create(&state, app::organizations::OrganizationInput { name: Some("acme".into()), ..Default::default() })

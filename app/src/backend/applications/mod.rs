@@ -270,7 +270,7 @@ pub async fn authenticate(state: &AppState, client_id: &str, credential: ClientC
     match (method, credential) {
         (ClientAuthMethod::None, ClientCredential::None) => Ok(Ok(app)),
         (ClientAuthMethod::ClientSecretBasic | ClientAuthMethod::ClientSecretPost, ClientCredential::Secret(given)) => {
-            match constant_time_eq(sha256_hex(given).as_bytes(), row.client_secret_hash.as_bytes()) {
+            match crate::backend::crypto::constant_time_eq(sha256_hex(given).as_bytes(), row.client_secret_hash.as_bytes()) {
                 true => Ok(Ok(app)),
                 false => wrong(),
             }
@@ -318,10 +318,6 @@ async fn check_assertion(state: &AppState, app: &Application, jwt: &str, audienc
         return Ok(Err("it was already used (jti seen before)".into()));
     }
     Ok(Ok(()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Whether some application lists `origin` among its Allowed Origins (CORS) or Allowed Web

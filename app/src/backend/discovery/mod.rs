@@ -57,7 +57,9 @@ impl Discovery {
                 }
             }
         }
+        let started = std::time::Instant::now();
         let fetched = self.client.get_json(document_url).await;
+        crate::backend::metrics::upstream_request("discovery", started, fetched.is_ok());
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CACHE_MAX_ENTRIES {
                 cache.retain(|_, (expires, _)| *expires > now);

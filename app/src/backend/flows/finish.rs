@@ -63,7 +63,6 @@ impl Taken {
     /// A refusal: logged with the connection, and told to the application when there is one.
     async fn refuse(&self, state: &AppState, reason: String) -> Failed {
         let connection = &self.found.connection;
-        tracing::warn!(connection_id = %connection.id, %reason, "sign-in failed");
         logs::record(state, logs::FAILURE, &reason, Some(&connection.id), self.client_id.as_deref(), None).await;
         let to_application = self.pending.app.as_ref().map(|a| error_answer(a, "access_denied", &reason));
         failed(reason, to_application, Some(connection.name.clone()), self.setup_return())
@@ -124,6 +123,7 @@ async fn take(state: &AppState, params: &CallbackParams) -> Result<std::result::
             let reason = "the connection was deleted during the sign-in".to_string();
             let to_application = pending.app.as_ref().map(|a| error_answer(a, "access_denied", &reason));
             let setup_return = pending.setup.as_ref().map(|s| s.return_to.clone());
+            logs::record(state, logs::FAILURE, &reason, Some(&connection_id), pending.app.as_ref().map(|a| a.client_id.as_str()), None).await;
             Ok(Err(failed(reason, to_application, None, setup_return)))
         }
         Err(e) => Err(e),
@@ -273,6 +273,7 @@ async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<St
         }
     };
     tracing::info!(connection_id = %connection.id, user_id = %user.id, "signed in");
+    crate::backend::metrics::sign_in_succeeded(&connection.id);
     Ok(finished)
 }
 

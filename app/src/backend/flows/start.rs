@@ -91,5 +91,6 @@ async fn start(state: &AppState, connection: &Connection, app: Option<AppRequest
             &[state_hash.into(), sha256_hex(&browser_token).into(), connection.id.as_str().into(), client_id.into(), sealed.into(), now.into(), (now + LOGIN_TTL_MS).into()],
         )
         .await?;
+    crate::backend::metrics::sign_in_started(&connection.id);
     Ok(Started { location, browser_token })
 }

@@ -52,7 +52,10 @@ impl JwksCache {
                 forced_at = e.forced_at;
             }
         }
-        let doc = client.get_json(url).await.map_err(|e| format!("the IdP's JWKS ({url}) could not be fetched: {e}"))?;
+        let started = std::time::Instant::now();
+        let doc = client.get_json(url).await;
+        crate::backend::metrics::upstream_request("jwks", started, doc.is_ok());
+        let doc = doc.map_err(|e| format!("the IdP's JWKS ({url}) could not be fetched: {e}"))?;
         let set: IdpJsonWebKeySet = serde_json::from_value(doc).map_err(|e| format!("the IdP's JWKS ({url}) is not a JWK Set: {e}"))?;
         if let Ok(mut entries) = self.entries.lock() {
             let forced_at = if force { now } else { forced_at };

@@ -5,6 +5,7 @@
 //! call these.
 
 pub mod domains;
+pub mod invite;
 pub mod manual;
 pub mod setup;
 

@@ -103,6 +103,7 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
                 forget(state, &delivery.id).await?;
                 delivered += 1;
                 tracing::info!(client_id = %app.client_id, "back-channel logout delivered");
+                crate::backend::metrics::backchannel_delivery("delivered");
                 logs::record(state, logs::BACKCHANNEL_LOGOUT_OK, "Back-channel logout delivered", None, Some(&app.client_id), Some(&delivery.user_id)).await;
             }
             Err(reason) => {
@@ -114,11 +115,13 @@ pub async fn deliver_due(state: &AppState) -> Result<u64> {
                             &[(&delivery.id).into(), (state.clock.now_ms() + wait * 1000).into(), (&reason).into()],
                         ).await?;
                         tracing::warn!(client_id = %app.client_id, attempt, %reason, "back-channel logout failed; will retry");
+                        crate::backend::metrics::backchannel_delivery("retry");
                     }
                     None => {
                         forget(state, &delivery.id).await?;
                         let description = format!("Back-channel logout failed after {attempt} attempts: {reason}");
                         tracing::warn!(client_id = %app.client_id, %description);
+                        crate::backend::metrics::backchannel_delivery("given_up");
                         logs::record(state, logs::BACKCHANNEL_LOGOUT_FAILED, &description, None, Some(&app.client_id), Some(&delivery.user_id)).await;
                     }
                 }

@@ -267,6 +267,21 @@ impl Db {
         self.fetch_scalar::<i64>("SELECT CAST(1 AS BIGINT)", &[]).await.map(|_| ())
     }
 
+    /// The database connections open now: (idle, in use), for `/metrics`.
+    pub fn connections(&self) -> (usize, usize) {
+        match self {
+            Db::Sqlite(db) => db.inline.connections(),
+            Db::Postgres(pool) => {
+                let idle = pool.num_idle();
+                (idle, (pool.size() as usize).saturating_sub(idle))
+            }
+            Db::Pinned(pinned) => {
+                let idle = pinned.pool.num_idle();
+                (idle, (pinned.pool.size() as usize).saturating_sub(idle))
+            }
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(db) => db.inline.close(),

@@ -30,6 +30,8 @@ pub struct Inline {
     idle: Mutex<Vec<Connection>>,
     /// Set by [`Inline::close`]: no statement runs after it.
     closed: std::sync::atomic::AtomicBool,
+    /// Connections running a statement now (for `/metrics`).
+    busy: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Inline {
@@ -40,7 +42,7 @@ impl std::fmt::Debug for Inline {
 
 impl Inline {
     pub fn new(path: PathBuf) -> Inline {
-        Inline { path, idle: Mutex::new(Vec::new()), closed: std::sync::atomic::AtomicBool::new(false) }
+        Inline { path, idle: Mutex::new(Vec::new()), closed: std::sync::atomic::AtomicBool::new(false), busy: Default::default() }
     }
 
     /// Closes the kept connections; every later statement fails as on a closed pool.
@@ -60,6 +62,12 @@ impl Inline {
         Ok(connection)
     }
 
+    /// Connections kept idle, and running a statement now.
+    pub fn connections(&self) -> (usize, usize) {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).len();
+        (idle, self.busy.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     /// Runs `f` on a connection of this file, here and now.
     pub fn with<R>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>) -> Result<R> {
         if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
@@ -70,7 +78,9 @@ impl Inline {
             Some(c) => c,
             None => self.open().map_err(database_error)?,
         };
+        self.busy.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let out = f(&mut connection);
+        self.busy.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         // One left inside a transaction (a failed batch whose ROLLBACK failed too) is closed,
         // never handed to the next statement.
         if connection.is_autocommit() {

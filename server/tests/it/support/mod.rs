@@ -44,6 +44,7 @@ impl TestServer {
             allow_private_network: true,
             trusted_proxies: Default::default(),
             dns_resolver: None,
+            operations: Default::default(),
         };
         adjust(&mut settings);
         let clock = Clock::System;
