@@ -42,6 +42,9 @@ pub enum AppError {
     Conflict(FieldError),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The database is away, full or read-only (the sentence says which).
+    #[error("{0}")]
+    Unavailable(String),
     /// Details are logged on the server, never sent.
     #[error("Something went wrong on our side. The details are in the server log.")]
     Internal,

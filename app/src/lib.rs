@@ -16,6 +16,7 @@ pub mod components;
 pub mod connections;
 pub mod error;
 pub mod failures;
+pub mod logs_activity;
 pub mod organizations;
 pub mod pages;
 pub mod roles;

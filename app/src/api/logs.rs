@@ -14,6 +14,8 @@ pub struct LogRow {
     /// "Success Login", "Failed Login", "Success Logout".
     pub label: String,
     pub description: String,
+    /// For a failed sign-in: what the admin should check (the named reason's fix).
+    pub check: Option<String>,
     pub connection: Option<String>,
     pub client_id: Option<String>,
     /// The application's name (or its client id when it was deleted).
@@ -63,7 +65,16 @@ pub async fn list_logs(kind: Option<String>, connection_id: Option<String>, clie
             None => None,
         };
         let application = e.client_id.as_ref().map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone()));
-        rows.push(LogRow { success: !crate::backend::logs::is_failure(&e.kind), label: crate::backend::logs::label(&e.kind).to_string(), time: crate::text::format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
+        let check = (e.kind == crate::backend::logs::FAILURE).then(|| crate::failures::classify(&e.description).check.to_string());
+        rows.push(LogRow { check, success: !crate::backend::logs::is_failure(&e.kind), label: crate::backend::logs::label(&e.kind).to_string(), time: crate::text::format_time(e.created_at), description: e.description, connection, application, client_id: e.client_id, user_id: e.user_id, id: e.id });
     }
     Ok(LogListing { rows, connections, applications })
+}
+
+/// A connection's sign-ins per hour over the last 24 hours, oldest first.
+#[server(prefix = "/rpc", endpoint = "logs/activity")]
+pub async fn connection_activity(connection_id: String) -> Result<Vec<crate::logs_activity::HourCount>, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::logs::activity(&state()?, &connection_id).await.map_err(fail)
 }

@@ -21,6 +21,9 @@ pub enum Error {
     TooManyRequests(String),
     #[error("database: {0}")]
     Database(sqlx::Error),
+    /// The database is away, full or read-only: a 503 naming which, the cause kept for the log.
+    #[error("{}", .0.message())]
+    Unavailable(Outage, String),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -56,14 +59,66 @@ impl Error {
             Error::NotFound(_) => S::NOT_FOUND,
             Error::Conflict(_) => S::CONFLICT,
             Error::TooManyRequests(_) => S::TOO_MANY_REQUESTS,
+            Error::Unavailable(..) => S::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// Logs what the client will not see. Called by every mapping to a response.
     pub fn log_if_internal(&self) {
-        if self.status().is_server_error() {
+        if let Error::Unavailable(outage, cause) = self {
+            crate::backend::metrics::db_unavailable(outage.code());
+            tracing::error!(reason = outage.code(), error = %cause, "request answered 503: the database is unavailable");
+        } else if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
+        }
+    }
+}
+
+/// Why the database cannot serve a request now: each answers 503 with its name and a sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outage {
+    /// It does not answer (stopped, unreachable, out of connections).
+    Down,
+    /// Its disk is full.
+    Full,
+    /// Its file or server is read-only.
+    ReadOnly,
+    /// Its file cannot be read or written (I/O error, file size limit).
+    Io,
+    /// Another writer held it for longer than the wait allows.
+    Busy,
+}
+
+impl Outage {
+    /// The named reason (`/metrics`, the JSON log, the Management API's `errorCode`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Outage::Down => "database_unavailable",
+            Outage::Full => "database_full",
+            Outage::ReadOnly => "database_read_only",
+            Outage::Io => "database_io_error",
+            Outage::Busy => "database_busy",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Outage::Down => "Tessera cannot reach its database right now. Try again in a few seconds.",
+            Outage::Full => "Tessera's database disk is full: nothing can be saved until space is freed.",
+            Outage::ReadOnly => "Tessera's database is read-only: nothing can be saved until it is writable again.",
+            Outage::Io => "Tessera's database cannot be written (disk full, file size limit or a failing disk).",
+            Outage::Busy => "Tessera's database is busy. Try again in a moment.",
+        }
+    }
+
+    /// A PostgreSQL SQLSTATE that means the server is away or cannot take the write.
+    pub fn from_sqlstate(code: &str) -> Option<Outage> {
+        match code {
+            "53100" => Some(Outage::Full),
+            "25006" => Some(Outage::ReadOnly),
+            c if c.starts_with("08") || c.starts_with("57P") || c.starts_with("53") => Some(Outage::Down),
+            _ => None,
         }
     }
 }
@@ -135,6 +190,12 @@ impl From<sqlx::Error> for Error {
             if db.code().as_deref() == Some("22021") {
                 return Error::invalid("input", "text may not contain the NUL character (U+0000)");
             }
+            if let Some(outage) = db.code().as_deref().and_then(Outage::from_sqlstate) {
+                return Error::Unavailable(outage, e.to_string());
+            }
+        }
+        if matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)) {
+            return Error::Unavailable(Outage::Down, e.to_string());
         }
         Error::Database(e)
     }
@@ -150,6 +211,7 @@ impl From<Error> for AppError {
             Error::NotFound(m) => AppError::NotFound(m.message),
             Error::Conflict(c) => AppError::Conflict(c.error),
             Error::TooManyRequests(m) => AppError::TooManyRequests(m),
+            Error::Unavailable(outage, _) => AppError::Unavailable(outage.message().to_string()),
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => AppError::Internal,
         }
     }

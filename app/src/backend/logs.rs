@@ -141,3 +141,34 @@ pub async fn count(state: &AppState, filter: &LogFilter<'_>) -> Result<u64> {
     let n: i64 = state.db.fetch_scalar(&format!("SELECT COUNT(*) FROM logs WHERE {MATCHING}"), &[filter.kind.into(), filter.connection_id.into(), filter.client_id.into()]).await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
+
+/// Hours in a connection's sign-in chart.
+pub const ACTIVITY_HOURS: i64 = 24;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// A connection's sign-ins and failed sign-ins per hour over the last [`ACTIVITY_HOURS`], oldest
+/// hour first; the last hour ends at `now`.
+pub async fn activity(state: &AppState, connection_id: &str) -> Result<Vec<crate::logs_activity::HourCount>> {
+    let now = state.clock.now_ms();
+    let since = now - ACTIVITY_HOURS * HOUR_MS;
+    let rows: Vec<(i64, String, i64)> = state
+        .db
+        .fetch_all(
+            "SELECT (created_at - $2) / $3 AS hour, type, COUNT(*) FROM logs
+             WHERE connection_id = $1 AND created_at > $2 AND type IN ('s', 'f') GROUP BY 1, 2",
+            &[connection_id.into(), since.into(), HOUR_MS.into()],
+        )
+        .await?;
+    let mut hours: Vec<crate::logs_activity::HourCount> =
+        (0..ACTIVITY_HOURS).map(|h| crate::logs_activity::HourCount { start_ms: since + h * HOUR_MS, succeeded: 0, failed: 0 }).collect();
+    for (hour, kind, n) in rows {
+        let Some(slot) = usize::try_from(hour).ok().and_then(|h| hours.get_mut(h)) else { continue };
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        if kind == SUCCESS {
+            slot.succeeded = n;
+        } else {
+            slot.failed = n;
+        }
+    }
+    Ok(hours)
+}

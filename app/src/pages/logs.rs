@@ -125,7 +125,14 @@ fn logs_table(rows: Vec<LogRow>, f: &LogQuery) -> AnyView {
                                     view! { <span class="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700"><span class="h-1.5 w-1.5 rounded-full bg-red-500"></span>{e.label.clone()}</span> }.into_any()
                                 }}
                             </td>
-                            <td class="max-w-md px-4 py-3 align-top text-gray-700">{crate::text::sentence(&e.description)}</td>
+                            <td class="max-w-md px-4 py-3 align-top text-gray-700">
+                                {crate::text::sentence(&e.description)}
+                                {e.check.clone().map(|check| view! {
+                                    <p class="mt-1.5 flex gap-1.5 text-xs text-gray-600" data-testid="failure-check">
+                                        <span class="font-semibold text-gray-800">"What to check:"</span><span>{check}</span>
+                                    </p>
+                                })}
+                            </td>
                             <td class=TD>{e.connection.clone().unwrap_or_default()}</td>
                             <td class=TD>{e.application.clone().unwrap_or_default()}</td>
                             <td class=TD>{e.user_id.clone().map(|id| {

@@ -124,6 +124,7 @@ impl From<app::backend::Error> for ApiError {
             E::Forbidden(m) => ApiError::new(status, m, "insufficient_scope"),
             E::Unauthorized => ApiError::unauthorized("Invalid token", Some("invalid_token")),
             E::TooManyRequests(m) => ApiError::new(status, m, "too_many_requests"),
+            E::Unavailable(outage, _) => ApiError::new(status, outage.message(), outage.code()),
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error; the details are in the server log.", "internal_error")
             }

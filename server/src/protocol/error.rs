@@ -60,6 +60,16 @@ impl IntoResponse for ProtocolError {
         match self {
             ProtocolError::OAuth(status, e) => oauth_response(status, &e),
             ProtocolError::Page(status, title, reason) => (status, Html(pages::error_page(&title, &reason))).into_response(),
+            ProtocolError::Backend(app::backend::Error::Unavailable(outage, cause), json) => {
+                app::backend::Error::Unavailable(outage, cause).log_if_internal();
+                let mut response = if json {
+                    oauth_response(StatusCode::SERVICE_UNAVAILABLE, &OAuthError::new("temporarily_unavailable", format!("{} ({})", outage.message(), outage.code())))
+                } else {
+                    (StatusCode::SERVICE_UNAVAILABLE, Html(pages::error_page("Sign-in is unavailable for a moment", outage.message()))).into_response()
+                };
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                response
+            }
             ProtocolError::Backend(e, json) => {
                 let status = e.status();
                 match (status.is_client_error(), json) {

@@ -83,6 +83,7 @@ impl From<crate::backend::Error> for ScimError {
             E::Unauthorized => ScimError::unauthorized("A SCIM bearer token is required."),
             E::Forbidden(m) => ScimError::forbidden(m),
             E::TooManyRequests(m) => ScimError::new(429, None, m),
+            E::Unavailable(outage, _) => ScimError::new(503, None, outage.message()),
             E::Database(_) | E::Migrate(_) | E::Internal(_) => ScimError::internal(),
         }
     }

@@ -155,8 +155,22 @@ pub(crate) use inline_row;
 
 /// A SQLite error from here, as the one database error the rest of Tessera knows (so
 /// `is_unique_violation` and the 500 mapping see it like sqlx's own).
+/// A full disk, a read-only file, an I/O error or a lock held past the busy timeout is an
+/// outage (503 naming it), not a bug (500).
 pub(super) fn database_error(e: rusqlite::Error) -> crate::backend::Error {
-    crate::backend::Error::Database(sqlx::Error::Database(Box::new(InlineError(e))))
+    use crate::backend::error::Outage;
+    use rusqlite::ErrorCode as C;
+    let outage = match e.sqlite_error_code() {
+        Some(C::DiskFull) => Some(Outage::Full),
+        Some(C::ReadOnly) => Some(Outage::ReadOnly),
+        Some(C::SystemIoFailure | C::CannotOpen) => Some(Outage::Io),
+        Some(C::DatabaseBusy | C::DatabaseLocked) => Some(Outage::Busy),
+        _ => None,
+    };
+    match outage {
+        Some(outage) => crate::backend::Error::Unavailable(outage, e.to_string()),
+        None => crate::backend::Error::Database(sqlx::Error::Database(Box::new(InlineError(e)))),
+    }
 }
 
 #[derive(Debug)]
@@ -211,6 +225,21 @@ mod tests {
     use crate::backend::{Error, Result};
 
     const INSERT: &str = "INSERT INTO roles (id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)";
+
+    #[test]
+    fn a_full_disk_a_read_only_file_and_io_errors_are_named_outages() {
+        use crate::backend::error::Outage;
+        let sqlite = |code: i32| super::database_error(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None));
+        for (code, outage) in [(13, Outage::Full), (8, Outage::ReadOnly), (10, Outage::Io), (14, Outage::Io), (5, Outage::Busy)] {
+            let e = sqlite(code);
+            assert!(matches!(e, Error::Unavailable(o, _) if o == outage), "{code}: {e:?}");
+            assert_eq!(e.status(), 503);
+        }
+        assert!(matches!(sqlite(19), Error::Database(_)), "a constraint is not an outage");
+        assert_eq!(Outage::from_sqlstate("57P01"), Some(Outage::Down));
+        assert_eq!(Outage::from_sqlstate("08006"), Some(Outage::Down));
+        assert_eq!(Outage::from_sqlstate("23505"), None);
+    }
 
     #[tokio::test]
     async fn placeholders_bind_by_number_in_any_order_and_repeated() -> Result<()> {

@@ -57,6 +57,7 @@ pub fn ConnectionPage() -> impl IntoView {
     let connection = Resource::new(move || id.get(), get_connection);
     let info = Resource::new(|| (), |_| get_deployment_info());
     provide_context(CurrentConnection { connection, info });
+    let activity = Resource::new(move || id.get(), crate::api::logs::connection_activity);
 
     view! {
         <A href="/connections/enterprise" attr:class="text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Enterprise"</A>
@@ -71,6 +72,9 @@ pub fn ConnectionPage() -> impl IntoView {
                 }.into_any(),
                 Err(e) => view! { <p role="alert" class="mt-6 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
             })}
+        </Transition>
+        <Transition fallback=|| view! { <div class="mt-6 h-32 animate-pulse rounded-xl bg-gray-100"></div> }>
+            {move || activity.get().and_then(Result::ok).map(|hours| view! { <crate::logs_activity::ActivityChart hours/> })}
         </Transition>
         <nav class="mt-6 mb-8 flex gap-6 border-b border-gray-200 text-sm" aria-label="Connection">
             <Tab id=id path="settings" label="Settings"/>
