@@ -194,7 +194,7 @@ impl From<sqlx::Error> for Error {
                 return Error::Unavailable(outage, e.to_string());
             }
         }
-        if matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)) {
+        if matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed) {
             return Error::Unavailable(Outage::Down, e.to_string());
         }
         Error::Database(e)

@@ -12,6 +12,7 @@ mod hardening;
 mod issuer_check;
 mod layers;
 mod management_api;
+mod operations;
 mod organizations;
 mod provider;
 mod replica_processes;

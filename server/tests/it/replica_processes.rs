@@ -4,91 +4,13 @@
 //! for), else on one SQLite file.
 
 use crate::support::oidc_idp::OidcIdp;
+use crate::support::process::{authorize_url, free_port, log_in, param, set_up, spawn, CALLBACK, SECRET, VERIFIER};
 use app::backend::store::testing::fresh_database_with_url;
 use app::backend::Clock;
 use reqwest::header::{LOCATION, SET_COOKIE};
-use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use serde_json::Value;
+use std::process::Command;
 use std::time::Duration;
-
-const CALLBACK: &str = "https://app.example.test/callback";
-const SECRET: &str = "idp-client-secret";
-const VERIFIER: &str = "verifier-verifier-verifier-verifier-verifier-0001";
-
-/// A server process, killed when the test ends however it ends.
-struct Replica {
-    base: String,
-    child: Child,
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn spawn(port: u16, database_url: &str, public_url: &str, master_key: &str, http: &reqwest::Client) -> Replica {
-    let child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .env("TESSERA_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TESSERA_PUBLIC_URL", public_url)
-        .env("DATABASE_URL", database_url)
-        .env("TESSERA_MASTER_KEY", master_key)
-        .env("TESSERA_ALLOW_PRIVATE_NETWORK", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start tessera: {e}"));
-    let replica = Replica { base: format!("http://127.0.0.1:{port}"), child };
-    for _ in 0..200 {
-        if http.get(format!("{}/healthz", replica.base)).send().await.is_ok_and(|r| r.status() == 200) {
-            return replica;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("tessera on port {port} did not answer /healthz within 10 s");
-}
-
-fn param(url: &str, name: &str) -> String {
-    url::Url::parse(url).ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())).unwrap_or_default()
-}
-
-/// An OIDC connection to `idp` and an application it is enabled for, through `base`'s Management
-/// API; answers the application (with its secret).
-async fn set_up(http: &reqwest::Client, base: &str, token: &str, idp: &OidcIdp) -> Value {
-    let api = |path: &str, body: Value| http.post(format!("{base}/api/v2{path}")).bearer_auth(token).json(&body).send();
-    let connection: Value = api("/connections", json!({ "strategy": "oidc", "name": "acme", "options": {
-        "type": "back_channel", "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" } }))
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-    .json()
-    .await
-    .unwrap_or_default();
-    let client: Value = api("/clients", json!({ "name": "App", "callbacks": [CALLBACK] })).await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
-    let client_id = client["client_id"].as_str().unwrap_or_else(|| panic!("client: {client}")).to_string();
-    let enabled = http
-        .patch(format!("{base}/api/v2/connections/{}", connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}"))))
-        .bearer_auth(token)
-        .json(&json!({ "enabled_clients": [client_id] }))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(enabled.status(), 200);
-    client
-}
-
-/// `/authorize` for `client_id` through `acme`, at `base`.
-fn authorize_url(base: &str, client_id: &str) -> String {
-    let challenge = app::backend::provider::pkce_s256(VERIFIER);
-    format!(
-        "{base}/authorize?client_id={client_id}&redirect_uri={}&response_type=code&scope=openid%20email%20profile&state=s1&nonce=n1&code_challenge={challenge}&code_challenge_method=S256&connection=acme",
-        url::form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>()
-    )
-}
 
 #[tokio::test]
 async fn sigterm_drains_and_exits_zero_and_a_login_started_before_the_restart_finishes_after_it() {
@@ -221,17 +143,6 @@ fn cli(database_url: &str, master_key: &str, args: &[&str]) -> std::process::Out
         .env("RUST_LOG", "warn")
         .output()
         .unwrap_or_else(|e| panic!("run tessera {args:?}: {e}"))
-}
-
-/// One whole login at `base` through `acme`: the code it ends with.
-async fn log_in(http: &reqwest::Client, base: &str, client_id: &str) -> String {
-    let start = http.get(authorize_url(base, client_id)).send().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(start.status(), 302);
-    let cookie = start.headers()[SET_COOKIE].to_str().unwrap_or_default().split(';').next().unwrap_or_default().to_string();
-    let at_idp = http.get(start.headers()[LOCATION].to_str().unwrap_or_default()).send().await.unwrap_or_else(|e| panic!("{e}"));
-    let back = http.get(at_idp.headers()[LOCATION].to_str().unwrap_or_default()).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
-    let to_app = back.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    param(&to_app, "code")
 }
 
 #[tokio::test]

@@ -187,7 +187,9 @@ impl Db {
     /// its directory are created if missing; WAL mode and foreign keys on).
     pub async fn connect(url: &str) -> Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
+            // While PostgreSQL is away a request waits this long for a connection, then answers
+            // 503 database_unavailable.
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(3)).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else if url.starts_with("sqlite:") {
             // Statements open the file again themselves: there must be one.

@@ -24,7 +24,11 @@ impl Flow {
 
     /// Like `start`, with `extra` options on the connection (`{"scim_enabled": true}`, say).
     pub async fn start_with(channel: &str, extra: Value) -> Flow {
-        let server = TestServer::start().await;
+        Self::start_in(TestServer::start().await, channel, extra).await
+    }
+
+    /// On `server` (one started with its own settings).
+    pub async fn start_in(server: TestServer, channel: &str, extra: Value) -> Flow {
         let idp = OidcIdp::start("tessera", SECRET).await;
         let state = &server.state;
         let mut options = json!({ "type": channel, "discovery_url": idp.discovery_url(), "client_id": "tessera", "client_secret": SECRET, "scope": "openid email profile" });

@@ -14,6 +14,7 @@ pub mod flow;
 pub mod idp;
 pub mod logout_receiver;
 pub mod oidc_idp;
+pub mod process;
 
 pub struct TestServer {
     pub base: String,
