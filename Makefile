@@ -18,6 +18,8 @@ SCIM2_CLI_VERSION := 0.6.0
 SCIM2_TESTER_VERSION := 0.5.2
 AUTH0_PYTHON_VERSION := 6.8.0
 SCHEMATHESIS_VERSION := 4.32.5
+# The mail server the setup-link invitation test sends to (PyPI).
+AIOSMTPD_VERSION := 1.4.6
 # Build output and installed tools live outside the clone, so a fresh clone reuses them.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tessera/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -59,8 +61,9 @@ test-tools: tools
 	  && $(SCIM_VENV)/bin/pip show scim2-cli 2>/dev/null | grep -x 'Version: $(SCIM2_CLI_VERSION)' >/dev/null \
 	  && $(SCIM_VENV)/bin/pip show auth0-python 2>/dev/null | grep -x 'Version: $(AUTH0_PYTHON_VERSION)' >/dev/null \
 	  && $(SCIM_VENV)/bin/pip show schemathesis 2>/dev/null | grep -x 'Version: $(SCHEMATHESIS_VERSION)' >/dev/null \
+	  && $(SCIM_VENV)/bin/pip show aiosmtpd 2>/dev/null | grep -x 'Version: $(AIOSMTPD_VERSION)' >/dev/null \
 	  || { python3 -m venv $(SCIM_VENV) && $(SCIM_VENV)/bin/pip install -q scim2-cli==$(SCIM2_CLI_VERSION) scim2-tester==$(SCIM2_TESTER_VERSION) \
-	         auth0-python==$(AUTH0_PYTHON_VERSION) schemathesis==$(SCHEMATHESIS_VERSION); }
+	         auth0-python==$(AUTH0_PYTHON_VERSION) schemathesis==$(SCHEMATHESIS_VERSION) aiosmtpd==$(AIOSMTPD_VERSION); }
 
 ## ---- build and run ---------------------------------------------------------------------------
 build: tools

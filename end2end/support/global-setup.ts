@@ -1,18 +1,24 @@
 // Starts Tessera on a free port with a throw-away SQLite database, captures the one-time
 // password it prints on first start, and adds a second admin (through the CLI) that the other
 // tests sign in with. Everything tests need is written to .state/server.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { exportJWK, generateKeyPair } from "jose";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { OP_CLIENTS, startOpenIdProvider, startStandIn } from "./identity-providers";
-import { cliToken, freePort, startTessera } from "./instance";
+import { cliToken, freePort, startMailServer, startTessera } from "./instance";
 
 export const STATE_DIR = resolve(import.meta.dirname, "..", ".state");
 export { freePort };
 
 export default async function globalSetup() {
-  const server = await startTessera();
+  // A mail server, so "Invite IT admin" can send setup links by email.
+  mkdirSync(STATE_DIR, { recursive: true });
+  const maildir = join(STATE_DIR, "maildir");
+  rmSync(maildir, { recursive: true, force: true });
+  const smtpPort = await freePort();
+  const mail = await startMailServer(smtpPort, maildir);
+  const server = await startTessera({ env: { TESSERA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, TESSERA_SMTP_FROM: "Tessera <no-reply@tessera.test>" } });
   const { baseURL, dataDir } = server;
   const until = Date.now() + 30_000;
   let firstAdmin: { email: string; password: string } | null = null;
@@ -58,8 +64,8 @@ export default async function globalSetup() {
   mkdirSync(STATE_DIR, { recursive: true });
   mkdirSync(join(import.meta.dirname, "..", "screenshots"), { recursive: true });
   writeFileSync(join(STATE_DIR, "server.json"), JSON.stringify({ baseURL, firstAdmin, admin, dataDir, pid: server.process.pid, apiToken,
-    opIssuer: op.issuer, standIn: standIn.base, closedPort, vaultProxyPort, opSigningKey }, null, 2));
+    opIssuer: op.issuer, standIn: standIn.base, closedPort, vaultProxyPort, opSigningKey, maildir }, null, 2));
   process.env.BASE_URL = baseURL;
   (globalThis as any).__tessera = server.process;
-  (globalThis as any).__identityProviders = [op, standIn];
+  (globalThis as any).__identityProviders = [op, standIn, mail];
 }

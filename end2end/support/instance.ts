@@ -3,7 +3,7 @@
 // on loopback with a throw-away certificate, for the tools that only speak https.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { request } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
@@ -50,7 +50,7 @@ export interface Instance {
 }
 
 /** Starts a Tessera on a free port with an empty database; `publicURL` defaults to its own URL. */
-export async function startTessera(opts: { port?: number; publicURL?: string } = {}): Promise<Instance> {
+export async function startTessera(opts: { port?: number; publicURL?: string; env?: Record<string, string> } = {}): Promise<Instance> {
   const bin = process.env.TESSERA_BIN;
   if (!bin) throw new Error("TESSERA_BIN must point at the built tessera binary (make test sets it)");
   const repo = resolve(import.meta.dirname, "..", "..");
@@ -69,6 +69,7 @@ export async function startTessera(opts: { port?: number; publicURL?: string } =
     TESSERA_ADMIN_PASSWORD: "",
     LEPTOS_SITE_ROOT: join(repo, "target", "site"),
     RUST_LOG: process.env.RUST_LOG ?? "info",
+    ...(opts.env ?? {}),
   };
   const child = spawn(bin, [], { env, stdio: ["ignore", "pipe", "pipe"] });
   let printed = "";
@@ -133,4 +134,26 @@ export async function httpsProxy(target: string, port?: number): Promise<HttpsPr
   await new Promise<void>((ok) => server.listen(listenPort, "127.0.0.1", () => ok()));
   return { port: listenPort, origin: `https://127.0.0.1:${listenPort}`, certPath,
     close: () => { server.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** A real SMTP server on loopback (PyPI `aiosmtpd`, from the tools virtualenv) that keeps every
+ * message it receives in the Maildir `maildir`. */
+export async function startMailServer(port: number, maildir: string): Promise<{ close: () => void }> {
+  const python = process.env.TOOLS_PYTHON;
+  if (!python) throw new Error("TOOLS_PYTHON must point at the tools virtualenv's python (make test sets it)");
+  const child = spawn(python, ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "aiosmtpd.handlers.Mailbox", maildir], { stdio: ["ignore", "ignore", "pipe"] });
+  let printed = "";
+  child.stderr!.on("data", (c: Buffer) => { printed += c.toString(); });
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    const up = await new Promise<boolean>((ok) => {
+      const socket = createConnection({ host: "127.0.0.1", port }, () => { socket.end(); ok(true); });
+      socket.once("error", () => ok(false));
+    });
+    if (up) return { close: () => child.kill("SIGTERM") };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`aiosmtpd did not listen on 127.0.0.1:${port}:\n${printed}`);
 }

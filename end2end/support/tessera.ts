@@ -17,6 +17,8 @@ export interface ServerState {
   vaultProxyPort: number;
   /** The suite's provider's signing key (a private JWK; tests sign as the provider with it). */
   opSigningKey: Record<string, string>;
+  /** The Maildir where the suite's mail server keeps what Tessera sends (new/ holds the messages). */
+  maildir: string;
 }
 
 export function serverState(): ServerState {

@@ -24,7 +24,8 @@ pub fn OrganizationPage() -> impl IntoView {
     let details = Resource::new(id, load_organization);
     let reload = Callback::new(move |_| details.refetch());
     // Kept above the reloaded page, so the link shown once survives the reload that lists it.
-    let new_link = RwSignal::new(None::<String>);
+    // The link just made (and what became of its email), kept across the reload that follows.
+    let new_link = RwSignal::new(None::<ShownLink>);
     view! {
         <Transition fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || details.get().map(|r| match r {
@@ -36,7 +37,7 @@ pub fn OrganizationPage() -> impl IntoView {
 }
 
 #[component]
-fn Organization(details: OrganizationDetails, reload: Callback<()>, new_link: RwSignal<Option<String>>) -> impl IntoView {
+fn Organization(details: OrganizationDetails, reload: Callback<()>, new_link: RwSignal<Option<ShownLink>>) -> impl IntoView {
     let org = StoredValue::new(details.organization.clone());
     let label = details.organization.label().to_string();
     let id = details.organization.id.clone();
@@ -89,8 +90,11 @@ fn SettingsSection(details: OrganizationDetails, reload: Callback<()>) -> impl I
     }
 }
 
+/// A setup link shown once: its URL, and whether its email went out (`true`) with the sentence.
+type ShownLink = (String, Option<(bool, String)>);
+
 #[component]
-fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_link: RwSignal<Option<String>>) -> impl IntoView {
+fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_link: RwSignal<Option<ShownLink>>) -> impl IntoView {
     let create = ServerAction::<CreateSetupLink>::new();
     let revoke = ServerAction::<RevokeSetupLink>::new();
     let toaster = Toaster::get();
@@ -99,24 +103,23 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_lin
     let days = RwSignal::new(SETUP_LINK_DEFAULT_DAYS);
     let chosen = RwSignal::new(Vec::<String>::new());
     let email = RwSignal::new(String::new());
-    let email_note = RwSignal::new(None::<(bool, String)>);
     Effect::new(move |_| {
         if let Some(Ok(created)) = create.value().get() {
-            match (&created.emailed_to, &created.email_error) {
+            let note = match (&created.emailed_to, &created.email_error) {
                 (Some(to), _) => {
                     toaster.success(format!("Setup link sent to {to}"));
-                    email_note.set(Some((true, format!("Sent by email to {to}."))));
+                    Some((true, format!("Sent by email to {to}.")))
                 }
                 (None, Some(reason)) => {
                     toaster.error(format!("The setup link was created but not emailed: {reason}"));
-                    email_note.set(Some((false, format!("Not emailed: {reason}. Copy the link and send it yourself."))));
+                    Some((false, format!("Not emailed: {reason}. Copy the link and send it yourself.")))
                 }
                 (None, None) => {
                     toaster.success("Setup link created: copy it now");
-                    email_note.set(None);
+                    None
                 }
-            }
-            new_link.set(Some(created.url));
+            };
+            new_link.set(Some((created.url, note)));
             email.set(String::new());
             reload.run(());
         }
@@ -132,7 +135,8 @@ fn SetupLinksSection(details: OrganizationDetails, reload: Callback<()>, new_lin
     });
     let apps = StoredValue::new(details.applications.clone());
     let links = details.setup_links.clone();
-    let created_url = Signal::derive(move || new_link.get());
+    let created_url = Signal::derive(move || new_link.get().map(|(url, _)| url));
+    let email_note = Signal::derive(move || new_link.get().and_then(|(_, note)| note));
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()).map(|e| e.to_string()));
     view! {
         <Section title="Setup links" description="Invite the organization's IT admin to set up their own connection. A link works once, in one browser, until it expires.">
