@@ -124,8 +124,14 @@ bench-scim:
 
 # Complete brokered logins against a loopback OpenID Provider, at concurrency 1 and 8: logins/s,
 # p50/p99 and Tessera's CPU time per login from its own process counters (release build).
+# DATABASE=postgres runs it on a throw-away PostgreSQL, started and stopped like make test's.
 bench-login:
 	cargo build --release -p server --bin tessera --example bench_login
+	if [ "$(DATABASE)" = postgres ]; then
+	  $(MAKE) --no-print-directory postgres-start
+	  trap '$(MAKE) --no-print-directory postgres-stop' EXIT
+	  export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/postgres
+	fi
 	TESSERA_BIN=$(CARGO_TARGET_DIR)/release/tessera $(CARGO_TARGET_DIR)/release/examples/bench_login
 
 fmt:

@@ -70,7 +70,7 @@ test("schemathesis finds no server error and no answer off the document, and its
     // Longer scenarios than the default 6 steps, so a chain such as list → item → sub-item is walked.
     const config = join(reports, "schemathesis.toml");
     writeFileSync(config, "[phases.stateful]\nmax-steps = 12\n");
-    const runPhases = async (phases: string, seconds: number) => {
+    const runPhases = async (phases: string, seconds: number, attempt = 1): Promise<{ printed: string; report: any }> => {
       const { tessera, token } = await seededInstance(python);
       instances.push(tessera);
       const dir = join(reports, phases.replaceAll(",", "-"));
@@ -79,6 +79,13 @@ test("schemathesis finds no server error and no answer off the document, and its
         "--phases", phases, "--max-time", String(seconds), "--workers", "2", "--seed", "1", "--report", "json", "--report-dir", dir],
         { cwd: reports, env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (seconds + 90) * 1000 });
       const printed = `${out.stdout}\n${out.stderr}`;
+      // The tools' Python (3.11) can fail in ast.parse while two threads describe hypothesis
+      // lambdas ("AST constructor recursion depth mismatch", CPython gh-106905): schemathesis then
+      // reports its own runtime error, not a finding about Tessera. That one crash runs again, once.
+      if (attempt === 1 && printed.includes("SystemError: AST constructor recursion depth mismatch")) {
+        console.log(`schemathesis ${phases}: the tools' Python crashed (CPython gh-106905); running it again`);
+        return runPhases(phases, seconds, 2);
+      }
       const report = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith(".json"))!), "utf8"));
       expect(report.failures, printed).toEqual([]);
       expect(report.errors, printed).toEqual([]);

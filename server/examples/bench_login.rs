@@ -1,9 +1,11 @@
 //! `make bench-login`: complete brokered logins through Tessera, over real HTTP on loopback.
 //! Each login is authorize → IdP → callback (back channel: code exchanged at the IdP's token
-//! endpoint, ID token validated) → Tessera's code → token → userinfo. Tessera runs as its own
-//! process (the release binary, SQLite in a temp dir), so its CPU time per login comes from its
-//! own counters (/proc/<pid>/stat). The OpenID Provider is a small one in this process (signing with AWS-LC, so
-//! it takes little of the two cores).
+//! endpoint, ID token validated) → Tessera's code → token → userinfo. Three processes, as users
+//! run it: Tessera (the release binary; SQLite in a temp dir, or `BENCH_DATABASE_URL`), the
+//! upstream OpenID Provider (this binary with `--op`, signing ES256 ID tokens, or RS256 with
+//! `BENCH_UPSTREAM_ALG=RS256`) and the load driver (this process: keep-alive HTTP/1.1
+//! connections, one browser-and-application per concurrent worker). Tessera's CPU time per login
+//! comes from its own counters (/proc/<pid>/stat), and so does how many cores it used.
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,9 +22,52 @@ use std::time::{Duration, Instant};
 const CALLBACK: &str = "https://app.bench.test/callback";
 const VERIFIER: &str = "bench-verifier-bench-verifier-bench-verifier-0001";
 
+/// The upstream's signing key: ES256 (what the figures use) or RS256.
+enum Signer {
+    Es256(aws_lc_rs::signature::EcdsaKeyPair),
+    Rs256(aws_lc_rs::signature::RsaKeyPair),
+}
+
+impl Signer {
+    fn alg(&self) -> &'static str {
+        match self {
+            Signer::Es256(_) => "ES256",
+            Signer::Rs256(_) => "RS256",
+        }
+    }
+
+    fn sign(&self, input: &[u8]) -> Vec<u8> {
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        match self {
+            Signer::Es256(k) => k.sign(&rng, input).unwrap_or_else(|e| panic!("{e}")).as_ref().to_vec(),
+            Signer::Rs256(k) => {
+                let mut sig = vec![0; k.public_modulus_len()];
+                k.sign(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &rng, input, &mut sig).unwrap_or_else(|e| panic!("{e}"));
+                sig
+            }
+        }
+    }
+
+    /// The key and its public JWK.
+    fn new(alg: &str) -> (Signer, Value) {
+        use aws_lc_rs::signature::KeyPair as _;
+        if alg == "RS256" {
+            let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap_or_else(|e| panic!("{e}"));
+            let jwk = json!({ "kty": "RSA", "kid": "bench-1", "alg": "RS256", "use": "sig", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
+            return (Signer::Rs256(signing_key(&key)), jwk);
+        }
+        let alg = &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING;
+        let pkcs8 = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(alg, &aws_lc_rs::rand::SystemRandom::new()).unwrap_or_else(|e| panic!("{e}"));
+        let key = aws_lc_rs::signature::EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref()).unwrap_or_else(|e| panic!("{e}"));
+        let point = key.public_key().as_ref().to_vec(); // 0x04 ‖ x ‖ y
+        let jwk = json!({ "kty": "EC", "crv": "P-256", "kid": "bench-1", "alg": "ES256", "use": "sig", "x": b64(&point[1..33]), "y": b64(&point[33..65]) });
+        (Signer::Es256(key), jwk)
+    }
+}
+
 struct Op {
     base: String,
-    signer: aws_lc_rs::signature::RsaKeyPair,
+    signer: Signer,
     jwk: Value,
     codes: Mutex<HashMap<String, String>>,
     next: Mutex<u64>,
@@ -36,7 +81,7 @@ async fn op_discovery(State(op): State<Arc<Op>>) -> Json<Value> {
     let b = &op.base;
     Json(json!({ "issuer": b, "authorization_endpoint": format!("{b}/authorize"), "token_endpoint": format!("{b}/token"),
         "userinfo_endpoint": format!("{b}/userinfo"), "jwks_uri": format!("{b}/jwks"), "response_types_supported": ["code"],
-        "subject_types_supported": ["public"], "id_token_signing_alg_values_supported": ["RS256"], "code_challenge_methods_supported": ["S256"] }))
+        "subject_types_supported": ["public"], "id_token_signing_alg_values_supported": [op.signer.alg()], "code_challenge_methods_supported": ["S256"] }))
 }
 
 async fn op_jwks(State(op): State<Arc<Op>>) -> Json<Value> {
@@ -58,10 +103,9 @@ async fn op_token(State(op): State<Arc<Op>>, body: String) -> Response {
     let sub = format!("user{}", now % 97);
     let claims = json!({ "iss": op.base, "sub": sub, "aud": "bench", "exp": now + 300, "iat": now, "nonce": nonce,
         "email": format!("{sub}@bench.test"), "email_verified": true, "name": sub });
-    let header = json!({ "alg": "RS256", "kid": "bench-1", "typ": "JWT" });
+    let header = json!({ "alg": op.signer.alg(), "kid": "bench-1", "typ": "JWT" });
     let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-    let mut sig = vec![0; op.signer.public_modulus_len()];
-    op.signer.sign(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &aws_lc_rs::rand::SystemRandom::new(), input.as_bytes(), &mut sig).unwrap_or_else(|e| panic!("{e}"));
+    let sig = op.signer.sign(input.as_bytes());
     Json(json!({ "access_token": "at", "token_type": "Bearer", "id_token": format!("{input}.{}", b64(&sig)) })).into_response()
 }
 
@@ -127,17 +171,65 @@ async fn login(http: &reqwest::Client, base: &str, client_id: &str, secret: &str
     assert_eq!(info.status(), 200, "userinfo");
 }
 
+/// `--op PORT ALG`: the upstream OpenID Provider, alone in this process, until killed.
+async fn serve_op(port: u16, alg: &str) {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap_or_else(|e| panic!("{e}"));
+    let (signer, jwk) = Signer::new(alg);
+    let op = Arc::new(Op { base: format!("http://127.0.0.1:{port}"), signer, jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(op_discovery))
+        .route("/jwks", get(op_jwks))
+        .route("/authorize", get(op_authorize))
+        .route("/token", post(op_token))
+        .with_state(op);
+    let _ = axum::serve(listener, app).await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn wait_until_up(http: &reqwest::Client, url: &str) {
+    for _ in 0..200 {
+        if http.get(url).send().await.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{url} did not answer within 10 s");
+}
+
+/// Kills the child processes however the run ends.
+struct Children(Vec<std::process::Child>);
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--op") {
+        let port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("--op PORT ALG"));
+        serve_op(port, args.get(3).map(String::as_str).unwrap_or("ES256")).await;
+        return;
+    }
     let bin = std::env::var("TESSERA_BIN").unwrap_or_else(|_| panic!("TESSERA_BIN must name the release tessera binary"));
+    let upstream_alg = std::env::var("BENCH_UPSTREAM_ALG").unwrap_or_else(|_| "ES256".into());
     let dir = std::env::temp_dir().join(format!("tessera-bench-login-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"));
+    let database_url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/tessera.db", dir.display()));
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let env = [
         ("TESSERA_LISTEN", format!("127.0.0.1:{port}")),
         ("TESSERA_PUBLIC_URL", base.clone()),
-        ("DATABASE_URL", format!("sqlite://{}/tessera.db", dir.display())),
+        ("DATABASE_URL", database_url.clone()),
         ("TESSERA_MASTER_KEY", "07".repeat(32)),
         ("TESSERA_ALLOW_PRIVATE_NETWORK", "1".into()),
         ("TESSERA_ADMIN_EMAIL", "bench@example.com".into()),
@@ -146,49 +238,43 @@ async fn main() {
     ];
     let token = std::process::Command::new(&bin).args(["token", "create", "--name", "bench"]).envs(env.iter().cloned()).output().unwrap_or_else(|e| panic!("{e}"));
     let token = String::from_utf8_lossy(&token.stdout).trim().lines().last().unwrap_or_default().to_string();
-    let mut server = std::process::Command::new(&bin).envs(env.iter().cloned()).spawn().unwrap_or_else(|e| panic!("{e}"));
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(64).build().unwrap_or_else(|e| panic!("{e}"));
-    for _ in 0..100 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut children = Children(Vec::new());
+    children.0.push(std::process::Command::new(&bin).envs(env.iter().cloned()).spawn().unwrap_or_else(|e| panic!("{e}")));
+    let pid = children.0[0].id();
+    let op_port = free_port();
+    let me = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    children.0.push(std::process::Command::new(me).args(["--op", &op_port.to_string(), &upstream_alg]).spawn().unwrap_or_else(|e| panic!("{e}")));
+    let op_base = format!("http://127.0.0.1:{op_port}");
+    // The driver: keep-alive HTTP/1.1 connections, as many as there are workers.
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).http1_only().pool_max_idle_per_host(64).build().unwrap_or_else(|e| panic!("{e}"));
+    wait_until_up(&http, &format!("{base}/healthz")).await;
+    wait_until_up(&http, &format!("{op_base}/.well-known/openid-configuration")).await;
 
-    // The loopback OpenID Provider.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
-    let op_base = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
-    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap_or_else(|e| panic!("{e}"));
-    let jwk = json!({ "kty": "RSA", "kid": "bench-1", "alg": "RS256", "use": "sig", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
-    let op = Arc::new(Op { base: op_base.clone(), signer: signing_key(&key), jwk, codes: Mutex::new(HashMap::new()), next: Mutex::new(0) });
-    let app = Router::new()
-        .route("/.well-known/openid-configuration", get(op_discovery))
-        .route("/jwks", get(op_jwks))
-        .route("/authorize", get(op_authorize))
-        .route("/token", post(op_token))
-        .with_state(op);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-
-    // A connection and an application, through the Management API.
+    // A connection and two applications (RS256 and ES256 ID tokens), through the Management API.
     let api = |method: reqwest::Method, path: &str, body: Value| http.request(method, format!("{base}/api/v2{path}")).bearer_auth(&token).json(&body).send();
     let connection: Value = api(reqwest::Method::POST, "/connections", json!({ "strategy": "oidc", "name": "bench", "options": {
         "type": "back_channel", "discovery_url": format!("{op_base}/.well-known/openid-configuration"), "client_id": "bench", "client_secret": "bench-secret" } }))
         .await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
-    let client: Value = api(reqwest::Method::POST, "/clients", json!({ "name": "Bench", "callbacks": [CALLBACK] }))
-        .await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
-    let (client_id, secret) = (client["client_id"].as_str().unwrap_or_default().to_string(), client["client_secret"].as_str().unwrap_or_default().to_string());
-    let id = connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}"));
-    api(reqwest::Method::PATCH, &format!("/connections/{id}"), json!({ "enabled_clients": [client_id] })).await.unwrap_or_else(|e| panic!("{e}"));
+    let id = connection["id"].as_str().unwrap_or_else(|| panic!("connection: {connection}")).to_string();
+    let mut apps = Vec::new();
+    for alg in ["RS256", "ES256"] {
+        let client: Value = api(reqwest::Method::POST, "/clients", json!({ "name": format!("Bench {alg}"), "callbacks": [CALLBACK], "id_token_signed_response_alg": alg }))
+            .await.unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+        apps.push((alg, client["client_id"].as_str().unwrap_or_default().to_string(), client["client_secret"].as_str().unwrap_or_default().to_string()));
+    }
+    let enabled: Vec<&str> = apps.iter().map(|(_, c, _)| c.as_str()).collect();
+    api(reqwest::Method::PATCH, &format!("/connections/{id}"), json!({ "enabled_clients": enabled })).await.unwrap_or_else(|e| panic!("{e}"));
     let challenge = b64(&<sha2::Sha256 as sha2::Digest>::digest(VERIFIER.as_bytes()));
 
     let hz = ticks_per_second() as f64;
-    let pid = server.id();
-    println!("Brokered logins through Tessera (release, SQLite), each: authorize → IdP → callback → code exchange at the IdP → ID token validation → token → userinfo");
+    let database = if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    println!("Brokered logins through Tessera (release, {database}; upstream {upstream_alg} in its own process; driver in its own process, keep-alive), each: authorize → IdP → callback → code exchange at the IdP → ID token validation → token → userinfo");
+    println!("{} cores here", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     // Long enough that each run includes several WAL checkpoints (SQLite copies the WAL back
     // every 10,000 pages; a login appends about six), so their cost is in the figures.
-    for (concurrency, total) in [(1usize, 1000usize), (8, 6000)] {
+    let runs: Vec<(usize, usize, usize)> = vec![(1, 1000, 0), (8, 6000, 0), (32, 6000, 0), (8, 4000, 1)];
+    for (concurrency, total, app) in runs {
+        let (alg, client_id, secret) = apps[app].clone();
         // Warm up (JWKS, keys, connections).
         for _ in 0..10 {
             login(&http, &base, &client_id, &secret, &challenge).await;
@@ -221,15 +307,16 @@ async fn main() {
         l.sort();
         let pct = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
         println!(
-            "concurrency {concurrency}: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches)",
+            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches); Tessera used {:.2} cores",
             total as f64 / elapsed,
             pct(0.50),
             pct(0.99),
             cpu * 1000.0 / total as f64,
             user * 1000.0 / total as f64,
             sys * 1000.0 / total as f64,
+            cpu / elapsed,
         );
     }
-    let _ = server.kill();
+    drop(children);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,7 @@
 
 use crate::support::flow::Flow;
 use crate::support::oidc_idp::OidcIdp;
-use crate::support::process::{free_port, log_in, redeem, set_up, spawn, spawn_with, try_log_in, Launch, SECRET};
+use crate::support::process::{free_port, fresh, log_in, redeem, set_up, spawn, spawn_with, try_log_in, Launch, SECRET};
 use crate::support::TestServer;
 use app::backend::store::testing::fresh_database_with_url;
 use app::backend::Clock;
@@ -192,14 +192,10 @@ async fn a_database_that_cannot_be_written_answers_503_naming_the_reason_and_rea
 /// sound, and logins cut short simply expire.
 #[tokio::test]
 async fn a_server_killed_during_sign_ins_keeps_every_completed_one_and_its_file_is_sound() {
-    let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
+    let (database_url, token, http) = fresh("kill").await;
     if database_url.starts_with("postgres") {
-        db.close().await;
         return; // PostgreSQL's own durability; the SQLite file is Tessera's to keep sound.
     }
-    let token = app::backend::admin::tokens::create_token(&db, &Clock::System, "kill", &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
-    db.close().await;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
     let master_key = "2f".repeat(32);
     let port = free_port();
     let public_url = format!("http://127.0.0.1:{port}");
@@ -409,4 +405,59 @@ async fn postgresql_stopped_for_30_s_under_load_gives_503s_and_sign_ins_resume_w
     assert!(ok > 0 && unavailable > 0, "{ok} sign-ins, {unavailable} 503s");
     eprintln!("outage: {ok} sign-ins, {unavailable} answered 503, slowest answer {slowest:?}, resumed {resumed_after:?} after PostgreSQL's return");
     drop(server);
+}
+
+/// "Invite IT admin" by email, through a real SMTP conversation: the message names the
+/// organization, the inviter and the expiry and carries the link; a mail server that refuses the
+/// recipient leaves the link made and says why; a bad address or no mail server makes nothing.
+#[tokio::test]
+async fn a_setup_link_is_emailed_and_a_refused_email_still_leaves_the_link() {
+    use app::backend::organizations::invite::invite;
+    use app::organizations::OrganizationInput;
+    let smtp = crate::support::smtp::Smtp::start(true).await;
+    let url = smtp.url();
+    let server = TestServer::start_with(|env| {
+        env.operations.smtp_url = Some(app::backend::crypto::SecretString::new(url));
+        env.operations.smtp_from = Some("Tessera <no-reply@sso.example.test>".into());
+    })
+    .await;
+    let state = &server.state;
+    let org = app::backend::organizations::create(state, OrganizationInput { name: Some("hooli".into()), display_name: Some("Hooli XYZ".into()), metadata: None })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let bad = invite(state, &org.id, 7, vec![], "admin@example.com", Some("not an address")).await;
+    assert!(matches!(&bad, Err(app::backend::Error::Invalid { fields }) if fields[0].field == "email"), "{:?}", bad.err());
+    assert!(app::backend::organizations::setup::list(state, &org.id).await.unwrap_or_default().is_empty(), "nothing made for a bad address");
+
+    let sent = invite(state, &org.id, 3, vec![], "admin@example.com", Some("Gavin@Hooli.test")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent.email, Some(Ok("gavin@hooli.test".to_string())));
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    let unfolded = message.replace("=\n", "");
+    assert!(message.contains("To: gavin@hooli.test") && message.contains("Subject: Set up single sign-on for Hooli XYZ"), "{message}");
+    assert!(unfolded.contains("admin@example.com invited you") && unfolded.contains(&sent.created.url), "{message}");
+    assert!(unfolded.contains(&format!("expires on {}", app::text::format_utc(sent.created.link.expires_at))), "{message}");
+
+    // A mail server that refuses the recipient: the link exists, the reason is given and logged.
+    let refusing = crate::support::smtp::Smtp::start(false).await;
+    let url = refusing.url();
+    let other = TestServer::start_with(|env| env.operations.smtp_url = Some(app::backend::crypto::SecretString::new(url))).await;
+    let org = app::backend::organizations::create(&other.state, OrganizationInput { name: Some("pied".into()), display_name: None, metadata: None })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let refused = invite(&other.state, &org.id, 7, vec![], "admin@example.com", Some("richard@pied.test")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(&refused.email, Some(Err(reason)) if reason.contains("no such user")), "{:?}", refused.email);
+    assert!(refused.created.url.contains("/setup/"));
+    let logged: i64 = other.state.db.fetch_scalar("SELECT COUNT(*) FROM logs WHERE description LIKE '%could not be sent to richard@pied.test%'", &[]).await.unwrap_or(0);
+    assert_eq!(logged, 1);
+
+    // No mail server: an address is refused, naming the variable.
+    let plain = TestServer::start().await;
+    let org = app::backend::organizations::create(&plain.state, OrganizationInput { name: Some("endframe".into()), display_name: None, metadata: None })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let unconfigured = invite(&plain.state, &org.id, 7, vec![], "admin@example.com", Some("a@endframe.test")).await;
+    assert!(matches!(&unconfigured, Err(e) if e.to_string().contains("TESSERA_SMTP_URL")), "{:?}", unconfigured.err());
 }

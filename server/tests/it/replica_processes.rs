@@ -4,7 +4,7 @@
 //! for), else on one SQLite file.
 
 use crate::support::oidc_idp::OidcIdp;
-use crate::support::process::{authorize_url, free_port, log_in, param, set_up, spawn, CALLBACK, SECRET, VERIFIER};
+use crate::support::process::{authorize_url, free_port, fresh, log_in, param, set_up, spawn, CALLBACK, SECRET, VERIFIER};
 use app::backend::store::testing::fresh_database_with_url;
 use app::backend::Clock;
 use reqwest::header::{LOCATION, SET_COOKIE};
@@ -14,10 +14,7 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn sigterm_drains_and_exits_zero_and_a_login_started_before_the_restart_finishes_after_it() {
-    let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
-    let token = app::backend::admin::tokens::create_token(&db, &Clock::System, "restart", &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
-    db.close().await;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
+    let (database_url, token, http) = fresh("restart").await;
     let master_key = "6b".repeat(32);
     let port = free_port();
     let public_url = format!("http://127.0.0.1:{port}");
@@ -59,10 +56,7 @@ async fn sigterm_drains_and_exits_zero_and_a_login_started_before_the_restart_fi
 
 #[tokio::test]
 async fn a_login_started_on_one_server_process_finishes_on_another() {
-    let (db, database_url) = fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
-    let token = app::backend::admin::tokens::create_token(&db, &Clock::System, "replicas", &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
-    db.close().await;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
+    let (database_url, token, http) = fresh("replicas").await;
     let master_key = "5a".repeat(32);
     // Both answer to one public URL (the load balancer's); here it is the first one's address.
     let public_port = free_port();

@@ -356,3 +356,56 @@ async fn a_scim_group_membership_gives_the_groups_role_at_once_and_leaving_it_gi
     let user = app::backend::users::get_user(state, &app::backend::scim::users::user_id_of(&id).unwrap_or_default()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(user.roles, ["Member"], "group members without an explicit role receive the default role");
 }
+
+/// The filters Entra and Okta send besides userName and externalId (`emails[type eq "work"].value
+/// eq`, `name.familyName eq`) find the same users by index as they did by scanning: provisioned
+/// users by any of their email values (case-insensitively, following a PATCH), users SCIM never
+/// wrote by the email and family name their sign-in brought.
+#[tokio::test]
+async fn email_and_family_name_filters_find_provisioned_and_signed_in_users_and_follow_changes() {
+    let s = Scim::start().await;
+    let (status, ada, _) = s
+        .call(Method::POST, "/Users", Some(json!({ "schemas": [USER], "userName": "ada@work.example", "name": { "givenName": "Ada", "familyName": "Lovelace" },
+            "emails": [{ "value": "Ada@Work.example", "type": "work", "primary": true }, { "value": "ada@home.example", "type": "home" }] })))
+        .await;
+    assert_eq!(status, 201, "{ada}");
+    // A user who only signed in (the suite's IdP gives alice@example.test and a family name).
+    s.flow.run("alice").await;
+    let total = |filter: &'static str| {
+        let s = &s;
+        async move {
+            let (status, body, _) = s.call(Method::GET, &format!("/Users?filter={}", enc(filter)), None).await;
+            assert_eq!(status, 200, "{filter}: {body}");
+            let users: Vec<String> = body["Resources"].as_array().into_iter().flatten().filter_map(|u| u["userName"].as_str().map(str::to_string)).collect();
+            (body["totalResults"].as_u64().unwrap_or(99), users)
+        }
+    };
+    assert_eq!(total(r#"emails[type eq "work"].value eq "ada@WORK.example""#).await, (1, vec!["ada@work.example".to_string()]));
+    assert_eq!(total(r#"emails[type eq "work"].value eq "ada@home.example""#).await.0, 0, "the home email is not the work one");
+    assert_eq!(total(r#"emails.value eq "ada@home.example""#).await.0, 1);
+    assert_eq!(total(r#"name.familyName eq "lovelace""#).await, (1, vec!["ada@work.example".to_string()]));
+    assert_eq!(total(r#"emails[type eq "work"].value eq "alice@example.test""#).await.0, 1, "a user SCIM never wrote is found by their email");
+    let alice_family = s.flow.server.state.db.fetch_optional_scalar::<String>("SELECT profile FROM users WHERE email = 'alice@example.test'", &[]).await.unwrap_or_default().unwrap_or_default();
+    let family: Value = serde_json::from_str(&alice_family).unwrap_or_default();
+    if let Some(name) = family["family_name"].as_str() {
+        let (n, _) = s.call(Method::GET, &format!("/Users?filter={}", enc(&format!("name.familyName eq \"{name}\""))), None).await.1["totalResults"].as_u64().map(|n| (n, ())).unwrap_or((99, ()));
+        assert_eq!(n, 1, "a signed-in user's family name from their profile");
+    }
+
+    // A PATCH replaces the emails and the family name: the old values find nobody.
+    let id = ada["id"].as_str().unwrap_or_default();
+    let (status, patched, _) = s
+        .call(Method::PATCH, &format!("/Users/{id}"), Some(json!({ "schemas": [PATCH], "Operations": [
+            { "op": "replace", "path": "emails[type eq \"work\"].value", "value": "ada@analytical.example" },
+            { "op": "replace", "path": "name.familyName", "value": "King" } ] })))
+        .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(total(r#"emails[type eq "work"].value eq "ada@work.example""#).await.0, 0);
+    assert_eq!(total(r#"emails[type eq "work"].value eq "ada@analytical.example""#).await.0, 1);
+    assert_eq!(total(r#"name.familyName eq "Lovelace""#).await.0, 0);
+    assert_eq!(total(r#"name.familyName eq "king""#).await.0, 1);
+    // Deleted: its email rows go with it.
+    assert_eq!(s.call(Method::DELETE, &format!("/Users/{id}"), None).await.0, 204);
+    let rows: i64 = s.flow.server.state.db.fetch_scalar("SELECT COUNT(*) FROM scim_user_emails", &[]).await.unwrap_or(-1);
+    assert_eq!(rows, 0);
+}

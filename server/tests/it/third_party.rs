@@ -138,6 +138,17 @@ async fn a_third_party_application_uses_domain_level_connections_only_and_asks_e
     assert_eq!(param(&location, "error"), "access_denied", "{location}");
     let prompt_none = http.get(server.url(&format!("{authorize}&prompt=none"))).header("cookie", &sso).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(param(prompt_none.headers()[LOCATION].to_str().unwrap_or_default(), "error"), "consent_required");
+
+    // A consent screen answered after its session ended (logged out, revoked): no code.
+    let asked = http.get(server.url(&authorize)).header("cookie", &sso).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(asked.status(), 200);
+    let set = cookies(&asked);
+    let (_, fields) = html_form(&asked.text().await.unwrap_or_default());
+    flow.exec("UPDATE sso_sessions SET revoked_at = 1").await;
+    let late = answer("allow", cookie_named(&set, "tessera_consent="), fields).await;
+    let location = late.headers()[LOCATION].to_str().unwrap_or_default().to_string();
+    assert_eq!(param(&location, "error"), "access_denied", "{location}");
+    assert!(!location.contains("code="), "{location}");
 }
 
 #[tokio::test]

@@ -97,6 +97,11 @@ pub async fn answer_consent(state: &AppState, token: &str, browser_token: Option
         Ok(_) | Err(Error::NotFound(_)) => return Ok(Some(error_answer(app, "access_denied", "The user can no longer sign in."))),
         Err(e) => return Err(e),
     };
+    // The session the consent screen was shown for may have ended meanwhile (the user logged
+    // out, an admin or SCIM revoked it): no code for a session that is gone.
+    if !crate::backend::provider::sessions::is_live(state, &waiting.session_id).await? {
+        return Ok(Some(error_answer(app, "access_denied", "The sign-in session ended before consent was given: sign in again.")));
+    }
     grants::grant(state, &user.id, &app.client_id, &app.scope).await?;
     let mut batch = Batch::default();
     let answer = signed_in(state, &mut batch, app, &user, waiting.auth_time, &waiting.session_id).await?;

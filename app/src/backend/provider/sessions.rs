@@ -88,6 +88,12 @@ pub async fn current(state: &AppState, cookie: Option<&str>) -> Result<Option<Se
     Ok(found)
 }
 
+/// Whether the session `id` is still live (not logged out, revoked or expired).
+pub async fn is_live(state: &AppState, id: &str) -> Result<bool> {
+    let found: Option<String> = state.db.fetch_optional_scalar(&format!("SELECT id FROM sso_sessions WHERE id = $1 AND {LIVE}"), &[id.into(), state.clock.now_ms().into()]).await?;
+    Ok(found.is_some())
+}
+
 /// Which sessions to end.
 pub enum Ending<'a> {
     /// One of a user's sessions, by id (logout by `sid`, or an admin on the user's page).

@@ -441,10 +441,15 @@ impl Filter {
     }
 
     /// The `attr eq "value"` comparisons every match must meet (top-level `and`s), for an
-    /// index lookup: (attribute name as written, value).
+    /// index lookup: (attribute name as written, value). A sub-attribute is `attr.sub`, and
+    /// `emails[type eq "work"].value eq "x"` requires `emails.value` to be "x" (among others).
     pub fn required_equalities(&self) -> Vec<(String, String)> {
         match self {
-            Filter::Compare(p, Op::Eq, Literal::Str(v)) if p.sub.is_none() && p.urn.is_none() => vec![(p.attr.clone(), v.clone())],
+            Filter::Compare(p, Op::Eq, Literal::Str(v)) if p.urn.is_none() => match &p.sub {
+                None => vec![(p.attr.clone(), v.clone())],
+                Some(sub) => vec![(format!("{}.{sub}", p.attr), v.clone())],
+            },
+            Filter::ValuePath { path, then: Some((sub, Op::Eq, Literal::Str(v))), .. } if path.urn.is_none() => vec![(format!("{}.{sub}", path.attr), v.clone())],
             Filter::And(a, b) => {
                 let mut all = a.required_equalities();
                 all.extend(b.required_equalities());
@@ -552,6 +557,10 @@ mod tests {
         assert_eq!(f.required_equalities(), vec![("userName".to_string(), "a@b.c".to_string())]);
         let f = parse(&USER, r#"userName eq "a" or userName eq "b""#).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(f.required_equalities().is_empty());
+        let f = parse(&USER, r#"emails[type eq "work"].value eq "A@B.c""#).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(f.required_equalities(), vec![("emails.value".to_string(), "A@B.c".to_string())]);
+        let f = parse(&USER, r#"name.familyName eq "Lovelace" and active eq true"#).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(f.required_equalities(), vec![("name.familyName".to_string(), "Lovelace".to_string())]);
     }
 
     /// Random and adversarial filters for a bounded time: every one parses or is refused with

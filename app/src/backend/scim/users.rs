@@ -199,9 +199,24 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
             ),
             "externalid" => format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND external_id = $2"),
             "id" => format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND id = $2"),
+            // Any of a provisioned user's emails, or the one email of a user SCIM never wrote.
+            "emails.value" => format!(
+                "SELECT {COLS} FROM users WHERE connection_id = $1 AND id IN (SELECT user_id FROM scim_user_emails WHERE connection_id = $1 AND value = $2)
+                 UNION ALL SELECT {COLS} FROM users WHERE connection_id = $1 AND scim_resource IS NULL AND lower(email) = lower($2)"
+            ),
+            // A provisioned user's familyName, or any user SCIM never wrote (their name is in
+            // their profile; they are few where SCIM provisions).
+            "name.familyname" => format!(
+                "SELECT {COLS} FROM users WHERE connection_id = $1 AND scim_family_name = $2
+                 UNION ALL SELECT {COLS} FROM users WHERE connection_id = $1 AND scim_resource IS NULL"
+            ),
             _ => return None,
         };
-        let value = if attr.eq_ignore_ascii_case("id") { user_id_of(&value).unwrap_or_default() } else { value };
+        let value = match attr.to_ascii_lowercase().as_str() {
+            "id" => user_id_of(&value).unwrap_or_default(),
+            "emails.value" | "name.familyname" => value.to_lowercase(),
+            _ => value,
+        };
         Some((sql, value))
     });
     let rows: Vec<Row> = match &narrowing {
@@ -241,6 +256,10 @@ struct Derived {
     active: bool,
     email: Option<String>,
     name: Option<String>,
+    /// Lowercased, for the `name.familyName eq` index.
+    family_name: Option<String>,
+    /// Every email value, lowercased, for the `emails[…].value eq` index.
+    emails: Vec<String>,
 }
 
 fn derive(m: &Map<String, Value>) -> Derived {
@@ -250,7 +269,22 @@ fn derive(m: &Map<String, Value>) -> Derived {
         active: get_ci(m, "active").and_then(Value::as_bool).unwrap_or(true),
         email: email_of(m),
         name: display_name_of(m),
+        family_name: text(m, &["name", "familyName"]).map(str::to_lowercase),
+        emails: get_ci(m, "emails")
+            .and_then(Value::as_array)
+            .map(|all| all.iter().filter_map(|e| e.get("value").and_then(Value::as_str)).map(str::to_lowercase).collect())
+            .unwrap_or_default(),
     }
+}
+
+/// The user's email values as the `emails[…].value eq` lookup finds them: replaced whole.
+async fn index_emails(scope: &Scope<'_>, user_id: &str, emails: &[String]) -> Result<()> {
+    let mut batch = crate::backend::store::Batch::default();
+    batch.push("DELETE FROM scim_user_emails WHERE user_id = $1", vec![user_id.into()]);
+    for value in emails {
+        batch.push("INSERT INTO scim_user_emails (user_id, connection_id, value) VALUES ($1, $2, $3)", vec![user_id.into(), scope.connection.id.as_str().into(), value.as_str().into()]);
+    }
+    batch.run(&scope.state.db).await
 }
 
 /// The profile with the claims SCIM manages set from the resource (or removed).
@@ -293,7 +327,7 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
                 // the next sign-in decides.
                 "UPDATE users SET email = $2, name = $3, profile = $4, user_name = $5, external_id = $6, active = $7, scim_resource = $8,
                    email_verified = CASE WHEN lower(coalesce(email, '')) = lower(coalesce($2, '')) THEN email_verified ELSE FALSE END,
-                   version = version + 1, provisioned_at = $9, updated_at = $9 WHERE id = $1 AND version = $10", &[(&row.id).into(), (&d.email).into(), (&d.name).into(), (&profile).into(), (&d.user_name).into(), (&d.external_id).into(), d.active.into(), (&resource_json).into(), now.into(), row.version.into()]).await
+                   scim_family_name = $11, version = version + 1, provisioned_at = $9, updated_at = $9 WHERE id = $1 AND version = $10", &[(&row.id).into(), (&d.email).into(), (&d.name).into(), (&profile).into(), (&d.user_name).into(), (&d.external_id).into(), d.active.into(), (&resource_json).into(), now.into(), row.version.into(), (&d.family_name).into()]).await
             .map(|n| (n, row.id.clone()))
         }
         None => {
@@ -301,8 +335,8 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
             let id = format!("{}|{}|{}", scope.connection.strategy.as_str(), scope.connection.name, subject);
             let profile = profile_with("{}", &m, &d);
             state.db.execute("INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, created_at, updated_at,
-                   user_name, external_id, active, scim_resource, version, provisioned_at)
-                 VALUES ($1, $2, $3, $4, FALSE, $5, $6, '[]', 0, $7, $7, $8, $9, $10, $11, 1, $7)", &[(&id).into(), (&scope.connection.id).into(), (&subject).into(), (&d.email).into(), (&d.name).into(), (&profile).into(), now.into(), (&d.user_name).into(), (&d.external_id).into(), d.active.into(), (&resource_json).into()]).await
+                   user_name, external_id, active, scim_resource, version, provisioned_at, scim_family_name)
+                 VALUES ($1, $2, $3, $4, FALSE, $5, $6, '[]', 0, $7, $7, $8, $9, $10, $11, 1, $7, $12)", &[(&id).into(), (&scope.connection.id).into(), (&subject).into(), (&d.email).into(), (&d.name).into(), (&profile).into(), now.into(), (&d.user_name).into(), (&d.external_id).into(), d.active.into(), (&resource_json).into(), (&d.family_name).into()]).await
             .map(|n| (n, id))
         }
     };
@@ -316,6 +350,7 @@ async fn save(scope: &Scope<'_>, existing: Option<&Row>, m: Map<String, Value>) 
     if n == 0 {
         return Err(ScimError::precondition_failed("The user changed while this request was being handled; read it again and retry."));
     }
+    index_emails(scope, &user_id, &d.emails).await?;
     let was_active = existing.is_none_or(|r| r.active);
     if was_active && !d.active {
         deprovision(state, &user_id, "User deactivated by SCIM provisioning").await?;

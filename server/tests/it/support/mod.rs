@@ -15,6 +15,7 @@ pub mod idp;
 pub mod logout_receiver;
 pub mod oidc_idp;
 pub mod process;
+pub mod smtp;
 
 pub struct TestServer {
     pub base: String,

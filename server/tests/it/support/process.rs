@@ -25,6 +25,16 @@ impl Drop for Replica {
     }
 }
 
+/// A fresh database (closed again, for a server process to open) with a Management API token
+/// named `name`, and an HTTP client that does not follow redirects: (database URL, token, client).
+pub async fn fresh(name: &str) -> (String, String, reqwest::Client) {
+    let (db, database_url) = app::backend::store::testing::fresh_database_with_url().await.unwrap_or_else(|e| panic!("test database: {e}"));
+    let token = app::backend::admin::tokens::create_token(&db, &app::backend::Clock::System, name, &[]).await.unwrap_or_else(|e| panic!("{e}")).1;
+    db.close().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("{e}"));
+    (database_url, token, http)
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -1,0 +1,15 @@
+// Organizations in the dashboard, for the specs that need one.
+import { expect, type Page } from "@playwright/test";
+import { hydrated } from "./tessera";
+
+/** Creates an organization on the Organizations page and waits for its own page. */
+export async function createOrganization(page: Page, name: string, displayName: string) {
+  await page.goto("/organizations");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Create Organization" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Display Name").fill(displayName);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("heading", { name: displayName, level: 1 })).toBeVisible();
+  await hydrated(page);
+}
