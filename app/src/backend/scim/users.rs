@@ -201,7 +201,8 @@ pub async fn list(scope: &Scope<'_>, filter: Option<&Filter>, start_index: u64, 
             "id" => format!("SELECT {COLS} FROM users WHERE connection_id = $1 AND id = $2"),
             // Any of a provisioned user's emails, or the one email of a user SCIM never wrote.
             "emails.value" => format!(
-                "SELECT {COLS} FROM users WHERE connection_id = $1 AND id IN (SELECT user_id FROM scim_user_emails WHERE connection_id = $1 AND value = $2)
+                "SELECT {COLS} FROM (SELECT DISTINCT user_id FROM scim_user_emails WHERE connection_id = $1 AND value = $2) AS found
+                 JOIN users ON users.id = found.user_id
                  UNION ALL SELECT {COLS} FROM users WHERE connection_id = $1 AND scim_resource IS NULL AND lower(email) = lower($2)"
             ),
             // A provisioned user's familyName, or any user SCIM never wrote (their name is in
