@@ -122,7 +122,7 @@ bench:
 bench-scim:
 	cargo run --release -p server --example bench_scim
 
-# Complete brokered logins against a loopback OpenID Provider, at concurrency 1 and 8: logins/s,
+# Complete brokered logins (Tessera, an ES256 upstream and the load driver in three processes) at concurrency 1, 8 and 32: logins/s,
 # p50/p99 and Tessera's CPU time per login from its own process counters (release build).
 # DATABASE=postgres runs it on a throw-away PostgreSQL, started and stopped like make test's.
 bench-login:

@@ -1,4 +1,4 @@
-//! Benchmark: SCIM `GET /Users` on a connection with 10,000 provisioned users.
+//! Benchmark: SCIM `GET /Users` on a connection with 10,000 provisioned users (`BENCH_SCIM_USERS`).
 //!
 //! Seeds a fresh SQLite database (or `DATABASE_URL`) with 10,000 users through the SCIM users
 //! service (the same function `POST /Users` calls), starts the server in-process, and times
