@@ -20,10 +20,11 @@ const UPSTREAM_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let builder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Full(app::backend::metrics::UPSTREAM_DURATION.into()), UPSTREAM_BUCKETS)
-            .expect("the bucket list is not empty");
-        let recorder = builder.build_recorder();
+        // Refused only for an empty bucket list (the constant is not): then summaries, not a panic.
+        let recorder = match PrometheusBuilder::new().set_buckets_for_metric(Matcher::Full(app::backend::metrics::UPSTREAM_DURATION.into()), UPSTREAM_BUCKETS) {
+            Ok(builder) => builder.build_recorder(),
+            Err(_) => PrometheusBuilder::new().build_recorder(),
+        };
         let handle = recorder.handle();
         if metrics::set_global_recorder(recorder).is_err() {
             tracing::warn!("another metrics recorder is installed: /metrics will be empty");

@@ -173,6 +173,35 @@ fn DeleteUserZone(id: String, confirm: String) -> impl IntoView {
     }
 }
 
+/// Revoke, Disconnect: the button each row of a user's revocable lists ends with.
+const REVOKE_BUTTON: &str = "rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50";
+
+/// One of the user's revocable lists (sessions, authorized applications, connected accounts):
+/// a card with its title and what it holds, and the list, or `empty_text` when nothing is left.
+#[component]
+fn RevocableList(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    empty_text: &'static str,
+    #[prop(into)] empty: Signal<bool>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby=labelled_by>
+            <h2 id=title_id class="text-base font-semibold text-gray-900">{title}</h2>
+            <p class="mt-1 text-sm text-gray-500">{description}</p>
+            {move || if empty.get() {
+                view! { <p class="mt-4 text-sm text-gray-500">{empty_text}</p> }.into_any()
+            } else {
+                children().into_any()
+            }}
+        </section>
+    }
+}
+
 /// The user's single sign-on sessions, each revocable.
 #[component]
 fn SessionsSection(user_id: String, sessions: Vec<SessionRow>) -> impl IntoView {
@@ -187,43 +216,33 @@ fn SessionsSection(user_id: String, sessions: Vec<SessionRow>) -> impl IntoView 
         Some(Err(e)) => toaster.error(e.to_string()),
         None => {}
     });
+    let user_id = StoredValue::new(user_id);
     view! {
-        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="sessions-title">
-            <h2 id="sessions-title" class="text-base font-semibold text-gray-900">"Sessions"</h2>
-            <p class="mt-1 text-sm text-gray-500">"Single sign-on sessions: while one lives, the user signs in to applications without going back to the identity provider."</p>
-            {move || if rows.read().is_empty() {
-                view! { <p class="mt-4 text-sm text-gray-500">"No active sessions."</p> }.into_any()
-            } else {
-                let user_id = user_id.clone();
-                view! {
-                    <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm">
-                        <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
-                            <tr><th scope="col" class="py-2 pr-4">"Session"</th><th scope="col" class="py-2 pr-4">"Started"</th><th scope="col" class="py-2 pr-4">"Last seen"</th><th scope="col" class="py-2 pr-4">"Expires"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
-                        </thead>
-                        <tbody class="divide-y divide-gray-100">
-                            {rows.get().into_iter().map(|s| {
-                                let user_id = user_id.clone();
-                                view! {
-                                <tr>
-                                    <td class="py-2 pr-4 font-mono text-xs text-gray-600">{s.id.clone()}</td>
-                                    <td class="py-2 pr-4 text-gray-700">{s.started.clone()}</td>
-                                    <td class="py-2 pr-4 text-gray-700">{s.last_seen.clone()}</td>
-                                    <td class="py-2 pr-4 text-gray-700">{s.expires.clone()}</td>
-                                    <td class="py-2 text-right">
-                                        <ActionForm action=revoke>
-                                            <input type="hidden" name="user_id" value=user_id/>
-                                            <input type="hidden" name="session_id" value=s.id.clone()/>
-                                            <button type="submit" class="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-                                                disabled=move || revoke.pending().get()>"Revoke"</button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }}).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <RevocableList id="sessions" title="Sessions" empty_text="No active sessions." empty=Signal::derive(move || rows.read().is_empty())
+            description="Single sign-on sessions: while one lives, the user signs in to applications without going back to the identity provider.">
+            <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm">
+                <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                    <tr><th scope="col" class="py-2 pr-4">"Session"</th><th scope="col" class="py-2 pr-4">"Started"</th><th scope="col" class="py-2 pr-4">"Last seen"</th><th scope="col" class="py-2 pr-4">"Expires"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
+                </thead>
+                <tbody class="divide-y divide-gray-100">
+                    {move || rows.get().into_iter().map(|s| view! {
+                        <tr>
+                            <td class="py-2 pr-4 font-mono text-xs text-gray-600">{s.id.clone()}</td>
+                            <td class="py-2 pr-4 text-gray-700">{s.started.clone()}</td>
+                            <td class="py-2 pr-4 text-gray-700">{s.last_seen.clone()}</td>
+                            <td class="py-2 pr-4 text-gray-700">{s.expires.clone()}</td>
+                            <td class="py-2 text-right">
+                                <ActionForm action=revoke>
+                                    <input type="hidden" name="user_id" value=user_id.get_value()/>
+                                    <input type="hidden" name="session_id" value=s.id.clone()/>
+                                    <button type="submit" class=REVOKE_BUTTON disabled=move || revoke.pending().get()>"Revoke"</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </RevocableList>
     }
 }
 
@@ -241,34 +260,26 @@ fn GrantsSection(user_id: String, grants: Vec<GrantRow>) -> impl IntoView {
         Some(Err(e)) => toaster.error(e.to_string()),
         None => {}
     });
+    let user_id = StoredValue::new(user_id);
     view! {
-        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="grants-title">
-            <h2 id="grants-title" class="text-base font-semibold text-gray-900">"Authorized applications"</h2>
-            <p class="mt-1 text-sm text-gray-500">"Third-party applications this user allowed on the consent screen, and what they may see."</p>
-            {move || if rows.read().is_empty() {
-                view! { <p class="mt-4 text-sm text-gray-500">"No third-party application is authorized."</p> }.into_any()
-            } else {
-                let user_id = user_id.clone();
-                view! {
-                    <ul class="mt-4 divide-y divide-gray-100" aria-label="Authorized applications">
-                        {rows.get().into_iter().map(|g| { let user_id = user_id.clone(); view! {
-                            <li class="flex items-center justify-between gap-3 py-3" data-testid="grant">
-                                <div>
-                                    <p class="text-sm font-medium text-gray-900">{g.application.clone()}</p>
-                                    <p class="font-mono text-xs text-gray-500">{g.scopes.join(" ")}</p>
-                                </div>
-                                <ActionForm action=revoke>
-                                    <input type="hidden" name="user_id" value=user_id/>
-                                    <input type="hidden" name="grant_id" value=g.id.clone()/>
-                                    <button type="submit" class="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-                                        aria-label=format!("Revoke {}", g.application) disabled=move || revoke.pending().get()>"Revoke"</button>
-                                </ActionForm>
-                            </li>
-                        }}).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
+        <RevocableList id="grants" title="Authorized applications" empty_text="No third-party application is authorized." empty=Signal::derive(move || rows.read().is_empty())
+            description="Third-party applications this user allowed on the consent screen, and what they may see.">
+            <ul class="mt-4 divide-y divide-gray-100" aria-label="Authorized applications">
+                {move || rows.get().into_iter().map(|g| view! {
+                    <li class="flex items-center justify-between gap-3 py-3" data-testid="grant">
+                        <div>
+                            <p class="text-sm font-medium text-gray-900">{g.application.clone()}</p>
+                            <p class="font-mono text-xs text-gray-500">{g.scopes.join(" ")}</p>
+                        </div>
+                        <ActionForm action=revoke>
+                            <input type="hidden" name="user_id" value=user_id.get_value()/>
+                            <input type="hidden" name="grant_id" value=g.id.clone()/>
+                            <button type="submit" class=REVOKE_BUTTON aria-label=format!("Revoke {}", g.application) disabled=move || revoke.pending().get()>"Revoke"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </RevocableList>
     }
 }
 
@@ -287,40 +298,32 @@ fn ConnectedAccountsSection(user_id: String, accounts: Vec<ConnectedAccountRow>)
         Some(Err(e)) => toaster.error(e.to_string()),
         None => {}
     });
+    let user_id = StoredValue::new(user_id);
     view! {
-        <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby="accounts-title">
-            <h2 id="accounts-title" class="text-base font-semibold text-gray-900">"Connected accounts"</h2>
-            <p class="mt-1 text-sm text-gray-500">"Identity provider accounts whose tokens Tessera keeps (connections for connected accounts), so applications can call the provider's APIs for this user."</p>
-            {move || if rows.read().is_empty() {
-                view! { <p class="mt-4 text-sm text-gray-500">"No connected accounts."</p> }.into_any()
-            } else {
-                let user_id = user_id.clone();
-                view! {
-                    <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm" aria-label="Connected accounts">
-                        <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
-                            <tr><th scope="col" class="py-2 pr-4">"Connection"</th><th scope="col" class="py-2 pr-4">"Scopes"</th><th scope="col" class="py-2 pr-4">"Connected"</th><th scope="col" class="py-2 pr-4">"Last used"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
-                        </thead>
-                        <tbody class="divide-y divide-gray-100">
-                            {rows.get().into_iter().map(|a| { let user_id = user_id.clone(); view! {
-                                <tr data-testid="connected-account">
-                                    <td class="py-2 pr-4 font-medium text-gray-900">{a.connection.clone()}</td>
-                                    <td class="py-2 pr-4 font-mono text-xs text-gray-600">{a.scope.clone()}</td>
-                                    <td class="py-2 pr-4 text-gray-700">{a.connected.clone()}</td>
-                                    <td class="py-2 pr-4 text-gray-700">{a.last_used.clone()}</td>
-                                    <td class="py-2 text-right">
-                                        <ActionForm action=disconnect>
-                                            <input type="hidden" name="user_id" value=user_id/>
-                                            <input type="hidden" name="connection_id" value=a.connection_id.clone()/>
-                                            <button type="submit" class="rounded-md border border-gray-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-                                                aria-label=format!("Disconnect {}", a.connection) disabled=move || disconnect.pending().get()>"Disconnect"</button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }}).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <RevocableList id="accounts" title="Connected accounts" empty_text="No connected accounts." empty=Signal::derive(move || rows.read().is_empty())
+            description="Identity provider accounts whose tokens Tessera keeps (connections for connected accounts), so applications can call the provider's APIs for this user.">
+            <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm" aria-label="Connected accounts">
+                <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                    <tr><th scope="col" class="py-2 pr-4">"Connection"</th><th scope="col" class="py-2 pr-4">"Scopes"</th><th scope="col" class="py-2 pr-4">"Connected"</th><th scope="col" class="py-2 pr-4">"Last used"</th><th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th></tr>
+                </thead>
+                <tbody class="divide-y divide-gray-100">
+                    {move || rows.get().into_iter().map(|a| view! {
+                        <tr data-testid="connected-account">
+                            <td class="py-2 pr-4 font-medium text-gray-900">{a.connection.clone()}</td>
+                            <td class="py-2 pr-4 font-mono text-xs text-gray-600">{a.scope.clone()}</td>
+                            <td class="py-2 pr-4 text-gray-700">{a.connected.clone()}</td>
+                            <td class="py-2 pr-4 text-gray-700">{a.last_used.clone()}</td>
+                            <td class="py-2 text-right">
+                                <ActionForm action=disconnect>
+                                    <input type="hidden" name="user_id" value=user_id.get_value()/>
+                                    <input type="hidden" name="connection_id" value=a.connection_id.clone()/>
+                                    <button type="submit" class=REVOKE_BUTTON aria-label=format!("Disconnect {}", a.connection) disabled=move || disconnect.pending().get()>"Disconnect"</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </RevocableList>
     }
 }
