@@ -3,6 +3,7 @@
 //! the same server in-process.
 
 pub mod api_v2;
+pub mod assets;
 pub mod cli;
 pub mod extract;
 pub mod config;

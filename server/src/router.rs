@@ -24,6 +24,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::protocol::router(state.clone()))
         .merge(crate::scim::router())
         .merge(crate::setup::router())
+        .merge(crate::assets::router(&state.leptos_options))
         .leptos_routes(&state, routes, move || shell((*leptos_options).clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(rpc_errors::bad_arguments_are_400))

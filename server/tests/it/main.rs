@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module starts a real Tessera server (or a real client)
 //! in-process on a free loopback port with a fresh database, and talks to it over real HTTP.
 
+mod assets;
 mod auth0_compat;
 mod clients_api;
 mod connection_profile;
