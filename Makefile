@@ -30,7 +30,7 @@ SCIM_VENV := $(CARGO_TARGET_DIR)/../scim-venv
 export LEPTOS_SITE_ROOT ?= target/site
 
 .SILENT: postgres-start postgres-stop tools test-tools
-.PHONY: help run test tools test-tools build rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
+.PHONY: help run test tools test-tools build site-release site-size rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
 
 help:
 	@echo "make run    build and serve the dashboard on http://127.0.0.1:3000 (SQLite in ./data)"
@@ -66,8 +66,25 @@ test-tools: tools
 	         auth0-python==$(AUTH0_PYTHON_VERSION) schemathesis==$(SCHEMATHESIS_VERSION) aiosmtpd==$(AIOSMTPD_VERSION); }
 
 ## ---- build and run ---------------------------------------------------------------------------
+# --split: every page is a lazy route, its own wasm chunk (app/src/app.rs); the compressed copies
+# are what /pkg sends (server/src/assets.rs).
 build: tools
-	cargo leptos build
+	cargo leptos build --split
+	node scripts/site.mjs compress $(LEPTOS_SITE_ROOT)/pkg --fast
+
+# The browser's half as it ships: release profile, wasm-opt, split, Brotli and gzip at their best.
+# A site root of its own, so the debug site the tests serve stays as it is.
+SITE_RELEASE := target/site-release
+site-release: tools
+	LEPTOS_SITE_ROOT=$(SITE_RELEASE) cargo leptos build --release --split --frontend-only
+	node scripts/site.mjs compress $(SITE_RELEASE)/pkg
+
+# What a cold first load transfers, per entry point (sign-in, Enterprise, a setup screen), read
+# from Chromium's Resource Timing against the release site; then every file's raw, gzip and Brotli bytes.
+site-size: build site-release
+	cd end2end && TESSERA_BIN=$(TESSERA) FIRST_LOAD_SITE_ROOT=$(CURDIR)/$(SITE_RELEASE) npx playwright test tests/first-load.spec.ts
+	echo "file                                                   raw      gzip    brotli"
+	node scripts/site.mjs sizes $(SITE_RELEASE)/pkg
 
 run: build
 	mkdir -p data
@@ -106,9 +123,9 @@ rust-tests:
 	trap '$(MAKE) --no-print-directory postgres-stop' EXIT
 	TESSERA_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/postgres $(RUST_TEST)
 
-e2e: build
+e2e: build site-release
 	echo "== Playwright in Chromium"
-	cd end2end && TESSERA_BIN=$(TESSERA) SCIM2_CLI=$(SCIM_VENV)/bin/scim2 TOOLS_PYTHON=$(SCIM_VENV)/bin/python npx playwright test
+	cd end2end && TESSERA_BIN=$(TESSERA) FIRST_LOAD_SITE_ROOT=$(CURDIR)/$(SITE_RELEASE) SCIM2_CLI=$(SCIM_VENV)/bin/scim2 TOOLS_PYTHON=$(SCIM_VENV)/bin/python npx playwright test
 
 test: test-tools
 	$(MAKE) --no-print-directory rust-tests

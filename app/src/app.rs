@@ -22,8 +22,8 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::SsrMode;
-use leptos_router::path;
+use leptos::lazy;
+use leptos_router::{path, Lazy, LazyRoute, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The Content-Security-Policy names this response's script nonce, so it is set here.
@@ -50,13 +50,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let toaster = Toaster::provide();
-    // Effects run only in the browser: this marks the page as hydrated (tests wait for it).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Stylesheet id="leptos" href="/pkg/tessera.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
@@ -66,33 +59,148 @@ pub fn App() -> impl IntoView {
         // complete without JavaScript; they are small, and this keeps them readable by any client.
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/signin") view=SignInPage/>
-                <Route path=path!("/signin/password") view=ChooseNewPasswordPage/>
+                <Route path=path!("/signin") view={Lazy::<SignInPageRoute>::new()}/>
+                <Route path=path!("/signin/password") view={Lazy::<ChooseNewPasswordPageRoute>::new()}/>
                 // A setup link's screens: no admin session, the link and its browser instead.
-                <Route path=path!("/setup/:token/steps") view=SetupPage ssr=SsrMode::Async/>
-                <ParentRoute path=path!("") view=DashboardLayout ssr=SsrMode::Async>
-                    <Route path=path!("/connections/enterprise") view=EnterprisePage ssr=SsrMode::Async/>
-                    <Route path=path!("/connections/enterprise/oidc/new") view=NewOidcConnectionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/connections/enterprise/okta/new") view=NewOktaConnectionPage ssr=SsrMode::Async/>
-                    <ParentRoute path=path!("/connections/enterprise/:id") view=ConnectionPage ssr=SsrMode::Async>
-                        <Route path=path!("") view=SettingsTab ssr=SsrMode::Async/>
-                        <Route path=path!("settings") view=SettingsTab ssr=SsrMode::Async/>
-                        <Route path=path!("provisioning") view=ProvisioningTab ssr=SsrMode::Async/>
-                        <Route path=path!("login-experience") view=LoginExperienceTab ssr=SsrMode::Async/>
-                        <Route path=path!("applications") view=ApplicationsTab ssr=SsrMode::Async/>
+                <Route path=path!("/setup/:token/steps") view={Lazy::<SetupPageRoute>::new()} ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view={Lazy::<DashboardLayoutRoute>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("/connections/enterprise") view={Lazy::<EnterprisePageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/connections/enterprise/oidc/new") view={Lazy::<NewOidcConnectionPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/connections/enterprise/okta/new") view={Lazy::<NewOktaConnectionPageRoute>::new()} ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/connections/enterprise/:id") view={Lazy::<ConnectionPageRoute>::new()} ssr=SsrMode::Async>
+                        <Route path=path!("") view={Lazy::<SettingsTabRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("settings") view={Lazy::<SettingsTabRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("provisioning") view={Lazy::<ProvisioningTabRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("login-experience") view={Lazy::<LoginExperienceTabRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("applications") view={Lazy::<ApplicationsTabRoute>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
-                    <Route path=path!("/applications") view=ApplicationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/organizations/:id") view=OrganizationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/roles") view=RolesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/users/:id") view=UserPage ssr=SsrMode::Async/>
-                    <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/applications") view={Lazy::<ApplicationsPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/:id") view={Lazy::<ApplicationPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations") view={Lazy::<OrganizationsPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations/:id") view={Lazy::<OrganizationPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/roles") view={Lazy::<RolesPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/users") view={Lazy::<UsersPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/users/:id") view={Lazy::<UserPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/logs") view={Lazy::<LogsPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsPageRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
         {toaster.view()}
     }
+}
+
+/// The browser's code comes in three wasm chunks besides the shell (with `cargo leptos build
+/// --split`): the sign-in pages, the setup screens an organization's IT admin opens from a link,
+/// and the dashboard. Each is one `#[lazy]` function, so a first load carries the shell and its own
+/// chunk, never the others; the server-rendered HTML preloads the chunk its page needs. (A split
+/// point per page made some 200 small shared chunks, and a page waited on all of them.)
+#[derive(Clone, Copy)]
+enum SignInView {
+    SignIn,
+    ChooseNewPassword,
+}
+
+#[lazy]
+fn sign_in_view(which: SignInView) -> AnyView {
+    match which {
+        SignInView::SignIn => view! { <SignInPage/> }.into_any(),
+        SignInView::ChooseNewPassword => view! { <ChooseNewPasswordPage/> }.into_any(),
+    }
+}
+
+#[lazy]
+fn setup_view() -> AnyView {
+    view! { <SetupPage/> }.into_any()
+}
+
+#[derive(Clone, Copy)]
+enum DashboardView {
+    Layout,
+    Enterprise,
+    NewOidcConnection,
+    NewOktaConnection,
+    Connection,
+    SettingsTab,
+    ProvisioningTab,
+    LoginExperienceTab,
+    ApplicationsTab,
+    Applications,
+    Application,
+    Organizations,
+    Organization,
+    Roles,
+    Users,
+    User,
+    Logs,
+    Settings,
+}
+
+#[lazy]
+fn dashboard_view(which: DashboardView) -> AnyView {
+    match which {
+        DashboardView::Layout => view! { <DashboardLayout/> }.into_any(),
+        DashboardView::Enterprise => view! { <EnterprisePage/> }.into_any(),
+        DashboardView::NewOidcConnection => view! { <NewOidcConnectionPage/> }.into_any(),
+        DashboardView::NewOktaConnection => view! { <NewOktaConnectionPage/> }.into_any(),
+        DashboardView::Connection => view! { <ConnectionPage/> }.into_any(),
+        DashboardView::SettingsTab => view! { <SettingsTab/> }.into_any(),
+        DashboardView::ProvisioningTab => view! { <ProvisioningTab/> }.into_any(),
+        DashboardView::LoginExperienceTab => view! { <LoginExperienceTab/> }.into_any(),
+        DashboardView::ApplicationsTab => view! { <ApplicationsTab/> }.into_any(),
+        DashboardView::Applications => view! { <ApplicationsPage/> }.into_any(),
+        DashboardView::Application => view! { <ApplicationPage/> }.into_any(),
+        DashboardView::Organizations => view! { <OrganizationsPage/> }.into_any(),
+        DashboardView::Organization => view! { <OrganizationPage/> }.into_any(),
+        DashboardView::Roles => view! { <RolesPage/> }.into_any(),
+        DashboardView::Users => view! { <UsersPage/> }.into_any(),
+        DashboardView::User => view! { <UserPage/> }.into_any(),
+        DashboardView::Logs => view! { <LogsPage/> }.into_any(),
+        DashboardView::Settings => view! { <SettingsPage/> }.into_any(),
+    }
+}
+
+/// A route whose view is `$chunk($arg)`: its code arrives with that chunk. The router preloads
+/// the chunk (`__preload_$chunk`, made by `#[lazy]` in the browser) before it hydrates or shows the
+/// route, as `#[lazy_route]` does for a split point of its own.
+macro_rules! lazy_routes {
+    ($($route:ident => $chunk:ident / $preload:ident ($($arg:expr)?)),* $(,)?) => {$(
+        pub struct $route;
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            async fn view(_this: Self) -> AnyView {
+                $chunk($($arg)?).await
+            }
+            async fn preload() {
+                #[cfg(target_arch = "wasm32")]
+                $preload().await;
+            }
+        }
+    )*};
+}
+
+lazy_routes! {
+    SignInPageRoute => sign_in_view / __preload_sign_in_view(SignInView::SignIn),
+    ChooseNewPasswordPageRoute => sign_in_view / __preload_sign_in_view(SignInView::ChooseNewPassword),
+    SetupPageRoute => setup_view / __preload_setup_view(),
+    DashboardLayoutRoute => dashboard_view / __preload_dashboard_view(DashboardView::Layout),
+    EnterprisePageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Enterprise),
+    NewOidcConnectionPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::NewOidcConnection),
+    NewOktaConnectionPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::NewOktaConnection),
+    ConnectionPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Connection),
+    SettingsTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::SettingsTab),
+    ProvisioningTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::ProvisioningTab),
+    LoginExperienceTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::LoginExperienceTab),
+    ApplicationsTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::ApplicationsTab),
+    ApplicationsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Applications),
+    ApplicationPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Application),
+    OrganizationsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Organizations),
+    OrganizationPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Organization),
+    RolesPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Roles),
+    UsersPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Users),
+    UserPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::User),
+    LogsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Logs),
+    SettingsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Settings),
 }
