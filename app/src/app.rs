@@ -90,11 +90,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The browser's code comes in three wasm chunks besides the shell (with `cargo leptos build
-/// --split`): the sign-in pages, the setup screens an organization's IT admin opens from a link,
-/// and the dashboard. Each is one `#[lazy]` function, so a first load carries the shell and its own
-/// chunk, never the others; the server-rendered HTML preloads the chunk its page needs. (A split
-/// point per page made some 200 small shared chunks, and a page waited on all of them.)
+/// The browser's code comes in chunks besides the shell (with `cargo leptos build --split`): the
+/// sign-in pages, the setup screens an organization's IT admin opens from a link, the dashboard's
+/// frame, its connection pages, and its other pages. Each is one `#[lazy]` function, so a first
+/// load carries the shell and the chunks of its page, never the others; the server-rendered HTML
+/// preloads them. (A split point per page made some 200 small shared chunks, and a page waited on
+/// all of them.)
 #[derive(Clone, Copy)]
 enum SignInView {
     SignIn,
@@ -114,9 +115,13 @@ fn setup_view() -> AnyView {
     view! { <SetupPage/> }.into_any()
 }
 
+#[lazy]
+fn dashboard_frame_view() -> AnyView {
+    view! { <DashboardLayout/> }.into_any()
+}
+
 #[derive(Clone, Copy)]
-enum DashboardView {
-    Layout,
+enum ConnectionsView {
     Enterprise,
     NewOidcConnection,
     NewOktaConnection,
@@ -125,6 +130,24 @@ enum DashboardView {
     ProvisioningTab,
     LoginExperienceTab,
     ApplicationsTab,
+}
+
+#[lazy]
+fn connections_view(which: ConnectionsView) -> AnyView {
+    match which {
+        ConnectionsView::Enterprise => view! { <EnterprisePage/> }.into_any(),
+        ConnectionsView::NewOidcConnection => view! { <NewOidcConnectionPage/> }.into_any(),
+        ConnectionsView::NewOktaConnection => view! { <NewOktaConnectionPage/> }.into_any(),
+        ConnectionsView::Connection => view! { <ConnectionPage/> }.into_any(),
+        ConnectionsView::SettingsTab => view! { <SettingsTab/> }.into_any(),
+        ConnectionsView::ProvisioningTab => view! { <ProvisioningTab/> }.into_any(),
+        ConnectionsView::LoginExperienceTab => view! { <LoginExperienceTab/> }.into_any(),
+        ConnectionsView::ApplicationsTab => view! { <ApplicationsTab/> }.into_any(),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ManageView {
     Applications,
     Application,
     Organizations,
@@ -137,26 +160,17 @@ enum DashboardView {
 }
 
 #[lazy]
-fn dashboard_view(which: DashboardView) -> AnyView {
+fn manage_view(which: ManageView) -> AnyView {
     match which {
-        DashboardView::Layout => view! { <DashboardLayout/> }.into_any(),
-        DashboardView::Enterprise => view! { <EnterprisePage/> }.into_any(),
-        DashboardView::NewOidcConnection => view! { <NewOidcConnectionPage/> }.into_any(),
-        DashboardView::NewOktaConnection => view! { <NewOktaConnectionPage/> }.into_any(),
-        DashboardView::Connection => view! { <ConnectionPage/> }.into_any(),
-        DashboardView::SettingsTab => view! { <SettingsTab/> }.into_any(),
-        DashboardView::ProvisioningTab => view! { <ProvisioningTab/> }.into_any(),
-        DashboardView::LoginExperienceTab => view! { <LoginExperienceTab/> }.into_any(),
-        DashboardView::ApplicationsTab => view! { <ApplicationsTab/> }.into_any(),
-        DashboardView::Applications => view! { <ApplicationsPage/> }.into_any(),
-        DashboardView::Application => view! { <ApplicationPage/> }.into_any(),
-        DashboardView::Organizations => view! { <OrganizationsPage/> }.into_any(),
-        DashboardView::Organization => view! { <OrganizationPage/> }.into_any(),
-        DashboardView::Roles => view! { <RolesPage/> }.into_any(),
-        DashboardView::Users => view! { <UsersPage/> }.into_any(),
-        DashboardView::User => view! { <UserPage/> }.into_any(),
-        DashboardView::Logs => view! { <LogsPage/> }.into_any(),
-        DashboardView::Settings => view! { <SettingsPage/> }.into_any(),
+        ManageView::Applications => view! { <ApplicationsPage/> }.into_any(),
+        ManageView::Application => view! { <ApplicationPage/> }.into_any(),
+        ManageView::Organizations => view! { <OrganizationsPage/> }.into_any(),
+        ManageView::Organization => view! { <OrganizationPage/> }.into_any(),
+        ManageView::Roles => view! { <RolesPage/> }.into_any(),
+        ManageView::Users => view! { <UsersPage/> }.into_any(),
+        ManageView::User => view! { <UserPage/> }.into_any(),
+        ManageView::Logs => view! { <LogsPage/> }.into_any(),
+        ManageView::Settings => view! { <SettingsPage/> }.into_any(),
     }
 }
 
@@ -185,22 +199,22 @@ lazy_routes! {
     SignInPageRoute => sign_in_view / __preload_sign_in_view(SignInView::SignIn),
     ChooseNewPasswordPageRoute => sign_in_view / __preload_sign_in_view(SignInView::ChooseNewPassword),
     SetupPageRoute => setup_view / __preload_setup_view(),
-    DashboardLayoutRoute => dashboard_view / __preload_dashboard_view(DashboardView::Layout),
-    EnterprisePageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Enterprise),
-    NewOidcConnectionPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::NewOidcConnection),
-    NewOktaConnectionPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::NewOktaConnection),
-    ConnectionPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Connection),
-    SettingsTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::SettingsTab),
-    ProvisioningTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::ProvisioningTab),
-    LoginExperienceTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::LoginExperienceTab),
-    ApplicationsTabRoute => dashboard_view / __preload_dashboard_view(DashboardView::ApplicationsTab),
-    ApplicationsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Applications),
-    ApplicationPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Application),
-    OrganizationsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Organizations),
-    OrganizationPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Organization),
-    RolesPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Roles),
-    UsersPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Users),
-    UserPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::User),
-    LogsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Logs),
-    SettingsPageRoute => dashboard_view / __preload_dashboard_view(DashboardView::Settings),
+    DashboardLayoutRoute => dashboard_frame_view / __preload_dashboard_frame_view(),
+    EnterprisePageRoute => connections_view / __preload_connections_view(ConnectionsView::Enterprise),
+    NewOidcConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOidcConnection),
+    NewOktaConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOktaConnection),
+    ConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::Connection),
+    SettingsTabRoute => connections_view / __preload_connections_view(ConnectionsView::SettingsTab),
+    ProvisioningTabRoute => connections_view / __preload_connections_view(ConnectionsView::ProvisioningTab),
+    LoginExperienceTabRoute => connections_view / __preload_connections_view(ConnectionsView::LoginExperienceTab),
+    ApplicationsTabRoute => connections_view / __preload_connections_view(ConnectionsView::ApplicationsTab),
+    ApplicationsPageRoute => manage_view / __preload_manage_view(ManageView::Applications),
+    ApplicationPageRoute => manage_view / __preload_manage_view(ManageView::Application),
+    OrganizationsPageRoute => manage_view / __preload_manage_view(ManageView::Organizations),
+    OrganizationPageRoute => manage_view / __preload_manage_view(ManageView::Organization),
+    RolesPageRoute => manage_view / __preload_manage_view(ManageView::Roles),
+    UsersPageRoute => manage_view / __preload_manage_view(ManageView::Users),
+    UserPageRoute => manage_view / __preload_manage_view(ManageView::User),
+    LogsPageRoute => manage_view / __preload_manage_view(ManageView::Logs),
+    SettingsPageRoute => manage_view / __preload_manage_view(ManageView::Settings),
 }
