@@ -82,21 +82,30 @@ test("schemathesis finds no server error and no answer off the document, and its
         { cwd: reports, env: { ...process.env, NO_COLOR: "1" }, timeoutMs: (seconds + 90) * 1000 });
       const printed = `${out.stdout}\n${out.stderr}`;
       // The tools' Python (3.11) can fail in ast.parse while two threads describe hypothesis
-      // lambdas ("AST constructor recursion depth mismatch", CPython gh-106905), or one of
-      // schemathesis's own output handlers can raise: it then aborts with a nonzero exit and a
-      // report that names no failure and no error, which is no finding about Tessera. Such a run
-      // goes again, once, after printing why; a failure or an error in the report fails at once.
+      // lambdas ("AST constructor recursion depth mismatch", CPython gh-106905): schemathesis then
+      // reports a runtime error of its own. One of its output handlers can also raise: it then
+      // aborts with a nonzero exit and a report that names no failure and no error. Neither is a
+      // finding about Tessera, so such a run goes again, once, after printing why; any other
+      // failure or error in the report fails at once.
       const reportFile = readdirSync(dir).find((f) => f.endsWith(".json"));
       const report = reportFile ? JSON.parse(readFileSync(join(dir, reportFile), "utf8")) : undefined;
       const aborted = out.code !== 0 && (!report || (report.failures.length === 0 && report.errors.length === 0));
-      if (attempt === 1 && aborted) {
-        console.log(`schemathesis ${phases} stopped with exit ${out.code} (stop reason ${report?.stop_reason}) and no finding; ` +
-          `running it again. What it printed last:\n${printed.slice(-3000)}`);
+      // A "Runtime Error" is schemathesis failing in itself (a finding about Tessera is a failed
+      // check, a network error or a schema error), as the crash above shows up in its report.
+      const ownError = report?.failures.length === 0 && report.errors.length > 0
+        && report.errors.every((e: { title: string }) => e.title === "Runtime Error");
+      const pythonCrash = printed.includes("AST constructor recursion depth mismatch");
+      // Its errors section (where a runtime error says what it was), its summary, and its verdict.
+      const at = printed.indexOf("ERRORS ===");
+      const errors = at >= 0 ? printed.slice(at, at + 4000) : "";
+      const verdict = `${errors}\n…\n${printed.slice(-3000)}\nexit ${out.code}, stop reason ${report?.stop_reason}`;
+      if (attempt === 1 && (aborted || pythonCrash || ownError)) {
+        console.log(`schemathesis ${phases} stopped on its own trouble, not a finding (${pythonCrash ? "the tools' Python crashed, CPython gh-106905" : ownError ? "a runtime error of its own" : "no failure, no error"}); ` +
+          `running it again. What it printed:\n${verdict}`);
         return runPhases(phases, seconds, 2);
       }
-      expect(report, printed.slice(-3000)).toBeDefined();
       // Its verdict last in the message, where a CI log's tail shows it.
-      const verdict = `${printed.slice(-3000)}\nexit ${out.code}, stop reason ${report.stop_reason}`;
+      expect(report, verdict).toBeDefined();
       expect(report.failures, verdict).toEqual([]);
       expect(report.errors, verdict).toEqual([]);
       expect(out.code, verdict).toBe(0);
