@@ -66,8 +66,8 @@ test-tools: tools
 	         auth0-python==$(AUTH0_PYTHON_VERSION) schemathesis==$(SCHEMATHESIS_VERSION) aiosmtpd==$(AIOSMTPD_VERSION); }
 
 ## ---- build and run ---------------------------------------------------------------------------
-# --split: every page is a lazy route, its own wasm chunk (app/src/app.rs); the compressed copies
-# are what /pkg sends (server/src/assets.rs).
+# --split: the pages' code comes in wasm chunks, loaded by the lazy routes (app/src/chunks.rs);
+# the compressed copies are what /pkg sends (server/src/assets.rs).
 build: tools
 	cargo leptos build --split
 	node scripts/site.mjs compress $(LEPTOS_SITE_ROOT)/pkg --fast

@@ -1,29 +1,12 @@
 //! The HTML shell and the route table of the dashboard.
 
-use crate::components::layout::DashboardLayout;
+use crate::chunks::*;
 use crate::components::toast::Toaster;
-use crate::pages::connection::{
-    applications::ApplicationsTab, login_experience::LoginExperienceTab, provisioning::ProvisioningTab, settings::SettingsTab,
-    ConnectionPage,
-};
-use crate::pages::connection_new::{NewOidcConnectionPage, NewOktaConnectionPage};
-use crate::pages::logs::LogsPage;
-use crate::pages::users::{UserPage, UsersPage};
-use crate::pages::applications::{ApplicationPage, ApplicationsPage};
-use crate::pages::organization::OrganizationPage;
-use crate::pages::organizations::OrganizationsPage;
-use crate::pages::roles::RolesPage;
-use crate::pages::setup::SetupPage;
-use crate::pages::settings::SettingsPage;
-use crate::pages::{
-    enterprise::EnterprisePage, not_found::NotFound, signin::ChooseNewPasswordPage,
-    signin::SignInPage,
-};
+use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos::lazy;
-use leptos_router::{path, Lazy, LazyRoute, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The Content-Security-Policy names this response's script nonce, so it is set here.
@@ -88,133 +71,4 @@ pub fn App() -> impl IntoView {
         </Router>
         {toaster.view()}
     }
-}
-
-/// The browser's code comes in chunks besides the shell (with `cargo leptos build --split`): the
-/// sign-in pages, the setup screens an organization's IT admin opens from a link, the dashboard's
-/// frame, its connection pages, and its other pages. Each is one `#[lazy]` function, so a first
-/// load carries the shell and the chunks of its page, never the others; the server-rendered HTML
-/// preloads them. (A split point per page made some 200 small shared chunks, and a page waited on
-/// all of them.)
-#[derive(Clone, Copy)]
-enum SignInView {
-    SignIn,
-    ChooseNewPassword,
-}
-
-#[lazy]
-fn sign_in_view(which: SignInView) -> AnyView {
-    match which {
-        SignInView::SignIn => view! { <SignInPage/> }.into_any(),
-        SignInView::ChooseNewPassword => view! { <ChooseNewPasswordPage/> }.into_any(),
-    }
-}
-
-#[lazy]
-fn setup_view() -> AnyView {
-    view! { <SetupPage/> }.into_any()
-}
-
-#[lazy]
-fn dashboard_frame_view() -> AnyView {
-    view! { <DashboardLayout/> }.into_any()
-}
-
-#[derive(Clone, Copy)]
-enum ConnectionsView {
-    Enterprise,
-    NewOidcConnection,
-    NewOktaConnection,
-    Connection,
-    SettingsTab,
-    ProvisioningTab,
-    LoginExperienceTab,
-    ApplicationsTab,
-}
-
-#[lazy]
-fn connections_view(which: ConnectionsView) -> AnyView {
-    match which {
-        ConnectionsView::Enterprise => view! { <EnterprisePage/> }.into_any(),
-        ConnectionsView::NewOidcConnection => view! { <NewOidcConnectionPage/> }.into_any(),
-        ConnectionsView::NewOktaConnection => view! { <NewOktaConnectionPage/> }.into_any(),
-        ConnectionsView::Connection => view! { <ConnectionPage/> }.into_any(),
-        ConnectionsView::SettingsTab => view! { <SettingsTab/> }.into_any(),
-        ConnectionsView::ProvisioningTab => view! { <ProvisioningTab/> }.into_any(),
-        ConnectionsView::LoginExperienceTab => view! { <LoginExperienceTab/> }.into_any(),
-        ConnectionsView::ApplicationsTab => view! { <ApplicationsTab/> }.into_any(),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum ManageView {
-    Applications,
-    Application,
-    Organizations,
-    Organization,
-    Roles,
-    Users,
-    User,
-    Logs,
-    Settings,
-}
-
-#[lazy]
-fn manage_view(which: ManageView) -> AnyView {
-    match which {
-        ManageView::Applications => view! { <ApplicationsPage/> }.into_any(),
-        ManageView::Application => view! { <ApplicationPage/> }.into_any(),
-        ManageView::Organizations => view! { <OrganizationsPage/> }.into_any(),
-        ManageView::Organization => view! { <OrganizationPage/> }.into_any(),
-        ManageView::Roles => view! { <RolesPage/> }.into_any(),
-        ManageView::Users => view! { <UsersPage/> }.into_any(),
-        ManageView::User => view! { <UserPage/> }.into_any(),
-        ManageView::Logs => view! { <LogsPage/> }.into_any(),
-        ManageView::Settings => view! { <SettingsPage/> }.into_any(),
-    }
-}
-
-/// A route whose view is `$chunk($arg)`: its code arrives with that chunk. The router preloads
-/// the chunk (`__preload_$chunk`, made by `#[lazy]` in the browser) before it hydrates or shows the
-/// route, as `#[lazy_route]` does for a split point of its own.
-macro_rules! lazy_routes {
-    ($($route:ident => $chunk:ident / $preload:ident ($($arg:expr)?)),* $(,)?) => {$(
-        pub struct $route;
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-            async fn view(_this: Self) -> AnyView {
-                $chunk($($arg)?).await
-            }
-            async fn preload() {
-                #[cfg(target_arch = "wasm32")]
-                $preload().await;
-            }
-        }
-    )*};
-}
-
-lazy_routes! {
-    SignInPageRoute => sign_in_view / __preload_sign_in_view(SignInView::SignIn),
-    ChooseNewPasswordPageRoute => sign_in_view / __preload_sign_in_view(SignInView::ChooseNewPassword),
-    SetupPageRoute => setup_view / __preload_setup_view(),
-    DashboardLayoutRoute => dashboard_frame_view / __preload_dashboard_frame_view(),
-    EnterprisePageRoute => connections_view / __preload_connections_view(ConnectionsView::Enterprise),
-    NewOidcConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOidcConnection),
-    NewOktaConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOktaConnection),
-    ConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::Connection),
-    SettingsTabRoute => connections_view / __preload_connections_view(ConnectionsView::SettingsTab),
-    ProvisioningTabRoute => connections_view / __preload_connections_view(ConnectionsView::ProvisioningTab),
-    LoginExperienceTabRoute => connections_view / __preload_connections_view(ConnectionsView::LoginExperienceTab),
-    ApplicationsTabRoute => connections_view / __preload_connections_view(ConnectionsView::ApplicationsTab),
-    ApplicationsPageRoute => manage_view / __preload_manage_view(ManageView::Applications),
-    ApplicationPageRoute => manage_view / __preload_manage_view(ManageView::Application),
-    OrganizationsPageRoute => manage_view / __preload_manage_view(ManageView::Organizations),
-    OrganizationPageRoute => manage_view / __preload_manage_view(ManageView::Organization),
-    RolesPageRoute => manage_view / __preload_manage_view(ManageView::Roles),
-    UsersPageRoute => manage_view / __preload_manage_view(ManageView::Users),
-    UserPageRoute => manage_view / __preload_manage_view(ManageView::User),
-    LogsPageRoute => manage_view / __preload_manage_view(ManageView::Logs),
-    SettingsPageRoute => manage_view / __preload_manage_view(ManageView::Settings),
 }

@@ -11,6 +11,7 @@ mod string_enum;
 
 pub mod api;
 pub mod app;
+mod chunks;
 pub mod applications;
 pub mod components;
 pub mod connections;
