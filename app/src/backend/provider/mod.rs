@@ -12,7 +12,7 @@ pub mod refresh;
 pub mod sessions;
 
 use crate::applications::{Application, ClientAuthMethod};
-use crate::backend::crypto::{random_alphanumeric, sha256_hex};
+use crate::backend::crypto::{random_alphanumeric, random_token, sha256_hex};
 use crate::backend::store::{Batch, Value as Param};
 use crate::backend::users::{self, User};
 use crate::backend::{AppState, Error, Result};
@@ -338,22 +338,16 @@ const ACCESS_TOKEN_OF_FAMILY: &str = concat!(
     "EXISTS (SELECT 1 FROM refresh_families f JOIN users u ON u.id = f.user_id WHERE f.id = $7 AND NOT f.revoked AND u.active)"
 );
 
-/// Signs an ID token and an access token (both JWTs; the access token RS256, the ID token as
-/// the application chose) for `user`, and a refresh token when `offline_access` was granted to
-/// an application allowed to refresh.
+/// Signs an ID token (as the application chose) and issues an opaque access token for
+/// `/userinfo` (as Auth0 does when no API audience is asked for: the token only works at
+/// Tessera, which finds it by its hash, so a JWT would cost a signature and say nothing anyone
+/// checks), and a refresh token when `offline_access` was granted to an application allowed to
+/// refresh.
 async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
     let keys = state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
-    let claims = json!({
-        "iss": issuer(state), "sub": user.id, "aud": [format!("{}/userinfo", state.env.public_base())], "azp": app.client_id,
-        "client_id": app.client_id, "scope": grant.scope, "iat": now.timestamp(), "exp": expires.timestamp(), "jti": random_alphanumeric(24),
-    });
-    let mut claims = claims;
-    if !user.roles.is_empty() {
-        claims["roles"] = json!(user.roles);
-    }
-    let access_token = keys::sign_jwt(&keys.rs256, "at+jwt", &claims)?;
+    let access_token = random_token();
     let id_token = sign_id_token(state, &keys, app, user, grant, Some(&access_token))?;
 
     let offline = has_scope(grant.scope, "offline_access") && app.grant_types.contains(&crate::applications::GrantType::RefreshToken);
