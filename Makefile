@@ -91,7 +91,8 @@ run: build
 	exec $(TESSERA)
 
 ## ---- tests ---------------------------------------------------------------------------------------
-# A throw-away PostgreSQL on loopback, in a temp dir, as the postgres user (initdb refuses root).
+# A throw-away PostgreSQL on loopback, in a temp dir, as the postgres user (initdb refuses root);
+# without fsync (-F) unless PG_FSYNC=on; PG_EXTRA adds server options (-c name=value).
 PG_PORT ?= 55432
 PG_STATE := $(CARGO_TARGET_DIR)/../pgtest
 postgres-start:
@@ -102,7 +103,7 @@ postgres-start:
 	chown postgres:postgres "$$PGDATA"
 	runuser -u postgres -- "$$PG_BIN/initdb" -D "$$PGDATA" -A trust -U postgres --no-sync >/dev/null
 	runuser -u postgres -- "$$PG_BIN/pg_ctl" -D "$$PGDATA" -l "$$PGDATA/server.log" -w \
-	  -o "-h 127.0.0.1 -p $(PG_PORT) -k $$PGDATA -F -c max_connections=300" start >/dev/null
+	  -o "-h 127.0.0.1 -p $(PG_PORT) -k $$PGDATA $(if $(filter on,$(PG_FSYNC)),,-F) -c max_connections=300 $(PG_EXTRA)" start >/dev/null
 	echo "PostgreSQL $$("$$PG_BIN/postgres" --version | awk '{print $$3}') on 127.0.0.1:$(PG_PORT)"
 
 postgres-stop:
@@ -140,14 +141,17 @@ bench-scim:
 	cargo run --release -p server --example bench_scim
 
 # Complete brokered logins (Tessera, an ES256 upstream and the load driver in three processes) at concurrency 1, 8 and 32: logins/s,
-# p50/p99 and Tessera's CPU time per login from its own process counters (release build).
+# p50/p99 and Tessera's CPU time per login from its own process counters (and PostgreSQL's, on PostgreSQL) (release build).
 # DATABASE=postgres runs it on a throw-away PostgreSQL, started and stopped like make test's.
 bench-login:
 	cargo build --release -p server --bin tessera --example bench_login
 	if [ "$(DATABASE)" = postgres ]; then
-	  $(MAKE) --no-print-directory postgres-start
+	  # fsync on, as in production (the tests' PostgreSQL runs with -F)
+	  $(MAKE) --no-print-directory postgres-start PG_FSYNC=on
 	  trap '$(MAKE) --no-print-directory postgres-stop' EXIT
 	  export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/postgres
+	  # so the benchmark can count PostgreSQL's CPU too (its postmaster.pid)
+	  export BENCH_PG_DATA=$$(cat $(PG_STATE)/dir)
 	fi
 	TESSERA_BIN=$(CARGO_TARGET_DIR)/release/tessera $(CARGO_TARGET_DIR)/release/examples/bench_login
 

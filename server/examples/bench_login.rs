@@ -125,6 +125,30 @@ fn cpu_ticks(pid: u32) -> (u64, u64) {
     (field(11), field(12))
 }
 
+/// PostgreSQL's CPU ticks: the postmaster's own and its reaped children's (fields 14-17),
+/// plus every live backend's (the pool's connections), when `BENCH_PG_DATA` names the data
+/// directory whose `postmaster.pid` says which process it is.
+fn postgres_ticks() -> Option<u64> {
+    let data = std::env::var("BENCH_PG_DATA").ok()?;
+    let pid: u32 = std::fs::read_to_string(format!("{data}/postmaster.pid")).ok()?.lines().next()?.trim().parse().ok()?;
+    let fields = |pid: u32| -> Vec<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let after = stat.rsplit_once(')').map(|(_, r)| r.to_string()).unwrap_or_default();
+        after.split_whitespace().map(|v| v.parse::<u64>().unwrap_or(0)).collect()
+    };
+    let own = fields(pid);
+    // After the ")": ppid is at 1, utime 11, stime 12, cutime 13, cstime 14.
+    let mut total: u64 = own.get(11..15).map(|f| f.iter().sum()).unwrap_or(0);
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(child) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let f = fields(child);
+        if f.get(1) == Some(&u64::from(pid)) {
+            total += f.get(11).unwrap_or(&0) + f.get(12).unwrap_or(&0);
+        }
+    }
+    Some(total)
+}
+
 /// Context switches of all the process's threads (voluntary and not).
 fn context_switches(pid: u32) -> u64 {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
@@ -281,6 +305,7 @@ async fn main() {
         }
         let (user_before, sys_before) = cpu_ticks(pid);
         let switches_before = context_switches(pid);
+        let postgres_before = postgres_ticks();
         let started = Instant::now();
         let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
         let mut workers = Vec::new();
@@ -303,11 +328,15 @@ async fn main() {
         let (user, sys) = ((user_after - user_before) as f64 / hz, (sys_after - sys_before) as f64 / hz);
         let cpu = user + sys;
         let switches = (context_switches(pid) - switches_before) as f64 / total as f64;
+        let postgres = match (postgres_before, postgres_ticks()) {
+            (Some(before), Some(after)) => format!("; PostgreSQL CPU {:.2} ms per login", after.saturating_sub(before) as f64 / hz * 1000.0 / total as f64),
+            _ => String::new(),
+        };
         let mut l = latencies.lock().unwrap_or_else(|e| e.into_inner()).clone();
         l.sort();
         let pct = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
         println!(
-            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches); Tessera used {:.2} cores",
+            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches); Tessera used {:.2} cores{postgres}",
             total as f64 / elapsed,
             pct(0.50),
             pct(0.99),
