@@ -129,7 +129,7 @@ fn logs_table(rows: Vec<LogRow>, f: &LogQuery) -> AnyView {
                                 {crate::text::sentence(&e.description)}
                                 {e.check.clone().map(|check| view! {
                                     <p class="mt-1.5 flex gap-1.5 text-xs text-gray-600" data-testid="failure-check">
-                                        <span class="font-semibold text-gray-800">"What to check:"</span><span>{check}</span>
+                                        <span class="shrink-0 whitespace-nowrap font-semibold text-gray-800">"What to check:"</span><span>{check}</span>
                                     </p>
                                 })}
                             </td>
