@@ -115,33 +115,31 @@ fn signing_key(key: &rsa::RsaPrivateKey) -> aws_lc_rs::signature::RsaKeyPair {
     aws_lc_rs::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The process's (user, system) CPU ticks.
-fn cpu_ticks(pid: u32) -> (u64, u64) {
+/// The numeric fields of `/proc/<pid>/stat` after the command's ")" (field 3 onwards, so
+/// field N is at N - 3: ppid 1, utime 11, stime 12, cutime 13, cstime 14); 0 where unreadable.
+fn stat_fields(pid: u32) -> Vec<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")".
-    let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    (field(11), field(12))
+    after.split_whitespace().map(|v| v.parse::<u64>().unwrap_or(0)).collect()
 }
 
-/// PostgreSQL's CPU ticks: the postmaster's own and its reaped children's (fields 14-17),
-/// plus every live backend's (the pool's connections), when `BENCH_PG_DATA` names the data
-/// directory whose `postmaster.pid` says which process it is.
+/// The process's (user, system) CPU ticks.
+fn cpu_ticks(pid: u32) -> (u64, u64) {
+    let f = stat_fields(pid);
+    (f.get(11).copied().unwrap_or(0), f.get(12).copied().unwrap_or(0))
+}
+
+/// PostgreSQL's CPU ticks: the postmaster's own and its reaped children's, plus every live
+/// backend's (the pool's connections), when `BENCH_PG_DATA` names the data directory whose
+/// `postmaster.pid` says which process it is.
 fn postgres_ticks() -> Option<u64> {
     let data = std::env::var("BENCH_PG_DATA").ok()?;
     let pid: u32 = std::fs::read_to_string(format!("{data}/postmaster.pid")).ok()?.lines().next()?.trim().parse().ok()?;
-    let fields = |pid: u32| -> Vec<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let after = stat.rsplit_once(')').map(|(_, r)| r.to_string()).unwrap_or_default();
-        after.split_whitespace().map(|v| v.parse::<u64>().unwrap_or(0)).collect()
-    };
-    let own = fields(pid);
-    // After the ")": ppid is at 1, utime 11, stime 12, cutime 13, cstime 14.
+    let own = stat_fields(pid);
     let mut total: u64 = own.get(11..15).map(|f| f.iter().sum()).unwrap_or(0);
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Some(child) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
-        let f = fields(child);
+        let f = stat_fields(child);
         if f.get(1) == Some(&u64::from(pid)) {
             total += f.get(11).unwrap_or(&0) + f.get(12).unwrap_or(&0);
         }
