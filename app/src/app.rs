@@ -44,8 +44,6 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/signin") view={Lazy::<SignInPageRoute>::new()}/>
                 <Route path=path!("/signin/password") view={Lazy::<ChooseNewPasswordPageRoute>::new()}/>
-                // A setup link's screens: no admin session, the link and its browser instead.
-                <Route path=path!("/setup/:token/steps") view={Lazy::<SetupPageRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view={Lazy::<DashboardLayoutRoute>::new()} ssr=SsrMode::Async>
                     <Route path=path!("/connections/enterprise") view={Lazy::<EnterprisePageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/connections/enterprise/oidc/new") view={Lazy::<NewOidcConnectionPageRoute>::new()} ssr=SsrMode::Async/>

@@ -1,10 +1,10 @@
 //! Which wasm chunk each page's code arrives in, and the lazy route that loads it.
 //!
 //! With `cargo leptos build --split` the browser's code comes in chunks besides the shell: the
-//! sign-in pages, the setup screens an organization's IT admin opens from a link, the dashboard's
-//! frame, its connection pages, and its other pages. Each is one `#[lazy]` function, so a first
-//! load carries the shell and the chunks of its page, never the others; the server-rendered HTML
-//! preloads them. (A split point per page made some 200 small shared chunks, and a page waited on
+//! sign-in pages, the dashboard's frame, its connection pages, and its other pages. Each is one
+//! `#[lazy]` function, so a first load carries the shell and the chunks of its page, never the
+//! others; the server-rendered HTML preloads them. (The setup screens are not here: they are a
+//! module of their own, `setup_shell.rs`.) (A split point per page made some 200 small shared chunks, and a page waited on
 //! all of them.) The route table in `app.rs` names the `…Route` types below.
 
 use crate::components::layout::DashboardLayout;
@@ -19,7 +19,6 @@ use crate::pages::applications::{ApplicationPage, ApplicationsPage};
 use crate::pages::organization::OrganizationPage;
 use crate::pages::organizations::OrganizationsPage;
 use crate::pages::roles::RolesPage;
-use crate::pages::setup::SetupPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::{enterprise::EnterprisePage, signin::ChooseNewPasswordPage, signin::SignInPage};
 use leptos::lazy;
@@ -38,11 +37,6 @@ fn sign_in_view(which: SignInView) -> AnyView {
         SignInView::SignIn => view! { <SignInPage/> }.into_any(),
         SignInView::ChooseNewPassword => view! { <ChooseNewPasswordPage/> }.into_any(),
     }
-}
-
-#[lazy]
-fn setup_view() -> AnyView {
-    view! { <SetupPage/> }.into_any()
 }
 
 #[lazy]
@@ -128,7 +122,6 @@ macro_rules! lazy_routes {
 lazy_routes! {
     SignInPageRoute => sign_in_view / __preload_sign_in_view(SignInView::SignIn),
     ChooseNewPasswordPageRoute => sign_in_view / __preload_sign_in_view(SignInView::ChooseNewPassword),
-    SetupPageRoute => setup_view / __preload_setup_view(),
     DashboardLayoutRoute => dashboard_frame_view / __preload_dashboard_frame_view(),
     EnterprisePageRoute => connections_view / __preload_connections_view(ConnectionsView::Enterprise),
     NewOidcConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOidcConnection),

@@ -1,7 +1,9 @@
 //! Tessera's application library: every page, component and server function, plus (behind the
 //! `ssr` feature) the backend services they and the server's REST API call.
 //!
-//! Features live only here: `ssr` for the server build, `hydrate` for the wasm build.
+//! Features live only here: `ssr` for the server build, `hydrate` for the dashboard's wasm build,
+//! `setup-module` (with `hydrate`) for the setup screens' own wasm, which leaves out the
+//! dashboard's routes and their split chunks (whose exports would otherwise keep every page).
 
 // Leptos views are nested static types; the Settings tab's is deep enough that release builds
 // exceed the default query depth while computing its layout.
@@ -10,8 +12,12 @@
 mod string_enum;
 
 pub mod api;
+#[cfg(not(feature = "setup-module"))]
 pub mod app;
+#[cfg(not(feature = "setup-module"))]
 mod chunks;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod applications;
 pub mod components;
 pub mod connections;
@@ -21,10 +27,13 @@ pub mod logs_activity;
 pub mod organizations;
 pub mod pages;
 pub mod roles;
+pub mod setup_shell;
 pub mod tenant;
 pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
 
+#[cfg(not(feature = "setup-module"))]
 pub use app::{shell, App};
+pub use setup_shell::{setup_shell, SetupApp};

@@ -59,12 +59,32 @@ pub fn sentence(text: &str) -> String {
 
 /// "2026-11-25 01:10:46 UTC" for Unix milliseconds.
 pub fn format_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default()
+    let (date, (h, m, s)) = utc_parts(ms);
+    format!("{date} {h:02}:{m:02}:{s:02} UTC")
 }
 
 /// `2026-11-22 20:35 UTC` from Unix milliseconds (CLI listings, the dashboard, setup links).
 pub fn format_utc(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+    let (date, (h, m, _)) = utc_parts(ms);
+    format!("{date} {h:02}:{m:02} UTC")
+}
+
+/// `YYYY-MM-DD` and the time of day of Unix milliseconds, in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`). Written out rather than taken from `chrono` so the
+/// browser's modules do not carry a date library for two formats.
+fn utc_parts(ms: i64) -> (String, (i64, i64, i64)) {
+    let secs = ms.div_euclid(1000);
+    let (days, of_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (format!("{year:04}-{month:02}-{day:02}"), (of_day / 3600, of_day % 3600 / 60, of_day % 60))
 }
 
 /// "Continue with {Button display name}", falling back to the connection's name.
@@ -76,6 +96,21 @@ pub fn button_label(display_name: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::safe_return_to;
+
+    #[test]
+    fn times_match_chrono_across_centuries() {
+        use super::{format_time, format_utc};
+        // 1600-01-01 to 2400-01-01, in steps that land on every month, leap day and time of day.
+        let mut ms: i64 = -11_676_096_000_000;
+        while ms < 13_569_465_600_000 {
+            let t = chrono::DateTime::from_timestamp_millis(ms).unwrap();
+            assert_eq!(format_time(ms), t.format("%Y-%m-%d %H:%M:%S UTC").to_string(), "{ms}");
+            assert_eq!(format_utc(ms), t.format("%Y-%m-%d %H:%M UTC").to_string(), "{ms}");
+            ms += 86_400_000 * 3 + 3_723_456;
+        }
+        assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(format_utc(1_795_000_000_000), "2026-11-17 10:26 UTC");
+    }
 
     #[test]
     fn return_to_only_follows_local_paths() {

@@ -2,13 +2,16 @@
 //! browser that opens it (a cookie per link) and goes on to its screens; any other browser, an
 //! expired, revoked, used or altered link gets a page saying which and what to do.
 //! `GET /setup/{token}/test` is the "Test sign-in": a real login through the link's connection.
-//! The screens themselves are a Leptos page whose server functions check the same link and cookie.
+//! `GET /setup/{token}/steps` renders the screens: a Leptos page of their own (`app::setup_shell`,
+//! hydrated by the setup module, not the dashboard's), whose server functions check the same link
+//! and cookie.
 
 use crate::protocol::{pages, ProtocolError};
 use app::backend::cookies::Cookie;
 use app::backend::organizations::setup::{self, Refusal};
 use app::backend::AppState;
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +19,18 @@ use axum::Router;
 use axum_extra::extract::CookieJar;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/setup/{token}", get(open)).route("/setup/{token}/test", get(test_sign_in))
+    Router::new()
+        .route("/setup/{token}", get(open))
+        .route("/setup/{token}/steps", get(steps))
+        .route("/setup/{token}/test", get(test_sign_in))
+}
+
+/// The screens, rendered once their data is loaded (as the dashboard's pages are), so they read
+/// complete without JavaScript.
+async fn steps(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let options = (*state.leptos_options).clone();
+    let render = leptos_axum::render_app_async_with_context(move || leptos::prelude::provide_context(state.clone()), move || app::setup_shell(options.clone()));
+    render(request).await
 }
 
 /// Where the screens are for a link.

@@ -13,8 +13,6 @@ use crate::connections::validate::{discovery_target, okta_issuer, Rules};
 use crate::error::AppError;
 use crate::organizations::{DomainStatus, SetupProvider, SetupView};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 const STEPS: [&str; 5] = ["Identity provider", "Redirect URI", "Configuration", "Test sign-in", "Done"];
 
@@ -29,15 +27,32 @@ pub fn first_step(view: &SetupView) -> usize {
     }
 }
 
+/// The link's token, from the path `/setup/{token}/steps` of the request being rendered (on the
+/// server) or of the page being hydrated (in the browser): the screens have no router.
+fn token_from_path() -> String {
+    #[cfg(feature = "ssr")]
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let path = window().location().pathname().unwrap_or_default();
+    token_in(&path)
+}
+
+/// The percent-decoded `{token}` of `/setup/{token}/steps`; empty (a refused link) for any other path.
+pub fn token_in(path: &str) -> String {
+    path.strip_prefix("/setup/")
+        .and_then(|rest| rest.strip_suffix("/steps"))
+        .filter(|segment| !segment.contains('/'))
+        .map(|segment| percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
+    let token = token_from_path();
     let t = token.clone();
     let setup = Resource::new(|| (), move |_| load_setup(t.clone()));
     let token = StoredValue::new(token);
     view! {
-        <Title text="Set up single sign-on"/>
         <main class="min-h-screen px-4 py-10">
             <div class="mx-auto w-full max-w-2xl">
                 <div class="mb-8 flex items-center gap-3">
@@ -351,5 +366,19 @@ fn SetupDomains(current: RwSignal<SetupView>, token: String) -> impl IntoView {
             </form>
             <Show when=move || add_error().is_some()><p class="mt-1 text-xs font-medium text-red-600" role="alert">{add_error}</p></Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_in;
+
+    #[test]
+    fn the_token_is_the_decoded_segment_before_steps() {
+        assert_eq!(token_in("/setup/abc_DEF-123/steps"), "abc_DEF-123");
+        assert_eq!(token_in("/setup/a%2Bb%20c/steps"), "a+b c");
+        assert_eq!(token_in("/setup/a/b/steps"), "");
+        assert_eq!(token_in("/setup/abc"), "");
+        assert_eq!(token_in("/connections/enterprise"), "");
     }
 }
