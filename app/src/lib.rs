@@ -30,6 +30,7 @@ pub mod roles;
 pub mod setup_shell;
 pub mod tenant;
 pub mod text;
+pub mod web_url;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

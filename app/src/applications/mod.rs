@@ -302,7 +302,7 @@ pub fn check_name(name: &str) -> Result<String, String> {
 /// A callback or logout URL: absolute, no fragment, no credentials; `https://`, or `http://` on
 /// localhost (and anywhere when private networks are allowed, for tests and development).
 pub fn check_redirect_url(value: &str, allow_http: bool) -> Result<String, String> {
-    let url = url::Url::parse(value.trim()).map_err(|_| format!("{value:?} is not an absolute URL like https://app.example.com/callback"))?;
+    let url = crate::web_url::ParsedUrl::parse(value.trim()).ok_or_else(|| format!("{value:?} is not an absolute URL like https://app.example.com/callback"))?;
     let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {
         "https" => {}
@@ -362,7 +362,7 @@ fn urls(field: &str, values: &[String], allow_http: bool, errors: &mut Vec<Field
 /// only on loopback, or with private networks allowed). Returned without a trailing slash.
 pub fn check_origin(value: &str, allow_http: bool) -> Result<String, String> {
     let v = value.trim().trim_end_matches('/');
-    let url = url::Url::parse(v).map_err(|_| format!("{v:?} is not an origin like https://app.example.com"))?;
+    let url = crate::web_url::ParsedUrl::parse(v).ok_or_else(|| format!("{v:?} is not an origin like https://app.example.com"))?;
     let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {
         "https" => {}
@@ -372,7 +372,7 @@ pub fn check_origin(value: &str, allow_http: bool) -> Result<String, String> {
     if url.host_str().is_none() || url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(format!("{v:?} must be an origin only: scheme, host and port, no path"));
     }
-    Ok(url.origin().ascii_serialization())
+    Ok(url.origin().to_string())
 }
 
 fn origins(field: &str, values: &[String], allow_http: bool, errors: &mut Vec<FieldError>) -> Vec<String> {

@@ -7,7 +7,7 @@ use super::options::*;
 use super::Strategy;
 use crate::error::FieldError;
 use std::collections::BTreeMap;
-use url::Url;
+use crate::web_url::ParsedUrl;
 
 /// What validation needs to know about the deployment.
 #[derive(Clone, Copy, Debug)]
@@ -62,12 +62,12 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// A URL an admin typed: absolute, `https://` (or `http://` when private networks are allowed),
 /// without credentials or a fragment.
-pub fn check_url(value: &str, rules: Rules) -> Result<Url, String> {
+pub fn check_url(value: &str, rules: Rules) -> Result<(), String> {
     let value = value.trim();
     if value.is_empty() {
         return Err("is required".into());
     }
-    let url = Url::parse(value).map_err(|_| format!("must be an absolute URL like https://idp.example.com (got {value:?})"))?;
+    let url = ParsedUrl::parse(value).ok_or_else(|| format!("must be an absolute URL like https://idp.example.com (got {value:?})"))?;
     match url.scheme() {
         "https" => {}
         "http" if rules.allow_private_network => {}
@@ -88,7 +88,7 @@ pub fn check_url(value: &str, rules: Rules) -> Result<Url, String> {
     if let Some(refusal) = url.host_str().and_then(|h| super::address::literal_refusal(h, rules.allow_private_network)) {
         return Err(refusal);
     }
-    Ok(url)
+    Ok(())
 }
 
 /// Scopes from `scope` and/or `scopes`: space- or comma-separated, must include `openid`.
@@ -152,7 +152,7 @@ pub fn okta_issuer(domain: &str, rules: Rules) -> Result<(String, String), Strin
         return Err("must be a domain name like acme.okta.com, without https://".into());
     }
     let with_scheme = if has_scheme { raw.to_string() } else { format!("https://{raw}") };
-    let url = Url::parse(&with_scheme).map_err(|_| format!("{raw:?} is not an Okta domain like acme.okta.com"))?;
+    let url = ParsedUrl::parse(&with_scheme).ok_or_else(|| format!("{raw:?} is not an Okta domain like acme.okta.com"))?;
     let host = url.host_str().unwrap_or_default().to_string();
     if !has_scheme {
         if url.port().is_some() {
