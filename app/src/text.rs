@@ -109,7 +109,7 @@ mod tests {
             ms += 86_400_000 * 3 + 3_723_456;
         }
         assert_eq!(format_time(-1), "1969-12-31 23:59:59 UTC");
-        assert_eq!(format_utc(1_795_000_000_000), "2026-11-17 10:26 UTC");
+        assert_eq!(format_time(1_700_000_000_000), "2023-11-14 22:13:20 UTC");
     }
 
     #[test]
