@@ -30,7 +30,7 @@ SCIM_VENV := $(CARGO_TARGET_DIR)/../scim-venv
 export LEPTOS_SITE_ROOT ?= target/site
 
 .SILENT: postgres-start postgres-stop tools test-tools
-.PHONY: help run test tools test-tools build site-release site-size rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
+.PHONY: help run test tools test-tools build site-release site-setup site-size rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
 
 help:
 	@echo "make run    build and serve the dashboard on http://127.0.0.1:3000 (SQLite in ./data)"
@@ -96,6 +96,11 @@ site-release: tools
 	LEPTOS_SITE_ROOT=$(SITE_RELEASE) cargo leptos build --release --split --frontend-only
 	$(call setup-module,$(SITE_RELEASE))
 	node scripts/site.mjs compress $(SITE_RELEASE)/pkg
+
+# The setup screens' module alone, into $(LEPTOS_SITE_ROOT)/pkg: for a production build, after
+# `cargo leptos build --release --split` (README, "First load").
+site-setup: tools
+	$(call setup-module,$(LEPTOS_SITE_ROOT))
 
 # What a cold first load transfers, per entry point (sign-in, Enterprise, a setup screen), read
 # from Chromium's Resource Timing against the release site; then every file's raw, gzip and Brotli bytes.
