@@ -3,9 +3,10 @@
 //! With `cargo leptos build --split` the browser's code comes in chunks besides the shell: the
 //! sign-in pages, the dashboard's frame, its connection pages, and its other pages. Each is one
 //! `#[lazy]` function, so a first load carries the shell and the chunks of its page, never the
-//! others; the server-rendered HTML preloads them. (The setup screens are not here: they are a
-//! module of their own, `setup_shell.rs`.) (A split point per page made some 200 small shared chunks, and a page waited on
-//! all of them.) The route table in `app.rs` names the `…Route` types below.
+//! others; the server-rendered HTML preloads them. (A split point per page made some 200 small
+//! shared chunks, and a page waited on all of them.) The route table in `app.rs` names the
+//! `…Route` types below. The setup screens are not here: they are a module of their own
+//! (`setup_shell.rs`).
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::connection::{
