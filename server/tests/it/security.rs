@@ -482,6 +482,25 @@ async fn a_refresh_racing_a_reuse_or_a_deactivation_leaves_no_live_token() {
     assert!(body["error_description"].as_str().unwrap_or_default().contains("deactivated"), "{body}");
 }
 
+#[tokio::test]
+async fn a_code_redeemed_twice_at_once_gives_tokens_once_and_the_second_use_revokes_them() {
+    let flow = Flow::start("back_channel").await;
+    for (round, scope) in ["openid email", "openid email offline_access"].iter().cycle().take(12).enumerate() {
+        let (location, _) = flow.run_for_session(&format!("&login_hint=rae&scope={}", scope.replace(' ', "%20"))).await;
+        let (a, b) = tokio::join!(flow.redeem(&location), flow.redeem(&location));
+        let won: Vec<&Value> = [&a, &b].into_iter().filter(|(status, _)| *status == 200).map(|(_, answer)| answer).collect();
+        assert_eq!(won.len(), 1, "round {round}: exactly one redemption gets tokens: {a:?} {b:?}");
+        let lost = if a.0 == 200 { &b } else { &a };
+        assert_eq!((lost.0, lost.1["error"].as_str()), (400, Some("invalid_grant")), "round {round}: {lost:?}");
+        let access_token = won[0]["access_token"].as_str().unwrap_or_default();
+        assert_eq!(flow.userinfo(access_token).await.0, 401, "round {round}: the tokens of a code used twice are revoked");
+        if let Some(refresh) = won[0]["refresh_token"].as_str() {
+            let (status, body) = flow.token_form(&[("grant_type", "refresh_token"), ("refresh_token", refresh)]).await;
+            assert_eq!(status, 400, "round {round}: its refresh token is revoked too: {body}");
+        }
+    }
+}
+
 // ---- 11. /userinfo by scope -------------------------------------------------------------------------
 
 #[tokio::test]

@@ -175,7 +175,8 @@ struct TokenGrant<'a> {
     nonce: Option<&'a str>,
     auth_time: i64,
     session_id: Option<&'a str>,
-    /// The authorization code redeemed (so its second use can revoke these tokens).
+    /// The authorization code redeemed: taken by the same transaction that writes these tokens,
+    /// and kept with them (so its second use can revoke them).
     code_hash: Option<&'a str>,
     /// The refresh-token family continued (refresh grant).
     family: Option<&'a refresh::Family>,
@@ -192,24 +193,18 @@ pub async fn redeem_code(
 ) -> Result<std::result::Result<Tokens, OAuthError>> {
     let code_hash = sha256_hex(code);
     let now = state.clock.now_ms();
-    // Taken, with whether its user is still there and active (NULL: deleted).
-    let taken: Option<(String, String, String, i64, Option<bool>)> = state
+    // Read, with whether its user is still there and active (NULL: deleted); taken below, with
+    // the tokens' writes, or at once when a check refuses it.
+    let found: Option<(String, String, String, i64, bool, Option<bool>)> = state
         .db
         .fetch_optional(
-            "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
-             RETURNING client_id, user_id, request, expires_at, (SELECT active FROM users WHERE users.id = authorization_codes.user_id)",
-            &[code_hash.as_str().into(), now.into()],
+            "SELECT client_id, user_id, request, expires_at, used_at IS NOT NULL, (SELECT active FROM users WHERE users.id = authorization_codes.user_id)
+             FROM authorization_codes WHERE code_hash = $1",
+            &[code_hash.as_str().into()],
         )
         .await?;
-    let Some((client_id, user_id, request, expires_at, user_active)) = taken else {
-        // Presented again: whoever did may hold what the first use issued. Its refresh-token
-        // families go (with every access token they produced), then its own access tokens.
-        let families = refresh::revoke_for_code(state, &code_hash).await?;
-        let revoked = state.db.execute("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1", &[(&code_hash).into()]).await?;
-        if revoked > 0 || families > 0 {
-            tracing::warn!(client_id = %app.client_id, revoked, families, "an authorization code was used twice: its tokens are revoked");
-        }
-        return Ok(Err(OAuthError::new("invalid_grant", "The authorization code is invalid, expired or already used.")));
+    let Some((client_id, user_id, request, expires_at, false, user_active)) = found else {
+        return Ok(Err(used_again(state, app, &code_hash).await?));
     };
     let request: CodeRequest = serde_json::from_str(&request).map_err(Error::internal)?;
     let refusal = if client_id != app.client_id {
@@ -228,13 +223,15 @@ pub async fn redeem_code(
             (None, None) => None,
         }
     };
+    let refusal = refusal.or(match user_active {
+        None => Some("The user no longer exists."),
+        Some(false) => Some("The user was deactivated."),
+        Some(true) => None,
+    });
     if let Some(reason) = refusal {
+        // A code is used once, whether or not its use succeeds.
+        state.db.execute(TAKE_CODE, &[code_hash.as_str().into(), now.into()]).await?;
         return Ok(Err(OAuthError::new("invalid_grant", reason)));
-    }
-    match user_active {
-        None => return Ok(Err(OAuthError::new("invalid_grant", "The user no longer exists."))),
-        Some(false) => return Ok(Err(OAuthError::new("invalid_grant", "The user was deactivated."))),
-        Some(true) => {}
     }
     let user = match request.user.clone() {
         Some(user) if user.id == user_id => user,
@@ -248,7 +245,26 @@ pub async fn redeem_code(
         code_hash: Some(&code_hash),
         family: None,
     };
-    Ok(Ok(issue_tokens(state, app, &user, &grant).await?))
+    match issue_tokens(state, app, &user, &grant).await? {
+        Some(tokens) => Ok(Ok(tokens)),
+        // Redeemed by another request since it was read: as a second use.
+        None => Ok(Err(used_again(state, app, &code_hash).await?)),
+    }
+}
+
+/// Takes an authorization code: it counts as used from then on.
+const TAKE_CODE: &str = "UPDATE authorization_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL";
+
+/// A code presented again (or never issued): whoever did may hold what its first use issued.
+/// Its refresh-token families go (with every access token they produced), then its own access
+/// tokens.
+async fn used_again(state: &AppState, app: &Application, code_hash: &str) -> Result<OAuthError> {
+    let families = refresh::revoke_for_code(state, code_hash).await?;
+    let revoked = state.db.execute("UPDATE access_tokens SET revoked = TRUE WHERE code_hash = $1", &[code_hash.into()]).await?;
+    if revoked > 0 || families > 0 {
+        tracing::warn!(client_id = %app.client_id, revoked, families, "an authorization code was used twice: its tokens are revoked");
+    }
+    Ok(OAuthError::new("invalid_grant", "The authorization code is invalid, expired or already used."))
 }
 
 /// The refresh_token grant: takes the token (rotation), and issues new tokens in its family.
@@ -280,7 +296,8 @@ pub async fn refresh(state: &AppState, app: &Application, token: &str, scope: Op
         code_hash: None,
         family: Some(&grant.family),
     };
-    Ok(Ok(issue_tokens(state, app, &user, &tokens).await?))
+    let issued = issue_tokens(state, app, &user, &tokens).await?;
+    Ok(Ok(issued.ok_or_else(|| Error::internal("tokens redeeming no code are always written"))?))
 }
 
 fn has_scope(scope: &str, wanted: &str) -> bool {
@@ -343,7 +360,7 @@ const ACCESS_TOKEN_OF_FAMILY: &str = concat!(
 /// Tessera, which finds it by its hash, so a JWT would cost a signature and say nothing anyone
 /// checks), and a refresh token when `offline_access` was granted to an application allowed to
 /// refresh.
-async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Tokens> {
+async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &TokenGrant<'_>) -> Result<Option<Tokens>> {
     let keys = state.signing_keys.load(&state.db, &state.clock, &state.env.master_key).await?;
     let now = state.clock.now();
     let expires = now + chrono::Duration::seconds(TOKEN_TTL_S);
@@ -362,28 +379,30 @@ async fn issue_tokens(state: &AppState, app: &Application, user: &User, grant: &
             family.map(|f| f.id.clone()).into(),
         ]
     };
-    let refresh = match offline {
-        // With a refresh token, all three writes go together, each only while the family lives.
-        true => {
-            let mut batch = Batch::default();
-            let issued = refresh::issue_into(&mut batch, state, &app.client_id, &user.id, grant.session_id, grant.scope, grant.auth_time, grant.family);
-            batch.push(ACCESS_TOKEN_OF_FAMILY, access_values(Some(&issued.1)));
-            batch.run(&state.db).await?;
-            Some(issued)
+    // With a refresh token, its writes go with the access token's, each only while the family
+    // lives. A code is taken with them: all are written, or none when another request took it.
+    let mut batch = Batch::default();
+    let refresh = offline.then(|| refresh::issue_into(&mut batch, state, &app.client_id, &user.id, grant.session_id, grant.scope, grant.auth_time, grant.family));
+    match &refresh {
+        Some((_, family)) => batch.push(ACCESS_TOKEN_OF_FAMILY, access_values(Some(family))),
+        None => batch.push(ACCESS_TOKEN, access_values(None)),
+    }
+    match grant.code_hash {
+        Some(code_hash) => {
+            if !batch.run_if(&state.db, TAKE_CODE, &[code_hash.into(), state.clock.now_ms().into()]).await? {
+                return Ok(None);
+            }
         }
-        false => {
-            state.db.execute(ACCESS_TOKEN, &access_values(None)).await?;
-            None
-        }
-    };
-    Ok(Tokens {
+        None => batch.run(&state.db).await?,
+    }
+    Ok(Some(Tokens {
         access_token,
         token_type: "Bearer",
         expires_in: TOKEN_TTL_S,
         id_token,
         refresh_token: refresh.map(|(token, _)| token),
         scope: grant.scope.to_string(),
-    })
+    }))
 }
 
 /// Removes day-old codes and access tokens, ended single sign-on sessions and expired

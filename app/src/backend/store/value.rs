@@ -81,7 +81,7 @@ impl From<Option<bool>> for Value {
 }
 
 /// `values` as PostgreSQL's arguments for one statement, in order (`$1`, `$2`, …).
-pub(super) fn pg_arguments(values: &[Value]) -> std::result::Result<sqlx::postgres::PgArguments, sqlx::Error> {
+pub(super) fn pg_arguments<'a>(values: impl IntoIterator<Item = &'a Value>) -> std::result::Result<sqlx::postgres::PgArguments, sqlx::Error> {
     use sqlx::Arguments as _;
     let mut arguments = sqlx::postgres::PgArguments::default();
     for value in values {
