@@ -98,9 +98,13 @@ async fn op_authorize(State(op): State<Arc<Op>>, Query(q): Query<HashMap<String,
 
 async fn op_token(State(op): State<Arc<Op>>, body: String) -> Response {
     let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
-    let nonce = form.get("code").and_then(|c| op.codes.lock().unwrap_or_else(|e| e.into_inner()).remove(c)).unwrap_or_default();
+    let code = form.get("code").cloned().unwrap_or_default();
+    let nonce = op.codes.lock().unwrap_or_else(|e| e.into_inner()).remove(&code).unwrap_or_default();
     let now = chrono::Utc::now().timestamp();
-    let sub = format!("user{}", now % 97);
+    // 1,000 users signing in in turn: concurrent logins are different people, as in real use
+    // (one user for every login of a second had them queue on that user's row lock).
+    let n: u64 = code.trim_start_matches('c').parse().unwrap_or(0);
+    let sub = format!("user{}", n % 1000);
     let claims = json!({ "iss": op.base, "sub": sub, "aud": "bench", "exp": now + 300, "iat": now, "nonce": nonce,
         "email": format!("{sub}@bench.test"), "email_verified": true, "name": sub });
     let header = json!({ "alg": op.signer.alg(), "kid": "bench-1", "typ": "JWT" });
@@ -145,6 +149,18 @@ fn postgres_ticks() -> Option<u64> {
         }
     }
     Some(total)
+}
+
+/// PostgreSQL's own counters, for the per-login figures: transactions committed (every
+/// statement outside a transaction is one, reads included) and WAL flushes (`pg_stat_wal.wal_sync`, each an
+/// fsync of the log), read over `url`.
+async fn postgres_counters(url: Option<&str>) -> Option<(i64, i64)> {
+    use sqlx::Connection as _;
+    let mut c = sqlx::PgConnection::connect(url?).await.ok()?;
+    let commits: i64 = sqlx::query_scalar("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").fetch_one(&mut c).await.ok()?;
+    let syncs: i64 = sqlx::query_scalar("SELECT wal_sync FROM pg_stat_wal").fetch_one(&mut c).await.ok()?;
+    // This connection's own transactions are among the commits: two, one each side of a run.
+    Some((commits, syncs))
 }
 
 /// Context switches of all the process's threads (voluntary and not).
@@ -304,6 +320,8 @@ async fn main() {
         let (user_before, sys_before) = cpu_ticks(pid);
         let switches_before = context_switches(pid);
         let postgres_before = postgres_ticks();
+        let pg_url = database_url.starts_with("postgres").then_some(database_url.as_str());
+        let counters_before = postgres_counters(pg_url).await;
         let started = Instant::now();
         let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
         let mut workers = Vec::new();
@@ -329,6 +347,16 @@ async fn main() {
         let postgres = match (postgres_before, postgres_ticks()) {
             (Some(before), Some(after)) => format!("; PostgreSQL CPU {:.2} ms per login", after.saturating_sub(before) as f64 / hz * 1000.0 / total as f64),
             _ => String::new(),
+        };
+        // An idle backend reports its counters within 10 s (PostgreSQL 15's PGSTAT_IDLE_INTERVAL).
+        if pg_url.is_some() {
+            tokio::time::sleep(Duration::from_secs(11)).await;
+        }
+        let postgres = match (counters_before, postgres_counters(pg_url).await) {
+            (Some((c0, s0)), Some((c1, s1))) => {
+                format!("{postgres}, {:.1} transactions and {:.2} WAL flushes per login", (c1 - c0 - 2) as f64 / total as f64, (s1 - s0) as f64 / total as f64)
+            }
+            _ => postgres,
         };
         let mut l = latencies.lock().unwrap_or_else(|e| e.into_inner()).clone();
         l.sort();
