@@ -163,6 +163,14 @@ async fn postgres_counters(url: Option<&str>) -> Option<(i64, i64)> {
     Some((commits, syncs))
 }
 
+/// The process's read and write system calls so far (`syscr`, `syscw` of /proc/<pid>/io):
+/// sockets and the database file alike.
+fn io_calls(pid: u32) -> (u64, u64) {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
+    let field = |name: &str| io.lines().find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok()).unwrap_or(0);
+    (field("syscr:"), field("syscw:"))
+}
+
 /// Context switches of all the process's threads (voluntary and not).
 fn context_switches(pid: u32) -> u64 {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
@@ -319,6 +327,7 @@ async fn main() {
         }
         let (user_before, sys_before) = cpu_ticks(pid);
         let switches_before = context_switches(pid);
+        let io_before = io_calls(pid);
         let postgres_before = postgres_ticks();
         let pg_url = database_url.starts_with("postgres").then_some(database_url.as_str());
         let counters_before = postgres_counters(pg_url).await;
@@ -344,6 +353,8 @@ async fn main() {
         let (user, sys) = ((user_after - user_before) as f64 / hz, (sys_after - sys_before) as f64 / hz);
         let cpu = user + sys;
         let switches = (context_switches(pid) - switches_before) as f64 / total as f64;
+        let io_after = io_calls(pid);
+        let (reads, writes) = ((io_after.0 - io_before.0) as f64 / total as f64, (io_after.1 - io_before.1) as f64 / total as f64);
         let postgres = match (postgres_before, postgres_ticks()) {
             (Some(before), Some(after)) => format!("; PostgreSQL CPU {:.2} ms per login", after.saturating_sub(before) as f64 / hz * 1000.0 / total as f64),
             _ => String::new(),
@@ -362,7 +373,7 @@ async fn main() {
         l.sort();
         let pct = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
         println!(
-            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches); Tessera used {:.2} cores{postgres}",
+            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches, {reads:.0} read and {writes:.0} write system calls); Tessera used {:.2} cores{postgres}",
             total as f64 / elapsed,
             pct(0.50),
             pct(0.99),

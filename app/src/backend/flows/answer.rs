@@ -104,6 +104,11 @@ pub struct AppRequest {
     /// The application takes back-channel logout: remember that it signed in with the session.
     #[serde(default)]
     pub backchannel_logout: bool,
+    /// The application is first party (fixed when it is created), so it never asks the user's
+    /// consent and finishing the login need not read it again. A login kept from before this
+    /// field reads `false`, and the application is read as before.
+    #[serde(default)]
+    pub first_party: bool,
 }
 
 impl AppRequest {

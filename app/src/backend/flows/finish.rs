@@ -260,8 +260,16 @@ async fn sign_in(state: &AppState, taken: &Taken, mut user: User, claims: Map<St
             let auth_time = state.clock.now().timestamp();
             let (session, secret) = provider::sessions::create_into(&mut batch, state, &user.id, &connection.id, auth_time).await?;
             let session_max_age_s = (session.expires_at - state.clock.now_ms()) / 1000;
-            let application = crate::backend::applications::get_application(state, &app.client_id).await?;
-            if super::consent::needed(state, &application, &user.id, &app.scope).await? {
+            // A first-party application (fixed when created) never asks for consent, so only a
+            // third-party one is read again.
+            let asks_consent = match app.first_party {
+                true => None,
+                false => {
+                    let application = crate::backend::applications::get_application(state, &app.client_id).await?;
+                    super::consent::needed(state, &application, &user.id, &app.scope).await?.then_some(application)
+                }
+            };
+            if let Some(application) = asks_consent {
                 batch.run(&state.db).await?;
                 let waiting = super::consent::Waiting { app: app.clone(), user_id: user.id.clone(), auth_time, session_id: session.id.clone() };
                 let prompt = super::consent::ask(state, &application, &waiting).await?;

@@ -176,6 +176,7 @@ pub async fn authorize(state: &AppState, p: &AuthorizeParams) -> Result<std::res
         response_type,
         response_mode: mode,
         backchannel_logout: app.backchannel_logout_uri.is_some(),
+        first_party: app.is_first_party,
     };
     Ok(Ok(Authorized { app, request, connection, login_hint: p.login_hint.clone(), prompt, max_age }))
 }
