@@ -163,6 +163,16 @@ async fn postgres_counters(url: Option<&str>) -> Option<(i64, i64)> {
     Some((commits, syncs))
 }
 
+/// The whole machine's (busy, all) CPU ticks so far, from /proc/stat (idle and iowait are not
+/// busy; steal, time the hypervisor gave to others, is).
+fn machine_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat.lines().next().unwrap_or_default().split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+    let all: u64 = fields.iter().take(8).sum();
+    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+    (all.saturating_sub(idle), all)
+}
+
 /// The process's read and write system calls so far (`syscr`, `syscw` of /proc/<pid>/io):
 /// sockets and the database file alike.
 fn io_calls(pid: u32) -> (u64, u64) {
@@ -328,6 +338,7 @@ async fn main() {
         let (user_before, sys_before) = cpu_ticks(pid);
         let switches_before = context_switches(pid);
         let io_before = io_calls(pid);
+        let machine_before = machine_ticks();
         let postgres_before = postgres_ticks();
         let pg_url = database_url.starts_with("postgres").then_some(database_url.as_str());
         let counters_before = postgres_counters(pg_url).await;
@@ -354,6 +365,9 @@ async fn main() {
         let cpu = user + sys;
         let switches = (context_switches(pid) - switches_before) as f64 / total as f64;
         let io_after = io_calls(pid);
+        let machine_after = machine_ticks();
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+        let machine_busy = (machine_after.0 - machine_before.0) as f64 / (machine_after.1 - machine_before.1).max(1) as f64 * cores;
         let (reads, writes) = ((io_after.0 - io_before.0) as f64 / total as f64, (io_after.1 - io_before.1) as f64 / total as f64);
         let postgres = match (postgres_before, postgres_ticks()) {
             (Some(before), Some(after)) => format!("; PostgreSQL CPU {:.2} ms per login", after.saturating_sub(before) as f64 / hz * 1000.0 / total as f64),
@@ -373,7 +387,7 @@ async fn main() {
         l.sort();
         let pct = |p: f64| l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0;
         println!(
-            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches, {reads:.0} read and {writes:.0} write system calls); Tessera used {:.2} cores{postgres}",
+            "c={concurrency:<2} {alg} ID tokens: {total} logins in {elapsed:.2} s = {:.0} logins/s; latency p50 {:.2} ms, p99 {:.2} ms; Tessera CPU {:.2} ms per login (user {:.2}, system {:.2}; {switches:.0} context switches, {reads:.0} read and {writes:.0} write system calls); Tessera used {:.2} cores, the machine {machine_busy:.2} of {cores:.0}{postgres}",
             total as f64 / elapsed,
             pct(0.50),
             pct(0.99),
