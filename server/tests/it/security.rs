@@ -474,9 +474,12 @@ async fn a_refresh_racing_a_reuse_or_a_deactivation_leaves_no_live_token() {
             assert_eq!(flow.userinfo(answer["access_token"].as_str().unwrap_or_default()).await.0, 401, "round {round}: its access token still works");
         }
     }
-    // A user deactivated (without anything else revoked) cannot refresh.
+    // A user deactivated (without anything else revoked, as a redemption racing the
+    // deactivation would leave them) cannot refresh, and their access token is refused.
     let tokens = flow.tokens_for("dee", "openid email offline_access").await;
     flow.exec("UPDATE users SET active = FALSE WHERE id = 'oidc|acme|dee'").await;
+    let (status, body) = flow.userinfo(tokens["access_token"].as_str().unwrap_or_default()).await;
+    assert_eq!((status, body["error_description"].as_str()), (401, Some("The user was deactivated.")), "{body}");
     let (status, body) = flow.token_form(&[("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap_or_default())]).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
     assert!(body["error_description"].as_str().unwrap_or_default().contains("deactivated"), "{body}");

@@ -434,8 +434,11 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<std::resul
     let token_hash = sha256_hex(access_token);
     // The token with its user in one query; without a user, the token alone says why.
     let (scope, user, first_party) = match users::for_access_token(state, &token_hash).await? {
-        Some(t) if !t.revoked && t.expires_at > state.clock.now_ms() => (t.scope, t.user, t.first_party),
+        Some(t) if !t.revoked && t.expires_at > state.clock.now_ms() && t.user.active => (t.scope, t.user, t.first_party),
         Some(t) if t.revoked => return Ok(Err(OAuthError::new("invalid_token", "The access token was revoked."))),
+        // Deactivating a user revokes their tokens; one issued by a redemption racing that
+        // deactivation is refused here all the same.
+        Some(t) if t.expires_at > state.clock.now_ms() => return Ok(Err(OAuthError::new("invalid_token", "The user was deactivated."))),
         Some(_) => return Ok(Err(OAuthError::new("invalid_token", "The access token expired."))),
         None => {
             let found: Option<(i64, bool)> = state.db.fetch_optional(
