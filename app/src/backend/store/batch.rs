@@ -128,49 +128,40 @@ impl Batch {
         if self.statements.len() < 2 {
             return None;
         }
-        let mut tables = Vec::new();
-        let mut sql = String::new();
-        let mut offset = 0;
-        let last = self.statements.len() - 1;
-        for (i, (statement, values)) in self.statements.iter().enumerate() {
-            let table = plain_insert_table(statement)?;
-            if tables.contains(&table) {
-                return None;
-            }
-            tables.push(table);
-            let renumbered = renumber(statement, offset);
-            offset += values.len();
-            match i {
-                0 => sql.push_str(&format!("WITH s0 AS ({renumbered})")),
-                i if i == last => sql.push_str(&format!(" {renumbered}")),
-                i => sql.push_str(&format!(", s{i} AS ({renumbered})")),
-            }
-        }
-        Some((sql, self.statements.iter().flat_map(|(_, values)| values)))
+        let parts = self.plain_inserts(0, Vec::new())?;
+        let (last, first) = parts.split_last()?;
+        let withs: Vec<String> = first.iter().enumerate().map(|(i, part)| format!("s{i} AS ({part})")).collect();
+        Some((format!("WITH {} {last}", withs.join(", ")), self.statements.iter().flat_map(|(_, values)| values)))
     }
-}
 
-impl Batch {
     /// [`Batch::run_if`] as one PostgreSQL statement, when every statement is a plain insert of
     /// one row into a table of its own: the guard first, each insert's row selected from the
     /// guard's (so none is written unless the guard changed a row), and how many rows the guard
     /// changed as its answer. The guard has `guard_params` placeholders.
     fn as_one_statement_after(&self, guard: &str, guard_params: usize) -> Option<String> {
-        let mut tables = vec![guard.trim_start().strip_prefix("UPDATE ")?.split_whitespace().next()?];
+        let guarded = guard.trim_start().strip_prefix("UPDATE ")?.split_whitespace().next()?;
         let mut sql = format!("WITH taken AS ({guard} RETURNING 1)");
-        let mut offset = guard_params;
-        for (i, (statement, values)) in self.statements.iter().enumerate() {
+        for (i, part) in self.plain_inserts(guard_params, vec![guarded])?.iter().enumerate() {
+            sql.push_str(&format!(", s{i} AS ({})", values_from(part, "taken")?));
+        }
+        sql.push_str(" SELECT COUNT(*) FROM taken");
+        Some(sql)
+    }
+
+    /// Every statement with its placeholders following the `offset` before it, when each is a
+    /// plain insert into a table of its own, none of them in `tables` (`None` otherwise).
+    fn plain_inserts<'a>(&'a self, mut offset: usize, mut tables: Vec<&'a str>) -> Option<Vec<String>> {
+        let mut parts = Vec::with_capacity(self.statements.len());
+        for (statement, values) in &self.statements {
             let table = plain_insert_table(statement)?;
             if tables.contains(&table) {
                 return None;
             }
             tables.push(table);
-            let selected = values_from(&renumber(statement, offset), "taken")?;
+            parts.push(renumber(statement, offset));
             offset += values.len();
-            sql.push_str(&format!(", s{i} AS ({selected})"));
         }
-        sql.push_str(" SELECT COUNT(*) FROM taken");
-        Some(sql)
+        Some(parts)
     }
 }
 
