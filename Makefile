@@ -30,7 +30,7 @@ SCIM_VENV := $(CARGO_TARGET_DIR)/../scim-venv
 export LEPTOS_SITE_ROOT ?= target/site
 
 .SILENT: postgres-start postgres-stop tools test-tools
-.PHONY: help run test tools test-tools build site-release site-setup site-size rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
+.PHONY: help run test tools test-tools build site-release site-size rust-tests e2e postgres-start postgres-stop bench bench-login bench-scim fmt
 
 help:
 	@echo "make run    build and serve the dashboard on http://127.0.0.1:3000 (SQLite in ./data)"
@@ -70,37 +70,14 @@ test-tools: tools
 # the compressed copies are what /pkg sends (server/src/assets.rs).
 build: tools
 	cargo leptos build --split
-	$(call setup-module,$(LEPTOS_SITE_ROOT))
 	node scripts/site.mjs compress $(LEPTOS_SITE_ROOT)/pkg --fast
-
-# The setup screens' own module (app's `setup-module` feature: no router, no dashboard), served as
-# /pkg/setup.js and setup.wasm beside the dashboard's; always the size-optimised profile, as an IT
-# admin downloads it from an email link. Its own target dir: cargo-leptos's split build uses other
-# flags, and sharing one would rebuild both each time.
-SETUP_TARGET := $(CARGO_TARGET_DIR)/setup-module
-SETUP_WASM := $(SETUP_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
-define setup-module
-	RUSTFLAGS="--cfg erase_components" CARGO_TARGET_DIR=$(SETUP_TARGET) \
-	  cargo build -p frontend --lib --features app/setup-module --target wasm32-unknown-unknown --profile wasm-release
-	if [ ! $(1)/pkg/setup.wasm -nt $(SETUP_WASM) ]; then
-	  wasm-bindgen --target web --no-typescript --out-dir $(1)/pkg --out-name setup $(SETUP_WASM)
-	  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int $(1)/pkg/setup_bg.wasm -o $(1)/pkg/setup.wasm
-	  rm $(1)/pkg/setup_bg.wasm
-	fi
-endef
 
 # The browser's half as it ships: release profile, wasm-opt, split, Brotli and gzip at their best.
 # A site root of its own, so the debug site the tests serve stays as it is.
 SITE_RELEASE := target/site-release
 site-release: tools
 	LEPTOS_SITE_ROOT=$(SITE_RELEASE) cargo leptos build --release --split --frontend-only
-	$(call setup-module,$(SITE_RELEASE))
 	node scripts/site.mjs compress $(SITE_RELEASE)/pkg
-
-# The setup screens' module alone, into $(LEPTOS_SITE_ROOT)/pkg: for a production build, after
-# `cargo leptos build --release --split` (README, "First load").
-site-setup: tools
-	$(call setup-module,$(LEPTOS_SITE_ROOT))
 
 # What a cold first load transfers, per entry point (sign-in, Enterprise, a setup screen), read
 # from Chromium's Resource Timing against the release site; then every file's raw, gzip and Brotli bytes.

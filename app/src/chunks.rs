@@ -5,8 +5,7 @@
 //! `#[lazy]` function, so a first load carries the shell and the chunks of its page, never the
 //! others; the server-rendered HTML preloads them. (A split point per page made some 200 small
 //! shared chunks, and a page waited on all of them.) The route table in `app.rs` names the
-//! `…Route` types below. The setup screens are not here: they are a module of their own
-//! (`setup_shell.rs`).
+//! `…Route` types below. The setup screens are not here: they ship no wasm (`pages/setup.rs`).
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::connection::{

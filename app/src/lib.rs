@@ -1,9 +1,9 @@
 //! Tessera's application library: every page, component and server function, plus (behind the
 //! `ssr` feature) the backend services they and the server's REST API call.
 //!
-//! Features live only here: `ssr` for the server build, `hydrate` for the dashboard's wasm build,
-//! `setup-module` (with `hydrate`) for the setup screens' own wasm, which leaves out the
-//! dashboard's routes and their split chunks (whose exports would otherwise keep every page).
+//! Features live only here: `ssr` for the server build, `hydrate` for the dashboard's wasm build.
+//! The setup screens an IT admin opens from a link are rendered on the server only
+//! (`pages::setup`): they ship no wasm.
 
 // Leptos views are nested static types; the Settings tab's is deep enough that release builds
 // exceed the default query depth while computing its layout.
@@ -12,9 +12,7 @@
 mod string_enum;
 
 pub mod api;
-#[cfg(not(feature = "setup-module"))]
 pub mod app;
-#[cfg(not(feature = "setup-module"))]
 mod chunks;
 #[cfg(feature = "hydrate")]
 pub mod browser;
@@ -27,7 +25,6 @@ pub mod logs_activity;
 pub mod organizations;
 pub mod pages;
 pub mod roles;
-pub mod setup_shell;
 pub mod tenant;
 pub mod text;
 pub mod web_url;
@@ -35,6 +32,4 @@ pub mod web_url;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
-#[cfg(not(feature = "setup-module"))]
 pub use app::{shell, App};
-pub use setup_shell::{setup_shell, SetupApp};

@@ -1,5 +1,4 @@
-//! The browser half of Tessera: hydrates the server-rendered pages (`app::browser`). Built twice:
-//! as is for the dashboard, and with `app/setup-module` for the setup screens' own module.
+//! The browser half of Tessera: hydrates the server-rendered dashboard (`app::browser`).
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

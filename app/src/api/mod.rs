@@ -10,7 +10,6 @@ pub mod connections;
 pub mod organizations;
 pub mod scim;
 pub mod settings;
-pub mod setup;
 
 /// Server-side helpers shared by every server function.
 #[cfg(feature = "ssr")]

@@ -67,19 +67,6 @@ pub fn watch_issuer(
     status: RwSignal<IssuerStatus>,
     derive: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static,
 ) {
-    watch_issuer_as(text, channel, status, derive, None);
-}
-
-/// The same check for a setup link's screens (`setup_token`): the same server-side check,
-/// authorized by the link instead of an admin session.
-pub fn watch_issuer_as(
-    text: Signal<String>,
-    channel: Signal<Channel>,
-    status: RwSignal<IssuerStatus>,
-    derive: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static,
-    setup_token: Option<String>,
-) {
-    let setup_token = StoredValue::new(setup_token);
     let tickets = StoredValue::new(Tickets::default());
     Effect::new(move |_| {
         let typed = text.get();
@@ -103,11 +90,7 @@ pub fn watch_issuer_as(
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let checked = match setup_token.get_value() {
-                        Some(token) => crate::api::setup::setup_check_issuer(token, url, channel).await,
-                        None => check_issuer(url, channel).await,
-                    };
-                    let answer = match checked {
+                    let answer = match check_issuer(url, channel).await {
                         Ok(check) => IssuerStatus::from(check),
                         Err(e) => IssuerStatus::Failed(e.to_string()),
                     };
@@ -126,35 +109,40 @@ pub fn watch_issuer_as(
 pub fn IssuerStatusMark(#[prop(into)] status: Signal<IssuerStatus>, id: &'static str) -> impl IntoView {
     view! {
         <div id=id class="mt-2 min-h-5 text-sm" aria-live="polite" data-testid="issuer-status">
-            {move || match status.get() {
-                IssuerStatus::Empty => ().into_any(),
-                IssuerStatus::Checking => view! {
-                    <p class="flex items-center gap-2 text-gray-500"><Spinner class="h-4 w-4"/>"Checking…"</p>
-                }.into_any(),
-                IssuerStatus::Found { issuer } => view! {
-                    <p class="flex items-center gap-2 text-green-700"><CheckCircle class="h-5 w-5 shrink-0"/>
-                        <span>"Found: " <span class="font-mono text-xs">{issuer}</span></span></p>
-                }.into_any(),
-                IssuerStatus::NotFound { reason } => view! {
-                    <p class="flex items-start gap-2 text-red-700"><XCircle class="h-5 w-5 shrink-0"/>
-                        <span>"Not found: " {reason}</span></p>
-                }.into_any(),
-                IssuerStatus::Invalid { problems } => view! {
-                    <div class="flex items-start gap-2 text-amber-800">
-                        <ExclamationTriangle class="h-5 w-5 shrink-0"/>
-                        <div>
-                            <p>"Found, but the configuration file is missing required information:"</p>
-                            <ul class="mt-1 list-disc pl-5 text-xs">
-                                {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                            </ul>
-                        </div>
-                    </div>
-                }.into_any(),
-                IssuerStatus::Failed(message) => view! {
-                    <p class="flex items-center gap-2 text-red-700"><XCircle class="h-5 w-5 shrink-0"/>{message}</p>
-                }.into_any(),
-            }}
+            {move || status_content(status.get())}
         </div>
+    }
+}
+
+/// What the mark shows for `status`: also rendered on the server for the setup screens.
+pub fn status_content(status: IssuerStatus) -> AnyView {
+    match status {
+        IssuerStatus::Empty => ().into_any(),
+        IssuerStatus::Checking => view! {
+            <p class="flex items-center gap-2 text-gray-500"><Spinner class="h-4 w-4"/>"Checking…"</p>
+        }.into_any(),
+        IssuerStatus::Found { issuer } => view! {
+            <p class="flex items-center gap-2 text-green-700"><CheckCircle class="h-5 w-5 shrink-0"/>
+                <span>"Found: " <span class="font-mono text-xs">{issuer}</span></span></p>
+        }.into_any(),
+        IssuerStatus::NotFound { reason } => view! {
+            <p class="flex items-start gap-2 text-red-700"><XCircle class="h-5 w-5 shrink-0"/>
+                <span>"Not found: " {reason}</span></p>
+        }.into_any(),
+        IssuerStatus::Invalid { problems } => view! {
+            <div class="flex items-start gap-2 text-amber-800">
+                <ExclamationTriangle class="h-5 w-5 shrink-0"/>
+                <div>
+                    <p>"Found, but the configuration file is missing required information:"</p>
+                    <ul class="mt-1 list-disc pl-5 text-xs">
+                        {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+        }.into_any(),
+        IssuerStatus::Failed(message) => view! {
+            <p class="flex items-center gap-2 text-red-700"><XCircle class="h-5 w-5 shrink-0"/>{message}</p>
+        }.into_any(),
     }
 }
 

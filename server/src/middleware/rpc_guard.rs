@@ -15,9 +15,6 @@ pub const MAX_RPC_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Server functions a signed-out browser may call.
 const OPEN_TO_SIGNED_OUT: &[&str] = &["/rpc/sign_in", "/rpc/sign_out", "/rpc/current_admin"];
-/// A setup link's server functions: each checks the link and the browser bound to it, and
-/// reaches only that link's organization and connection.
-const SETUP_LINK_PREFIX: &str = "/rpc/setup/";
 
 fn answer(status: StatusCode, error: AppError) -> Response {
     let body = serde_json::to_string(&error).unwrap_or_default();
@@ -34,7 +31,7 @@ pub async fn guard_server_functions(req: Request, next: Next) -> Response {
     if !path.starts_with("/rpc/") {
         return next.run(req).await;
     }
-    if !OPEN_TO_SIGNED_OUT.contains(&path) && !path.starts_with(SETUP_LINK_PREFIX) && req.extensions().get::<CurrentAdmin>().is_none() {
+    if !OPEN_TO_SIGNED_OUT.contains(&path) && req.extensions().get::<CurrentAdmin>().is_none() {
         return answer(StatusCode::UNAUTHORIZED, AppError::Unauthorized);
     }
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());

@@ -7,7 +7,7 @@ use crate::support::dns_server::DnsServer;
 use crate::support::flow::{Flow, SECRET};
 use crate::support::{cookie_set, TestServer};
 use app::backend::organizations::{domains, setup};
-use app::organizations::{DomainStatus, OrganizationInput, SetupProvider};
+use app::organizations::{DomainStatus, OrganizationInput};
 use reqwest::header::LOCATION;
 use serde_json::{json, Value};
 
@@ -180,9 +180,10 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap_or_default().contains("This setup link is not valid"));
 
-    // The link's server functions answer the bound browser only.
+    // The link's screens answer the bound browser only, rendered on the server with no wasm.
+    let steps = format!("/setup/{token}/steps");
     let view = |c: Option<String>| {
-        let mut req = s.post_form("/rpc/setup/view", &[("token", token.as_str())]);
+        let mut req = s.http.get(s.url(&steps));
         if let Some(c) = c {
             req = req.header("cookie", c);
         }
@@ -190,9 +191,18 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
     };
     let res = view(Some(cookie.clone())).await;
     assert_eq!(res.status(), 200);
-    let v: Value = res.json().await.unwrap_or_default();
-    assert_eq!((v["organization"].as_str(), v["redirect_uri"].as_str()), (Some("Initech"), Some(format!("{}/login/callback", s.base).as_str())));
-    assert_eq!(view(None).await.status(), 403);
+    let policy = res.headers()["content-security-policy"].to_str().unwrap_or_default().to_string();
+    let html = res.text().await.unwrap_or_default();
+    assert!(html.contains("Set up single sign-on for Initech") && html.contains("Which identity provider does your organization use?"), "{html}");
+    assert!(!html.contains(".wasm") && !html.contains("/pkg/setup.js"), "the screens load no module");
+    let nonce = policy.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).unwrap_or_else(|| panic!("no nonce in {policy}"));
+    assert!(html.contains(&format!("<script nonce=\"{nonce}\">")), "the one inline script carries this response's nonce");
+    let res = s.http.get(s.url(&format!("{steps}?step=redirect-uri&provider=oidc"))).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let html = res.text().await.unwrap_or_default();
+    assert!(html.contains("Register Tessera with your identity provider") && html.contains(&format!("value=\"{}/login/callback\"", s.base)), "{html}");
+    let res = view(None).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap_or_default().contains("This setup link was already used"));
     // …and nothing else: no admin server function, no Management API, no other connection's Try.
     let res = s.post_form("/rpc/connections/get", &[("id", flow.connection_id.as_str())]).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 401);
@@ -203,21 +213,48 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
     let res = s.http.get(s.url(&format!("/setup/{token}/test"))).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 400, "nothing to test before a configuration is saved");
 
-    // Save the configuration (the suite's IdP), then the test sign-in through it.
+    // Save the configuration (the suite's IdP) with the screen's form, as a browser without
+    // JavaScript posts it; then the test sign-in through it.
+    let form = |fields: &[(&str, &str)], c: &str| {
+        let req = s.post_form(&steps, fields).header("cookie", c.to_string());
+        async move { req.send().await.unwrap_or_else(|e| panic!("{e}")) }
+    };
     let cookies = |name: &str| cookie.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let discovery = flow.idp.discovery_url();
+    let check = s.post_form(&format!("/setup/{token}/issuer"), &[("provider", "oidc"), ("address", discovery.as_str())]).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(check.status(), 200);
+    let check: Value = check.json().await.unwrap_or_default();
+    assert_eq!(check["found"], true, "{check}");
+    assert!(check["html"].as_str().unwrap_or_default().contains(&format!("Found: <span class=\"font-mono text-xs\">{}</span>", flow.idp.base)), "{check}");
+    let unbound = s.post_form(&format!("/setup/{token}/issuer"), &[("provider", "oidc"), ("address", discovery.as_str())]).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(unbound.status(), 403, "the live check is the bound browser's only");
+    let no_secret = [("intent", "save"), ("provider", "oidc"), ("client_id", "tessera"), ("client_secret", ""), ("address", discovery.as_str())];
+    let res = form(&no_secret, &cookie).await;
+    assert_eq!(res.status(), 400);
+    let html = res.text().await.unwrap_or_default();
+    assert!(html.contains("Client secret is required") && html.contains("value=\"tessera\"") && html.contains("Enter the configuration details"), "refused, shown again with what was typed: {html}");
     let scope = setup::scope(state, &token, &cookies).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|r| panic!("{r:?}"));
-    let input = setup::SetupInput { provider: SetupProvider::Oidc, client_id: "tessera".into(), client_secret: String::new(), address: flow.idp.discovery_url() };
-    let e = setup::save(state, &scope, input.clone()).await.err().map(|e| e.to_string()).unwrap_or_default();
-    assert_eq!(e, "client_secret: Client secret is required");
-    let saved = setup::save(state, &scope, setup::SetupInput { client_secret: SECRET.into(), ..input }).await.unwrap_or_else(|e| panic!("{e}"));
-    let connection = saved.connection.unwrap_or_else(|| panic!("no connection"));
-    assert_eq!(connection.issuer, flow.idp.base);
+    assert!(scope.connection_id.is_none(), "nothing saved");
+    let res = form(&[("intent", "save"), ("provider", "oidc"), ("client_id", "tessera"), ("client_secret", SECRET), ("address", discovery.as_str())], "tessera_setup_x=forged").await;
+    assert_eq!(res.status(), 403, "another browser's form is refused");
+    let res = form(&[("intent", "save"), ("provider", "oidc"), ("client_id", "tessera"), ("client_secret", SECRET), ("address", discovery.as_str())], &cookie).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()[LOCATION], steps.as_str());
+    let html = view(Some(cookie.clone())).await.text().await.unwrap_or_default();
+    assert!(html.contains("Test sign-in") && html.contains(&format!("href=\"/setup/{token}/test\"")), "{html}");
+    let res = form(&[("intent", "finish")], &cookie).await;
+    assert_eq!(res.status(), 400, "finishing needs a successful test sign-in");
+    assert!(res.text().await.unwrap_or_default().contains("before finishing"));
+    let res = form(&[("intent", "nothing")], &cookie).await;
+    assert_eq!(res.status(), 400);
+    let res = s.post_form(&steps, &[("intent", "save"), ("client_id", &"x".repeat(20_000))]).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 413, "a setup form is a few short fields");
     let scope = setup::scope(state, &token, &cookies).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|r| panic!("{r:?}"));
     let new_id = scope.connection_id.clone().unwrap_or_default();
     assert_eq!(app::backend::organizations::owner_of_connection(state, &new_id).await.ok().flatten(), Some(org.id.clone()));
     let c = app::backend::connections::get_connection(state, &new_id).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((c.name.as_str(), c.enabled_clients.clone()), ("initech-oidc", vec![]), "enabled for no application before Finish");
-    assert!(setup::finish(state, &scope).await.is_err(), "finishing needs a successful test sign-in");
+    assert_eq!(c.options.issuer, flow.idp.base);
 
     let start = s.http.get(s.url(&format!("/setup/{token}/test"))).header("cookie", &cookie).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(start.status(), 302);
@@ -232,8 +269,15 @@ async fn a_setup_link_works_once_in_one_browser_reaches_only_its_connection_and_
 
     let scope = setup::scope(state, &token, &cookies).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|r| panic!("{r:?}"));
     assert!(scope.tested);
-    let done = setup::finish(state, &scope).await.unwrap_or_else(|e| panic!("{e}"));
-    assert!(done.finished);
+    let html = view(Some(cookie.clone())).await.text().await.unwrap_or_default();
+    assert!(html.contains("It works!") && html.contains("Finish setup"), "{html}");
+    let res = form(&[("intent", "add_domain"), ("domain", "not a domain")], &cookie).await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap_or_default().contains("value=\"not a domain\""), "the refused domain is shown again");
+    let res = form(&[("intent", "finish")], &cookie).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap_or_default();
+    assert!(html.contains("re all set") && html.contains("People at Initech can now sign in"), "{html}");
     let c = app::backend::connections::get_connection(state, &new_id).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.enabled_clients, vec![flow.client_id.clone()], "enabled for the applications the admin chose, at Finish");
     // Used: the same browser cannot open it again.
@@ -262,7 +306,7 @@ async fn expired_and_revoked_setup_links_are_refused_with_the_reason() {
     // The screens before the link was opened: told to open the link itself.
     let unopened = setup::create(state, &org.id, 7, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
     let token = unopened.url.rsplit('/').next().unwrap_or_default().to_string();
-    let res = s.post_form("/rpc/setup/view", &[("token", token.as_str())]).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let res = s.http.get(s.url(&format!("/setup/{token}/steps"))).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 403);
     assert!(res.text().await.unwrap_or_default().contains("Open your setup link first"));
     setup::revoke(state, &org.id, &unopened.link.id).await.unwrap_or_else(|e| panic!("{e}"));

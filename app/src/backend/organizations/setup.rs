@@ -14,6 +14,7 @@ use crate::backend::crypto::{random_alphanumeric, sha256_hex};
 use crate::backend::flows::{self, Started};
 use crate::backend::{applications, logs, AppState, Error, Result};
 use crate::connections::options::{Channel, OptionsInput, TokenEndpointAuthMethod};
+use crate::connections::validate::{discovery_target, okta_issuer, Rules};
 use crate::connections::{CreateConnection, UpdateConnection};
 use crate::error::FieldError;
 use crate::organizations::{Organization, SetupConnection, SetupLink, SetupLinkStatus, SetupProvider, SetupView, SETUP_LINK_DAYS};
@@ -340,6 +341,24 @@ pub(super) fn provider_options(provider: SetupProvider, client_id: &str, client_
             ..Default::default()
         },
     }
+}
+
+/// The configuration screen's live check of what the IT admin typed (as they type, before
+/// saving): the Okta domain's issuer or the discovery endpoint, fetched through the guarded client
+/// as the dashboard's check is. `None` for a blank field.
+pub async fn check_address(state: &AppState, provider: SetupProvider, address: &str) -> Option<crate::connections::IssuerCheck> {
+    let typed = address.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let url = match provider {
+        SetupProvider::Oidc => typed.to_string(),
+        SetupProvider::Okta => match okta_issuer(typed, Rules { allow_private_network: state.env.allow_private_network }) {
+            Ok((_, issuer)) => discovery_target(&issuer).1,
+            Err(m) => return Some(crate::connections::IssuerCheck::NotFound { discovery_url: String::new(), reason: format!("the Okta domain {m}") }),
+        },
+    };
+    Some(connections::check_issuer(state, &url, Channel::BackChannel).await)
 }
 
 /// "Save configuration": creates the organization's connection (enabled for no application
