@@ -1,7 +1,8 @@
 // A first load's weight, as a browser sees it: the Navigation and Resource Timing of a cold page
 // (no cache) on the release site (`make site-release`: wasm-opt applied, split into chunks,
-// compressed). It fails when the wasm, JS and CSS a page needs before it is interactive weigh more
-// than the budget, both as transferred and as their gzip copies. The timings are printed, never
+// compressed). It fails when the HTML, wasm, JS and CSS a page needs before it is interactive
+// weigh more than the budget, both as transferred and as their gzip copies (the HTML, which the
+// server sends as it is, counts as sent). The timings are printed, never
 // asserted: speed is for benchmarks (`make site-size`), not for a test on a shared machine.
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { statSync } from "node:fs";
@@ -12,12 +13,12 @@ import { createOrganization } from "../support/organizations";
 import { hydrated } from "../support/tessera";
 
 const KB = 1000;
-// Today's ceilings, in gzip bytes of wasm + JS + CSS, a little above what the release site loads
-// now (Enterprise 737 KB, a setup screen 276 KB with its own module; before the split and the
-// compressed copies every page loaded 4,478 KB as it was, 1,585 KB had it been gzipped): a change
-// that makes a first load heavier fails here. The goal is 200 KB and 100 KB; the README says what
-// stands in the way.
-const BUDGET = { dashboard: 760 * KB, setup: 290 * KB };
+// The dashboard's ceiling is today's, a little above what the release site loads now (Enterprise
+// 737 KB of wasm, JS and CSS; before the split and the compressed copies every page loaded
+// 4,478 KB as it was): a change that makes it heavier fails here. Its goal is 200 KB; the README
+// says what stands in the way. The setup screens are server-rendered forms with no wasm, within
+// the issue's 100 KB (276 KB when they had a module of their own).
+const BUDGET = { dashboard: 800 * KB, setup: 100 * KB };
 
 interface Loaded { path: string; transferred: number; raw: number; gzip: number }
 interface FirstLoad { page: string; files: Loaded[]; transferred: number; gzip: number; raw: number; hydratedMs: number; inputMs: number }
@@ -50,6 +51,8 @@ async function firstLoad(context: BrowserContext, url: string, site: string, fir
   const timing = await page.evaluate(() => ({
     page: location.pathname,
     hydratedMs: (window as any).__hydratedAt as number,
+    document: (performance.getEntriesByType("navigation") as PerformanceNavigationTiming[])
+      .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize, raw: r.decodedBodySize }))[0],
     resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
       .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize, raw: r.decodedBodySize })),
   }));
@@ -58,6 +61,7 @@ async function firstLoad(context: BrowserContext, url: string, site: string, fir
     const gz = join(site, `${r.path}.gz`);
     return { ...r, gzip: statSync(gz, { throwIfNoEntry: false })?.size ?? r.raw };
   });
+  files.unshift({ ...timing.document, gzip: timing.document.transferred });
   const sum = (key: "transferred" | "gzip" | "raw") => files.reduce((n, f) => n + f[key], 0);
   return { page: timing.page, files, transferred: sum("transferred"), gzip: sum("gzip"), raw: sum("raw"),
     hydratedMs: Math.round(timing.hydratedMs), inputMs: Math.round(inputDone - inputStart) };
@@ -117,16 +121,17 @@ test("a cold first load of the Enterprise page and of a setup screen stays withi
     await signInContext.close();
 
     // Each page loads its own chunks: sign-in none of the dashboard's, the Enterprise page not the
-    // other dashboard pages', and the setup screen its own module and nothing of the dashboard's.
+    // other dashboard pages'; the setup screen its page and the stylesheet, no script or wasm.
     const dashboard = /split_(dashboard_frame|connections|manage)_view/;
-    expect(setup.files.map((f) => f.path).filter((p) => !p.endsWith(".css")).sort()).toEqual(["/pkg/setup.js", "/pkg/setup.wasm"]);
+    expect(setup.files.map((f) => f.path).filter((p) => p.startsWith("/pkg/"))).toEqual(["/pkg/tessera.css"]);
+    expect(setup.hydratedMs, "the setup screen's script ran").toBeGreaterThan(0);
     expect(signIn.files.filter((f) => dashboard.test(f.path))).toEqual([]);
     expect(enterprise.files.filter((f) => f.path.includes("split_manage_view"))).toEqual([]);
+    expect(enterprise.files.some((f) => f.path.endsWith(".wasm")), `the Enterprise page loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
     for (const [load, budget] of [[enterprise, BUDGET.dashboard], [setup, BUDGET.setup]] as const) {
-      expect(load.files.some((f) => f.path.endsWith(".wasm")), `${load.page} loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
       // What crossed the wire (Brotli, as Chromium asks for it) and the gzip copies of the same files.
-      expect(load.transferred, `${load.page}: bytes transferred for wasm, JS and CSS`).toBeLessThanOrEqual(budget);
-      expect(load.gzip, `${load.page}: the gzip copies of the wasm, JS and CSS it loaded`).toBeLessThanOrEqual(budget);
+      expect(load.transferred, `${load.page}: bytes transferred for HTML, wasm, JS and CSS`).toBeLessThanOrEqual(budget);
+      expect(load.gzip, `${load.page}: the gzip copies of the HTML, wasm, JS and CSS it loaded`).toBeLessThanOrEqual(budget);
     }
   } finally {
     tessera.stop();

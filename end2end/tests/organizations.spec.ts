@@ -219,8 +219,10 @@ test("setup links refuse a second browser, a tampered, expired or revoked link, 
   }
   const rpc = await p.request.post(`${baseURL}/rpc/organizations/list`, { form: {}, headers: { origin: baseURL } });
   expect(rpc.status()).toBe(401);
-  const otherToken = await p.request.post(`${baseURL}/rpc/setup/view`, { form: { token: "not-a-real-link-token" }, headers: { origin: baseURL } });
+  const otherToken = await p.request.get(`${baseURL}/setup/not-a-real-link-token/steps`);
   expect(otherToken.status()).toBe(404);
+  const otherForm = await p.request.post(`${baseURL}/setup/not-a-real-link-token/steps`, { form: { intent: "finish" }, headers: { origin: baseURL } });
+  expect(otherForm.status()).toBe(404);
   const mgmt = await p.request.get(`${baseURL}/api/v2/organizations`);
   expect(mgmt.status()).toBe(401);
 
@@ -328,4 +330,46 @@ test("Invite IT admin emails the setup link, and the IT admin opens it from the 
   await page.reload();
   await hydrated(page);
   await expect(page.getByTestId("setup-link").first()).toContainText("Opened");
+});
+
+// The screens are server-rendered forms: an IT admin whose browser runs no JavaScript (locked-down
+// desktops exist) sets the connection up all the same, and a refused save says why.
+test("the setup screens work with JavaScript turned off, from the link to \"You're all set\"", async ({ page, browser }) => {
+  const { opIssuer } = serverState();
+  await signIn(page, "/organizations");
+  await createOrganization(page, "wayne", "Wayne Enterprises");
+  const url = await invite(page);
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const p = await context.newPage();
+  await p.goto(url);
+  await expect(p).toHaveURL(/\/setup\/.+\/steps$/);
+  await expect(p.getByRole("heading", { name: "Set up single sign-on for Wayne Enterprises" })).toBeVisible();
+  await p.getByLabel("OpenID Connect").check();
+  await p.getByRole("button", { name: "Continue" }).click();
+  await expect(p.getByRole("heading", { name: "Register Tessera with your identity provider" })).toBeVisible();
+  await p.getByRole("button", { name: "Continue" }).click();
+  await expect(p.getByRole("heading", { name: "Enter the configuration details" })).toBeVisible();
+  // No live check without JavaScript: the server checks on save and says what is wrong.
+  await p.getByLabel("Client ID").fill(OP_CLIENTS.post.id);
+  await p.getByLabel("Discovery endpoint").fill(`${opIssuer}/.well-known/openid-configuration`);
+  await p.getByRole("button", { name: "Save configuration" }).click();
+  await expect(p.getByRole("alert").filter({ hasText: "Client secret is required" })).toBeVisible();
+  await expect(p.getByLabel("Client ID")).toHaveValue(OP_CLIENTS.post.id);
+  await p.screenshot({ path: screenshotPath("setup-3-no-javascript-refused"), fullPage: true });
+  await p.getByLabel("Client secret").fill(OP_CLIENTS.post.secret);
+  await p.getByRole("button", { name: "Save configuration" }).click();
+  await expect(p.getByRole("heading", { name: "Test sign-in" })).toBeVisible();
+  await p.getByRole("link", { name: "Test sign-in" }).click();
+  await p.locator("input[name=login]").fill("gibbons");
+  await p.locator("input[name=password]").fill("any password");
+  await p.locator("button[type=submit]").click();
+  await expect(p.getByRole("heading", { name: "It works!" })).toBeVisible();
+  await p.getByRole("link", { name: "Continue setup" }).click();
+  await expect(p.getByRole("button", { name: "Finish setup" })).toBeVisible();
+  await p.getByRole("button", { name: "Finish setup" }).click();
+  await expect(p.getByRole("heading", { name: "You're all set" })).toBeVisible();
+  await context.close();
+  await page.reload();
+  await expect(page.getByTestId("setup-link").first()).toContainText("Completed");
 });
