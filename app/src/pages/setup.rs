@@ -468,4 +468,24 @@ mod tests {
         assert!(html.contains("action=\"/setup/t%2Fk/steps\""), "{html}");
         assert_eq!(html.matches("<script").count(), 1);
     }
+
+    #[test]
+    fn an_issuer_a_remote_document_names_is_text_in_the_mark_never_markup() {
+        let hostile = "<img src=x onerror=alert(1)>";
+        let found = IssuerCheck::Found {
+            issuer: hostile.into(),
+            discovery_url: String::new(),
+            authorization_endpoint: String::new(),
+            token_endpoint: None,
+            userinfo_endpoint: None,
+            jwks_uri: String::new(),
+            document: serde_json::Value::Null,
+        };
+        let (is_found, html) = issuer_status(Some(found));
+        assert!(is_found);
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;") && !html.contains("<img"), "{html}");
+        let (is_found, html) = issuer_status(Some(IssuerCheck::Invalid { discovery_url: String::new(), problems: vec![hostile.into()] }));
+        assert!(!is_found && !html.contains("<img"), "{html}");
+        assert_eq!(issuer_status(None), (false, String::new()));
+    }
 }
