@@ -135,8 +135,10 @@ pub fn issuer_status_failed(message: String) -> (bool, String) {
 }
 
 fn issuer_status_of(status: IssuerStatus) -> (bool, String) {
-    let found = status.is_found();
-    (found, Owner::new().with(|| status_content(status).to_html()))
+    match status {
+        IssuerStatus::Empty => (false, String::new()),
+        status => (status.is_found(), Owner::new().with(|| status_content(status).to_html())),
+    }
 }
 
 fn frame(content: impl IntoView) -> impl IntoView {
