@@ -161,15 +161,7 @@ mod tests {
 
     #[test]
     fn check_outcomes_map_to_what_the_field_shows() {
-        let found = IssuerCheck::Found {
-            issuer: "https://idp.example".into(),
-            discovery_url: String::new(),
-            authorization_endpoint: String::new(),
-            token_endpoint: None,
-            userinfo_endpoint: None,
-            jwks_uri: String::new(),
-            document: serde_json::Value::Null,
-        };
+        let found = IssuerCheck::found_naming("https://idp.example");
         assert!(IssuerStatus::from(found).is_found());
         let missing = IssuerCheck::Invalid { discovery_url: String::new(), problems: vec!["missing jwks_uri".into()] };
         assert_eq!(IssuerStatus::from(missing), IssuerStatus::Invalid { problems: vec!["missing jwks_uri".into()] });

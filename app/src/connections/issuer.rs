@@ -27,6 +27,20 @@ pub enum IssuerCheck {
 }
 
 impl IssuerCheck {
+    /// A document found at no particular address, naming `issuer` (for tests of what shows it).
+    #[cfg(test)]
+    pub fn found_naming(issuer: &str) -> IssuerCheck {
+        IssuerCheck::Found {
+            issuer: issuer.into(),
+            discovery_url: String::new(),
+            authorization_endpoint: String::new(),
+            token_endpoint: None,
+            userinfo_endpoint: None,
+            jwks_uri: String::new(),
+            document: serde_json::Value::Null,
+        }
+    }
+
     pub fn is_found(&self) -> bool {
         matches!(self, IssuerCheck::Found { .. })
     }

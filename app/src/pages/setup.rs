@@ -474,15 +474,7 @@ mod tests {
     #[test]
     fn an_issuer_a_remote_document_names_is_text_in_the_mark_never_markup() {
         let hostile = "<img src=x onerror=alert(1)>";
-        let found = IssuerCheck::Found {
-            issuer: hostile.into(),
-            discovery_url: String::new(),
-            authorization_endpoint: String::new(),
-            token_endpoint: None,
-            userinfo_endpoint: None,
-            jwks_uri: String::new(),
-            document: serde_json::Value::Null,
-        };
+        let found = IssuerCheck::found_naming(hostile);
         let (is_found, html) = issuer_status(Some(found));
         assert!(is_found);
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;") && !html.contains("<img"), "{html}");
