@@ -12,22 +12,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The Content-Security-Policy names this response's script nonce, so it is set here.
     #[cfg(feature = "ssr")]
     crate::backend::security_headers::send_with_nonce();
+    let plain = ships_no_wasm();
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {(!plain).then(|| view! { <AutoReload options=options.clone()/><HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body class="bg-gray-50 text-gray-900 antialiased">
                 <App/>
+                {plain.then(plain_forms_script)}
             </body>
         </html>
     }
 }
+
+/// A cold `/signin` is served as a plain form, with no wasm: the server renders the page, the
+/// form posts to the `sign_in` server function, which redirects (with `?error=` when refused),
+/// and one small script adds the spinner. An admin on a slow link signs in without first
+/// downloading the dashboard; the dashboard's module loads after, on the page they land on.
+/// Sign-in reached from inside the dashboard (signing out, a session that ended) is still the
+/// dashboard's own route.
+fn ships_no_wasm() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/signin");
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
+#[cfg(feature = "ssr")]
+fn plain_forms_script() -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    view! { <script nonce=nonce inner_html=crate::pages::PLAIN_FORMS_SCRIPT></script> }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn plain_forms_script() -> impl IntoView {}
 
 #[component]
 pub fn App() -> impl IntoView {

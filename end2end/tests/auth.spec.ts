@@ -45,6 +45,11 @@ test("a wrong password shows an error and keeps the admin on the sign-in page", 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/signin/);
+  // The refused post came back as a new page: the email is still there (not in the URL), and
+  // the password is next.
+  await expect(page.getByLabel("Email")).toHaveValue(admin.email);
+  await expect(page.getByLabel("Password")).toBeFocused();
+  expect(page.url()).not.toContain(encodeURIComponent(admin.email));
   await page.screenshot({ path: screenshotPath("signin-error"), fullPage: true });
 });
 

@@ -1,5 +1,10 @@
 //! One module per screen.
 
+/// The script of the pages that ship no wasm (`/signin`, the setup screens), inlined with the
+/// response's nonce: spinners on the buttons that post, copy buttons.
+#[cfg(feature = "ssr")]
+pub const PLAIN_FORMS_SCRIPT: &str = include_str!("plain_forms.js");
+
 pub mod applications;
 pub mod connection;
 pub mod connection_new;

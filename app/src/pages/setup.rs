@@ -5,8 +5,8 @@
 //!
 //! Rendered on the server only, with no wasm: each step is a link or a form that
 //! `server/src/setup.rs` answers, so someone opening a link from an email on a slow connection
-//! downloads the page, the stylesheet and one small inline script (`setup_steps.js`: copy
-//! buttons, spinners, the live check). Without JavaScript every step still works.
+//! downloads the page, the stylesheet and one small inline script (`plain_forms.js`: copy
+//! buttons and spinners; `issuer_check.js`: the live check). Without JavaScript every step still works.
 
 use crate::components::form::{Help, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::icons::{CheckCircle, Clipboard, Spinner, TesseraMark, XCircle};
@@ -16,7 +16,8 @@ use crate::error::AppError;
 use crate::organizations::{DomainStatus, SetupProvider, SetupView};
 use leptos::prelude::*;
 
-const SCRIPT: &str = include_str!("setup_steps.js");
+/// The screens' script: what every page without wasm has, and the live issuer check.
+const SCRIPT: &str = concat!(include_str!("plain_forms.js"), include_str!("issuer_check.js"));
 
 /// The five screens, in order, with the names the step list shows and the query uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -183,7 +184,7 @@ fn body(screen: Screen) -> impl IntoView {
         <p class="mt-1 text-sm text-gray-500">{format!("Connect your identity provider so people at {org} sign in with their work account. This link works until {}.", crate::text::format_utc(screen.view.expires_at))}</p>
         <ol class="mt-6 flex flex-wrap gap-2 text-xs" aria-label="Steps">{steps}</ol>
         <div class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm">{finish_error}{content}</div>
-        <template id="setup-spinner"><Spinner class="h-4 w-4"/></template>
+        <span hidden data-spinner=""><Spinner class="h-4 w-4"/></span>
         <template id="setup-checking">{status_content(IssuerStatus::Checking)}</template>
         <template id="setup-check-failed">{status_content(IssuerStatus::Failed("Could not check it: the network failed. It is checked again when you save.".into()))}</template>
     })

@@ -84,17 +84,19 @@ pub fn SignInPage() -> impl IntoView {
                 <div>
                     <label for="email" class=LABEL>"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required autofocus class=INPUT
-                        placeholder="admin@example.com"/>
+                        placeholder="admin@example.com" data-keep="signin-email"/>
                 </div>
                 <div>
                     <label for="password" class=LABEL>"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required class=INPUT/>
                 </div>
-                <button type="submit" class=PRIMARY disabled=move || pending.get()>
+                <button type="submit" class=PRIMARY disabled=move || pending.get() data-pending="Signing in…">
                     <Show when=move || pending.get()><Spinner class="h-4 w-4"/></Show>
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            // The spinner a cold /signin's script shows while the form posts (served without wasm).
+            <span hidden data-spinner=""><Spinner class="h-4 w-4"/></span>
         </AuthCard>
     }
 }

@@ -1,34 +1,8 @@
-// The setup screens' one script, inlined with the page's nonce (app/src/pages/setup.rs): copy
-// buttons, a spinner on the button that posts, and the live check of the Okta domain or discovery
-// endpoint with "Save configuration" held until it is found. The screens work without it: every
-// step is a link or a form the server answers, and the server checks everything again on save.
+// The setup screens' live check of the Okta domain or discovery endpoint (after
+// plain_forms.js, inlined with it by app/src/pages/setup.rs): "Save configuration" is held until
+// the issuer is found. Without it the server checks the issuer when the form is saved.
 (() => {
   const template = (id) => document.getElementById(id).content.cloneNode(true);
-
-  for (const button of document.querySelectorAll("button[data-copy]")) {
-    const label = button.querySelector("[data-label]");
-    button.addEventListener("click", async () => {
-      let copied = true;
-      try {
-        await navigator.clipboard.writeText(button.dataset.copy);
-      } catch {
-        copied = false;
-      }
-      label.textContent = copied ? "Copied" : "Could not copy: select the text and copy it by hand";
-      setTimeout(() => { label.textContent = "Copy"; }, 1500);
-    });
-  }
-
-  // The button that posts shows what is happening and cannot be pressed twice. Disabled after the
-  // submit event, so the form's data is already taken.
-  document.addEventListener("submit", (event) => {
-    const button = event.submitter;
-    if (!button || !button.dataset.pending) return;
-    setTimeout(() => {
-      button.disabled = true;
-      button.replaceChildren(template("setup-spinner"), button.dataset.pending);
-    }, 0);
-  });
 
   const form = document.querySelector("form[data-check]");
   if (form) {
@@ -77,6 +51,4 @@
     field("client_secret").addEventListener("input", ready);
     check();
   }
-
-  document.body.dataset.hydrated = "true";
 })();
