@@ -44,9 +44,15 @@ fn dashboard_frame_view() -> AnyView {
     view! { <DashboardLayout/> }.into_any()
 }
 
+/// The Enterprise list, where an admin lands after signing in: a chunk of its own, so that first
+/// load does not carry the connection pages' forms.
+#[lazy]
+fn enterprise_view() -> AnyView {
+    view! { <EnterprisePage/> }.into_any()
+}
+
 #[derive(Clone, Copy)]
 enum ConnectionsView {
-    Enterprise,
     NewOidcConnection,
     NewOktaConnection,
     Connection,
@@ -59,7 +65,6 @@ enum ConnectionsView {
 #[lazy]
 fn connections_view(which: ConnectionsView) -> AnyView {
     match which {
-        ConnectionsView::Enterprise => view! { <EnterprisePage/> }.into_any(),
         ConnectionsView::NewOidcConnection => view! { <NewOidcConnectionPage/> }.into_any(),
         ConnectionsView::NewOktaConnection => view! { <NewOktaConnectionPage/> }.into_any(),
         ConnectionsView::Connection => view! { <ConnectionPage/> }.into_any(),
@@ -123,7 +128,7 @@ lazy_routes! {
     SignInPageRoute => sign_in_view / __preload_sign_in_view(SignInView::SignIn),
     ChooseNewPasswordPageRoute => sign_in_view / __preload_sign_in_view(SignInView::ChooseNewPassword),
     DashboardLayoutRoute => dashboard_frame_view / __preload_dashboard_frame_view(),
-    EnterprisePageRoute => connections_view / __preload_connections_view(ConnectionsView::Enterprise),
+    EnterprisePageRoute => enterprise_view / __preload_enterprise_view(),
     NewOidcConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOidcConnection),
     NewOktaConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::NewOktaConnection),
     ConnectionPageRoute => connections_view / __preload_connections_view(ConnectionsView::Connection),
