@@ -14,11 +14,12 @@ import { hydrated } from "../support/tessera";
 
 const KB = 1000;
 // The dashboard's ceiling is today's, a little above what the release site loads now (Enterprise
-// 737 KB of wasm, JS and CSS; before the split and the compressed copies every page loaded
-// 4,478 KB as it was): a change that makes it heavier fails here. Its goal is 200 KB; the README
-// says what stands in the way. The setup screens are server-rendered forms with no wasm, within
-// the 100 KB (276 KB when they had a module of their own).
-const BUDGET = { dashboard: 800 * KB, setup: 100 * KB };
+// 467 KB gzip with its HTML, 752 KB before the Enterprise list had a chunk of its own; before the
+// split and the compressed copies every page loaded 4,478 KB as it was): a change that makes it
+// heavier fails here. Its goal is 200 KB; the README says what stands in the way. A cold sign-in
+// page and the setup screens are server-rendered forms with no wasm, within the 100 KB
+// (298 KB and 276 KB when they hydrated).
+const BUDGET = { dashboard: 500 * KB, setup: 100 * KB };
 
 interface Loaded { path: string; transferred: number; raw: number; gzip: number }
 interface FirstLoad { page: string; files: Loaded[]; transferred: number; gzip: number; raw: number; hydratedMs: number; inputMs: number }
