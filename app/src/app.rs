@@ -13,6 +13,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::backend::security_headers::send_with_nonce();
     let plain = ships_no_wasm();
+    #[cfg(feature = "ssr")]
+    if !plain {
+        crate::chunks::preload_main_module(&options);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -36,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// downloading the dashboard; the dashboard's module loads after, on the page they land on.
 /// Sign-in reached from inside the dashboard (signing out, a session that ended) is still the
 /// dashboard's own route.
-fn ships_no_wasm() -> bool {
+pub(crate) fn ships_no_wasm() -> bool {
     #[cfg(feature = "ssr")]
     return use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/signin");
     #[cfg(not(feature = "ssr"))]

@@ -21,7 +21,7 @@ const KB = 1000;
 // (298 KB and 276 KB when they hydrated).
 const BUDGET = { dashboard: 500 * KB, setup: 100 * KB };
 
-interface Loaded { path: string; transferred: number; raw: number; gzip: number }
+interface Loaded { path: string; transferred: number; raw: number; gzip: number; start: number; end: number; initiator: string }
 interface FirstLoad { page: string; files: Loaded[]; transferred: number; gzip: number; raw: number; hydratedMs: number; inputMs: number }
 
 /** Records when <body data-hydrated> appears, before any script of the page runs. */
@@ -53,9 +53,9 @@ async function firstLoad(context: BrowserContext, url: string, site: string, fir
     page: location.pathname,
     hydratedMs: (window as any).__hydratedAt as number,
     document: (performance.getEntriesByType("navigation") as PerformanceNavigationTiming[])
-      .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize, raw: r.decodedBodySize }))[0],
+      .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize, raw: r.decodedBodySize, start: r.startTime, end: r.responseEnd, initiator: r.initiatorType }))[0],
     resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
-      .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize, raw: r.decodedBodySize })),
+      .map((r) => ({ path: new URL(r.name).pathname, transferred: r.encodedBodySize, raw: r.decodedBodySize, start: r.startTime, end: r.responseEnd, initiator: r.initiatorType })),
   }));
   await page.close();
   const files = timing.resources.filter((r) => r.path.startsWith("/pkg/")).map((r) => {
@@ -72,7 +72,8 @@ function report(load: FirstLoad) {
   const kb = (n: number) => `${(n / KB).toFixed(1)} KB`;
   console.log(`first load of ${load.page}: ${kb(load.transferred)} transferred, ${kb(load.gzip)} gzip, ${kb(load.raw)} raw; ` +
     `hydrated at ${load.hydratedMs} ms, first input handled in ${load.inputMs} ms`);
-  for (const f of load.files) console.log(`  ${f.path.padEnd(56)} ${kb(f.transferred).padStart(10)} ${kb(f.gzip).padStart(10)} ${kb(f.raw).padStart(10)}`);
+  // When each file was asked for and when it had arrived (ms after navigation start): the critical path.
+  for (const f of load.files) console.log(`  ${f.path.padEnd(56)} ${kb(f.transferred).padStart(10)} ${kb(f.gzip).padStart(10)} ${kb(f.raw).padStart(10)} ${Math.round(f.start).toString().padStart(5)}–${Math.round(f.end)} ms`);
 }
 
 test("a cold first load of the Enterprise page and of a setup screen stays within its budget", async ({ browser }) => {
@@ -130,6 +131,10 @@ test("a cold first load of the Enterprise page and of a setup screen stays withi
       expect(plain.gzip, `${plain.page}: the HTML and CSS it loaded`).toBeLessThanOrEqual(BUDGET.setup);
     }
     expect(enterprise.files.filter((f) => f.path.includes("split_manage_view"))).toEqual([]);
+    // Its chunks were asked for by the response's preloads (Link headers), beside the main
+    // module, not by the main module once it had started.
+    const late = enterprise.files.filter((f) => f.path.endsWith(".wasm") && f.initiator !== "link").map((f) => f.path);
+    expect(late, "wasm files the Enterprise page did not preload").toEqual([]);
     expect(enterprise.files.some((f) => f.path.endsWith(".wasm")), `the Enterprise page loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
     for (const [load, budget] of [[enterprise, BUDGET.dashboard], [setup, BUDGET.setup]] as const) {
       // What crossed the wire (Brotli, as Chromium asks for it) and the gzip copies of the same files.
