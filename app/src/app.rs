@@ -34,19 +34,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// A cold `/signin` is served as a plain form, with no wasm: the server renders the page, the
-/// form posts to the `sign_in` server function, which redirects (with `?error=` when refused),
-/// and one small script adds the spinner. An admin on a slow link signs in without first
-/// downloading the dashboard; the dashboard's module loads after, on the page they land on.
-/// Sign-in reached from inside the dashboard (signing out, a session that ended) is still the
-/// dashboard's own route.
-pub(crate) fn ships_no_wasm() -> bool {
-    #[cfg(feature = "ssr")]
-    return use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/signin");
-    #[cfg(not(feature = "ssr"))]
-    false
-}
-
 #[cfg(feature = "ssr")]
 fn plain_forms_script() -> impl IntoView {
     let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());

@@ -2,7 +2,7 @@
 //!
 //! It hydrates `App`: its pages are lazy routes (split into wasm chunks of their own by
 //! `cargo leptos build --split`), so hydration waits for the chunk of the page being shown before
-//! it attaches. (The setup screens ship no wasm: `pages::setup`.)
+//! it attaches. (The setup screens ship no wasm: `setup_screens`.)
 //! `data-hydrated` on `<body>` is set once hydration has finished: the end-to-end tests wait for it.
 
 use leptos::prelude::document;

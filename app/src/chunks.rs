@@ -5,7 +5,8 @@
 //! pages. Each is one `#[lazy]` function, so a first load carries the shell and the chunks of its
 //! page, never the others; the server-rendered HTML preloads them. (A split point per page made
 //! some 200 small shared chunks, and a page waited on all of them.) The route table in `app.rs`
-//! names the `…Route` types below. The setup screens are not here: they ship no wasm (`pages/setup.rs`).
+//! names the `…Route` types below. The setup screens are not here: they ship no wasm
+//! (`setup_screens.rs`).
 
 use crate::components::layout::DashboardLayout;
 use crate::pages::connection::{
@@ -103,6 +104,19 @@ fn manage_view(which: ManageView) -> AnyView {
     }
 }
 
+/// A cold `/signin` is served as a plain form, with no wasm: the server renders the page, the
+/// form posts to the `sign_in` server function, which redirects (with `?error=` when refused),
+/// and one small script adds the spinner. An admin on a slow link signs in without first
+/// downloading the dashboard; the dashboard's module loads after, on the page they land on.
+/// Sign-in reached from inside the dashboard (signing out, a session that ended) is still the
+/// dashboard's own route.
+pub(crate) fn ships_no_wasm() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/signin");
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 /// The site's split manifest: each `#[lazy]` function (`{name}_{hash}`) and the wasm files it
 /// needs, as `Link` header values; read once by the shell (`app.rs`) from the site it serves, and
 /// empty when the site was built without `--split`.
@@ -137,7 +151,7 @@ pub fn preload_main_module(options: &LeptosOptions) {
 /// render was most often none: measured, a first load asked for its chunks 400 ms in.)
 #[cfg(feature = "ssr")]
 fn preload_on_server(chunk: &str) {
-    if crate::app::ships_no_wasm() {
+    if ships_no_wasm() {
         return;
     }
     let (Some(preloads), Some(response)) = (SPLIT_PRELOADS.get(), use_context::<leptos_axum::ResponseOptions>()) else { return };

@@ -3,7 +3,7 @@
 //!
 //! Features live only here: `ssr` for the server build, `hydrate` for the dashboard's wasm build.
 //! The setup screens an IT admin opens from a link are rendered on the server only
-//! (`pages::setup`): they ship no wasm.
+//! (`setup_screens`): they ship no wasm.
 
 // Leptos views are nested static types; the Settings tab's is deep enough that release builds
 // exceed the default query depth while computing its layout.
@@ -25,6 +25,8 @@ pub mod logs_activity;
 pub mod organizations;
 pub mod pages;
 pub mod roles;
+#[cfg(feature = "ssr")]
+pub mod setup_screens;
 pub mod tenant;
 pub mod text;
 pub mod web_url;

@@ -2,7 +2,7 @@
 //! browser that opens it (a cookie per link) and goes on to its screens; any other browser, an
 //! expired, revoked, used or altered link gets a page saying which and what to do.
 //! `GET /setup/{token}/test` is the "Test sign-in": a real login through the link's connection.
-//! `GET /setup/{token}/steps` renders the screens (`app::pages::setup`: server-rendered, no
+//! `GET /setup/{token}/steps` renders the screens (`app::setup_screens`: server-rendered, no
 //! wasm), `POST` to it is each screen's form (save, add or verify a domain, finish), and
 //! `POST /setup/{token}/issuer` is the configuration screen's live issuer check. Each checks the
 //! link and the cookie of the browser that opened it, and reaches only that link's organization
@@ -16,7 +16,7 @@ use app::backend::security_headers::{content_security_policy, HEADER as CSP};
 use app::backend::AppState;
 use app::error::AppError;
 use app::organizations::SetupProvider;
-use app::pages::setup::{issuer_status, issuer_status_failed, page, provider_from, Refused, Screen, Step};
+use app::setup_screens::{issuer_status, issuer_status_failed, page, provider_from, Refused, Screen, Step};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};

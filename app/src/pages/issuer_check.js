@@ -1,5 +1,5 @@
 // The setup screens' live check of the Okta domain or discovery endpoint (after
-// plain_forms.js, inlined with it by app/src/pages/setup.rs): "Save configuration" is held until
+// plain_forms.js, inlined with it by app/src/setup_screens.rs): "Save configuration" is held until
 // the issuer is found. Without it the server checks the issuer when the form is saved.
 (() => {
   const template = (id) => document.getElementById(id).content.cloneNode(true);

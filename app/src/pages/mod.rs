@@ -16,8 +16,6 @@ pub mod organization_manual;
 pub mod organizations;
 pub mod roles;
 pub mod settings;
-#[cfg(feature = "ssr")]
-pub mod setup;
 pub mod signin;
 pub mod table;
 pub mod users;

@@ -5,8 +5,9 @@
 //!
 //! Rendered on the server only, with no wasm: each step is a link or a form that
 //! `server/src/setup.rs` answers, so someone opening a link from an email on a slow connection
-//! downloads the page, the stylesheet and one small inline script (`plain_forms.js`: copy
-//! buttons and spinners; `issuer_check.js`: the live check). Without JavaScript every step still works.
+//! downloads the page, the stylesheet and one small inline script (`pages/plain_forms.js`: copy
+//! buttons and spinners; `pages/issuer_check.js`: the live check). Not a page of the dashboard's
+//! router: the server renders it for its own routes. Without JavaScript every step still works.
 
 use crate::components::form::{Help, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::icons::{CheckCircle, Clipboard, Spinner, TesseraMark, XCircle};
@@ -17,7 +18,7 @@ use crate::organizations::{DomainStatus, SetupProvider, SetupView};
 use leptos::prelude::*;
 
 /// The screens' script: what every page without wasm has, and the live issuer check.
-const SCRIPT: &str = concat!(include_str!("plain_forms.js"), include_str!("issuer_check.js"));
+const SCRIPT: &str = concat!(include_str!("pages/plain_forms.js"), include_str!("pages/issuer_check.js"));
 
 /// The five screens, in order, with the names the step list shows and the query uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
