@@ -158,8 +158,11 @@ async fn submit(State(state): State<AppState>, jar: CookieJar, Path(token): Path
 async fn check_issuer(State(state): State<AppState>, jar: CookieJar, Path(token): Path<String>, Form(form): Form<CheckForm>) -> Response {
     let cookies = |name: &str| jar.get(name).map(|c| c.value().to_string());
     let (status, (found, html)) = match setup::scope(&state, &token, &cookies).await {
-        Ok(Ok(_)) => match provider_from(form.provider.as_deref()) {
-            Some(provider) => (StatusCode::OK, issuer_status(setup::check_address(&state, provider, &form.address).await)),
+        Ok(Ok(scope)) => match provider_from(form.provider.as_deref()) {
+            Some(provider) => match setup::check_address(&state, &scope, provider, &form.address).await {
+                Ok(check) => (StatusCode::OK, issuer_status(check)),
+                Err(e) => (e.status(), issuer_status_failed(AppError::from(e).to_string())),
+            },
             None => (StatusCode::BAD_REQUEST, issuer_status_failed("provider must be okta or oidc.".into())),
         },
         Ok(Err(r)) => (StatusCode::from_u16(r.status()).unwrap_or(StatusCode::FORBIDDEN), issuer_status_failed(format!("{}. {}", r.title(), r.message()))),

@@ -361,3 +361,39 @@ async fn the_it_admin_proves_their_own_domain_and_cannot_touch_another_organizat
     assert!(why.is_some_and(|w| w.contains("does not hold the expected value")), "their record does not verify our claim");
     assert_eq!(domains::get(state, &theirs.id, &their_domain.id).await.map(|d| d.status).ok(), Some(DomainStatus::Pending));
 }
+
+/// A link's live checks (and saves) are bounded: each may make Tessera fetch a URL, and a link
+/// is in an outsider's hands. The 121st within 15 minutes answers 429 with the reason, as the
+/// screen shows it, and saves are refused the same way until the window has passed.
+#[tokio::test]
+async fn a_setup_links_checks_are_bounded() {
+    let flow = Flow::start("back_channel").await;
+    let s = &flow.server;
+    let state = &s.state;
+    let org = organization(state, "initrode").await;
+    let created = setup::create(state, &org.id, 7, vec![], "admin@example.com").await.unwrap_or_else(|e| panic!("{e}"));
+    let opened = s.http.get(&created.url).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let cookie = setup_cookie(&opened).unwrap_or_else(|| panic!("no setup cookie"));
+    let token = created.url.rsplit('/').next().unwrap_or_default().to_string();
+    let check = || {
+        let req = s.post_form(&format!("/setup/{token}/issuer"), &[("provider", "oidc"), ("address", "")]).header("cookie", &cookie);
+        async move { req.send().await.unwrap_or_else(|e| panic!("{e}")) }
+    };
+    for n in 0..setup::FETCHES_PER_WINDOW {
+        let res = check().await;
+        assert_eq!(res.status(), 200, "check {n}");
+    }
+    let refused = check().await;
+    assert_eq!(refused.status(), 429);
+    let answer: Value = refused.json().await.unwrap_or_default();
+    assert_eq!(answer["found"], false);
+    assert!(answer["html"].as_str().unwrap_or_default().contains("Too many checks from this setup link"), "{answer}");
+    let save = s
+        .post_form(&format!("/setup/{token}/steps"), &[("intent", "save"), ("provider", "oidc"), ("client_id", "c"), ("client_secret", "s"), ("address", "https://idp.example.com")])
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(save.status(), 429);
+    assert!(save.text().await.unwrap_or_default().contains("Too many checks from this setup link"));
+}

@@ -343,27 +343,46 @@ pub(super) fn provider_options(provider: SetupProvider, client_id: &str, client_
     }
 }
 
+/// What one link may make Tessera fetch (live checks and saves) per 15 minutes: many times what
+/// an IT admin typing a URL needs (a check per pause in typing), few enough that a link cannot
+/// drive Tessera to fetch URLs without end.
+pub const FETCHES_PER_WINDOW: i64 = 120;
+
+/// Counts one fetch the link causes; 429 when it has had its share (locks back off as the
+/// sign-in throttle's do, and every replica counts in the database).
+async fn take_fetch(state: &AppState, scope: &Scope) -> Result<()> {
+    let key = format!("setup-fetch:{}", scope.link_id);
+    match crate::backend::admin::throttle::take_attempt(&state.db, &state.clock, &[(key, FETCHES_PER_WINDOW)]).await {
+        Err(Error::TooManyRequests(_)) => Err(Error::TooManyRequests(
+            "Too many checks from this setup link in a short time. Wait a few minutes, then try again.".into(),
+        )),
+        other => other,
+    }
+}
+
 /// The configuration screen's live check of what the IT admin typed (as they type, before
 /// saving): the Okta domain's issuer or the discovery endpoint, fetched through the guarded client
-/// as the dashboard's check is. `None` for a blank field.
-pub async fn check_address(state: &AppState, provider: SetupProvider, address: &str) -> Option<crate::connections::IssuerCheck> {
+/// as the dashboard's check is. `None` for a blank field. Counted against the link's fetches.
+pub async fn check_address(state: &AppState, scope: &Scope, provider: SetupProvider, address: &str) -> Result<Option<crate::connections::IssuerCheck>> {
+    take_fetch(state, scope).await?;
     let typed = address.trim();
     if typed.is_empty() {
-        return None;
+        return Ok(None);
     }
     let url = match provider {
         SetupProvider::Oidc => typed.to_string(),
         SetupProvider::Okta => match okta_issuer(typed, Rules { allow_private_network: state.env.allow_private_network }) {
             Ok((_, issuer)) => discovery_target(&issuer).1,
-            Err(m) => return Some(crate::connections::IssuerCheck::NotFound { discovery_url: String::new(), reason: format!("the Okta domain {m}") }),
+            Err(m) => return Ok(Some(crate::connections::IssuerCheck::NotFound { discovery_url: String::new(), reason: format!("the Okta domain {m}") })),
         },
     };
-    Some(connections::check_issuer(state, &url, Channel::BackChannel).await)
+    Ok(Some(connections::check_issuer(state, &url, Channel::BackChannel).await))
 }
 
 /// "Save configuration": creates the organization's connection (enabled for no application
 /// until Finish) or changes the one this link created. A new configuration must be tested again.
 pub async fn save(state: &AppState, scope: &Scope, input: SetupInput) -> Result<SetupView> {
+    take_fetch(state, scope).await?;
     let mut fields = Vec::new();
     if input.client_id.trim().is_empty() {
         fields.push(FieldError::new("client_id", "Client ID is required"));
