@@ -114,8 +114,10 @@ postgres-stop:
 	  rm -rf "$$PGDATA" $(PG_STATE)/dir
 	fi
 
-# Bounded: a hung test fails the run in minutes, and cargo names tests running over 60 s.
-RUST_TEST := timeout 900 cargo test -p app -p server --features app/ssr
+# Bounded: a hung test fails the run in minutes, and cargo names tests running over 60 s. A
+# minute before the bound, the stacks of the test binaries still alive go to the log (a rare hang,
+# seen twice, once after every test had passed).
+RUST_TEST := scripts/stacks-on-hang.sh 840 timeout 900 cargo test -p app -p server --features app/ssr
 rust-tests:
 	echo "== Rust tests on SQLite"
 	$(RUST_TEST)
