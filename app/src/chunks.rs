@@ -3,7 +3,7 @@
 //! With `cargo leptos build --split` the browser's code comes in chunks besides the shell: the
 //! sign-in pages, the dashboard's frame, the Enterprise list, the connection pages, and the other
 //! pages. Each is one `#[lazy]` function, so a first load carries the shell and the chunks of its
-//! page, never the others; the server-rendered HTML preloads them. (A split point per page made
+//! page, never the others; the response's `Link` headers preload them. (A split point per page made
 //! some 200 small shared chunks, and a page waited on all of them.) The route table in `app.rs`
 //! names the `…Route` types below. The setup screens are not here: they ship no wasm
 //! (`setup_screens.rs`).

@@ -201,10 +201,9 @@ async fn open(State(state): State<AppState>, jar: CookieJar, Path(token): Path<S
 }
 
 async fn test_sign_in(State(state): State<AppState>, jar: CookieJar, Path(token): Path<String>) -> Result<Response, ProtocolError> {
-    let cookies = |name: &str| jar.get(name).map(|c| c.value().to_string());
-    let scope = match setup::scope(&state, &token, &cookies).await? {
+    let scope = match scope_of(&state, &jar, &token).await? {
         Ok(scope) => scope,
-        Err(r) => return Ok(refused(r)),
+        Err(page) => return Ok(page),
     };
     if scope.connection_id.is_none() {
         return Err(ProtocolError::page(StatusCode::BAD_REQUEST, "Nothing to test yet", "Save the configuration first, then test the sign-in."));
