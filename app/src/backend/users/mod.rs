@@ -300,6 +300,27 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
         }
         SetUserRootAttributes::NeverOnLogin => "(users.created_at < $10 AND 1 = 0)",
     };
+    let values: Vec<Param> = vec![
+        id.into(), connection.id.as_str().into(), subject.into(), email.into(), email_verified.into(), name.into(), profile_json.into(), groups_json.into(), now.into(),
+        (now - sync_window_ms(connection)).into(),
+    ];
+    // A returning user whose profile is already what the upsert below would write (most
+    // sign-ins): counted without naming the profile's columns, so none of the email indexes
+    // is rewritten (SQLite rewrites an index whenever its column is assigned, even to the same
+    // value). The same result as the upsert, or no row and the upsert decides.
+    // Its placeholders are the upsert's less the id (the row is found by connection and `sub`,
+    // which a user SCIM created keeps under its own id).
+    let unchanged = format!(
+        "UPDATE users SET groups = $7, logins_count = users.logins_count + 1, last_login_at = $8, updated_at = $8, version = users.version + 1,
+           profile_synced_at = CASE WHEN {} THEN $8 ELSE users.profile_synced_at END
+         WHERE users.connection_id = $1 AND users.subject = $2 AND users.active
+           AND users.email IS NOT DISTINCT FROM $3 AND users.email_verified = $4 AND users.name IS NOT DISTINCT FROM $5 AND users.profile = $6
+         RETURNING {COLUMNS}",
+        refresh.replace("$10", "$9")
+    );
+    if let Some(row) = state.db.fetch_optional::<Row>(&unchanged, &values[1..]).await? {
+        return row.try_into();
+    }
     let sql = "INSERT INTO users (id, connection_id, subject, email, email_verified, name, profile, groups, logins_count, last_login_at, created_at, updated_at, profile_synced_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $9, $9)
          ON CONFLICT (connection_id, subject) DO UPDATE SET
@@ -314,10 +335,6 @@ pub async fn upsert_on_login(state: &AppState, connection: &Connection, subject:
     let sql = sql.replace("{REFRESH}", refresh).replace("{COLUMNS}", COLUMNS);
     // The row as written, in the same statement; none when the user is deactivated (not
     // updated), who is then read as they are.
-    let values: Vec<Param> = vec![
-        id.into(), connection.id.as_str().into(), subject.into(), email.into(), email_verified.into(), name.into(), profile_json.into(), groups_json.into(), now.into(),
-        (now - sync_window_ms(connection)).into(),
-    ];
     let written: Option<Row> = state.db.fetch_optional(&sql, &values).await?;
     if let Some(row) = written {
         return row.try_into();
