@@ -124,7 +124,8 @@ pub(crate) fn ships_no_wasm() -> bool {
 static SPLIT_PRELOADS: std::sync::OnceLock<Vec<(String, Vec<http::HeaderValue>)>> = std::sync::OnceLock::new();
 
 /// Reads the split manifest of the site `options` names, once; and on a page that hydrates,
-/// asks for the main module first (its JS and wasm), before any chunk a route adds.
+/// asks for the stylesheet and the main module first (its JS and wasm), before any chunk a route
+/// adds.
 #[cfg(feature = "ssr")]
 pub fn preload_main_module(options: &LeptosOptions) {
     let preloads = SPLIT_PRELOADS.get_or_init(|| {
@@ -137,7 +138,15 @@ pub fn preload_main_module(options: &LeptosOptions) {
     });
     let Some(response) = use_context::<leptos_axum::ResponseOptions>().filter(|_| !preloads.is_empty()) else { return };
     let (pkg, name) = (options.site_pkg_dir.trim_matches('/'), &options.output_name);
-    for link in [format!("</{pkg}/{name}.js>; rel=modulepreload"), format!("</{pkg}/{name}.wasm>; rel=preload; as=fetch; crossorigin")] {
+    // The stylesheet first: until it has arrived the page's inline scripts and its module wait
+    // (it blocks scripts), and over HTTP/1.1's six connections a chunk asked for before it holds
+    // it back (measured: the stylesheet arrived 100–200 ms in behind 19 chunks).
+    let first = [
+        format!("</{pkg}/{name}.css>; rel=preload; as=style"),
+        format!("</{pkg}/{name}.js>; rel=modulepreload"),
+        format!("</{pkg}/{name}.wasm>; rel=preload; as=fetch; crossorigin"),
+    ];
+    for link in first {
         if let Ok(value) = http::HeaderValue::from_str(&link) {
             response.append_header(http::header::LINK, value);
         }
