@@ -63,3 +63,33 @@ pub async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Pat
     service::revoke(&state, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Query parameters of `DELETE /api/v2/grants`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameter; parsed by `paging::parse`
+pub struct DeleteByUserParams {
+    /// The user whose grants are revoked.
+    user_id: String,
+}
+
+#[utoipa::path(
+    delete, path = "/api/v2/grants", tag = "grants", summary = "Revoke every grant a user gave",
+    params(DeleteByUserParams),
+    responses(
+        (status = 204, description = "Revoked (also when the user had none): each application asks again at the user's next sign-in"),
+        (status = 400, description = "user_id is missing, or an unknown query parameter", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The token lacks delete:grants", body = ErrorBody),
+    ),
+    security(("bearer" = ["delete:grants"]))
+)]
+pub async fn delete_by_user(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> Result<StatusCode, ApiError> {
+    caller.require("delete:grants")?;
+    let q = super::paging::parse(raw.as_deref(), &super::paging::ListSpec { filters: &["user_id"], checkpoint: false })?;
+    let Some(user_id) = q.filter("user_id").filter(|u| !u.is_empty()) else {
+        return Err(ApiError::bad_query("Query validation error: Missing required property: user_id"));
+    };
+    service::revoke_for_user(&state, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

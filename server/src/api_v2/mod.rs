@@ -89,7 +89,7 @@ fn operations() -> OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(roles::list_roles, roles::create_role))
         .routes(utoipa_axum::routes!(roles::get_role, roles::update_role, roles::delete_role))
         .routes(utoipa_axum::routes!(users::list_users))
-        .routes(utoipa_axum::routes!(grants::list))
+        .routes(utoipa_axum::routes!(grants::list, grants::delete_by_user))
         .routes(utoipa_axum::routes!(grants::delete))
         .routes(utoipa_axum::routes!(users::get_user, users::delete_user))
         .routes(utoipa_axum::routes!(users::list_logs))

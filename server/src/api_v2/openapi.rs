@@ -63,6 +63,7 @@ fn params(path: &str) -> Vec<String> {
 
 pub fn complete(api: &mut OpenApi) {
     application_links(api);
+    grant_links(api);
     let paths: Vec<String> = api.paths.paths.keys().cloned().collect();
     for path in &paths {
         if let Some(item) = api.paths.paths.get_mut(path) {
@@ -138,6 +139,19 @@ fn application_links(api: &mut OpenApi) {
     created.links.insert("post_connections".into(), RefOr::T(link));
 }
 
+/// The list of grants to Auth0's revocation of every grant of one user
+/// (`DELETE /api/v2/grants?user_id=`), its one operation taken by a query parameter.
+fn grant_links(api: &mut OpenApi) {
+    let Some(list) = api.paths.paths.get_mut("/api/v2/grants").and_then(|i| i.get.as_mut()) else { return };
+    let Some(RefOr::T(listed)) = list.responses.responses.get_mut("200") else { return };
+    let link = LinkBuilder::new()
+        .operation_id("delete_grants")
+        .parameter("user_id", "$response.body#/0/user_id")
+        .description("Revoke every grant of the first grant's user")
+        .build();
+    listed.links.insert("delete_grants".into(), RefOr::T(link));
+}
+
 /// Stands for the instance's Management API audience until `for_instance` fills it in.
 const AUDIENCE: &str = "{management_audience}";
 
@@ -206,5 +220,9 @@ mod tests {
         assert_eq!(served_link["operationId"], "get_clients_by_id", "{served_link}");
         assert!(served_link.get("operation_id").is_none());
         assert_eq!(operation_id("get", "/api/v2/connections/{id}/scim-configuration"), "get_connections_by_id_scim_configuration");
+        // The one operation taken by a query parameter is linked from its list.
+        let to_revoke = &served["paths"]["/api/v2/grants"]["get"]["responses"]["200"]["links"]["delete_grants"];
+        assert_eq!(to_revoke["parameters"]["user_id"], "$response.body#/0/user_id", "{to_revoke}");
+        assert!(served["paths"]["/api/v2/grants"]["delete"].is_object());
     }
 }

@@ -126,9 +126,26 @@ async fn a_third_party_application_uses_domain_level_connections_only_and_asks_e
     assert_eq!(grants[0]["clientID"], client_id.as_str());
     assert_eq!(grants[0]["scope"], json!(["openid"]));
 
+    // Revoking by user (Auth0's DELETE /api/v2/grants?user_id=): user_id is required, and
+    // another user's revocation leaves Ada's grant alone.
+    let (status, refused) = api(reqwest::Method::DELETE, "/api/v2/grants".into(), None).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["message"].as_str().unwrap_or_default().contains("user_id"), "{refused}");
+    let (status, _) = api(reqwest::Method::DELETE, "/api/v2/grants?user_id=oidc%7Cacme%7Cbob".into(), None).await;
+    assert_eq!(status, 204);
+    let (_, kept) = api(reqwest::Method::GET, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
+    assert_eq!(kept.as_array().map(Vec::len), Some(1), "{kept}");
+    flow.exec(&format!(
+        "INSERT INTO user_grants (id, user_id, client_id, scope, created_at) SELECT 'gr_other', 'oidc|acme|ada', client_id, 'openid', 1 FROM clients WHERE client_id <> '{client_id}' LIMIT 1"
+    )).await;
+    let (status, _) = api(reqwest::Method::DELETE, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
+    assert_eq!(status, 204);
+    let (_, none) = api(reqwest::Method::GET, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
+    assert_eq!(none, json!([]));
+
     // Revoked: asked again; Deny sends access_denied.
     let (status, _) = api(reqwest::Method::DELETE, format!("/api/v2/grants/{}", grants[0]["id"].as_str().unwrap_or_default()), None).await;
-    assert_eq!(status, 204);
+    assert_eq!(status, 404, "already revoked with the user's other grants");
     let asked = http.get(server.url(&authorize)).header("cookie", &sso).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(asked.status(), 200);
     let set = cookies(&asked);

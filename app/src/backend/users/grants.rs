@@ -82,7 +82,12 @@ pub async fn revoke(state: &AppState, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Revokes every grant a user gave.
+/// Revokes every grant a user gave (`DELETE /api/v2/grants?user_id=`, and when the user is
+/// deleted): each application asks again at their next sign-in.
 pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<u64> {
-    state.db.execute("DELETE FROM user_grants WHERE user_id = $1", &[user_id.into()]).await
+    let revoked = state.db.execute("DELETE FROM user_grants WHERE user_id = $1", &[user_id.into()]).await?;
+    if revoked > 0 {
+        tracing::info!(user_id = %user_id, revoked, "consents revoked");
+    }
+    Ok(revoked)
 }
