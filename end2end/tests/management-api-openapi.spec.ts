@@ -18,8 +18,9 @@ const FUZZ_S = Number(process.env.SCHEMATHESIS_FUZZ_TIME ?? 75);
 // Stateful reaches its last operation near the end of 45 s on a 2-core machine (one run in
 // three stopped at 63 of 64 by "Time limit reached"). On a machine half as fast (RSA-2048 signing
 // at 0.77 ms, `openssl speed`) 75 s was not enough: 4,292 cases and 63 of 64, in a CI run. 150 s
-// leaves room for both.
-const STATEFUL_S = Number(process.env.SCHEMATHESIS_STATEFUL_TIME ?? 150);
+// leaves room for both. With 65 operations (DELETE /grants?user_id= added) one of two runs
+// stopped at 64 of 65 by "Time limit reached" at 150 s: 180 s.
+const STATEFUL_S = Number(process.env.SCHEMATHESIS_STATEFUL_TIME ?? 180);
 const MAX_TIME_S = FUZZ_S + STATEFUL_S;
 
 /** A Tessera of its own, seeded: a connection with SCIM on and five provisioned users, a
@@ -64,7 +65,8 @@ async function seededInstance(python: string): Promise<{ tessera: Instance; toke
 }
 
 test("schemathesis finds no server error and no answer off the document, and its stateful phase reaches every operation", async () => {
-  test.setTimeout((MAX_TIME_S + 120) * 1000);
+  // Each phase may run three times (see runPhases).
+  test.setTimeout((3 * MAX_TIME_S + 120) * 1000);
   const python = process.env.TOOLS_PYTHON;
   if (!python) throw new Error("TOOLS_PYTHON must point at the tools virtualenv's python (make test sets it)");
   const schemathesis = join(python, "..", "schemathesis");
@@ -87,8 +89,8 @@ test("schemathesis finds no server error and no answer off the document, and its
       // lambdas ("AST constructor recursion depth mismatch", CPython gh-106905): schemathesis then
       // reports a runtime error of its own. One of its output handlers can also raise: it then
       // aborts with a nonzero exit and a report that names no failure and no error. Neither is a
-      // finding about Tessera, so such a run goes again, once, after printing why; any other
-      // failure or error in the report fails at once.
+      // finding about Tessera, so such a run goes again, up to twice (the crash was seen twice in
+      // a row), after printing why; any other failure or error in the report fails at once.
       const reportFile = readdirSync(dir).find((f) => f.endsWith(".json"));
       const report = reportFile ? JSON.parse(readFileSync(join(dir, reportFile), "utf8")) : undefined;
       const aborted = out.code !== 0 && (!report || (report.failures.length === 0 && report.errors.length === 0));
@@ -101,10 +103,10 @@ test("schemathesis finds no server error and no answer off the document, and its
       const at = printed.indexOf("ERRORS ===");
       const errors = at >= 0 ? printed.slice(at, at + 4000) : "";
       const verdict = `${errors}\n…\n${printed.slice(-3000)}\nexit ${out.code}, stop reason ${report?.stop_reason}`;
-      if (attempt === 1 && (aborted || pythonCrash || ownError)) {
+      if (attempt < 3 && (aborted || pythonCrash || ownError)) {
         console.log(`schemathesis ${phases} stopped on its own trouble, not a finding (${pythonCrash ? "the tools' Python crashed, CPython gh-106905" : ownError ? "a runtime error of its own" : "no failure, no error"}); ` +
           `running it again. What it printed:\n${verdict}`);
-        return runPhases(phases, seconds, 2);
+        return runPhases(phases, seconds, attempt + 1);
       }
       // Its verdict last in the message, where a CI log's tail shows it.
       expect(report, verdict).toBeDefined();

@@ -139,17 +139,20 @@ fn application_links(api: &mut OpenApi) {
     created.links.insert("post_connections".into(), RefOr::T(link));
 }
 
-/// The list of grants to Auth0's revocation of every grant of one user
-/// (`DELETE /api/v2/grants?user_id=`), its one operation taken by a query parameter.
+/// Auth0's revocation of every grant of one user (`DELETE /api/v2/grants?user_id=`), the one
+/// operation taken by a query parameter: linked from the list of grants and from the list of
+/// users (whose first item is there even when no grant is left).
 fn grant_links(api: &mut OpenApi) {
-    let Some(list) = api.paths.paths.get_mut("/api/v2/grants").and_then(|i| i.get.as_mut()) else { return };
-    let Some(RefOr::T(listed)) = list.responses.responses.get_mut("200") else { return };
-    let link = LinkBuilder::new()
-        .operation_id("delete_grants")
-        .parameter("user_id", "$response.body#/0/user_id")
-        .description("Revoke every grant of the first grant's user")
-        .build();
-    listed.links.insert("delete_grants".into(), RefOr::T(link));
+    for list in ["/api/v2/grants", "/api/v2/users"] {
+        let Some(get) = api.paths.paths.get_mut(list).and_then(|i| i.get.as_mut()) else { continue };
+        let Some(RefOr::T(listed)) = get.responses.responses.get_mut("200") else { continue };
+        let link = LinkBuilder::new()
+            .operation_id("delete_grants")
+            .parameter("user_id", "$response.body#/0/user_id")
+            .description("Revoke every grant of the first item's user")
+            .build();
+        listed.links.insert("delete_grants".into(), RefOr::T(link));
+    }
 }
 
 /// Stands for the instance's Management API audience until `for_instance` fills it in.
