@@ -115,6 +115,12 @@ async fn a_third_party_application_uses_domain_level_connections_only_and_asks_e
     for absent in ["email", "name", "groups", "roles", "department"] {
         assert!(id.get(absent).is_none(), "{absent} in {id}");
     }
+    let access_token = tokens["access_token"].as_str().unwrap_or_default().to_string();
+    let userinfo = |token: String| {
+        let request = http.get(server.url("/userinfo")).bearer_auth(token);
+        async move { request.send().await.unwrap_or_else(|e| panic!("{e}")).status() }
+    };
+    assert_eq!(userinfo(access_token.clone()).await, 200);
 
     // The grant is remembered: the single sign-on session answers at once.
     let sso = cookie_named(&set, "tessera_sso=");
@@ -135,17 +141,12 @@ async fn a_third_party_application_uses_domain_level_connections_only_and_asks_e
     assert_eq!(status, 204);
     let (_, kept) = api(reqwest::Method::GET, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
     assert_eq!(kept.as_array().map(Vec::len), Some(1), "{kept}");
-    flow.exec(&format!(
-        "INSERT INTO user_grants (id, user_id, client_id, scope, created_at) SELECT 'gr_other', 'oidc|acme|ada', client_id, 'openid', 1 FROM clients WHERE client_id <> '{client_id}' LIMIT 1"
-    )).await;
-    let (status, _) = api(reqwest::Method::DELETE, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
-    assert_eq!(status, 204);
-    let (_, none) = api(reqwest::Method::GET, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
-    assert_eq!(none, json!([]));
 
-    // Revoked: asked again; Deny sends access_denied.
+    // Revoked: what was issued under the grant stops working (as Auth0 revokes a grant's
+    // tokens), and the application asks again; Deny sends access_denied.
     let (status, _) = api(reqwest::Method::DELETE, format!("/api/v2/grants/{}", grants[0]["id"].as_str().unwrap_or_default()), None).await;
-    assert_eq!(status, 404, "already revoked with the user's other grants");
+    assert_eq!(status, 204);
+    assert_eq!(userinfo(access_token.clone()).await, 401);
     let asked = http.get(server.url(&authorize)).header("cookie", &sso).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(asked.status(), 200);
     let set = cookies(&asked);
@@ -166,6 +167,20 @@ async fn a_third_party_application_uses_domain_level_connections_only_and_asks_e
     let location = late.headers()[LOCATION].to_str().unwrap_or_default().to_string();
     assert_eq!(param(&location, "error"), "access_denied", "{location}");
     assert!(!location.contains("code="), "{location}");
+
+    // Every grant of one user goes at once: two of Ada's, to two applications.
+    let (_, second) = api(reqwest::Method::POST, "/api/v2/clients".into(), Some(json!({ "name": "Partner Two", "app_type": "regular_web", "callbacks": [CALLBACK], "is_first_party": false }))).await;
+    let second = second["client_id"].as_str().unwrap_or_default().to_string();
+    assert!(!second.is_empty());
+    for (id, client) in [("gr_one", client_id.as_str()), ("gr_two", second.as_str())] {
+        flow.exec(&format!("INSERT INTO user_grants (id, user_id, client_id, scope, created_at) VALUES ('{id}', 'oidc|acme|ada', '{client}', 'openid', 1) ON CONFLICT DO NOTHING")).await;
+    }
+    let (_, two) = api(reqwest::Method::GET, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
+    assert_eq!(two.as_array().map(Vec::len), Some(2), "{two}");
+    let (status, _) = api(reqwest::Method::DELETE, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
+    assert_eq!(status, 204);
+    let (_, none) = api(reqwest::Method::GET, "/api/v2/grants?user_id=oidc%7Cacme%7Cada".into(), None).await;
+    assert_eq!(none, json!([]));
 }
 
 #[tokio::test]

@@ -192,6 +192,15 @@ pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<()> {
     revoke_families(state, Which::User, user_id).await
 }
 
+/// Adds to `batch` the revocation of every token issued to `client_id` for `user_id`: refresh
+/// families, refresh tokens and access tokens (the user's consent to the application was
+/// revoked, and Auth0 revokes what was issued in the context of a grant with it).
+pub fn revoke_for_grant_into(batch: &mut Batch, user_id: &str, client_id: &str) {
+    for table in ["refresh_families", "refresh_tokens", "access_tokens"] {
+        batch.push(format!("UPDATE {table} SET revoked = TRUE WHERE user_id = $1 AND client_id = $2"), vec![Value::from(user_id), Value::from(client_id)]);
+    }
+}
+
 /// Revokes every token an application holds (it was deleted).
 pub async fn revoke_for_client(state: &AppState, client_id: &str) -> Result<()> {
     revoke_families(state, Which::Client, client_id).await

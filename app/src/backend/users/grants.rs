@@ -4,6 +4,8 @@
 
 use crate::backend::crypto::random_alphanumeric;
 use crate::backend::error::Resource;
+use crate::backend::provider::refresh;
+use crate::backend::store::Batch;
 use crate::backend::{AppState, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -73,21 +75,36 @@ pub async fn list(state: &AppState, user_id: Option<&str>, client_id: Option<&st
     Ok(rows.into_iter().map(|(id, client_id, user_id, scope)| UserGrant { id, client_id, user_id, audience: audience.to_string(), scope: scopes(&scope) }).collect())
 }
 
-/// Revokes one grant: the application must ask again at the next sign-in.
+/// Revokes one grant: the application must ask again at the next sign-in, and the tokens issued
+/// to it for the user (refresh and access tokens) stop working, as Auth0 revokes what was issued
+/// in a grant's context. All of it or none.
 pub async fn revoke(state: &AppState, id: &str) -> Result<()> {
-    if state.db.execute("DELETE FROM user_grants WHERE id = $1", &[id.into()]).await? == 0 {
+    let found: Option<(String, String)> =
+        state.db.fetch_optional("SELECT user_id, client_id FROM user_grants WHERE id = $1", &[id.into()]).await?;
+    let Some((user_id, client_id)) = found else {
         return Err(Error::not_found(Resource::Grant, "The grant does not exist."));
-    }
-    tracing::info!(grant_id = %id, "consent revoked");
+    };
+    let mut batch = Batch::default();
+    batch.push("DELETE FROM user_grants WHERE id = $1", vec![id.into()]);
+    refresh::revoke_for_grant_into(&mut batch, &user_id, &client_id);
+    batch.run(&state.db).await?;
+    tracing::info!(grant_id = %id, %user_id, %client_id, "consent revoked");
     Ok(())
 }
 
-/// Revokes every grant a user gave (`DELETE /api/v2/grants?user_id=`, and when the user is
-/// deleted): each application asks again at their next sign-in.
+/// Revokes every grant a user gave (`DELETE /api/v2/grants?user_id=`), and the tokens each
+/// application holds for them, as [`revoke`] does for one; the number revoked.
 pub async fn revoke_for_user(state: &AppState, user_id: &str) -> Result<u64> {
-    let revoked = state.db.execute("DELETE FROM user_grants WHERE user_id = $1", &[user_id.into()]).await?;
-    if revoked > 0 {
-        tracing::info!(user_id = %user_id, revoked, "consents revoked");
+    let clients: Vec<String> = state.db.fetch_all_scalars("SELECT client_id FROM user_grants WHERE user_id = $1", &[user_id.into()]).await?;
+    if clients.is_empty() {
+        return Ok(0);
     }
-    Ok(revoked)
+    let mut batch = Batch::default();
+    batch.push("DELETE FROM user_grants WHERE user_id = $1", vec![user_id.into()]);
+    for client_id in &clients {
+        refresh::revoke_for_grant_into(&mut batch, user_id, client_id);
+    }
+    batch.run(&state.db).await?;
+    tracing::info!(%user_id, revoked = clients.len(), "consents revoked");
+    Ok(clients.len() as u64)
 }
