@@ -440,6 +440,19 @@ async fn a_setup_link_is_emailed_and_a_refused_email_still_leaves_the_link() {
     assert!(unfolded.contains("admin@example.com invited you") && unfolded.contains(&sent.created.url), "{message}");
     assert!(unfolded.contains(&format!("expires on {}", app::text::format_utc(sent.created.link.expires_at))), "{message}");
 
+    // Emails to one address are bounded (5 per 15 minutes): past it, 429 and nothing made.
+    for _ in 0..4 {
+        invite(state, &org.id, 3, vec![], "admin@example.com", Some("gavin@hooli.test")).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let links = app::backend::organizations::setup::list(state, &org.id).await.unwrap_or_default().len();
+    let flooded = invite(state, &org.id, 3, vec![], "admin@example.com", Some("GAVIN@hooli.test")).await;
+    assert!(matches!(&flooded, Err(app::backend::Error::TooManyRequests(m)) if m.contains("copy it")), "{:?}", flooded.err());
+    assert_eq!(app::backend::organizations::setup::list(state, &org.id).await.unwrap_or_default().len(), links, "no link made past the bound");
+    assert_eq!(smtp.messages().len(), 5);
+    // Another address is still served, and a link without an email is never counted.
+    invite(state, &org.id, 3, vec![], "admin@example.com", Some("monica@hooli.test")).await.unwrap_or_else(|e| panic!("{e}"));
+    invite(state, &org.id, 3, vec![], "admin@example.com", None).await.unwrap_or_else(|e| panic!("{e}"));
+
     // A mail server that refuses the recipient: the link exists, the reason is given and logged.
     let refusing = crate::support::smtp::Smtp::start(false).await;
     let url = refusing.url();

@@ -14,7 +14,8 @@ pub struct Invited {
     pub email: Option<std::result::Result<String, String>>,
 }
 
-/// Makes the link and, for `email`, sends it. A bad address is refused before anything is made.
+/// Makes the link and, for `email`, sends it. A bad address, or one past the bound on emails, is
+/// refused before anything is made.
 pub async fn invite(state: &AppState, organization_id: &str, days: u32, client_ids: Vec<String>, created_by: &str, email: Option<&str>) -> Result<Invited> {
     let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
         None => None,
@@ -24,6 +25,9 @@ pub async fn invite(state: &AppState, organization_id: &str, days: u32, client_i
         Some(raw) => Some(normalize_email("email", raw)?),
     };
     let organization = super::get(state, organization_id).await?;
+    if let Some(to) = &email {
+        take_mail(state, to, created_by).await?;
+    }
     let created = setup::create(state, organization_id, days, client_ids, created_by).await?;
     let Some(to) = email else {
         return Ok(Invited { created, email: None });
@@ -42,4 +46,22 @@ pub async fn invite(state: &AppState, organization_id: &str, days: u32, client_i
     };
     logs::record(state, logs::SETUP_LINK_CREATED, &note, None, None, None).await;
     Ok(Invited { created, email: Some(sent.map(|()| to)) })
+}
+
+/// Emails to one address, per 15 minutes: an organization's IT admin needs one, a resend or two.
+const MAILS_PER_ADDRESS: i64 = 5;
+/// Emails one admin sends, per 15 minutes, to any addresses.
+const MAILS_PER_ADMIN: i64 = 30;
+
+/// Counts an email against its address and its sender (in the database, so every replica counts
+/// the same): Tessera's mail server must not become a way to flood an inbox or to send mail in
+/// bulk, whoever holds an admin's session.
+async fn take_mail(state: &AppState, to: &str, created_by: &str) -> Result<()> {
+    let keys = [(format!("invite-mail-to:{to}"), MAILS_PER_ADDRESS), (format!("invite-mail-by:{created_by}"), MAILS_PER_ADMIN)];
+    match crate::backend::admin::throttle::take_attempt(&state.db, &state.clock, &keys).await {
+        Err(Error::TooManyRequests(_)) => Err(Error::TooManyRequests(
+            "Too many setup link emails in a short time. Wait a few minutes, or create the link without an email and copy it.".into(),
+        )),
+        other => other,
+    }
 }
