@@ -114,6 +114,15 @@ pub async fn take_attempt(db: &Db, clock: &Clock, keys: &[(String, i64)]) -> Res
     }
 }
 
+/// [`take_attempt`] for a bound that is not about passwords (a setup link's fetches, invitation
+/// emails): past it, 429 with `refusal` instead of the sign-in's wording.
+pub async fn take_bounded(db: &Db, clock: &Clock, keys: &[(String, i64)], refusal: &str) -> Result<()> {
+    match take_attempt(db, clock, keys).await {
+        Err(Error::TooManyRequests(_)) => Err(Error::TooManyRequests(refusal.into())),
+        other => other,
+    }
+}
+
 /// One compare-and-swap on a key's row, retried when another request changed it in between.
 async fn count(db: &Db, key: &str, max: i64, now: i64) -> Result<Verdict> {
     const ATTEMPTS: usize = 50;

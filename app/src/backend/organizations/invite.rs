@@ -58,10 +58,6 @@ const MAILS_PER_ADMIN: i64 = 30;
 /// bulk, whoever holds an admin's session.
 async fn take_mail(state: &AppState, to: &str, created_by: &str) -> Result<()> {
     let keys = [(format!("invite-mail-to:{to}"), MAILS_PER_ADDRESS), (format!("invite-mail-by:{created_by}"), MAILS_PER_ADMIN)];
-    match crate::backend::admin::throttle::take_attempt(&state.db, &state.clock, &keys).await {
-        Err(Error::TooManyRequests(_)) => Err(Error::TooManyRequests(
-            "Too many setup link emails in a short time. Wait a few minutes, or create the link without an email and copy it.".into(),
-        )),
-        other => other,
-    }
+    let refusal = "Too many setup link emails in a short time. Wait a few minutes, or create the link without an email and copy it.";
+    crate::backend::admin::throttle::take_bounded(&state.db, &state.clock, &keys, refusal).await
 }

@@ -352,12 +352,8 @@ pub const FETCHES_PER_WINDOW: i64 = 120;
 /// sign-in throttle's do, and every replica counts in the database).
 async fn take_fetch(state: &AppState, scope: &Scope) -> Result<()> {
     let key = format!("setup-fetch:{}", scope.link_id);
-    match crate::backend::admin::throttle::take_attempt(&state.db, &state.clock, &[(key, FETCHES_PER_WINDOW)]).await {
-        Err(Error::TooManyRequests(_)) => Err(Error::TooManyRequests(
-            "Too many checks from this setup link in a short time. Wait a few minutes, then try again.".into(),
-        )),
-        other => other,
-    }
+    let refusal = "Too many checks from this setup link in a short time. Wait a few minutes, then try again.";
+    crate::backend::admin::throttle::take_bounded(&state.db, &state.clock, &[(key, FETCHES_PER_WINDOW)], refusal).await
 }
 
 /// The configuration screen's live check of what the IT admin typed (as they type, before
