@@ -19,8 +19,8 @@ const FUZZ_S = Number(process.env.SCHEMATHESIS_FUZZ_TIME ?? 75);
 // three stopped at 63 of 64 by "Time limit reached"). On a machine half as fast (RSA-2048 signing
 // at 0.77 ms, `openssl speed`) 75 s was not enough: 4,292 cases and 63 of 64, in a CI run. 150 s
 // leaves room for both. With 65 operations (DELETE /grants?user_id= added) one of two runs
-// stopped at 64 of 65 by "Time limit reached" at 150 s: 180 s.
-const STATEFUL_S = Number(process.env.SCHEMATHESIS_STATEFUL_TIME ?? 180);
+// stopped at 64 of 65 by "Time limit reached" at 150 s, and one CI run of three at 180 s: 240 s.
+const STATEFUL_S = Number(process.env.SCHEMATHESIS_STATEFUL_TIME ?? 240);
 const MAX_TIME_S = FUZZ_S + STATEFUL_S;
 
 /** A Tessera of its own, seeded: a connection with SCIM on and five provisioned users, a
@@ -50,17 +50,23 @@ async function seededInstance(python: string): Promise<{ tessera: Instance; toke
   await api("POST", "/roles", { name: "seed-role" });
   // Consents (user grants) to a third-party application, so DELETE /grants/{id} has ids to reach:
   // only a browser's Allow makes one, so they are written to the instance's database.
-  const partner = await api("POST", "/clients", { name: "seed-partner", app_type: "regular_web", callbacks: ["https://partner.example/cb"], is_first_party: false });
+  // Two partners, so DELETE /grants/{id} and DELETE /grants?user_id= (which takes all of a
+  // user's at once) do not use up each other's grants.
+  const partners = [];
+  for (const name of ["seed-partner", "seed-partner-2"]) {
+    partners.push((await api("POST", "/clients", { name, app_type: "regular_web", callbacks: ["https://partner.example/cb"], is_first_party: false })).client_id);
+  }
   const users: { user_id: string }[] = await api("GET", "/users");
   const seeded = spawnSync(python, ["-c", [
     "import sqlite3, sys",
     "db = sqlite3.connect(sys.argv[1])",
-    "for i, user in enumerate(sys.argv[3:]):",
-    "    db.execute(\"INSERT INTO user_grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, 'openid profile', 0)\", (f'gr_seed{i}', user, sys.argv[2]))",
+    "for p, partner in enumerate(sys.argv[2].split(',')):",
+    "    for i, user in enumerate(sys.argv[3:]):",
+    "        db.execute(\"INSERT INTO user_grants (id, user_id, client_id, scope, created_at) VALUES (?, ?, ?, 'openid profile', 0)\", (f'gr_seed{p}_{i}', user, partner))",
     "db.commit()",
-  ].join("\n"), join(tessera.dataDir, "tessera.db"), partner.client_id, ...users.map((u) => u.user_id)], { encoding: "utf8" });
+  ].join("\n"), join(tessera.dataDir, "tessera.db"), partners.join(","), ...users.map((u) => u.user_id)], { encoding: "utf8" });
   expect(seeded.status, seeded.stderr).toBe(0);
-  expect((await api("GET", "/grants")).length).toBe(users.length);
+  expect((await api("GET", "/grants")).length).toBe(2 * users.length);
   return { tessera, token };
 }
 
