@@ -13,6 +13,11 @@ use axum_extra::extract::CookieJar;
 use http::StatusCode;
 use std::net::SocketAddr;
 
+/// Requests that never act for an admin, so the cookie is not looked up: the Management API and
+/// SCIM (bearer tokens only, never the cookie), and the site's files, which a hydrating page asks
+/// for by the dozen (25 files under `/pkg` for a cold Roles page, each a session lookup before).
+const NO_SESSION: &[&str] = &["/api/v2/", "/scim/v2/", "/pkg/", "/logos/", "/favicon"];
+
 pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
     let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
@@ -22,8 +27,7 @@ pub async fn load_session(State(state): State<AppState>, jar: CookieJar, mut req
     };
     req.extensions_mut().insert(ClientAddress(address));
 
-    // The Management API and SCIM authenticate with bearer tokens only, never with the cookie.
-    if !["/api/v2/", "/scim/v2/"].iter().any(|p| req.uri().path().starts_with(p)) {
+    if !NO_SESSION.iter().any(|p| req.uri().path().starts_with(p)) {
         if let Some(cookie) = jar.get(&Cookie::Admin.name(state.env.cookies_secure())).filter(|c| !c.value().is_empty()) {
             match sessions::load_session(&state.db, &state.clock, cookie.value()).await {
                 Ok(Some(admin)) => {
