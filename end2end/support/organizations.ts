@@ -6,10 +6,13 @@ import { hydrated } from "./tessera";
 export async function createOrganization(page: Page, name: string, displayName: string) {
   await page.goto("/organizations");
   await hydrated(page);
-  await page.getByRole("button", { name: "Create Organization" }).click();
+  // The list ships no wasm on a cold load: "Create Organization" opens its own page.
+  await page.getByRole("link", { name: "Create Organization" }).click();
+  await expect(page.getByRole("heading", { name: "Create Organization", level: 1 })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Display Name").fill(displayName);
-  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByRole("button", { name: "Add Organization" }).click();
   await expect(page.getByRole("heading", { name: displayName, level: 1 })).toBeVisible();
   await hydrated(page);
 }

@@ -7,7 +7,10 @@ test("an application is created with its secret shown once, and connections are 
   const connection = await createViaApi(explicitBody("apps-e2e-conn"));
   await signIn(page, "/applications");
   await hydrated(page);
-  await page.getByRole("button", { name: "Create Application" }).click();
+  // The list ships no wasm on a cold load: "Create Application" opens its own page.
+  await page.getByRole("link", { name: "Create Application" }).click();
+  await expect(page.getByRole("heading", { name: "Create Application", level: 1 })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel("Name").fill("Acme Portal");
   await page.getByLabel("Allowed Callback URLs").fill("https://portal.acme.example/callback");
   await page.getByRole("button", { name: "Create", exact: true }).click();
@@ -15,7 +18,6 @@ test("an application is created with its secret shown once, and connections are 
   const secret = await page.getByLabel("Client Secret", { exact: true }).inputValue();
   expect(secret).toHaveLength(48);
   await page.screenshot({ path: screenshotPath("application-created"), fullPage: true });
-  await expect(page.getByRole("link", { name: "Acme Portal" })).toBeVisible();
 
   // Its page: settings, and the Connections switches.
   await page.getByRole("link", { name: "Open its settings" }).click();
@@ -30,6 +32,9 @@ test("an application is created with its secret shown once, and connections are 
   await appSwitch.click();
   await expect(page.getByRole("switch", { name: "Disable apps-e2e-conn" })).toHaveAttribute("aria-checked", "true");
   await page.screenshot({ path: screenshotPath("application-settings"), fullPage: true });
+  await page.goto("/applications");
+  await expect(page.getByRole("link", { name: "Acme Portal" })).toBeVisible();
+  await page.screenshot({ path: screenshotPath("applications"), fullPage: true });
 
   // The connection's Applications tab shows the same truth, and can switch it off.
   await page.goto(`/connections/enterprise/${connection.id}/applications`);
@@ -42,14 +47,15 @@ test("an application is created with its secret shown once, and connections are 
 });
 
 test("a bad callback URL is named under its field and nothing is created", async ({ page }) => {
-  await signIn(page, "/applications");
+  await signIn(page, "/applications/new");
   await hydrated(page);
-  await page.getByRole("button", { name: "Create Application" }).click();
   await page.getByLabel("Name").fill("Broken App");
   await page.getByLabel("Allowed Callback URLs").fill("https://portal.example/cb#section");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByText("must not contain a #fragment")).toBeVisible();
   await page.screenshot({ path: screenshotPath("application-create-error"), fullPage: true });
+  await page.goto("/applications");
+  await expect(page.getByRole("heading", { name: "Applications", level: 1 })).toBeVisible();
   await expect(page.getByRole("link", { name: "Broken App" })).toHaveCount(0);
 });
 

@@ -32,6 +32,21 @@ pub fn Section(
     }
 }
 
+/// A create form's submit button: `busy` ("Creating…") and not pressable again while its action
+/// runs.
+#[component]
+pub fn CreateButton(
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(default = "Create")] label: &'static str,
+    #[prop(default = "Creating…")] busy: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=PRIMARY_BUTTON disabled=move || pending.get()>
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}
+
 /// A form-level message above a form (a failed sign-in, a save that broke a rule).
 #[component]
 pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

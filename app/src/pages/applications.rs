@@ -1,4 +1,4 @@
-//! Applications: the list (with a create panel that shows the new client secret once), one
+//! Applications: the list, the create page (which shows the new client secret once), one
 //! application's page (Settings, Credentials with secret rotation, Connections, Danger zone), and
 //! the enable switches the connection's Applications tab shares.
 
@@ -7,7 +7,7 @@ use crate::api::applications::{
     RotateApplicationSecret, SaveApplication, SaveManagementApiAccess, SetConnectionEnabled, Toggle,
 };
 use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod, IdTokenAlg};
-use crate::components::form::{field_error, Checkbox, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
+use crate::components::form::{CreateButton, field_error, Checkbox, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
 use crate::components::icons::Squares;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
@@ -50,68 +50,17 @@ fn SecretOnce(created: ApplicationWithSecret, #[prop(into)] title: String) -> im
     }
 }
 
+/// The list. "Create Application" opens its own page (`/applications/new`), so the list is links
+/// only and a cold load of it ships no wasm (`chunks::ships_no_wasm`).
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     let listing = Resource::new(|| (), |_| list_applications(None, Some(0)));
-    let create = ServerAction::<CreateApplication>::new();
-    let open = RwSignal::new(false);
-    let created = create.value();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = created.get() {
-            listing.refetch();
-        }
-    });
     view! {
         <Title text="Applications"/>
         <PageHeader title="Applications" description="The applications that sign users in through Tessera, with the connections each may use."/>
         <div class="mb-6 flex justify-end">
-            <button type="button" class=PRIMARY_BUTTON on:click=move |_| open.update(|o| *o = !*o) aria-expanded=move || open.get().to_string()>"Create Application"</button>
+            <A href="/applications/new" attr:class=PRIMARY_BUTTON>"Create Application"</A>
         </div>
-        <Show when=move || open.get()>
-            <section aria-labelledby="create-app-title" class="mb-8 rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
-                <h2 id="create-app-title" class="text-base font-semibold text-gray-900">"Create Application"</h2>
-                {move || match created.get() {
-                    Some(Ok(app)) => view! {
-                        <div class="mt-4 space-y-4">
-                            <SecretOnce created=app.clone() title=format!("{} was created", app.application.name)/>
-                            <A href=format!("/applications/{}", app.application.client_id) attr:class=SECONDARY_BUTTON>"Open its settings"</A>
-                        </div>
-                    }.into_any(),
-                    _ => view! {
-                        <ActionForm action=create attr:class="mt-4 space-y-5">
-                            <FormAlert message=other_error(create, &["name", "app_type", "callbacks"])/>
-                            <div>
-                                <label for="app_name" class=LABEL>"Name"</label>
-                                <input id="app_name" name="name" type="text" required maxlength="128" class=INPUT placeholder="My App" autofocus/>
-                                <FieldErrorText message=field_error(create, "name")/>
-                            </div>
-                            <fieldset>
-                                <legend class=LABEL>"Application type"</legend>
-                                <div class="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3">
-                                    {AppType::ALL.iter().map(|t| view! {
-                                        <label class="flex cursor-pointer items-start gap-2 rounded-lg border border-gray-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50">
-                                            <input type="radio" name="app_type" value=t.as_str() checked=*t == AppType::RegularWeb class="mt-0.5"/>
-                                            <span class="font-medium text-gray-900">{t.label()}</span>
-                                        </label>
-                                    }).collect_view()}
-                                </div>
-                            </fieldset>
-                            <div>
-                                <label for="app_callbacks" class=LABEL>"Allowed Callback URLs"</label>
-                                <textarea id="app_callbacks" name="callbacks" rows="2" class=INPUT placeholder="https://app.example.com/callback" aria-describedby="app_callbacks-help"></textarea>
-                                <Help for_id="app_callbacks">"One per line or separated by commas. /authorize sends users back only to these, matched exactly."</Help>
-                                <FieldErrorText message=field_error(create, "callbacks")/>
-                            </div>
-                            <Checkbox id="app_third_party" name="third_party" label="This application is owned by a third party" checked=false
-                                help="A partner's or an agent's application: it signs users in only through connections promoted to domain level, and each user consents first. Cannot be changed later."/>
-                            <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>
-                                {move || if create.pending().get() { "Creating…" } else { "Create" }}
-                            </button>
-                        </ActionForm>
-                    }.into_any(),
-                }}
-            </section>
-        </Show>
         <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || listing.get().map(|r| match r {
                 Ok(l) if l.items.is_empty() => view! {
@@ -142,6 +91,58 @@ pub fn ApplicationsPage() -> impl IntoView {
                 Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// Create Application: the name, type and callbacks; the client secret is shown once after.
+#[component]
+pub fn NewApplicationPage() -> impl IntoView {
+    let create = ServerAction::<CreateApplication>::new();
+    let created = create.value();
+    view! {
+        <Title text="Create Application"/>
+        <A href="/applications" attr:class="mb-4 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Back to Applications"</A>
+        <PageHeader title="Create Application" description="Name the application, choose its type and where /authorize may send its users back."/>
+        <section aria-label="Create Application" class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
+            {move || match created.get() {
+                Some(Ok(app)) => view! {
+                    <div class="space-y-4">
+                        <SecretOnce created=app.clone() title=format!("{} was created", app.application.name)/>
+                        <A href=format!("/applications/{}", app.application.client_id) attr:class=SECONDARY_BUTTON>"Open its settings"</A>
+                    </div>
+                }.into_any(),
+                _ => view! {
+                    <ActionForm action=create attr:class="space-y-5">
+                        <FormAlert message=other_error(create, &["name", "app_type", "callbacks"])/>
+                        <div>
+                            <label for="app_name" class=LABEL>"Name"</label>
+                            <input id="app_name" name="name" type="text" required maxlength="128" class=INPUT placeholder="My App" autofocus/>
+                            <FieldErrorText message=field_error(create, "name")/>
+                        </div>
+                        <fieldset>
+                            <legend class=LABEL>"Application type"</legend>
+                            <div class="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3">
+                                {AppType::ALL.iter().map(|t| view! {
+                                    <label class="flex cursor-pointer items-start gap-2 rounded-lg border border-gray-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50">
+                                        <input type="radio" name="app_type" value=t.as_str() checked=*t == AppType::RegularWeb class="mt-0.5"/>
+                                        <span class="font-medium text-gray-900">{t.label()}</span>
+                                    </label>
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                        <div>
+                            <label for="app_callbacks" class=LABEL>"Allowed Callback URLs"</label>
+                            <textarea id="app_callbacks" name="callbacks" rows="2" class=INPUT placeholder="https://app.example.com/callback" aria-describedby="app_callbacks-help"></textarea>
+                            <Help for_id="app_callbacks">"One per line or separated by commas. /authorize sends users back only to these, matched exactly."</Help>
+                            <FieldErrorText message=field_error(create, "callbacks")/>
+                        </div>
+                        <Checkbox id="app_third_party" name="third_party" label="This application is owned by a third party" checked=false
+                            help="A partner's or an agent's application: it signs users in only through connections promoted to domain level, and each user consents first. Cannot be changed later."/>
+                        <CreateButton pending=create.pending()/>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 

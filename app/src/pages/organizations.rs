@@ -1,7 +1,7 @@
-//! Organizations: the list with a create panel. One organization's page is in `organization`.
+//! Organizations: the list and the create page. One organization's page is in `organization`.
 
 use crate::api::organizations::{list_organizations, CreateOrganization};
-use crate::components::form::{field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
+use crate::components::form::{CreateButton, field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Building;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
@@ -11,53 +11,17 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+/// The list. "Create Organization" opens its own page (`/organizations/new`), as in Auth0's
+/// dashboard, so the list is links only and a cold load of it ships no wasm
+/// (`chunks::ships_no_wasm`).
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_organizations(None));
-    let create = ServerAction::<CreateOrganization>::new();
-    let toaster = Toaster::get();
-    let open = RwSignal::new(false);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(org)) = create.value().get() {
-            toaster.success(format!("Organization {} created", org.label()));
-            navigate(&format!("/organizations/{}", org.id), Default::default());
-        }
-    });
-    let other = Signal::derive(move || match create.value().get() {
-        Some(Err(AppError::Invalid(_) | AppError::Conflict(_))) | None | Some(Ok(_)) => None,
-        Some(Err(e)) => Some(e.to_string()),
-    });
     view! {
         <Title text="Organizations"/>
         <PageHeader title="Organizations" description="Customers who own their connections and email domains. Invite an organization's IT admin to set up their own connection.">
-            <button type="button" class=PRIMARY_BUTTON on:click=move |_| open.update(|o| *o = !*o) aria-expanded=move || open.get().to_string()>"Create Organization"</button>
+            <A href="/organizations/new" attr:class=PRIMARY_BUTTON>"Create Organization"</A>
         </PageHeader>
-        <Show when=move || open.get()>
-            <section aria-labelledby="create-org-title" class="mb-8 rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
-                <h2 id="create-org-title" class="text-base font-semibold text-gray-900">"Create Organization"</h2>
-                <ActionForm action=create attr:class="mt-4 grid gap-5 sm:grid-cols-2">
-                    <div class="sm:col-span-2"><FormAlert message=other/></div>
-                    <div>
-                        <label for="org_name" class=LABEL>"Name"</label>
-                        <input id="org_name" name="name" type="text" required maxlength="50" class=INPUT placeholder="acme" autofocus aria-describedby="org_name-help"/>
-                        <Help for_id="org_name">"Lowercase letters, digits, - and _. Used in the connection's name."</Help>
-                        <FieldErrorText message=field_error(create, "name")/>
-                    </div>
-                    <div>
-                        <label for="org_display_name" class=LABEL>"Display Name"</label>
-                        <input id="org_display_name" name="display_name" type="text" maxlength="255" class=INPUT placeholder="Acme Corporation" aria-describedby="org_display_name-help"/>
-                        <Help for_id="org_display_name">"What the organization's IT admin and users see."</Help>
-                        <FieldErrorText message=field_error(create, "display_name")/>
-                    </div>
-                    <div class="sm:col-span-2">
-                        <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>
-                            {move || if create.pending().get() { "Creating…" } else { "Create" }}
-                        </button>
-                    </div>
-                </ActionForm>
-            </section>
-        </Show>
         <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || orgs.get().map(|r| match r {
                 Ok(list) if list.is_empty() => view! {
@@ -96,5 +60,48 @@ pub fn OrganizationsPage() -> impl IntoView {
                 Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// Create Organization: its name and display name; on success, its page.
+#[component]
+pub fn NewOrganizationPage() -> impl IntoView {
+    let create = ServerAction::<CreateOrganization>::new();
+    let toaster = Toaster::get();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(org)) = create.value().get() {
+            toaster.success(format!("Organization {} created", org.label()));
+            navigate(&format!("/organizations/{}", org.id), Default::default());
+        }
+    });
+    let other = Signal::derive(move || match create.value().get() {
+        Some(Err(AppError::Invalid(_) | AppError::Conflict(_))) | None | Some(Ok(_)) => None,
+        Some(Err(e)) => Some(e.to_string()),
+    });
+    view! {
+        <Title text="Create Organization"/>
+        <A href="/organizations" attr:class="mb-4 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Back to Organizations"</A>
+        <PageHeader title="Create Organization" description="An organization for one customer: its IT admin can then set up their own connection from a setup link."/>
+        <section aria-label="Create Organization" class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
+            <ActionForm action=create attr:class="space-y-5">
+                <FormAlert message=other/>
+                <div class="grid gap-5 sm:grid-cols-2">
+                    <div>
+                        <label for="org_name" class=LABEL>"Name"</label>
+                        <input id="org_name" name="name" type="text" required maxlength="50" class=INPUT placeholder="acme" autofocus aria-describedby="org_name-help"/>
+                        <Help for_id="org_name">"Lowercase letters, digits, - and _. Used in the connection's name."</Help>
+                        <FieldErrorText message=field_error(create, "name")/>
+                    </div>
+                    <div>
+                        <label for="org_display_name" class=LABEL>"Display Name"</label>
+                        <input id="org_display_name" name="display_name" type="text" maxlength="255" class=INPUT placeholder="Acme Corporation" aria-describedby="org_display_name-help"/>
+                        <Help for_id="org_display_name">"What the organization's IT admin and users see."</Help>
+                        <FieldErrorText message=field_error(create, "display_name")/>
+                    </div>
+                </div>
+                <CreateButton pending=create.pending() label="Add Organization" busy="Adding…"/>
+            </ActionForm>
+        </section>
     }
 }

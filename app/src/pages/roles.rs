@@ -2,7 +2,7 @@
 //! role is set on each connection's Provisioning tab ("Groups and role assignments").
 
 use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
-use crate::components::form::{field_error, FieldErrorText, FormAlert, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::components::form::{CreateButton, field_error, FieldErrorText, FormAlert, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::icons::Shield;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
@@ -48,9 +48,7 @@ pub fn RolesPage() -> impl IntoView {
                         <input id="role_description" name="description" type="text" maxlength="140" class=INPUT placeholder="Manages the workspace"/>
                         <FieldErrorText message=field_error(create, "description")/>
                     </div>
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
-                    </button>
+                    <CreateButton pending=create.pending()/>
                 </ActionForm>
             </section>
         </Show>
