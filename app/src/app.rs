@@ -17,6 +17,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     if !plain {
         crate::chunks::preload_main_module(&options);
     }
+    #[cfg(feature = "ssr")]
+    let prefetch = plain.then(|| crate::chunks::dashboard_prefetch(&options)).flatten();
+    #[cfg(not(feature = "ssr"))]
+    let prefetch: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -26,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {(!plain).then(|| view! { <AutoReload options=options.clone()/><HydrationScripts options/> })}
                 <MetaTags/>
             </head>
-            <body class="bg-gray-50 text-gray-900 antialiased">
+            <body class="bg-gray-50 text-gray-900 antialiased" data-prefetch=prefetch>
                 <App/>
                 {plain.then(plain_forms_script)}
             </body>
@@ -70,8 +74,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("applications") view={Lazy::<ApplicationsTabRoute>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("/applications") view={Lazy::<ApplicationsPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/applications/new") view={Lazy::<NewApplicationPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/applications/:id") view={Lazy::<ApplicationPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/organizations") view={Lazy::<OrganizationsPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/organizations/new") view={Lazy::<NewOrganizationPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/organizations/:id") view={Lazy::<OrganizationPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/roles") view={Lazy::<RolesPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersPageRoute>::new()} ssr=SsrMode::Async/>

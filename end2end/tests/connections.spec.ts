@@ -87,6 +87,8 @@ test("an Okta Workforce connection is created against a stand-in Okta domain", a
   await signIn(page, "/connections/enterprise");
   await hydrated(page);
   await page.getByRole("link", { name: "Create Okta Workforce connection" }).click();
+  // The Enterprise page is served with no wasm: the link loads the next page.
+  await expect(page.getByRole("heading", { name: "New Okta Workforce connection" })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Connection name").fill("acme-okta");
   await page.getByLabel("Okta Domain").fill(`${standIn}/oauth2/default`);

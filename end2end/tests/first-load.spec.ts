@@ -13,14 +13,16 @@ import { createOrganization } from "../support/organizations";
 import { hydrated } from "../support/tessera";
 
 const KB = 1000;
-// The dashboard's ceiling is today's, a little above what the release site loads now (Enterprise
-// 467 KB gzip with its HTML, 752 KB before the Enterprise list had a chunk of its own; before the
-// split and the compressed copies every page loaded 4,478 KB as it was): a change that makes it
-// heavier fails here. Its goal is 200 KB; the README says what stands in the way. A cold sign-in
-// page and the setup screens are server-rendered forms with no wasm, within the issue's 100 KB
-// (298 KB and 276 KB when they hydrated).
-const BUDGET = { dashboard: 500 * KB, setup: 100 * KB };
-
+// The issue's budgets: 200 KB for the first load of a dashboard page, and 100 KB for the setup
+// screens. The Enterprise page (where an admin lands after signing in), the Applications,
+// Organizations, Users and Logs lists and the setup screens are server-rendered with no wasm on a
+// cold load (467 KB gzip with its HTML when the Enterprise page hydrated, ~835 KB for each of the
+// lists; 276 KB for a setup screen), as is a cold sign-in page. The dashboard's other pages
+// hydrate, and their ceiling is today's: a cold Roles page loads ~835 KB gzip with its HTML (the
+// main module 242 KB, the chunk of the Manage pages 304 KB, their shared chunks), so a change that
+// makes them heavier fails here; the README says what stands between them and 200 KB. (Before the
+// split and the compressed copies every page loaded 4,478 KB as it was.)
+const BUDGET = { dashboard: 200 * KB, setup: 100 * KB, hydrating: 900 * KB };
 interface Loaded { path: string; transferred: number; raw: number; gzip: number; start: number; end: number; initiator: string }
 interface FirstLoad { page: string; files: Loaded[]; transferred: number; gzip: number; raw: number; hydratedMs: number; inputMs: number; links: string[] }
 
@@ -78,7 +80,7 @@ function report(load: FirstLoad) {
   for (const f of load.files) console.log(`  ${f.path.padEnd(56)} ${kb(f.transferred).padStart(10)} ${kb(f.gzip).padStart(10)} ${kb(f.raw).padStart(10)} ${Math.round(f.start).toString().padStart(5)}–${Math.round(f.end)} ms`);
 }
 
-test("a cold first load of the Enterprise page and of a setup screen stays within its budget", async ({ browser }) => {
+test("a cold first load of the sign-in page, the Enterprise page and the lists, a setup screen and a hydrating page stays within its budget", async ({ browser }) => {
   test.setTimeout(120_000);
   const site = process.env.FIRST_LOAD_SITE_ROOT;
   if (!site) throw new Error("FIRST_LOAD_SITE_ROOT must name the release site (make site-release builds it; make test sets it)");
@@ -102,14 +104,61 @@ test("a cold first load of the Enterprise page and of a setup screen stays withi
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/connections\/enterprise/);
 
-    // The Enterprise page, cold, with the admin's session.
-    const enterprise = await firstLoad(await coldContext(browser, tessera.baseURL, await signInContext.storageState()),
+    // The Enterprise page, cold, with the admin's session. (Its search is a GET form: the first
+    // input is typing into it, as submitting loads the next page.)
+    const session = await signInContext.storageState();
+    const enterprise = await firstLoad(await coldContext(browser, tessera.baseURL, session),
       "/connections/enterprise", site, async (p) => {
         await p.getByLabel("Search connections by name").fill("acme");
-        await p.getByLabel("Search connections by name").press("Enter");
-        await expect(p).toHaveURL(/q=acme/);
+        await expect(p.getByLabel("Search connections by name")).toHaveValue("acme");
       });
     report(enterprise);
+
+    // The Users and Logs lists, cold: their search, filters and paging are links and GET forms too.
+    const users = await firstLoad(await coldContext(browser, tessera.baseURL, session), "/users", site, async (p) => {
+      await p.getByLabel("Search users by email").fill("acme");
+      await expect(p.getByLabel("Search users by email")).toHaveValue("acme");
+    });
+    report(users);
+    const lists: FirstLoad[] = [];
+    // (Their first input is the sidebar's toggle: pointing at or focusing a link prefetches the
+    // next page's module, checked below.)
+    for (const path of ["/applications", "/organizations"]) {
+      lists.push(await firstLoad(await coldContext(browser, tessera.baseURL, session), path, site, async (p) => {
+        await p.getByRole("button", { name: "Collapse sidebar" }).click();
+        await expect(p.getByRole("button", { name: "Expand sidebar" })).toHaveAttribute("aria-expanded", "false");
+      }));
+      report(lists[lists.length - 1]);
+    }
+    const logs = await firstLoad(await coldContext(browser, tessera.baseURL, session), "/logs", site, async (p) => {
+      await p.getByLabel("Connection", { exact: true }).focus();
+      await expect(p.getByLabel("Connection", { exact: true })).toBeFocused();
+    });
+    report(logs);
+
+    // A dashboard page that hydrates, cold.
+    const hydrating = await firstLoad(await coldContext(browser, tessera.baseURL, session), "/roles", site, async (p) => {
+      await p.getByRole("button", { name: "Create Role" }).click();
+      await expect(p.getByRole("heading", { name: "Create Role" })).toBeVisible();
+    });
+    report(hydrating);
+
+    // From the Enterprise page, pointing at a link prefetches what the next dashboard page
+    // needs (the main module and the frame's chunk), and that page then finds it in the cache.
+    const warm = await (await coldContext(browser, tessera.baseURL, session)).newPage();
+    await warm.goto("/connections/enterprise");
+    await hydrated(warm);
+    expect(await warm.locator("link[rel=prefetch]").count(), "prefetches before any intent").toBe(0);
+    await warm.getByRole("link", { name: "Roles" }).hover();
+    await expect(warm.locator("link[rel=prefetch][href$='.wasm']")).not.toHaveCount(0);
+    await warm.waitForLoadState("networkidle");
+    await warm.getByRole("link", { name: "Roles" }).click();
+    await expect(warm).toHaveURL(/\/roles$/);
+    await hydrated(warm);
+    const fromCache = await warm.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+      .filter((r) => r.name.endsWith("/pkg/tessera.wasm")).map((r) => r.transferSize));
+    expect(fromCache, "the main module after a prefetch: bytes transferred again").toEqual([0]);
+    await warm.context().close();
 
     // A setup screen, cold, in the IT admin's browser.
     await createOrganization(page, "sized", "Sized Inc");
@@ -124,24 +173,23 @@ test("a cold first load of the Enterprise page and of a setup screen stays withi
     report(setup);
     await signInContext.close();
 
-    // A cold sign-in page and a setup screen are plain forms: the page and the stylesheet, no
-    // script or wasm file (their one small script is inline). The Enterprise page loads its own
-    // chunks, not the other dashboard pages'.
-    for (const plain of [signIn, setup]) {
+    // A cold sign-in page, the Enterprise page and a setup screen are server-rendered: the page
+    // and the stylesheet, no script or wasm file (their one small script is inline).
+    for (const plain of [signIn, enterprise, ...lists, users, logs, setup]) {
       expect(plain.files.map((f) => f.path).filter((p) => p.startsWith("/pkg/")), `${plain.page} loads only the stylesheet`).toEqual(["/pkg/tessera.css"]);
       expect(plain.hydratedMs, `${plain.page}'s script ran`).toBeGreaterThan(0);
-      expect(plain.gzip, `${plain.page}: the HTML and CSS it loaded`).toBeLessThanOrEqual(BUDGET.setup);
     }
-    expect(enterprise.files.filter((f) => f.path.includes("split_manage_view"))).toEqual([]);
-    // Its chunks were asked for by the response's preloads (Link headers), beside the main
-    // module, not by the main module once it had started.
-    const late = enterprise.files.filter((f) => f.path.endsWith(".wasm") && f.initiator !== "link").map((f) => f.path);
-    expect(late, "wasm files the Enterprise page did not preload").toEqual([]);
+    // A hydrating page loads its own chunks, not the other dashboard pages', asked for by the
+    // response's preloads (Link headers) beside the main module, not by the main module once it
+    // had started.
+    expect(hydrating.files.filter((f) => f.path.includes("split_connections_view") || f.path.includes("split_enterprise_view"))).toEqual([]);
+    const late = hydrating.files.filter((f) => f.path.endsWith(".wasm") && f.initiator !== "link").map((f) => f.path);
+    expect(late, "wasm files the Roles page did not preload").toEqual([]);
     // The stylesheet is asked for first: it blocks the page's scripts, and over HTTP/1.1's six
     // connections the chunks asked for before it held it back (hydrated ~160 ms later).
-    expect(enterprise.links[0], `the Enterprise page's first Link header (of ${enterprise.links.length})`).toMatch(/^<\/pkg\/tessera\.css>; rel=preload; as=style$/);
-    expect(enterprise.files.some((f) => f.path.endsWith(".wasm")), `the Enterprise page loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
-    for (const [load, budget] of [[enterprise, BUDGET.dashboard], [setup, BUDGET.setup]] as const) {
+    expect(hydrating.links[0], `the Roles page's first Link header (of ${hydrating.links.length})`).toMatch(/^<\/pkg\/tessera\.css>; rel=preload; as=style$/);
+    expect(hydrating.files.some((f) => f.path.endsWith(".wasm")), `the Roles page loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
+    for (const [load, budget] of [[signIn, BUDGET.setup], [enterprise, BUDGET.dashboard], ...lists.map((l) => [l, BUDGET.dashboard] as const), [users, BUDGET.dashboard], [logs, BUDGET.dashboard], [setup, BUDGET.setup], [hydrating, BUDGET.hydrating]] as const) {
       // What crossed the wire (Brotli, as Chromium asks for it) and the gzip copies of the same files.
       expect(load.transferred, `${load.page}: bytes transferred for HTML, wasm, JS and CSS`).toBeLessThanOrEqual(budget);
       expect(load.gzip, `${load.page}: the gzip copies of the HTML, wasm, JS and CSS it loaded`).toBeLessThanOrEqual(budget);

@@ -30,14 +30,15 @@ pub fn DashboardLayout() -> impl IntoView {
                     if collapsed.get() { "w-16" } else { "w-60" },
                 )
                 aria-label="Sidebar"
+                data-sidebar=""
             >
                 <div class="h-14 flex items-center gap-2 px-4 border-b border-gray-100">
                     <TesseraMark class="h-7 w-7 shrink-0"/>
-                    <span class="font-semibold tracking-tight text-gray-900" class:sr-only=move || collapsed.get()>"Tessera"</span>
+                    <span class="font-semibold tracking-tight text-gray-900" data-sidebar-label="" class:sr-only=move || collapsed.get()>"Tessera"</span>
                 </div>
                 <nav class="flex-1 overflow-y-auto px-2 py-4 space-y-6 text-sm" aria-label="Main">
                     <div>
-                        <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" class:sr-only=move || collapsed.get()>
+                        <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" data-sidebar-label="" class:sr-only=move || collapsed.get()>
                             "Connections"
                         </p>
                         <NavItem href="/connections/enterprise" label="Enterprise connections" short="Enterprise" collapsed>
@@ -45,7 +46,7 @@ pub fn DashboardLayout() -> impl IntoView {
                         </NavItem>
                     </div>
                     <div>
-                        <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" class:sr-only=move || collapsed.get()>
+                        <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" data-sidebar-label="" class:sr-only=move || collapsed.get()>
                             "Manage"
                         </p>
                         <NavItem href="/applications" label="Applications" short="Applications" collapsed>
@@ -62,7 +63,7 @@ pub fn DashboardLayout() -> impl IntoView {
                         </NavItem>
                     </div>
                     <div>
-                        <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" class:sr-only=move || collapsed.get()>
+                        <p class="px-2 mb-1 text-xs font-medium uppercase tracking-wide text-gray-400" data-sidebar-label="" class:sr-only=move || collapsed.get()>
                             "Monitor"
                         </p>
                         <NavItem href="/logs" label="Logs" short="Logs" collapsed>
@@ -79,6 +80,7 @@ pub fn DashboardLayout() -> impl IntoView {
                         class="w-full flex items-center gap-3 rounded-md px-2 py-2 text-sm text-gray-500 hover:bg-gray-100 hover:text-gray-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
                         aria-expanded=move || (!collapsed.get()).to_string()
                         aria-label=move || if collapsed.get() { "Expand sidebar" } else { "Collapse sidebar" }
+                        data-sidebar-toggle=""
                         on:click=move |_| collapsed.update(|c| *c = !*c)
                     >
                         {move || if collapsed.get() {
@@ -86,7 +88,7 @@ pub fn DashboardLayout() -> impl IntoView {
                         } else {
                             view! { <ChevronDoubleLeft class="h-5 w-5 shrink-0"/> }.into_any()
                         }}
-                        <span class:sr-only=move || collapsed.get()>"Collapse"</span>
+                        <span data-sidebar-label="" class:sr-only=move || collapsed.get()>"Collapse"</span>
                     </button>
                 </div>
             </aside>
@@ -125,7 +127,7 @@ fn NavItem(
     view! {
         <A href=href attr:class="group flex items-center gap-3 rounded-md px-2 py-2 text-gray-600 hover:bg-gray-100 hover:text-gray-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-700 aria-[current=page]:font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500" attr:title=label>
             {children()}
-            <span class:sr-only=move || collapsed.get()>{short}</span>
+            <span data-sidebar-label="" class:sr-only=move || collapsed.get()>{short}</span>
         </A>
     }
 }

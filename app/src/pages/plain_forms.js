@@ -1,6 +1,7 @@
-// The one script of the pages that ship no wasm (the sign-in page, the setup screens), inlined
-// with the response's nonce: a spinner on the button that posts, copy buttons, and the mark the
-// end-to-end tests wait for. The pages work without it: every action is a link or a form.
+// The one script of the pages that ship no wasm (the sign-in page, the dashboard's lists on a cold
+// load, the setup screens), inlined with the response's nonce: a spinner on the button that
+// posts, copy buttons, the sidebar's toggle, and the mark the end-to-end tests wait for. The pages
+// work without it: every action is a link or a form.
 (() => {
   const spinner = document.querySelector("[data-spinner] svg");
 
@@ -39,6 +40,39 @@
       label.textContent = copied ? "Copied" : "Could not copy: select the text and copy it by hand";
       setTimeout(() => { label.textContent = "Copy"; }, 1500);
     });
+  }
+
+  // The dashboard's sidebar, as the hydrated frame toggles it (components/layout.rs).
+  const toggle = document.querySelector("button[data-sidebar-toggle]");
+  const sidebar = document.querySelector("[data-sidebar]");
+  toggle?.addEventListener("click", () => {
+    const collapsed = !sidebar.classList.contains("w-16");
+    sidebar.classList.toggle("w-16", collapsed);
+    sidebar.classList.toggle("w-60", !collapsed);
+    for (const label of document.querySelectorAll("[data-sidebar-label]")) label.classList.toggle("sr-only", collapsed);
+    toggle.setAttribute("aria-expanded", String(!collapsed));
+    toggle.setAttribute("aria-label", collapsed ? "Expand sidebar" : "Collapse sidebar");
+    const icon = toggle.querySelector("svg");
+    if (icon) icon.style.transform = collapsed ? "rotate(180deg)" : "";
+  });
+
+  // A dashboard page with no wasm names the files every other dashboard page needs; once the admin
+  // points at or focuses a link (likely to follow it), the browser fetches them at low priority,
+  // so the next page does not start cold. Not before: a first load carries only what it shows.
+  const prefetch = document.body.dataset.prefetch;
+  if (prefetch) {
+    const intents = ["pointerover", "focusin", "touchstart"];
+    const onIntent = (event) => {
+      if (!event.target.closest?.("a[href^='/']")) return;
+      for (const type of intents) document.removeEventListener(type, onIntent);
+      for (const href of prefetch.split(" ")) {
+        const link = document.createElement("link");
+        link.rel = "prefetch";
+        link.href = href;
+        document.head.append(link);
+      }
+    };
+    for (const type of intents) document.addEventListener(type, onIntent, { passive: true });
   }
 
   document.body.dataset.hydrated = "true";
