@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/new") view={Lazy::<NewOrganizationPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/organizations/:id") view={Lazy::<OrganizationPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/roles") view={Lazy::<RolesPageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/roles/new") view={Lazy::<NewRolePageRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/roles/:id") view={Lazy::<RolePageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users") view={Lazy::<UsersPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/users/:id") view={Lazy::<UserPageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/logs") view={Lazy::<LogsPageRoute>::new()} ssr=SsrMode::Async/>

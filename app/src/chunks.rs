@@ -21,7 +21,8 @@ use crate::pages::users::{UserPage, UsersPage};
 use crate::pages::applications::{ApplicationPage, ApplicationsPage, NewApplicationPage};
 use crate::pages::organization::OrganizationPage;
 use crate::pages::organizations::{NewOrganizationPage, OrganizationsPage};
-use crate::pages::roles::RolesPage;
+use crate::pages::role::RolePage;
+use crate::pages::roles::{NewRolePage, RolesPage};
 use crate::pages::settings::SettingsPage;
 use crate::pages::{enterprise::EnterprisePage, signin::ChooseNewPasswordPage, signin::SignInPage};
 use leptos::lazy;
@@ -87,6 +88,8 @@ enum ManageView {
     NewOrganization,
     Organization,
     Roles,
+    NewRole,
+    Role,
     Users,
     User,
     Logs,
@@ -103,6 +106,8 @@ fn manage_view(which: ManageView) -> AnyView {
         ManageView::NewOrganization => view! { <NewOrganizationPage/> }.into_any(),
         ManageView::Organization => view! { <OrganizationPage/> }.into_any(),
         ManageView::Roles => view! { <RolesPage/> }.into_any(),
+        ManageView::NewRole => view! { <NewRolePage/> }.into_any(),
+        ManageView::Role => view! { <RolePage/> }.into_any(),
         ManageView::Users => view! { <UsersPage/> }.into_any(),
         ManageView::User => view! { <UserPage/> }.into_any(),
         ManageView::Logs => view! { <LogsPage/> }.into_any(),
@@ -118,7 +123,7 @@ fn manage_view(which: ManageView) -> AnyView {
 /// - `/connections/enterprise`, where an admin lands after signing in: the strategy cards and the
 ///   table are links, search and paging are a GET form and links. (Its first load was 467 KB gzip
 ///   when it hydrated; the dashboard's shell alone is 242 KB.)
-/// - `/applications` and `/organizations`: tables of links; "Create" opens its own page.
+/// - `/applications`, `/organizations` and `/roles`: tables of links; "Create" opens its own page.
 /// - `/users` and `/logs`: their search and filters are GET forms and links, and so is their paging.
 ///
 /// The same pages reached from inside the dashboard (a link from a hydrated page, signing out) are
@@ -131,7 +136,7 @@ pub(crate) fn ships_no_wasm() -> bool {
 }
 
 #[cfg(feature = "ssr")]
-const PLAIN_PAGES: [&str; 6] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/users", "/logs"];
+const PLAIN_PAGES: [&str; 7] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/roles", "/users", "/logs"];
 
 /// The site's split manifest: each `#[lazy]` function (`{name}_{hash}`) and the wasm files it
 /// needs (paths under the site), read once from the site the server serves; empty when the site
@@ -257,6 +262,8 @@ lazy_routes! {
     NewOrganizationPageRoute => manage_view / __preload_manage_view(ManageView::NewOrganization),
     OrganizationPageRoute => manage_view / __preload_manage_view(ManageView::Organization),
     RolesPageRoute => manage_view / __preload_manage_view(ManageView::Roles),
+    NewRolePageRoute => manage_view / __preload_manage_view(ManageView::NewRole),
+    RolePageRoute => manage_view / __preload_manage_view(ManageView::Role),
     UsersPageRoute => manage_view / __preload_manage_view(ManageView::Users),
     UserPageRoute => manage_view / __preload_manage_view(ManageView::User),
     LogsPageRoute => manage_view / __preload_manage_view(ManageView::Logs),

@@ -1,4 +1,4 @@
-//! Server functions for the Roles page and a connection's "Groups and role assignments". Thin:
+//! Server functions for the Roles pages and a connection's "Groups and role assignments". Thin:
 //! each checks the admin and calls `backend::roles`.
 
 use crate::error::AppError;
@@ -10,6 +10,14 @@ pub async fn list_roles() -> Result<Vec<Role>, AppError> {
     use super::ssr::*;
     require_admin()?;
     crate::backend::roles::list(&state()?).await.map_err(fail)
+}
+
+/// One role, for its page.
+#[server(prefix = "/rpc", endpoint = "roles/get")]
+pub async fn get_role(id: String) -> Result<Role, AppError> {
+    use super::ssr::*;
+    require_admin()?;
+    crate::backend::roles::get(&state()?, &id).await.map_err(fail)
 }
 
 #[server(prefix = "/rpc", endpoint = "roles/create")]
@@ -26,12 +34,15 @@ pub async fn update_role(id: String, name: String, description: Option<String>) 
     crate::backend::roles::update(&state()?, &id, crate::roles::RoleInput { name: Some(name), description: Some(description.unwrap_or_default()) }).await.map_err(fail)
 }
 
+/// "Delete role": the admin types the role's name to confirm, as for an application.
 #[server(prefix = "/rpc", endpoint = "roles/delete")]
-pub async fn delete_role(id: String) -> Result<String, AppError> {
+pub async fn delete_role(id: String, confirm_name: String) -> Result<(), AppError> {
     use super::ssr::*;
     require_admin()?;
-    crate::backend::roles::delete(&state()?, &id).await.map_err(fail)?;
-    Ok(id)
+    let state = state()?;
+    let current = crate::backend::roles::get(&state, &id).await.map_err(fail)?;
+    require_typed_name(&current.name, &confirm_name)?;
+    crate::backend::roles::delete(&state, &id).await.map_err(fail)
 }
 
 /// The connection's assignments and the roles to choose from.

@@ -150,6 +150,19 @@ pub fn Checkbox(
     }
 }
 
+/// The message for a form's `FormAlert`: an error that names no field (a field's own error, a
+/// broken rule or a taken name, is shown under the field by `field_error`).
+pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Err(crate::error::AppError::Invalid(_) | crate::error::AppError::Conflict(_))) | None | Some(Ok(_)) => None,
+        Some(Err(e)) => Some(e.to_string()),
+    })
+}
+
 /// The message a server action's last answer has for `field`, if any.
 pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
 where

@@ -14,6 +14,7 @@ pub mod not_found;
 pub mod organization;
 pub mod organization_manual;
 pub mod organizations;
+pub mod role;
 pub mod roles;
 pub mod settings;
 pub mod signin;

@@ -1,11 +1,10 @@
 //! Organizations: the list and the create page. One organization's page is in `organization`.
 
 use crate::api::organizations::{list_organizations, CreateOrganization};
-use crate::components::form::{CreateButton, field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
+use crate::components::form::{form_error, CreateButton, field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Building;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -75,10 +74,7 @@ pub fn NewOrganizationPage() -> impl IntoView {
             navigate(&format!("/organizations/{}", org.id), Default::default());
         }
     });
-    let other = Signal::derive(move || match create.value().get() {
-        Some(Err(AppError::Invalid(_) | AppError::Conflict(_))) | None | Some(Ok(_)) => None,
-        Some(Err(e)) => Some(e.to_string()),
-    });
+    let other = form_error(create);
     view! {
         <Title text="Create Organization"/>
         <A href="/organizations" attr:class="mb-4 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Back to Organizations"</A>

@@ -1,57 +1,27 @@
-//! Roles: the list, a create panel, and editing or deleting a role in place. Which groups get a
-//! role is set on each connection's Provisioning tab ("Groups and role assignments").
+//! Roles: the list and the create page; one role's page is in `role`. Which groups get a role is
+//! set on each connection's Provisioning tab ("Groups and role assignments").
 
-use crate::api::roles::{list_roles, CreateRole, DeleteRole, UpdateRole};
-use crate::components::form::{CreateButton, field_error, FieldErrorText, FormAlert, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::api::roles::{list_roles, CreateRole};
+use crate::components::form::{form_error, field_error, CreateButton, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Shield;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
-use crate::error::AppError;
-use crate::roles::Role;
+use crate::roles::{DESCRIPTION_MAX, NAME_MAX};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 
+/// The list. "Create Role" opens its own page (`/roles/new`) and each role's name opens the
+/// role, so the list is links only and a cold load of it ships no wasm (`chunks::ships_no_wasm`).
 #[component]
 pub fn RolesPage() -> impl IntoView {
     let roles = Resource::new(|| (), |_| list_roles());
-    let create = ServerAction::<CreateRole>::new();
-    let toaster = Toaster::get();
-    let open = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(role)) = create.value().get() {
-            toaster.success(format!("Role {} created", role.name));
-            open.set(false);
-            roles.refetch();
-        }
-    });
-    let other = Signal::derive(move || match create.value().get() {
-        Some(Err(AppError::Invalid(_) | AppError::Conflict(_))) | None | Some(Ok(_)) => None,
-        Some(Err(e)) => Some(e.to_string()),
-    });
     view! {
         <Title text="Roles"/>
         <PageHeader title="Roles" description="Roles your applications read from the roles claim of Tessera's tokens. Each connection maps its identity provider's groups to them.">
-            <button type="button" class=PRIMARY_BUTTON on:click=move |_| open.update(|o| *o = !*o) aria-expanded=move || open.get().to_string()>"Create Role"</button>
+            <A href="/roles/new" attr:class=PRIMARY_BUTTON>"Create Role"</A>
         </PageHeader>
-        <Show when=move || open.get()>
-            <section aria-labelledby="create-role-title" class="mb-8 rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
-                <h2 id="create-role-title" class="text-base font-semibold text-gray-900">"Create Role"</h2>
-                <ActionForm action=create attr:class="mt-4 space-y-5">
-                    <FormAlert message=other/>
-                    <div>
-                        <label for="role_name" class=LABEL>"Name"</label>
-                        <input id="role_name" name="name" type="text" required maxlength="64" class=INPUT placeholder="Admin" autofocus/>
-                        <FieldErrorText message=field_error(create, "name")/>
-                    </div>
-                    <div>
-                        <label for="role_description" class=LABEL>"Description"</label>
-                        <input id="role_description" name="description" type="text" maxlength="140" class=INPUT placeholder="Manages the workspace"/>
-                        <FieldErrorText message=field_error(create, "description")/>
-                    </div>
-                    <CreateButton pending=create.pending()/>
-                </ActionForm>
-            </section>
-        </Show>
         <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-gray-100" aria-busy="true"></div> }>
             {move || roles.get().map(|r| match r {
                 Ok(list) if list.is_empty() => view! {
@@ -62,9 +32,22 @@ pub fn RolesPage() -> impl IntoView {
                     </div>
                 }.into_any(),
                 Ok(list) => view! {
-                    <ul class="divide-y divide-gray-100 rounded-xl border border-gray-200 bg-white shadow-sm">
-                        {list.into_iter().map(|role| view! { <RoleRow role=role on_change=Callback::new(move |_| roles.refetch())/> }).collect_view()}
-                    </ul>
+                    <div class="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
+                        <table class="min-w-full divide-y divide-gray-200 text-sm">
+                            <thead class="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                                <tr><th scope="col" class="px-4 py-3">"Name"</th><th scope="col" class="px-4 py-3">"Description"</th><th scope="col" class="px-4 py-3">"Role ID"</th></tr>
+                            </thead>
+                            <tbody class="divide-y divide-gray-100">
+                                {list.into_iter().map(|role| view! {
+                                    <tr class="hover:bg-gray-50">
+                                        <td class="px-4 py-3"><A href=format!("/roles/{}", role.id) attr:class="font-medium text-indigo-700 hover:text-indigo-500">{role.name}</A></td>
+                                        <td class="px-4 py-3 text-gray-600">{role.description}</td>
+                                        <td class="px-4 py-3"><code class="text-xs text-gray-500">{role.id}</code></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any(),
                 Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
             })}
@@ -72,61 +55,48 @@ pub fn RolesPage() -> impl IntoView {
     }
 }
 
+/// Create Role: its name and description; on success, the role's page.
 #[component]
-fn RoleRow(role: Role, on_change: Callback<()>) -> impl IntoView {
-    let update = ServerAction::<UpdateRole>::new();
-    let delete = ServerAction::<DeleteRole>::new();
+pub fn NewRolePage() -> impl IntoView {
+    let create = ServerAction::<CreateRole>::new();
     let toaster = Toaster::get();
-    let editing = RwSignal::new(false);
+    let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(r)) = update.value().get() {
-            toaster.success(format!("Role {} saved", r.name));
-            editing.set(false);
-            on_change.run(());
+        if let Some(Ok(role)) = create.value().get() {
+            toaster.success(format!("Role {} created", role.name));
+            navigate(&format!("/roles/{}", role.id), Default::default());
         }
     });
-    let deleted = role.name.clone();
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(_)) => {
-            toaster.success(format!("Role {deleted} deleted"));
-            on_change.run(());
-        }
-        Some(Err(e)) => toaster.error(e.to_string()),
-        None => {}
-    });
-    let r = StoredValue::new(role);
+    let other = form_error(create);
     view! {
-        <li class="px-4 py-3">
-            <Show when=move || editing.get() fallback=move || view! {
-                <div class="flex items-center justify-between gap-4">
-                    <div>
-                        <div class="text-sm font-medium text-gray-900">{r.get_value().name}</div>
-                        <div class="text-xs text-gray-500">{r.get_value().description}</div>
-                        <code class="text-xs text-gray-400">{r.get_value().id}</code>
-                    </div>
-                    <div class="flex gap-2">
-                        <button type="button" class=SECONDARY_BUTTON aria-label=format!("Edit {}", r.get_value().name) on:click=move |_| editing.set(true)>"Edit"</button>
-                        <button type="button" class=DANGER_BUTTON aria-label=format!("Delete {}", r.get_value().name) disabled=move || delete.pending().get()
-                            on:click=move |_| { delete.dispatch(DeleteRole { id: r.get_value().id }); }>"Delete"</button>
-                    </div>
-                </div>
-            }>
-                <ActionForm action=update attr:class="flex flex-wrap items-end gap-3">
-                    <input type="hidden" name="id" value=r.get_value().id/>
-                    <div class="min-w-48 flex-1">
-                        <label for=format!("name-{}", r.get_value().id) class=LABEL>"Name"</label>
-                        <input id=format!("name-{}", r.get_value().id) name="name" type="text" maxlength="64" class=INPUT value=r.get_value().name/>
-                        <FieldErrorText message=field_error(update, "name")/>
-                    </div>
-                    <div class="min-w-64 flex-[2]">
-                        <label for=format!("description-{}", r.get_value().id) class=LABEL>"Description"</label>
-                        <input id=format!("description-{}", r.get_value().id) name="description" type="text" maxlength="140" class=INPUT value=r.get_value().description/>
-                        <FieldErrorText message=field_error(update, "description")/>
-                    </div>
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || update.pending().get()>{move || if update.pending().get() { "Saving…" } else { "Save" }}</button>
-                    <button type="button" class=SECONDARY_BUTTON on:click=move |_| editing.set(false)>"Cancel"</button>
-                </ActionForm>
-            </Show>
-        </li>
+        <Title text="Create Role"/>
+        <A href="/roles" attr:class="mb-4 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Back to Roles"</A>
+        <PageHeader title="Create Role" description="A role your applications read from the roles claim; map identity provider groups to it on a connection's Provisioning tab."/>
+        <section aria-label="Create Role" class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
+            <ActionForm action=create attr:class="space-y-5">
+                <FormAlert message=other/>
+                <RoleFields name=String::new() description=String::new() name_error=field_error(create, "name") description_error=field_error(create, "description") autofocus=true/>
+                <CreateButton pending=create.pending()/>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A role's Name and Description, with their rules and the server's messages; the create page and
+/// the role's page share them.
+#[component]
+pub fn RoleFields(name: String, description: String, name_error: Signal<Option<String>>, description_error: Signal<Option<String>>, #[prop(optional)] autofocus: bool) -> impl IntoView {
+    view! {
+        <div>
+            <label for="role_name" class=LABEL>"Name"</label>
+            <input id="role_name" name="name" type="text" required maxlength=NAME_MAX class=INPUT placeholder="Admin" value=name autofocus=autofocus aria-describedby="role_name-help"/>
+            <Help for_id="role_name">"Unique, up to 64 characters: the value in the roles claim."</Help>
+            <FieldErrorText message=name_error/>
+        </div>
+        <div>
+            <label for="role_description" class=LABEL>"Description"</label>
+            <input id="role_description" name="description" type="text" maxlength=DESCRIPTION_MAX class=INPUT placeholder="Manages the workspace" value=description/>
+            <FieldErrorText message=description_error/>
+        </div>
     }
 }
