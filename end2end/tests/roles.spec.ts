@@ -39,7 +39,7 @@ test("roles are created, renamed and deleted on their pages", async ({ page }) =
   // Deleting needs the role's name typed: a wrong one is refused and the role stays.
   await page.getByLabel("Type Compliance Auditor to confirm.").fill("Auditor");
   await page.getByRole("button", { name: "Delete role" }).click();
-  await expect(page.getByText("type Compliance Auditor to confirm")).toBeVisible();
+  await expect(page.getByText("type Compliance Auditor to confirm", { exact: true })).toBeVisible();
   await page.screenshot({ path: screenshotPath("role"), fullPage: true });
   await page.getByLabel("Type Compliance Auditor to confirm.").fill("Compliance Auditor");
   await page.getByRole("button", { name: "Delete role" }).click();
