@@ -150,6 +150,24 @@ pub fn Checkbox(
     }
 }
 
+/// After a create form's action succeeds: a toast saying so, then the created thing's page.
+/// `done` gives both from what the server answered.
+pub fn open_when_created<S>(action: ServerAction<S>, done: impl Fn(&S::Output) -> (String, String) + 'static)
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let toaster = Toaster::get();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = action.value().get() {
+            let (message, path) = done(&created);
+            toaster.success(message);
+            navigate(&path, Default::default());
+        }
+    });
+}
+
 /// The message for a form's `FormAlert`: an error that names no field (a field's own error, a
 /// broken rule or a taken name, is shown under the field by `field_error`).
 pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<String>>

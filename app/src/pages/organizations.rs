@@ -1,14 +1,12 @@
 //! Organizations: the list and the create page. One organization's page is in `organization`.
 
 use crate::api::organizations::{list_organizations, CreateOrganization};
-use crate::components::form::{form_error, CreateButton, field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
+use crate::components::form::{form_error, open_when_created, CreateButton, field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Building;
 use crate::components::layout::PageHeader;
-use crate::components::toast::Toaster;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 /// The list. "Create Organization" opens its own page (`/organizations/new`), as in Auth0's
 /// dashboard, so the list is links only and a cold load of it ships no wasm
@@ -66,14 +64,7 @@ pub fn OrganizationsPage() -> impl IntoView {
 #[component]
 pub fn NewOrganizationPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganization>::new();
-    let toaster = Toaster::get();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(org)) = create.value().get() {
-            toaster.success(format!("Organization {} created", org.label()));
-            navigate(&format!("/organizations/{}", org.id), Default::default());
-        }
-    });
+    open_when_created(create, |org| (format!("Organization {} created", org.label()), format!("/organizations/{}", org.id)));
     let other = form_error(create);
     view! {
         <Title text="Create Organization"/>

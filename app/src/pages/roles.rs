@@ -2,15 +2,13 @@
 //! set on each connection's Provisioning tab ("Groups and role assignments").
 
 use crate::api::roles::{list_roles, CreateRole};
-use crate::components::form::{form_error, field_error, CreateButton, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
+use crate::components::form::{form_error, open_when_created, field_error, CreateButton, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Shield;
 use crate::components::layout::PageHeader;
-use crate::components::toast::Toaster;
 use crate::roles::{DESCRIPTION_MAX, NAME_MAX};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 /// The list. "Create Role" opens its own page (`/roles/new`) and each role's name opens the
 /// role, so the list is links only and a cold load of it ships no wasm (`chunks::ships_no_wasm`).
@@ -59,14 +57,7 @@ pub fn RolesPage() -> impl IntoView {
 #[component]
 pub fn NewRolePage() -> impl IntoView {
     let create = ServerAction::<CreateRole>::new();
-    let toaster = Toaster::get();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(role)) = create.value().get() {
-            toaster.success(format!("Role {} created", role.name));
-            navigate(&format!("/roles/{}", role.id), Default::default());
-        }
-    });
+    open_when_created(create, |role| (format!("Role {} created", role.name), format!("/roles/{}", role.id)));
     let other = form_error(create);
     view! {
         <Title text="Create Role"/>
