@@ -45,7 +45,7 @@ impl Batch {
     /// transaction, when the guard changes exactly one row: `false`, and nothing written, when
     /// it changes none. What takes a single-use thing together with what it is exchanged for.
     pub async fn run_if(&self, db: &Db, guard: &str, guard_values: &[Value]) -> Result<bool> {
-        dispatch!(db,
+        dispatch!(db, writes: true,
             sqlite: |c| {
                 let transaction = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 if super::sqlite::prepared(&transaction, guard, guard_values)?.raw_execute()? != 1 {
@@ -88,7 +88,7 @@ impl Batch {
     /// The transaction, noting in `failed` the statement running when it stopped; `merge` lets
     /// PostgreSQL run it as one statement when it can (then no index is noted).
     async fn run_tracking(&self, db: &Db, failed: &mut Option<usize>, merge: bool) -> Result<()> {
-        dispatch!(db,
+        dispatch!(db, writes: true,
                 sqlite: |c| {
                     let transaction = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                     for (i, (sql, values)) in self.statements.iter().enumerate() {

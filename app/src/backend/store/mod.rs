@@ -80,9 +80,11 @@ impl std::fmt::Debug for Pinned {
 /// Runs a statement on whichever database `db` is: `$sqlite` with `$c`, a rusqlite connection
 /// on this thread; `$postgres` with `$e`, a sqlx executor (the pool or a pinned connection).
 /// The one place the dialect is decided.
+/// On SQLite, `writes` says whether the statement may write (then it runs on the writer).
 macro_rules! dispatch {
-    ($db:expr, sqlite: |$c:ident| $sqlite:expr, postgres: |$e:ident| $postgres:expr $(,)?) => {
+    ($db:expr, writes: $writes:expr, sqlite: |$c:ident| $sqlite:expr, postgres: |$e:ident| $postgres:expr $(,)?) => {
         match $db {
+            Db::Sqlite(db) if $writes => db.inline.with_writer(|$c| $sqlite),
             Db::Sqlite(db) => db.inline.with(|$c| $sqlite),
             Db::Postgres(pool) => {
                 let $e = pool;
@@ -108,10 +110,16 @@ impl<T: InlineRow + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin> Row for T {
 pub trait Scalar: rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin {}
 impl<T: rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin> Scalar for T {}
 
+/// Whether `sql` may write: anything but a `SELECT` (an `INSERT`, an `UPDATE`, a `DELETE … RETURNING`, a `WITH`,
+/// which may hold one, a `CREATE`, a `PRAGMA`).
+fn writes(sql: &str) -> bool {
+    !sql.trim_start().get(..6).is_some_and(|word| word.eq_ignore_ascii_case("select"))
+}
+
 impl Db {
     /// Runs `sql` with `values`: the number of rows it changed.
     pub async fn execute(&self, sql: &str, values: &[Value]) -> Result<u64> {
-        dispatch!(self,
+        dispatch!(self, writes: writes(sql),
             sqlite: |c| Ok(sqlite::prepared(c, sql, values)?.raw_execute()? as u64),
             postgres: |e| Ok(sqlx::query_with(sql, value::pg_arguments(values)?).execute(e).await?.rows_affected()),
         )
@@ -119,7 +127,7 @@ impl Db {
 
     /// The first row `sql` returns with `values`, if any.
     pub async fn fetch_optional<T: Row>(&self, sql: &str, values: &[Value]) -> Result<Option<T>> {
-        dispatch!(self,
+        dispatch!(self, writes: writes(sql),
             sqlite: |c| sqlite::prepared(c, sql, values)?.raw_query().next()?.map(T::from_inline).transpose(),
             postgres: |e| Ok(sqlx::query_as_with::<_, T, _>(sql, value::pg_arguments(values)?).fetch_optional(e).await?),
         )
@@ -127,7 +135,7 @@ impl Db {
 
     /// Every row `sql` returns with `values`.
     pub async fn fetch_all<T: Row>(&self, sql: &str, values: &[Value]) -> Result<Vec<T>> {
-        dispatch!(self,
+        dispatch!(self, writes: writes(sql),
             sqlite: |c| {
                 let mut statement = sqlite::prepared(c, sql, values)?;
                 let mut rows = statement.raw_query();
@@ -360,14 +368,13 @@ mod tests {
         let db = testing::fresh_database().await?;
         let pinned = db.pinned().await?;
         // A temporary table lives on one connection only: seen again only if every statement
-        // ran on the same one. (On SQLite a run of statements on one task uses one connection.)
+        // ran on the same one. (On SQLite every write runs on the one writer connection.)
         pinned.execute("CREATE TEMP TABLE pinned_probe (x INTEGER)", &[]).await?;
         for _ in 0..3 {
             pinned.execute("INSERT INTO pinned_probe VALUES (1)", &[]).await?;
         }
         let again = pinned.pinned().await?;
-        let n: i64 = again.fetch_scalar("SELECT COUNT(*) FROM pinned_probe", &[]).await?;
-        assert_eq!(n, 3);
+        assert_eq!(again.execute("DELETE FROM pinned_probe", &[]).await?, 3);
         assert!(matches!(pinned.pool(), Db::Sqlite(..) | Db::Postgres(_)));
         assert!(!matches!(pinned, Db::Pinned(_)) || pinned.migrate().await.is_err(), "migrations never run on a pinned connection");
         Ok(())
