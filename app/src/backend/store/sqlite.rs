@@ -95,6 +95,11 @@ impl Inline {
         }
         let out = {
             let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            // One left inside a transaction (a statement that panicked while holding it) is
+            // closed, never written on again.
+            if writer.as_ref().is_some_and(|c| !c.is_autocommit()) {
+                *writer = None;
+            }
             let connection = match writer.as_mut() {
                 Some(c) => c,
                 None => writer.insert(self.open_writer().map_err(database_error)?),
@@ -369,6 +374,23 @@ mod tests {
         }
         let n: Option<(i64,)> = pinned.fetch_optional("SELECT COUNT(*) FROM roles WHERE id = $1", &["rol_u1".into()]).await?;
         assert_eq!(n, Some((1,)));
+        Ok(())
+    }
+
+    /// A write that leaves its transaction open (here on purpose) closes the writer: the write
+    /// lock is let go at once, so another replica writes, and the next write here is committed.
+    #[tokio::test]
+    async fn a_writer_left_inside_a_transaction_is_closed_and_the_lock_let_go() -> Result<()> {
+        let (db, url) = testing::fresh_database_with_url().await?;
+        if !url.starts_with("sqlite") {
+            return Ok(());
+        }
+        let other = super::super::Db::connect(&url).await?;
+        db.execute("BEGIN IMMEDIATE", &[]).await?;
+        assert_eq!(other.execute(INSERT, &["rol_w1".into(), "other-replica".into(), "".into(), 1i64.into()]).await?, 1);
+        assert_eq!(db.execute(INSERT, &["rol_w2".into(), "this-replica".into(), "".into(), 2i64.into()]).await?, 1);
+        let n: i64 = other.fetch_scalar("SELECT COUNT(*) FROM roles WHERE id IN ('rol_w1', 'rol_w2')", &[]).await?;
+        assert_eq!(n, 2);
         Ok(())
     }
 }
