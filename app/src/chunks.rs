@@ -125,18 +125,32 @@ fn manage_view(which: ManageView) -> AnyView {
 ///   when it hydrated; the dashboard's shell alone is 242 KB.)
 /// - `/applications`, `/organizations` and `/roles`: tables of links; "Create" opens its own page.
 /// - `/users` and `/logs`: their search and filters are GET forms and links, and so is their paging.
+/// - `/roles/new`, a role's page (`/roles/{id}`) and `/organizations/new`: their forms post to
+///   their server functions, which answer a plain post with a redirect
+///   (`api::ssr::answer_plain_form`): to the next page with its toast, or back with the error
+///   shown under the field and what was typed.
 ///
 /// The same pages reached from inside the dashboard (a link from a hydrated page, signing out) are
 /// the dashboard's own routes, rendered in the browser.
 pub(crate) fn ships_no_wasm() -> bool {
     #[cfg(feature = "ssr")]
-    return use_context::<http::request::Parts>().is_some_and(|p| PLAIN_PAGES.contains(&p.uri.path()));
+    return use_context::<http::request::Parts>().is_some_and(|p| is_plain_page(p.uri.path()));
     #[cfg(not(feature = "ssr"))]
     false
 }
 
 #[cfg(feature = "ssr")]
-const PLAIN_PAGES: [&str; 7] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/roles", "/users", "/logs"];
+const PLAIN_PAGES: [&str; 8] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/organizations/new", "/roles", "/users", "/logs"];
+
+/// Where one thing's page is plain too: `/roles/new`, `/roles/{id}`.
+#[cfg(feature = "ssr")]
+const PLAIN_ITEM_PAGES: [&str; 1] = ["/roles/"];
+
+#[cfg(feature = "ssr")]
+fn is_plain_page(path: &str) -> bool {
+    let one_segment_under = |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+    PLAIN_PAGES.contains(&path) || PLAIN_ITEM_PAGES.iter().any(|prefix| one_segment_under(prefix))
+}
 
 /// The site's split manifest: each `#[lazy]` function (`{name}_{hash}`) and the wasm files it
 /// needs (paths under the site), read once from the site the server serves; empty when the site
@@ -268,4 +282,19 @@ lazy_routes! {
     UserPageRoute => manage_view / __preload_manage_view(ManageView::User),
     LogsPageRoute => manage_view / __preload_manage_view(ManageView::Logs),
     SettingsPageRoute => manage_view / __preload_manage_view(ManageView::Settings),
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::is_plain_page;
+
+    #[test]
+    fn the_lists_and_a_roles_pages_are_plain_and_nothing_below_them() {
+        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin"] {
+            assert!(is_plain_page(path), "{path}");
+        }
+        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings", "/applications/new", "/users/u_1", "/organizations/org_1"] {
+            assert!(!is_plain_page(path), "{path}");
+        }
+    }
 }

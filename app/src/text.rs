@@ -3,11 +3,11 @@
 //! pages (in the browser too), the server functions, the backend and the server's own pages
 //! all use these, so none of them imports another's module for a helper.
 
-/// Percent-encodes a value for a query string (`return_to=%2Fsettings`).
 /// How to make Okta send the `groups` claim that "Groups and role assignments" match (the app
 /// integration's Groups claim filter), as WorkOS's Okta OIDC guide words it.
 pub const OKTA_GROUPS_CLAIM: &str = "To give roles from Okta groups, make Okta send them: on the app integration's Sign On tab, in Token Claims, click Show legacy configuration and Edit, set Groups claim type to Filter, the Groups claim filter to groups, and a filter that matches the groups (the regex .* matches all).";
 
+/// Percent-encodes a value for a query string (`return_to=%2Fsettings`).
 pub fn encode_query_value(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

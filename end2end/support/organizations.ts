@@ -6,7 +6,7 @@ import { hydrated } from "./tessera";
 export async function createOrganization(page: Page, name: string, displayName: string) {
   await page.goto("/organizations");
   await hydrated(page);
-  // The list ships no wasm on a cold load: "Create Organization" opens its own page.
+  // The list ships no wasm on a cold load: "Create Organization" opens its own page (no wasm either).
   await page.getByRole("link", { name: "Create Organization" }).click();
   await expect(page.getByRole("heading", { name: "Create Organization", level: 1 })).toBeVisible();
   await hydrated(page);
@@ -15,4 +15,7 @@ export async function createOrganization(page: Page, name: string, displayName: 
   await page.getByRole("button", { name: "Add Organization" }).click();
   await expect(page.getByRole("heading", { name: displayName, level: 1 })).toBeVisible();
   await hydrated(page);
+  // Create Organization ships no wasm: its post came back as the organization's page, which
+  // shows the toast the server left for it and keeps it once hydrated.
+  await expect(page.getByText(`Organization ${displayName} created`)).toBeVisible();
 }

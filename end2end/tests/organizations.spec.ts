@@ -37,6 +37,17 @@ test("an organization's IT admin sets up their own connection, and its users sig
   await expect(page.getByText("No organizations yet")).toBeVisible();
   await page.screenshot({ path: screenshotPath("organizations-empty"), fullPage: true });
   await createOrganization(page, "initech", "Initech");
+  // A taken name is refused under the field, with what was typed kept.
+  const back = page.url();
+  await page.goto("/organizations/new");
+  await page.getByLabel("Name", { exact: true }).fill("initech");
+  await page.getByLabel("Display Name").fill("Initech Again");
+  await page.getByRole("button", { name: "Add Organization" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /exists|taken/ })).toBeVisible();
+  await expect(page.getByLabel("Display Name")).toHaveValue("Initech Again");
+  await expect(page).toHaveURL(/\/organizations\/new$/);
+  await page.goto(back);
+  await hydrated(page);
   await page.getByLabel("Add domain").fill("initech.test");
   await page.getByLabel("Add domain").press("Enter");
   await expect(page.getByTestId("domain").filter({ hasText: "initech.test" })).toContainText("Verified");

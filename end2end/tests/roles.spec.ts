@@ -1,5 +1,6 @@
 // The Roles pages: the list (links only), Create Role with the rule's message, and a role's page
-// where it is renamed and, once its name is typed, deleted.
+// where it is renamed and, once its name is typed, deleted. Opened cold they ship no wasm (their
+// forms post and come back); reached from a hydrated page they are the dashboard's own routes.
 import { test, expect } from "@playwright/test";
 import { hydrated, screenshotPath, signIn } from "../support/tessera";
 
@@ -22,7 +23,11 @@ test("roles are created, renamed and deleted on their pages", async ({ page }) =
   await page.getByLabel("Name").fill("auditor");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByText("a role with this name exists")).toBeVisible();
+  // What was typed comes back with the message, and the error leaves the address bar.
+  await expect(page.getByLabel("Name")).toHaveValue("auditor");
   await expect(page).toHaveURL(/\/roles\/new$/);
+  const wasm = () => page.evaluate(() => performance.getEntriesByType("resource").filter((r) => r.name.endsWith(".wasm")).length);
+  expect(await wasm(), "wasm files a cold Create Role page loaded").toBe(0);
   await page.screenshot({ path: screenshotPath("role-create"), fullPage: true });
 
   await page.goto("/roles");
@@ -35,6 +40,7 @@ test("roles are created, renamed and deleted on their pages", async ({ page }) =
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Role Compliance Auditor saved")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Compliance Auditor", level: 1 })).toBeVisible();
+  expect(await wasm(), "wasm files a cold role's page loaded").toBe(0);
 
   // Deleting needs the role's name typed: a wrong one is refused and the role stays.
   await page.getByLabel("Type Compliance Auditor to confirm.").fill("Auditor");
@@ -52,4 +58,44 @@ test("an unknown role's page says so", async ({ page }) => {
   await signIn(page, "/roles/rol_doesnotexist0000");
   await expect(page.getByRole("alert")).toContainText("The role does not exist");
   await expect(page.getByRole("link", { name: "← Roles" })).toBeVisible();
+});
+
+test("with the dashboard hydrated, a role is created and deleted without leaving the page's module", async ({ page }) => {
+  await signIn(page, "/settings");
+  await hydrated(page);
+  // A mark on this document: a page loaded again would not have it.
+  await page.evaluate(() => { (window as any).__sameDocument = true; });
+  await page.getByRole("link", { name: "Roles", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Roles", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "Create Role" }).click();
+  await page.getByLabel("Name").fill("Hydrated Reviewer");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByText("Role Hydrated Reviewer created")).toBeVisible();
+  await expect(page).toHaveURL(/\/roles\/rol_[A-Za-z0-9]+$/);
+  await page.getByLabel("Type Hydrated Reviewer to confirm.").fill("Hydrated Reviewer");
+  await page.getByRole("button", { name: "Delete role" }).click();
+  await expect(page.getByText("Role Hydrated Reviewer deleted")).toBeVisible();
+  await expect(page).toHaveURL(/\/roles$/);
+  // Every step ran in the page the Settings load hydrated: no document was loaded again.
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+});
+
+test("without JavaScript a role is created, refused with the rule and deleted", async ({ page, browser }) => {
+  await signIn(page, "/roles");
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const p = await context.newPage();
+  await p.goto("/roles/new");
+  await p.getByLabel("Name").fill("No Script");
+  await p.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(p).toHaveURL(/\/roles\/rol_[A-Za-z0-9]+$/);
+  await expect(p.getByText("Role No Script created")).toBeVisible();
+  await p.getByLabel("Type No Script to confirm.").fill("no script");
+  await p.getByRole("button", { name: "Delete role" }).click();
+  await expect(p.getByText("type No Script to confirm", { exact: true })).toBeVisible();
+  await p.getByLabel("Type No Script to confirm.").fill("No Script");
+  await p.getByRole("button", { name: "Delete role" }).click();
+  await expect(p).toHaveURL(/\/roles$/);
+  await expect(p.getByText("Role No Script deleted")).toBeVisible();
+  await expect(p.getByRole("link", { name: "No Script", exact: true })).toHaveCount(0);
+  await context.close();
 });

@@ -66,7 +66,11 @@ pub async fn create_organization(name: String, display_name: Option<String>) -> 
     use super::ssr::*;
     require_admin()?;
     let input = crate::organizations::OrganizationInput { name: Some(name), display_name, metadata: None };
-    crate::backend::organizations::create(&state()?, input).await.map_err(fail)
+    let created = crate::backend::organizations::create(&state()?, input).await.map_err(fail);
+    answer_plain_form::<CreateOrganization, _>(&created, "/organizations/new", |org| {
+        (format!("Organization {} created", org.label()), format!("/organizations/{}", crate::text::encode_path_segment(&org.id)))
+    });
+    created
 }
 
 #[server(prefix = "/rpc", endpoint = "organizations/details")]

@@ -24,14 +24,18 @@ pub async fn get_role(id: String) -> Result<Role, AppError> {
 pub async fn create_role(name: String, description: Option<String>) -> Result<Role, AppError> {
     use super::ssr::*;
     require_admin()?;
-    crate::backend::roles::create(&state()?, crate::roles::RoleInput { name: Some(name), description }).await.map_err(fail)
+    let created = crate::backend::roles::create(&state()?, crate::roles::RoleInput { name: Some(name), description }).await.map_err(fail);
+    answer_plain_form::<CreateRole, _>(&created, "/roles/new", |role| (format!("Role {} created", role.name), role_page(&role.id)));
+    created
 }
 
 #[server(prefix = "/rpc", endpoint = "roles/update")]
 pub async fn update_role(id: String, name: String, description: Option<String>) -> Result<Role, AppError> {
     use super::ssr::*;
     require_admin()?;
-    crate::backend::roles::update(&state()?, &id, crate::roles::RoleInput { name: Some(name), description: Some(description.unwrap_or_default()) }).await.map_err(fail)
+    let saved = crate::backend::roles::update(&state()?, &id, crate::roles::RoleInput { name: Some(name), description: Some(description.unwrap_or_default()) }).await.map_err(fail);
+    answer_plain_form::<UpdateRole, _>(&saved, &role_page(&id), |role| (format!("Role {} saved", role.name), role_page(&role.id)));
+    saved
 }
 
 /// "Delete role": the admin types the role's name to confirm, as for an application.
@@ -40,9 +44,21 @@ pub async fn delete_role(id: String, confirm_name: String) -> Result<(), AppErro
     use super::ssr::*;
     require_admin()?;
     let state = state()?;
-    let current = crate::backend::roles::get(&state, &id).await.map_err(fail)?;
-    require_typed_name(&current.name, &confirm_name)?;
-    crate::backend::roles::delete(&state, &id).await.map_err(fail)
+    let deleted = async {
+        let current = crate::backend::roles::get(&state, &id).await.map_err(fail)?;
+        require_typed_name(&current.name, &confirm_name)?;
+        crate::backend::roles::delete(&state, &id).await.map_err(fail)?;
+        Ok(current.name)
+    }
+    .await;
+    answer_plain_form::<DeleteRole, _>(&deleted, &role_page(&id), |name| (format!("Role {name} deleted"), "/roles".to_string()));
+    deleted.map(|_| ())
+}
+
+/// A role's page: where its plain forms come back to.
+#[cfg(feature = "ssr")]
+fn role_page(id: &str) -> String {
+    format!("/roles/{}", crate::text::encode_path_segment(id))
 }
 
 /// The connection's assignments and the roles to choose from.

@@ -21,6 +21,9 @@ pub enum Cookie<'a> {
     Setup(&'a str),
     /// Binds a consent screen to the browser that signed in; read only at `/authorize/consent`.
     Consent,
+    /// The confirmation ("Role Auditor created") a plain form post leaves for the page it is sent
+    /// on to, which shows it once (`api::flashed_toast`).
+    Toast,
 }
 
 impl Cookie<'_> {
@@ -32,6 +35,7 @@ impl Cookie<'_> {
             Cookie::Login => "tessera_login".to_string(),
             Cookie::Setup(link_id) => format!("tessera_setup_{link_id}"),
             Cookie::Consent => "tessera_consent".to_string(),
+            Cookie::Toast => "tessera_toast".to_string(),
         };
         match (secure, self) {
             (false, _) => base,
@@ -58,6 +62,13 @@ impl Cookie<'_> {
     pub fn clear(self, secure: bool) -> String {
         self.set("", 0, secure)
     }
+
+    /// Its value in a request's `Cookie` headers, if sent and not empty.
+    pub fn read(self, headers: &http::HeaderMap, secure: bool) -> Option<String> {
+        let name = self.name(secure);
+        let pairs = headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';'));
+        pairs.filter_map(|pair| pair.trim().split_once('=')).find(|(n, v)| *n == name && !v.is_empty()).map(|(_, v)| v.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -72,5 +83,17 @@ mod tests {
         assert_eq!(Cookie::SingleSignOn.set("abc", 60, true), "__Host-tessera_sso=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
         assert_eq!(Cookie::Login.clear(true), "__Secure-tessera_login=; Path=/login/callback; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
         assert_eq!(Cookie::Setup("sul_1").name(true), "__Host-tessera_setup_sul_1");
+        assert_eq!(Cookie::Toast.name(true), "__Host-tessera_toast");
+    }
+
+    #[test]
+    fn a_cookie_is_read_by_its_exact_name_from_any_cookie_header() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(http::header::COOKIE, http::HeaderValue::from_static("xtessera_toast=no; tessera_admin=a"));
+        headers.append(http::header::COOKIE, http::HeaderValue::from_static("tessera_toast=Um9sZQ"));
+        assert_eq!(Cookie::Toast.read(&headers, false).as_deref(), Some("Um9sZQ"));
+        assert_eq!(Cookie::Toast.read(&headers, true), None);
+        headers.insert(http::header::COOKIE, http::HeaderValue::from_static("tessera_toast="));
+        assert_eq!(Cookie::Toast.read(&headers, false), None);
     }
 }

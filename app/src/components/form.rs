@@ -33,7 +33,7 @@ pub fn Section(
 }
 
 /// A create form's submit button: `busy` ("Creating…") and not pressable again while its action
-/// runs.
+/// runs (on a page served with no wasm, `plain_forms.js` does the same from `data-pending`).
 #[component]
 pub fn CreateButton(
     #[prop(into)] pending: Signal<bool>,
@@ -41,7 +41,7 @@ pub fn CreateButton(
     #[prop(default = "Creating…")] busy: &'static str,
 ) -> impl IntoView {
     view! {
-        <button type="submit" class=PRIMARY_BUTTON disabled=move || pending.get()>
+        <button type="submit" class=PRIMARY_BUTTON disabled=move || pending.get() data-pending=busy>
             {move || if pending.get() { busy } else { label }}
         </button>
     }

@@ -23,10 +23,25 @@ pub struct Toaster {
 
 const SHOW_FOR: std::time::Duration = std::time::Duration::from_millis(4_000);
 
+/// The toast a plain form post left for this page (`api::ssr::answer_plain_form`), on the server.
+fn flashed_toast() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return crate::api::ssr::take_flashed_toast();
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
 impl Toaster {
-    /// Called once, by `App`.
+    /// Called once, by `App`. A toast a plain form post left for this page is shown first: the
+    /// server reads it, and the page's hydration data carries it to the browser, so both render
+    /// the same toasts.
     pub fn provide() -> Self {
-        let toaster = Toaster { toasts: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) };
+        let flashed = leptos::server::SharedValue::new(flashed_toast).into_inner();
+        let toasts = flashed.map(|message| vec![Toast { id: 0, kind: ToastKind::Success, message }]).unwrap_or_default();
+        let toaster = Toaster { toasts: RwSignal::new(toasts), next_id: StoredValue::new(1) };
+        if toaster.toasts.with_untracked(|t| !t.is_empty()) {
+            Effect::new(move |_| set_timeout(move || toaster.dismiss(0), SHOW_FOR));
+        }
         provide_context(toaster);
         toaster
     }
@@ -65,14 +80,14 @@ impl Toaster {
                             ToastKind::Error => "border-red-200",
                         };
                         format!("flex items-start gap-3 rounded-lg border {tone} bg-white px-4 py-3 text-sm shadow-lg")
-                    }>
+                    } data-toast="">
                         {match toast.kind {
                             ToastKind::Success => view! { <crate::components::icons::CheckCircle class="h-5 w-5 text-green-600 shrink-0"/> }.into_any(),
                             ToastKind::Error => view! { <crate::components::icons::XCircle class="h-5 w-5 text-red-600 shrink-0"/> }.into_any(),
                         }}
                         <p class="flex-1 text-gray-800">{toast.message.clone()}</p>
                         <button type="button" class="text-gray-400 hover:text-gray-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 rounded"
-                            aria-label="Dismiss" on:click=move |_| self.dismiss(toast.id)>
+                            aria-label="Dismiss" data-toast-dismiss="" on:click=move |_| self.dismiss(toast.id)>
                             "×"
                         </button>
                     </div>

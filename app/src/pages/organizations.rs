@@ -76,13 +76,13 @@ pub fn NewOrganizationPage() -> impl IntoView {
                 <div class="grid gap-5 sm:grid-cols-2">
                     <div>
                         <label for="org_name" class=LABEL>"Name"</label>
-                        <input id="org_name" name="name" type="text" required maxlength="50" class=INPUT placeholder="acme" autofocus aria-describedby="org_name-help"/>
+                        <input id="org_name" name="name" type="text" required maxlength="50" class=INPUT placeholder="acme" autofocus aria-describedby="org_name-help" data-keep-refused="org_name"/>
                         <Help for_id="org_name">"Lowercase letters, digits, - and _. Used in the connection's name."</Help>
                         <FieldErrorText message=field_error(create, "name")/>
                     </div>
                     <div>
                         <label for="org_display_name" class=LABEL>"Display Name"</label>
-                        <input id="org_display_name" name="display_name" type="text" maxlength="255" class=INPUT placeholder="Acme Corporation" aria-describedby="org_display_name-help"/>
+                        <input id="org_display_name" name="display_name" type="text" maxlength="255" class=INPUT placeholder="Acme Corporation" aria-describedby="org_display_name-help" data-keep-refused="org_display_name"/>
                         <Help for_id="org_display_name">"What the organization's IT admin and users see."</Help>
                         <FieldErrorText message=field_error(create, "display_name")/>
                     </div>

@@ -1,6 +1,7 @@
-// The one script of the pages that ship no wasm (the sign-in page, the dashboard's lists on a cold
-// load, the setup screens), inlined with the response's nonce: a spinner on the button that
-// posts, copy buttons, the sidebar's toggle, and the mark the end-to-end tests wait for. The pages
+// The one script of the pages that ship no wasm (the sign-in page, the dashboard's lists and the
+// Roles pages on a cold load, the setup screens), inlined with the response's nonce: a spinner on
+// the button that posts, what a refused form had, toasts that go, copy buttons, the sidebar's
+// toggle, and the mark the end-to-end tests wait for. The pages
 // work without it: every action is a link or a form.
 (() => {
   const spinner = document.querySelector("[data-spinner] svg");
@@ -26,6 +27,34 @@
       input.form?.querySelector("input[type=password]")?.focus();
     }
     input.form?.addEventListener("submit", () => sessionStorage.setItem(key, input.value));
+  }
+
+  // A dashboard form refused by the server comes back as this page with the error in the URL
+  // (`__path`, `__err`, read by the server when it rendered the message under the field). What
+  // was typed in its data-keep-refused fields comes back too, from this tab's session storage,
+  // and the error leaves the address bar, so reloading does not show it again.
+  const url = new URL(location.href);
+  const refused = url.searchParams.has("__err");
+  const refusedKey = (input) => `tessera:refused:${input.dataset.keepRefused}`;
+  for (const input of document.querySelectorAll("input[data-keep-refused]")) {
+    const kept = sessionStorage.getItem(refusedKey(input));
+    if (refused && kept !== null) input.value = kept;
+    sessionStorage.removeItem(refusedKey(input));
+  }
+  document.addEventListener("submit", (event) => {
+    for (const input of event.target.querySelectorAll("input[data-keep-refused]")) sessionStorage.setItem(refusedKey(input), input.value);
+  });
+  if (refused) {
+    url.searchParams.delete("__err");
+    url.searchParams.delete("__path");
+    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  }
+
+  // A toast the server rendered (a plain form post's "Role Auditor created") goes after a few
+  // seconds, or when dismissed, as the hydrated dashboard's do (components/toast.rs).
+  for (const toast of document.querySelectorAll("[data-toast]")) {
+    toast.querySelector("[data-toast-dismiss]")?.addEventListener("click", () => toast.remove());
+    setTimeout(() => toast.remove(), 4000);
   }
 
   for (const button of document.querySelectorAll("button[data-copy]")) {

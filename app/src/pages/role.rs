@@ -58,7 +58,7 @@ fn RoleDetails(role: Role) -> impl IntoView {
                 <input type="hidden" name="id" value=form_id/>
                 <RoleFields name=name description=description name_error=field_error(save, "name") description_error=field_error(save, "description")/>
                 <div class="flex justify-end">
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get() data-pending="Saving…">
                         {move || if save.pending().get() { "Saving…" } else { "Save" }}
                     </button>
                 </div>
@@ -88,7 +88,7 @@ fn DeleteRoleZone(id: String, name: Signal<String>) -> impl IntoView {
                     <input id="confirm_name" name="confirm_name" type="text" autocomplete="off" class=INPUT/>
                     <FieldErrorText message=field_error(action, "confirm_name")/>
                 </div>
-                <button type="submit" class=DANGER_BUTTON disabled=move || action.pending().get()>"Delete role"</button>
+                <button type="submit" class=DANGER_BUTTON disabled=move || action.pending().get() data-pending="Deleting…">"Delete role"</button>
             </ActionForm>
         </DangerZone>
     }

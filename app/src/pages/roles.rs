@@ -74,19 +74,20 @@ pub fn NewRolePage() -> impl IntoView {
 }
 
 /// A role's Name and Description, with their rules and the server's messages; the create page and
-/// the role's page share them.
+/// the role's page share them. On a page served with no wasm, what was typed comes back after a
+/// refused post (`data-keep-refused`, `plain_forms.js`).
 #[component]
 pub fn RoleFields(name: String, description: String, name_error: Signal<Option<String>>, description_error: Signal<Option<String>>, #[prop(optional)] autofocus: bool) -> impl IntoView {
     view! {
         <div>
             <label for="role_name" class=LABEL>"Name"</label>
-            <input id="role_name" name="name" type="text" required maxlength=NAME_MAX class=INPUT placeholder="Admin" value=name autofocus=autofocus aria-describedby="role_name-help"/>
+            <input id="role_name" name="name" type="text" required maxlength=NAME_MAX class=INPUT placeholder="Admin" value=name autofocus=autofocus aria-describedby="role_name-help" data-keep-refused="role_name"/>
             <Help for_id="role_name">"Unique, up to 64 characters: the value in the roles claim."</Help>
             <FieldErrorText message=name_error/>
         </div>
         <div>
             <label for="role_description" class=LABEL>"Description"</label>
-            <input id="role_description" name="description" type="text" maxlength=DESCRIPTION_MAX class=INPUT placeholder="Manages the workspace" value=description/>
+            <input id="role_description" name="description" type="text" maxlength=DESCRIPTION_MAX class=INPUT placeholder="Manages the workspace" value=description data-keep-refused="role_description"/>
             <FieldErrorText message=description_error/>
         </div>
     }
