@@ -129,6 +129,8 @@ fn manage_view(which: ManageView) -> AnyView {
 ///   their server functions, which answer a plain post with a redirect
 ///   (`api::ssr::answer_plain_form`): to the next page with its toast, or back with the error
 ///   shown under the field and what was typed.
+/// - `/settings`: its three forms answer the same way, and "Rotate signing keys" is a link to its
+///   confirmation (`?confirm=rotate`).
 ///
 /// The same pages reached from inside the dashboard (a link from a hydrated page, signing out) are
 /// the dashboard's own routes, rendered in the browser.
@@ -140,7 +142,7 @@ pub(crate) fn ships_no_wasm() -> bool {
 }
 
 #[cfg(feature = "ssr")]
-const PLAIN_PAGES: [&str; 8] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/organizations/new", "/roles", "/users", "/logs"];
+const PLAIN_PAGES: [&str; 9] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/organizations/new", "/roles", "/users", "/logs", "/settings"];
 
 /// Where one thing's page is plain too: `/roles/new`, `/roles/{id}`.
 #[cfg(feature = "ssr")]
@@ -289,8 +291,8 @@ mod tests {
     use super::is_plain_page;
 
     #[test]
-    fn the_lists_and_a_roles_pages_are_plain_and_nothing_below_them() {
-        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin"] {
+    fn the_lists_settings_and_a_roles_pages_are_plain_and_nothing_below_them() {
+        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin", "/settings", "/organizations/new"] {
             assert!(is_plain_page(path), "{path}");
         }
         for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings", "/applications/new", "/users/u_1", "/organizations/org_1"] {

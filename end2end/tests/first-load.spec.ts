@@ -152,11 +152,12 @@ test("a cold first load of the sign-in page, the Enterprise page and the lists, 
     await warm.goto("/connections/enterprise");
     await hydrated(warm);
     expect(await warm.locator("link[rel=prefetch]").count(), "prefetches before any intent").toBe(0);
-    await warm.getByRole("link", { name: "Settings" }).hover();
+    const create = warm.getByRole("link", { name: "Create OpenID Connect connection" });
+    await create.hover();
     await expect(warm.locator("link[rel=prefetch][href$='.wasm']")).not.toHaveCount(0);
     await warm.waitForLoadState("networkidle");
-    await warm.getByRole("link", { name: "Settings" }).click();
-    await expect(warm).toHaveURL(/\/settings$/);
+    await create.click();
+    await expect(warm).toHaveURL(/\/connections\/enterprise\/oidc\/new$/);
     await hydrated(warm);
     const fromCache = await warm.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
       .filter((r) => r.name.endsWith("/pkg/tessera.wasm")).map((r) => r.transferSize));

@@ -60,8 +60,8 @@ test("an unknown role's page says so", async ({ page }) => {
   await expect(page.getByRole("link", { name: "← Roles" })).toBeVisible();
 });
 
-test("with the dashboard hydrated, a role is created and deleted without leaving the page's module", async ({ page }) => {
-  await signIn(page, "/settings");
+test("with the dashboard hydrated, a role is created and deleted in place", async ({ page }) => {
+  await signIn(page, "/applications/new");
   await hydrated(page);
   // A mark on this document: a page loaded again would not have it.
   await page.evaluate(() => { (window as any).__sameDocument = true; });

@@ -1,5 +1,6 @@
 // The Settings page: Login Session Management (checked, saved, shown again) and the signing keys
-// (listed, rotated with a confirmation; the JWKS then publishes old and new keys).
+// (listed, rotated with a confirmation; the JWKS then publishes old and new keys). Opened cold it
+// ships no wasm; reached from a hydrated page its forms answer in place.
 import { expect, test } from "@playwright/test";
 import { hydrated, screenshotPath, serverState, signIn } from "../support/tessera";
 
@@ -16,6 +17,9 @@ test("session lifetimes are checked and saved, and rotating the signing keys kee
   await page.getByLabel("Require log in after").fill("10000");
   await page.getByRole("button", { name: "Save Changes" }).click();
   await expect(page.getByText("may not be longer than Require log in after")).toBeVisible();
+  // A cold Settings page ships no wasm: the refused post came back as the page, with what was typed.
+  await expect(page.getByLabel("Inactivity timeout")).toHaveValue("20000");
+  await expect(page.getByLabel("Require log in after")).toHaveValue("10000");
   await page.screenshot({ path: screenshotPath("settings-error"), fullPage: true });
   await page.getByLabel("Inactivity timeout").fill("600");
   await page.getByRole("button", { name: "Save Changes" }).click();
@@ -27,8 +31,13 @@ test("session lifetimes are checked and saved, and rotating the signing keys kee
 
   const before = (await (await fetch(`${baseURL}/.well-known/jwks.json`)).json()).keys.map((k: any) => k.kid);
   await expect(page.getByText("Signing", { exact: true })).toHaveCount(2);
-  await page.getByRole("button", { name: "Rotate signing keys" }).click();
+  // The confirmation is a link (`?confirm=rotate`): Cancel closes it and nothing is rotated.
+  await page.getByRole("link", { name: "Rotate signing keys" }).click();
   await expect(page.getByRole("alertdialog")).toContainText("stay published for 24 hours");
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await expect(page.getByText(/^Leaves the JWKS /)).toHaveCount(0);
+  await page.getByRole("link", { name: "Rotate signing keys" }).click();
   await page.getByRole("button", { name: "Rotate now" }).click();
   await expect(page.getByText("Signing keys rotated")).toBeVisible();
   await expect(page.getByText(/^Leaves the JWKS /)).toHaveCount(before.length);
@@ -43,4 +52,23 @@ test("session lifetimes are checked and saved, and rotating the signing keys kee
   await page.getByLabel("Require log in after").fill("10080");
   await page.getByRole("button", { name: "Save Changes" }).click();
   await expect(page.getByText("Changes saved")).toBeVisible();
+});
+
+test("with the dashboard hydrated, Settings saves and rotates in place", async ({ page }) => {
+  await signIn(page, "/applications/new");
+  await hydrated(page);
+  await page.evaluate(() => { (window as any).__sameDocument = true; });
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByLabel("Inactivity timeout")).toHaveValue("4320");
+  await page.getByLabel("Inactivity timeout").fill("4320");
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await expect(page.getByText("Changes saved")).toBeVisible();
+  await page.getByRole("link", { name: "Rotate signing keys" }).click();
+  await expect(page).toHaveURL(/\/settings\?confirm=rotate$/);
+  const before = await page.getByText(/^Leaves the JWKS /).count();
+  await page.getByRole("button", { name: "Rotate now" }).click();
+  await expect(page.getByText("Signing keys rotated")).toBeVisible();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByText(/^Leaves the JWKS /)).toHaveCount(before + 2);
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 });

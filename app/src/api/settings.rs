@@ -55,12 +55,32 @@ pub async fn get_tenant_settings() -> Result<TenantSettings, AppError> {
 pub async fn save_session_lifetimes(idle_session_lifetime_minutes: String, session_lifetime_minutes: String) -> Result<SessionLifetimes, AppError> {
     use super::ssr::*;
     require_admin()?;
-    let lifetimes = crate::tenant::parse_lifetimes(&idle_session_lifetime_minutes, &session_lifetime_minutes).map_err(|errors| {
-        set_status(http::StatusCode::BAD_REQUEST);
-        AppError::Invalid(errors)
-    })?;
-    crate::backend::tenant::set_session_lifetimes(&state()?, lifetimes).await.map_err(fail)?;
-    Ok(lifetimes)
+    let saved = async {
+        let lifetimes = crate::tenant::parse_lifetimes(&idle_session_lifetime_minutes, &session_lifetime_minutes).map_err(|errors| {
+            set_status(http::StatusCode::BAD_REQUEST);
+            AppError::Invalid(errors)
+        })?;
+        crate::backend::tenant::set_session_lifetimes(&state()?, lifetimes).await.map_err(fail)?;
+        Ok(lifetimes)
+    }
+    .await;
+    answer_plain_form::<SaveSessionLifetimes, _>(&saved, SETTINGS, |_| (SESSION_LIFETIMES_SAVED.into(), SETTINGS.into()));
+    saved
+}
+
+/// The Settings page, where its plain forms come back to.
+#[cfg(feature = "ssr")]
+const SETTINGS: &str = "/settings";
+
+/// The toast after "Save Changes" under Login Session Management.
+pub const SESSION_LIFETIMES_SAVED: &str = "Changes saved: new sessions get these lifetimes";
+
+/// The toast after "Rotate now".
+pub const SIGNING_KEYS_ROTATED: &str = "Signing keys rotated: the new keys sign from now on";
+
+/// The toast after Dynamic Client Registration is saved on or off.
+pub fn dynamic_registration_saved(on: bool) -> &'static str {
+    if on { "Dynamic Client Registration is on" } else { "Dynamic Client Registration is off" }
 }
 
 /// "Rotate signing keys": a new key per algorithm signs from now on; the replaced keys stay in
@@ -71,9 +91,14 @@ pub async fn rotate_signing_keys() -> Result<Vec<KeyRow>, AppError> {
     use crate::backend::provider::keys::DEFAULT_OVERLAP_MS;
     let admin = require_admin()?;
     let state = state()?;
-    state.signing_keys.rotate(&state.db, &state.clock, &state.env.master_key, DEFAULT_OVERLAP_MS).await.map_err(fail)?;
-    tracing::info!(admin = %admin.email, "signing keys rotated from the dashboard");
-    key_rows(&state).await
+    let rotated = async {
+        state.signing_keys.rotate(&state.db, &state.clock, &state.env.master_key, DEFAULT_OVERLAP_MS).await.map_err(fail)?;
+        tracing::info!(admin = %admin.email, "signing keys rotated from the dashboard");
+        key_rows(&state).await
+    }
+    .await;
+    answer_plain_form::<RotateSigningKeys, _>(&rotated, "/settings?confirm=rotate", |_| (SIGNING_KEYS_ROTATED.into(), SETTINGS.into()));
+    rotated
 }
 
 /// Settings › "OIDC Dynamic Application Registration" on or off. Answers the new value.
@@ -82,7 +107,12 @@ pub async fn save_dynamic_registration(enabled: Option<String>) -> Result<bool, 
     use super::ssr::*;
     let admin = require_admin()?;
     let on = enabled.is_some();
-    crate::backend::tenant::set_dynamic_registration(&state()?, on).await.map_err(fail)?;
-    tracing::info!(admin = %admin.email, on, "dynamic client registration changed from the dashboard");
-    Ok(on)
+    let saved = async {
+        crate::backend::tenant::set_dynamic_registration(&state()?, on).await.map_err(fail)?;
+        tracing::info!(admin = %admin.email, on, "dynamic client registration changed from the dashboard");
+        Ok(on)
+    }
+    .await;
+    answer_plain_form::<SaveDynamicRegistration, _>(&saved, SETTINGS, |on| (dynamic_registration_saved(*on).into(), SETTINGS.into()));
+    saved
 }

@@ -73,7 +73,8 @@ pub fn FieldErrorText(#[prop(into)] message: Signal<Option<String>>) -> impl Int
     }
 }
 
-/// Copies `text` to the clipboard and confirms with a toast.
+/// Copies `text` to the clipboard and confirms with a toast (on a page served with no wasm,
+/// `plain_forms.js` copies `data-copy` and says so in the `data-label`).
 #[component]
 pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: String) -> impl IntoView {
     let toaster = Toaster::get();
@@ -85,6 +86,7 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: Strin
             class=SECONDARY_BUTTON
             aria-label=aria
             title=label
+            data-copy=move || text.get()
             on:click=move |_| {
                 let value = text.get_untracked();
                 crate::components::browser::copy_to_clipboard(value, move |ok| {
@@ -99,7 +101,7 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: Strin
             }
         >
             <Clipboard class="h-4 w-4"/>
-            {move || if copied.get() { "Copied" } else { "Copy" }}
+            <span data-label="">{move || if copied.get() { "Copied" } else { "Copy" }}</span>
         </button>
     }
 }

@@ -1,14 +1,17 @@
 //! Settings: tenant-wide Login Session Management (the single sign-on session's inactivity
-//! timeout and maximum lifetime) and Tessera's signing keys, with rotation.
+//! timeout and maximum lifetime) and Tessera's signing keys, with rotation. Every action is a form
+//! or a link (the rotation's confirmation is `?confirm=rotate`), so a cold load ships no wasm
+//! (`chunks::ships_no_wasm`).
 
-use crate::api::settings::{get_tenant_settings, KeyRow, RotateSigningKeys, SaveDynamicRegistration, SaveSessionLifetimes};
-use crate::components::form::{field_error, Checkbox, CopyField, FormAlert, FieldErrorText, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::api::settings::{dynamic_registration_saved, get_tenant_settings, KeyRow, RotateSigningKeys, SaveDynamicRegistration, SaveSessionLifetimes, SESSION_LIFETIMES_SAVED, SIGNING_KEYS_ROTATED};
+use crate::components::form::{field_error, form_error, Checkbox, CopyField, FormAlert, FieldErrorText, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
-use crate::error::AppError;
 use crate::tenant::{SessionLifetimes, MAX_IDLE_MINUTES, MAX_SESSION_MINUTES};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -37,13 +40,10 @@ fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
     let toaster = Toaster::get();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
-            toaster.success("Changes saved: new sessions get these lifetimes");
+            toaster.success(SESSION_LIFETIMES_SAVED);
         }
     });
-    let other = Signal::derive(move || match save.value().get() {
-        Some(Err(AppError::Invalid(_))) | None | Some(Ok(_)) => None,
-        Some(Err(e)) => Some(e.to_string()),
-    });
+    let other = form_error(save);
     view! {
         <ActionForm action=save>
             <Section title="Login Session Management" description="How long a user stays signed in to Tessera, so other applications sign them in without another trip to their identity provider. Sessions already started keep the lifetimes they started with.">
@@ -55,7 +55,7 @@ fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
                     help="A session ends this long after the user signed in, however active. Default 10080 (7 days); at most 525600 (365 days)."
                     error=field_error(save, "session_lifetime_minutes")/>
                 <div class="flex justify-end">
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get() data-pending="Saving…">
                         {move || if save.pending().get() { "Saving…" } else { "Save Changes" }}
                     </button>
                 </div>
@@ -70,20 +70,20 @@ fn SessionLifetimesForm(lifetimes: SessionLifetimes) -> impl IntoView {
 fn DynamicRegistrationForm(on: bool, endpoint: String) -> impl IntoView {
     let save = ServerAction::<SaveDynamicRegistration>::new();
     let toaster = Toaster::get();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(true)) => toaster.success("Dynamic Client Registration is on"),
-        Some(Ok(false)) => toaster.success("Dynamic Client Registration is off"),
-        Some(Err(e)) => toaster.error(e.to_string()),
-        None => {}
+    Effect::new(move |_| {
+        if let Some(Ok(on)) = save.value().get() {
+            toaster.success(dynamic_registration_saved(on));
+        }
     });
     view! {
         <ActionForm action=save>
             <Section title="Advanced" description="Let partner and AI agent clients (MCP clients among them) register themselves with OpenID Connect Dynamic Client Registration. What they register is a third-party application: it signs users in only through connections promoted to domain level, after each user consents.">
+                <FormAlert message=form_error(save)/>
                 <Checkbox id="dynamic_registration" name="enabled" label="OIDC Dynamic Application Registration" checked=on
                     help="Off by default. When on, discovery advertises registration_endpoint; registrations are rate-limited per address and logged."/>
                 <CopyField id="registration_endpoint" label="Registration endpoint" value=Signal::stored(endpoint)/>
                 <div class="flex justify-end">
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get()>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || save.pending().get() data-pending="Saving…">
                         {move || if save.pending().get() { "Saving…" } else { "Save" }}
                     </button>
                 </div>
@@ -100,7 +100,7 @@ fn MinutesField(id: &'static str, label: &'static str, max: i64, value: i64, hel
             <label for=id class=LABEL>{label}</label>
             <div class="mt-1 flex items-center gap-2">
                 <input id=id name=id type="number" min="1" max=max required class=format!("{INPUT} mt-0 w-40") value=value.to_string()
-                    aria-describedby=format!("{id}-help")/>
+                    aria-describedby=format!("{id}-help") data-keep-refused=id/>
                 <span class="text-sm text-gray-500">"minutes"</span>
             </div>
             <Help for_id=id>{help}</Help>
@@ -113,16 +113,16 @@ fn MinutesField(id: &'static str, label: &'static str, max: i64, value: i64, hel
 fn SigningKeysSection(keys: Vec<KeyRow>) -> impl IntoView {
     let rotate = ServerAction::<RotateSigningKeys>::new();
     let toaster = Toaster::get();
-    let confirming = RwSignal::new(false);
+    // The confirmation is part of the address, so it opens and closes as a link, with or without wasm.
+    let query = use_query_map();
+    let confirming = Memo::new(move |_| query.read().get("confirm").as_deref() == Some("rotate"));
     let rows = RwSignal::new(keys);
-    Effect::new(move |_| match rotate.value().get() {
-        Some(Ok(keys)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(keys)) = rotate.value().get() {
             rows.set(keys);
-            confirming.set(false);
-            toaster.success("Signing keys rotated: the new keys sign from now on");
+            toaster.success(SIGNING_KEYS_ROTATED);
+            use_navigate()("/settings", Default::default());
         }
-        Some(Err(e)) => toaster.error(e.to_string()),
-        None => {}
     });
     view! {
         <Section title="Signing Keys" description="Tessera signs ID, access and logout tokens with these keys and publishes them at /.well-known/jwks.json. RS256 is the default; applications may choose ES256.">
@@ -150,17 +150,18 @@ fn SigningKeysSection(keys: Vec<KeyRow>) -> impl IntoView {
             </div>
             <div>
                 <Show when=move || confirming.get() fallback=move || view! {
-                    <button type="button" class=SECONDARY_BUTTON on:click=move |_| confirming.set(true)>"Rotate signing keys"</button>
+                    <A href="/settings?confirm=rotate" attr:class=SECONDARY_BUTTON>"Rotate signing keys"</A>
                 }>
                     <div role="alertdialog" aria-labelledby="rotate-title" aria-describedby="rotate-text" class="rounded-lg border border-amber-200 bg-amber-50 p-4">
                         <h3 id="rotate-title" class="text-sm font-semibold text-amber-900">"Rotate the signing keys?"</h3>
                         <p id="rotate-text" class="mt-1 text-sm text-amber-900">"A new key per algorithm signs from now on. The current keys stay published for 24 hours, so tokens already issued keep verifying; after that they leave the JWKS."</p>
-                        <div class="mt-3 flex gap-2">
-                            <button type="button" class=DANGER_BUTTON disabled=move || rotate.pending().get() on:click=move |_| { rotate.dispatch(RotateSigningKeys {}); }>
+                        <FormAlert message=form_error(rotate)/>
+                        <ActionForm action=rotate attr:class="mt-3 flex gap-2">
+                            <button type="submit" class=DANGER_BUTTON disabled=move || rotate.pending().get() data-pending="Rotating…" autofocus>
                                 {move || if rotate.pending().get() { "Rotating…" } else { "Rotate now" }}
                             </button>
-                            <button type="button" class=SECONDARY_BUTTON on:click=move |_| confirming.set(false)>"Cancel"</button>
-                        </div>
+                            <A href="/settings" attr:class=SECONDARY_BUTTON>"Cancel"</A>
+                        </ActionForm>
                     </div>
                 </Show>
             </div>
