@@ -129,6 +129,7 @@ fn manage_view(which: ManageView) -> AnyView {
 ///   their server functions, which answer a plain post with a redirect
 ///   (`api::ssr::answer_plain_form`): to the next page with its toast, or back with the error
 ///   shown under the field and what was typed.
+/// - a user's page (`/users/{id}`): Revoke, Disconnect and Delete user answer the same way.
 /// - `/settings`: its three forms answer the same way, and "Rotate signing keys" is a link to its
 ///   confirmation (`?confirm=rotate`).
 ///
@@ -144,9 +145,9 @@ pub(crate) fn ships_no_wasm() -> bool {
 #[cfg(feature = "ssr")]
 const PLAIN_PAGES: [&str; 9] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/organizations/new", "/roles", "/users", "/logs", "/settings"];
 
-/// Where one thing's page is plain too: `/roles/new`, `/roles/{id}`.
+/// Where one thing's page is plain too: `/roles/new`, `/roles/{id}`, `/users/{id}`.
 #[cfg(feature = "ssr")]
-const PLAIN_ITEM_PAGES: [&str; 1] = ["/roles/"];
+const PLAIN_ITEM_PAGES: [&str; 2] = ["/roles/", "/users/"];
 
 #[cfg(feature = "ssr")]
 fn is_plain_page(path: &str) -> bool {
@@ -291,11 +292,11 @@ mod tests {
     use super::is_plain_page;
 
     #[test]
-    fn the_lists_settings_and_a_roles_pages_are_plain_and_nothing_below_them() {
-        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin", "/settings", "/organizations/new"] {
+    fn the_lists_settings_a_roles_and_a_users_pages_are_plain_and_nothing_below_them() {
+        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin", "/settings", "/organizations/new", "/users/oidc%7Cacme%7Calice"] {
             assert!(is_plain_page(path), "{path}");
         }
-        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings", "/applications/new", "/users/u_1", "/organizations/org_1"] {
+        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings", "/applications/new", "/users/", "/users/u_1/x", "/organizations/org_1"] {
             assert!(!is_plain_page(path), "{path}");
         }
     }

@@ -159,10 +159,35 @@ pub async fn delete_user(id: String, confirm_name: String) -> Result<(), AppErro
     use super::ssr::*;
     require_admin()?;
     let state = state()?;
-    let user = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
-    require_typed_name(user.email.as_deref().unwrap_or(&user.id), &confirm_name)?;
-    crate::backend::users::delete::delete_user(&state, &id).await.map_err(fail)
+    let deleted = async {
+        let user = crate::backend::users::get_user(&state, &id).await.map_err(fail)?;
+        let name = user.email.unwrap_or(user.id);
+        require_typed_name(&name, &confirm_name)?;
+        crate::backend::users::delete::delete_user(&state, &id).await.map_err(fail)?;
+        Ok(name)
+    }
+    .await;
+    answer_plain_form::<DeleteUser, _>(&deleted, &user_page(&id), |name| (user_deleted(name), "/users".into()));
+    deleted.map(|_| ())
 }
+
+/// A user's page: where its plain forms come back to.
+#[cfg(feature = "ssr")]
+fn user_page(id: &str) -> String {
+    format!("/users/{}", crate::text::encode_path_segment(id))
+}
+
+/// The toast after "Delete user".
+pub fn user_deleted(name: &str) -> String {
+    format!("User {name} deleted")
+}
+
+/// The toast after a session's "Revoke".
+pub const SESSION_REVOKED: &str = "Session revoked";
+/// The toast after an authorized application's "Revoke".
+pub const GRANT_REVOKED: &str = "Consent revoked: the application asks again at the next sign-in";
+/// The toast after a connected account's "Disconnect".
+pub const ACCOUNT_DISCONNECTED: &str = "Account disconnected: its tokens are forgotten";
 
 /// "Revoke" on a session of the user's page: the browser that holds it must sign in again.
 /// Answers the revoked session's id.
@@ -172,10 +197,14 @@ pub async fn revoke_session(user_id: String, session_id: String) -> Result<Strin
     require_admin()?;
     let state = state()?;
     use crate::backend::provider::{end_sessions, sessions::Ending};
-    match end_sessions(&state, Ending::One { user_id: &user_id, id: &session_id }).await.map_err(fail)?.is_empty() {
-        false => Ok(session_id),
-        true => Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Session, "The session has already ended."))),
-    }
+    let revoked = match end_sessions(&state, Ending::One { user_id: &user_id, id: &session_id }).await.map_err(fail) {
+        Ok(ended) if ended.is_empty() => Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Session, "The session has already ended."))),
+        Ok(_) => Ok(session_id),
+        Err(e) => Err(e),
+    };
+    let page = user_page(&user_id);
+    answer_plain_form::<RevokeSession, _>(&revoked, &page, |_| (SESSION_REVOKED.into(), page.clone()));
+    revoked
 }
 
 /// "Revoke" on an authorized application of the user's page: it asks for consent again at the
@@ -186,12 +215,18 @@ pub async fn revoke_grant(user_id: String, grant_id: String) -> Result<String, A
     require_admin()?;
     let state = state()?;
     let issuer = crate::backend::provider::issuer(&state);
-    let mine = crate::backend::users::grants::list(&state, Some(&user_id), None, &issuer).await.map_err(fail)?;
-    if !mine.iter().any(|g| g.id == grant_id) {
-        return Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Grant, "The user has no such grant.")));
+    let revoked = async {
+        let mine = crate::backend::users::grants::list(&state, Some(&user_id), None, &issuer).await.map_err(fail)?;
+        if !mine.iter().any(|g| g.id == grant_id) {
+            return Err(fail(crate::backend::Error::not_found(crate::backend::error::Resource::Grant, "The user has no such grant.")));
+        }
+        crate::backend::users::grants::revoke(&state, &grant_id).await.map_err(fail)?;
+        Ok(grant_id)
     }
-    crate::backend::users::grants::revoke(&state, &grant_id).await.map_err(fail)?;
-    Ok(grant_id)
+    .await;
+    let page = user_page(&user_id);
+    answer_plain_form::<RevokeGrant, _>(&revoked, &page, |_| (GRANT_REVOKED.into(), page.clone()));
+    revoked
 }
 
 /// "Disconnect" on a connected account of the user's page: its IdP tokens are forgotten (and
@@ -200,6 +235,8 @@ pub async fn revoke_grant(user_id: String, grant_id: String) -> Result<String, A
 pub async fn disconnect_account(user_id: String, connection_id: String) -> Result<String, AppError> {
     use super::ssr::*;
     require_admin()?;
-    crate::backend::vault::disconnect(&state()?, &user_id, &connection_id).await.map_err(fail)?;
-    Ok(connection_id)
+    let gone = crate::backend::vault::disconnect(&state()?, &user_id, &connection_id).await.map_err(fail).map(|()| connection_id);
+    let page = user_page(&user_id);
+    answer_plain_form::<DisconnectAccount, _>(&gone, &page, |_| (ACCOUNT_DISCONNECTED.into(), page.clone()));
+    gone
 }

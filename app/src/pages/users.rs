@@ -1,10 +1,13 @@
 //! Users: who signed in through your connections (search and paging in the URL, so the page
 //! renders on the server and works without JavaScript), and one user's profile, sessions and
-//! Danger zone.
+//! Danger zone, whose every action is a form (a cold load of either ships no wasm).
 
-use crate::api::users::{get_user, list_users, ConnectedAccountRow, DeleteUser, DisconnectAccount, GrantRow, RevokeGrant, RevokeSession, SessionRow, UserDetails, UserListing, PAGE_SIZE};
+use crate::api::users::{
+    get_user, list_users, user_deleted, ConnectedAccountRow, DeleteUser, DisconnectAccount, GrantRow, RevokeGrant, RevokeSession, SessionRow, UserDetails, UserListing,
+    ACCOUNT_DISCONNECTED, GRANT_REVOKED, PAGE_SIZE, SESSION_REVOKED,
+};
 use super::table::{empty, failure, href, LINK, TD, TH};
-use crate::components::form::{field_error, FieldErrorText, DANGER_BUTTON, INPUT};
+use crate::components::form::{field_error, form_error, FieldErrorText, FormAlert, DANGER_BUTTON, INPUT};
 use crate::components::icons::MagnifyingGlass;
 use crate::components::layout::PageHeader;
 use crate::components::toast::Toaster;
@@ -152,7 +155,7 @@ fn DeleteUserZone(id: String, confirm: String) -> impl IntoView {
     let deleted = confirm.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            toaster.success(format!("User {deleted} deleted"));
+            toaster.success(user_deleted(&deleted));
             use_navigate()("/users", Default::default());
         }
     });
@@ -165,7 +168,7 @@ fn DeleteUserZone(id: String, confirm: String) -> impl IntoView {
                     <input id="confirm_name" name="confirm_name" type="text" autocomplete="off" class=INPUT/>
                     <FieldErrorText message=field_error(action, "confirm_name")/>
                 </div>
-                <button type="submit" class=DANGER_BUTTON disabled=move || action.pending().get()>
+                <button type="submit" class=DANGER_BUTTON disabled=move || action.pending().get() data-pending="Deleting…">
                     {move || if action.pending().get() { "Deleting…" } else { "Delete user" }}
                 </button>
             </ActionForm>
@@ -185,6 +188,8 @@ fn RevocableList(
     description: &'static str,
     empty_text: &'static str,
     #[prop(into)] empty: Signal<bool>,
+    /// Why the last Revoke or Disconnect was refused (the list was out of date, say).
+    #[prop(into)] error: Signal<Option<String>>,
     children: ChildrenFn,
 ) -> impl IntoView {
     let title_id = format!("{id}-title");
@@ -193,6 +198,7 @@ fn RevocableList(
         <section class="mt-6 rounded-xl border border-gray-200 bg-white p-6 shadow-sm" aria-labelledby=labelled_by>
             <h2 id=title_id class="text-base font-semibold text-gray-900">{title}</h2>
             <p class="mt-1 text-sm text-gray-500">{description}</p>
+            <FormAlert message=error/>
             {move || if empty.get() {
                 view! { <p class="mt-4 text-sm text-gray-500">{empty_text}</p> }.into_any()
             } else {
@@ -208,17 +214,15 @@ fn SessionsSection(user_id: String, sessions: Vec<SessionRow>) -> impl IntoView 
     let revoke = ServerAction::<RevokeSession>::new();
     let toaster = Toaster::get();
     let (rows, set_rows) = signal(sessions);
-    Effect::new(move |_| match revoke.value().get() {
-        Some(Ok(revoked)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(revoked)) = revoke.value().get() {
             set_rows.update(|r| r.retain(|s| s.id != revoked));
-            toaster.success("Session revoked".to_string());
+            toaster.success(SESSION_REVOKED);
         }
-        Some(Err(e)) => toaster.error(e.to_string()),
-        None => {}
     });
     let user_id = StoredValue::new(user_id);
     view! {
-        <RevocableList id="sessions" title="Sessions" empty_text="No active sessions." empty=Signal::derive(move || rows.read().is_empty())
+        <RevocableList id="sessions" title="Sessions" empty_text="No active sessions." empty=Signal::derive(move || rows.read().is_empty()) error=form_error(revoke)
             description="Single sign-on sessions: while one lives, the user signs in to applications without going back to the identity provider.">
             <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm">
                 <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
@@ -235,7 +239,7 @@ fn SessionsSection(user_id: String, sessions: Vec<SessionRow>) -> impl IntoView 
                                 <ActionForm action=revoke>
                                     <input type="hidden" name="user_id" value=user_id.get_value()/>
                                     <input type="hidden" name="session_id" value=s.id.clone()/>
-                                    <button type="submit" class=REVOKE_BUTTON disabled=move || revoke.pending().get()>"Revoke"</button>
+                                    <button type="submit" class=REVOKE_BUTTON disabled=move || revoke.pending().get() data-pending="Revoking…">"Revoke"</button>
                                 </ActionForm>
                             </td>
                         </tr>
@@ -252,17 +256,15 @@ fn GrantsSection(user_id: String, grants: Vec<GrantRow>) -> impl IntoView {
     let revoke = ServerAction::<RevokeGrant>::new();
     let toaster = Toaster::get();
     let (rows, set_rows) = signal(grants);
-    Effect::new(move |_| match revoke.value().get() {
-        Some(Ok(revoked)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(revoked)) = revoke.value().get() {
             set_rows.update(|r| r.retain(|g| g.id != revoked));
-            toaster.success("Consent revoked: the application asks again at the next sign-in".to_string());
+            toaster.success(GRANT_REVOKED);
         }
-        Some(Err(e)) => toaster.error(e.to_string()),
-        None => {}
     });
     let user_id = StoredValue::new(user_id);
     view! {
-        <RevocableList id="grants" title="Authorized applications" empty_text="No third-party application is authorized." empty=Signal::derive(move || rows.read().is_empty())
+        <RevocableList id="grants" title="Authorized applications" empty_text="No third-party application is authorized." empty=Signal::derive(move || rows.read().is_empty()) error=form_error(revoke)
             description="Third-party applications this user allowed on the consent screen, and what they may see.">
             <ul class="mt-4 divide-y divide-gray-100" aria-label="Authorized applications">
                 {move || rows.get().into_iter().map(|g| view! {
@@ -274,7 +276,7 @@ fn GrantsSection(user_id: String, grants: Vec<GrantRow>) -> impl IntoView {
                         <ActionForm action=revoke>
                             <input type="hidden" name="user_id" value=user_id.get_value()/>
                             <input type="hidden" name="grant_id" value=g.id.clone()/>
-                            <button type="submit" class=REVOKE_BUTTON aria-label=format!("Revoke {}", g.application) disabled=move || revoke.pending().get()>"Revoke"</button>
+                            <button type="submit" class=REVOKE_BUTTON aria-label=format!("Revoke {}", g.application) disabled=move || revoke.pending().get() data-pending="Revoking…">"Revoke"</button>
                         </ActionForm>
                     </li>
                 }).collect_view()}
@@ -290,17 +292,15 @@ fn ConnectedAccountsSection(user_id: String, accounts: Vec<ConnectedAccountRow>)
     let disconnect = ServerAction::<DisconnectAccount>::new();
     let toaster = Toaster::get();
     let (rows, set_rows) = signal(accounts);
-    Effect::new(move |_| match disconnect.value().get() {
-        Some(Ok(gone)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(gone)) = disconnect.value().get() {
             set_rows.update(|r| r.retain(|a| a.connection_id != gone));
-            toaster.success("Account disconnected: its tokens are forgotten".to_string());
+            toaster.success(ACCOUNT_DISCONNECTED);
         }
-        Some(Err(e)) => toaster.error(e.to_string()),
-        None => {}
     });
     let user_id = StoredValue::new(user_id);
     view! {
-        <RevocableList id="accounts" title="Connected accounts" empty_text="No connected accounts." empty=Signal::derive(move || rows.read().is_empty())
+        <RevocableList id="accounts" title="Connected accounts" empty_text="No connected accounts." empty=Signal::derive(move || rows.read().is_empty()) error=form_error(disconnect)
             description="Identity provider accounts whose tokens Tessera keeps (connections for connected accounts), so applications can call the provider's APIs for this user.">
             <table class="mt-4 min-w-full divide-y divide-gray-200 text-sm" aria-label="Connected accounts">
                 <thead class="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
@@ -317,7 +317,7 @@ fn ConnectedAccountsSection(user_id: String, accounts: Vec<ConnectedAccountRow>)
                                 <ActionForm action=disconnect>
                                     <input type="hidden" name="user_id" value=user_id.get_value()/>
                                     <input type="hidden" name="connection_id" value=a.connection_id.clone()/>
-                                    <button type="submit" class=REVOKE_BUTTON aria-label=format!("Disconnect {}", a.connection) disabled=move || disconnect.pending().get()>"Disconnect"</button>
+                                    <button type="submit" class=REVOKE_BUTTON aria-label=format!("Disconnect {}", a.connection) disabled=move || disconnect.pending().get() data-pending="Disconnecting…">"Disconnect"</button>
                                 </ActionForm>
                             </td>
                         </tr>
