@@ -123,8 +123,8 @@ test("a cold first load of the sign-in page, the Enterprise page and the lists, 
     const lists: FirstLoad[] = [];
     // (Their first input is the sidebar's toggle: pointing at or focusing a link prefetches the
     // next page's module, checked below.)
-    // (Create Role and Create Organization too: their forms post and come back with the answer.)
-    for (const path of ["/applications", "/organizations", "/roles", "/roles/new", "/organizations/new"]) {
+    // (Create Role, Create Organization and Settings too: their forms post and come back with the answer.)
+    for (const path of ["/applications", "/organizations", "/roles", "/roles/new", "/organizations/new", "/settings"]) {
       lists.push(await firstLoad(await coldContext(browser, tessera.baseURL, session), path, site, async (p) => {
         await p.getByRole("button", { name: "Collapse sidebar" }).click();
         await expect(p.getByRole("button", { name: "Expand sidebar" })).toHaveAttribute("aria-expanded", "false");
