@@ -50,7 +50,18 @@ fn plain_forms_script() -> impl IntoView {}
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let toaster = Toaster::provide();
+    // What a plain form post left for this page: its toast (carried to the browser with the
+    // hydration data), or why it was refused, for the form's `ServerAction`; a refused post
+    // always comes back to a page that ships no wasm, so that stays on the server.
+    let flash = leptos::server::SharedValue::new(|| {
+        let mut flash = crate::flash::take();
+        if let Some(refused) = flash.refused.take().filter(|_| ships_no_wasm()) {
+            provide_context(leptos::server::ServerActionError::new(&refused.path, &refused.error));
+        }
+        flash
+    })
+    .into_inner();
+    let toaster = Toaster::provide(flash.toast);
     view! {
         <Stylesheet id="leptos" href="/pkg/tessera.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>

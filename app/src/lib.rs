@@ -21,6 +21,7 @@ pub mod components;
 pub mod connections;
 pub mod error;
 pub mod failures;
+pub mod flash;
 pub mod logs_activity;
 pub mod organizations;
 pub mod pages;

@@ -71,58 +71,33 @@ pub(crate) mod ssr {
     }
 
     /// Answers a plain HTML form post (from a page served with no wasm) as a browser expects, with
-    /// a redirect: when `result` is a success, to the page `done` names, leaving its toast for
-    /// that page (`Cookie::Toast`); when an error, back to `back` with the error in the URL
-    /// (`__path`, `__err`), where the page's `ServerAction` of `S` reads it and shows it under the
-    /// field, as it does with JavaScript. (Pages send no `Referer`, so leptos's own redirect back
-    /// would land on `/`.) A call from the hydrated dashboard is left as it is.
+    /// a redirect: when `result` is a success, to the page `done` names, with its toast; when an
+    /// error, back to `back`, whose `ServerAction` of `S` shows it under the field as it does with
+    /// JavaScript. Both travel in the flash cookie (`crate::flash`). (Leptos would redirect back to
+    /// the `Referer` with the error in the URL, but our pages send no `Referer`, and an error in
+    /// the URL is one anyone could write.) A call from the hydrated dashboard is left as it is.
     pub fn answer_plain_form<S, T>(result: &Result<T, AppError>, back: &str, done: impl FnOnce(&T) -> (String, String))
     where
         S: leptos::server_fn::ServerFn,
     {
+        use crate::flash::{Flash, Refused};
         use base64::Engine as _;
         use leptos::server_fn::error::FromServerFnError as _;
-        use crate::text::encode_query_value;
         if !is_plain_form_post() {
             return;
         }
-        let location = match result {
+        let (flash, location) = match result {
             Ok(value) => {
                 let (toast, path) = done(value);
-                flash_toast(&toast);
-                path
+                (Flash { toast: Some(toast), refused: None }, path)
             }
             Err(e) => {
                 let error = base64::engine::general_purpose::URL_SAFE.encode(e.ser());
-                let join = if back.contains('?') { '&' } else { '?' };
-                format!("{back}{join}__path={}&__err={}", encode_query_value(S::PATH), encode_query_value(&error))
+                (Flash { toast: None, refused: Some(Refused { path: S::PATH.to_string(), error }) }, back.to_string())
             }
         };
+        crate::flash::leave(flash);
         leptos_axum::redirect(&location);
-    }
-
-    /// The longest toast left for the next page, in characters.
-    const TOAST_MAX: usize = 200;
-
-    /// Leaves `message` for the next page the browser loads (a minute at most), which shows it once.
-    fn flash_toast(message: &str) {
-        use base64::Engine as _;
-        let Ok(state) = state() else { return };
-        let message: String = message.chars().take(TOAST_MAX).collect();
-        let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(message);
-        append_set_cookie(crate::backend::cookies::Cookie::Toast.set(&value, 60, state.env.cookies_secure()));
-    }
-
-    /// The toast a plain form post left for this page, taken: read from the request and cleared
-    /// in the response.
-    pub fn take_flashed_toast() -> Option<String> {
-        use base64::Engine as _;
-        use crate::backend::cookies::Cookie;
-        let secure = state().ok()?.env.cookies_secure();
-        let value = Cookie::Toast.read(&parts().ok()?.headers, secure)?;
-        append_set_cookie(Cookie::Toast.clear(secure));
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).ok()?;
-        String::from_utf8(bytes).ok().map(|m| m.chars().take(TOAST_MAX).collect())
     }
 
     pub fn set_status(status: http::StatusCode) {

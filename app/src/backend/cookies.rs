@@ -21,9 +21,9 @@ pub enum Cookie<'a> {
     Setup(&'a str),
     /// Binds a consent screen to the browser that signed in; read only at `/authorize/consent`.
     Consent,
-    /// The confirmation ("Role Auditor created") a plain form post leaves for the page it is sent
-    /// on to, which shows it once (`api::flashed_toast`).
-    Toast,
+    /// What a plain form post leaves for the page it is sent on to (its toast, or why it was
+    /// refused), which that page shows once (`flash`).
+    Flash,
 }
 
 impl Cookie<'_> {
@@ -35,7 +35,7 @@ impl Cookie<'_> {
             Cookie::Login => "tessera_login".to_string(),
             Cookie::Setup(link_id) => format!("tessera_setup_{link_id}"),
             Cookie::Consent => "tessera_consent".to_string(),
-            Cookie::Toast => "tessera_toast".to_string(),
+            Cookie::Flash => "tessera_flash".to_string(),
         };
         match (secure, self) {
             (false, _) => base,
@@ -83,17 +83,17 @@ mod tests {
         assert_eq!(Cookie::SingleSignOn.set("abc", 60, true), "__Host-tessera_sso=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure");
         assert_eq!(Cookie::Login.clear(true), "__Secure-tessera_login=; Path=/login/callback; HttpOnly; SameSite=Lax; Max-Age=0; Secure");
         assert_eq!(Cookie::Setup("sul_1").name(true), "__Host-tessera_setup_sul_1");
-        assert_eq!(Cookie::Toast.name(true), "__Host-tessera_toast");
+        assert_eq!(Cookie::Flash.name(true), "__Host-tessera_flash");
     }
 
     #[test]
     fn a_cookie_is_read_by_its_exact_name_from_any_cookie_header() {
         let mut headers = http::HeaderMap::new();
-        headers.append(http::header::COOKIE, http::HeaderValue::from_static("xtessera_toast=no; tessera_admin=a"));
-        headers.append(http::header::COOKIE, http::HeaderValue::from_static("tessera_toast=Um9sZQ"));
-        assert_eq!(Cookie::Toast.read(&headers, false).as_deref(), Some("Um9sZQ"));
-        assert_eq!(Cookie::Toast.read(&headers, true), None);
-        headers.insert(http::header::COOKIE, http::HeaderValue::from_static("tessera_toast="));
-        assert_eq!(Cookie::Toast.read(&headers, false), None);
+        headers.append(http::header::COOKIE, http::HeaderValue::from_static("xtessera_flash=no; tessera_admin=a"));
+        headers.append(http::header::COOKIE, http::HeaderValue::from_static("tessera_flash=Um9sZQ"));
+        assert_eq!(Cookie::Flash.read(&headers, false).as_deref(), Some("Um9sZQ"));
+        assert_eq!(Cookie::Flash.read(&headers, true), None);
+        headers.insert(http::header::COOKIE, http::HeaderValue::from_static("tessera_flash="));
+        assert_eq!(Cookie::Flash.read(&headers, false), None);
     }
 }

@@ -23,20 +23,12 @@ pub struct Toaster {
 
 const SHOW_FOR: std::time::Duration = std::time::Duration::from_millis(4_000);
 
-/// The toast a plain form post left for this page (`api::ssr::answer_plain_form`), on the server.
-fn flashed_toast() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    return crate::api::ssr::take_flashed_toast();
-    #[cfg(not(feature = "ssr"))]
-    None
-}
 
 impl Toaster {
-    /// Called once, by `App`. A toast a plain form post left for this page is shown first: the
-    /// server reads it, and the page's hydration data carries it to the browser, so both render
-    /// the same toasts.
-    pub fn provide() -> Self {
-        let flashed = leptos::server::SharedValue::new(flashed_toast).into_inner();
+    /// Called once, by `App`, with the toast a plain form post left for this page (`crate::flash`),
+    /// which shows first. The page's hydration data carries it to the browser, so both render the
+    /// same toasts.
+    pub fn provide(flashed: Option<String>) -> Self {
         let toasts = flashed.map(|message| vec![Toast { id: 0, kind: ToastKind::Success, message }]).unwrap_or_default();
         let toaster = Toaster { toasts: RwSignal::new(toasts), next_id: StoredValue::new(1) };
         if toaster.toasts.with_untracked(|t| !t.is_empty()) {
@@ -47,7 +39,7 @@ impl Toaster {
     }
 
     pub fn get() -> Self {
-        use_context::<Toaster>().unwrap_or_else(Toaster::provide)
+        use_context::<Toaster>().unwrap_or_else(|| Toaster::provide(None))
     }
 
     pub fn success(&self, message: impl Into<String>) {

@@ -29,26 +29,18 @@
     input.form?.addEventListener("submit", () => sessionStorage.setItem(key, input.value));
   }
 
-  // A dashboard form refused by the server comes back as this page with the error in the URL
-  // (`__path`, `__err`, read by the server when it rendered the message under the field). What
-  // was typed in its data-keep-refused fields comes back too, from this tab's session storage,
-  // and the error leaves the address bar, so reloading does not show it again.
-  const url = new URL(location.href);
-  const refused = url.searchParams.has("__err");
+  // A dashboard form refused by the server comes back as this page with the reason in it (under
+  // the field, or above the form: an alert inside the form). What was typed in its
+  // data-keep-refused fields comes back too, from this tab's session storage, and only then.
   const refusedKey = (input) => `tessera:refused:${input.dataset.keepRefused}`;
   for (const input of document.querySelectorAll("input[data-keep-refused]")) {
     const kept = sessionStorage.getItem(refusedKey(input));
-    if (refused && kept !== null) input.value = kept;
+    if (kept !== null && input.form?.querySelector("[role=alert]")) input.value = kept;
     sessionStorage.removeItem(refusedKey(input));
   }
   document.addEventListener("submit", (event) => {
     for (const input of event.target.querySelectorAll("input[data-keep-refused]")) sessionStorage.setItem(refusedKey(input), input.value);
   });
-  if (refused) {
-    url.searchParams.delete("__err");
-    url.searchParams.delete("__path");
-    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
-  }
 
   // A toast the server rendered (a plain form post's "Role Auditor created") goes after a few
   // seconds, or when dismissed, as the hydrated dashboard's do (components/toast.rs).

@@ -21,6 +21,9 @@ pub async fn require_signed_in_admin(req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p)) {
         return next.run(req).await;
     }
+    if let Some(clean) = without_action_error(req.uri()) {
+        return Redirect::to(&clean).into_response();
+    }
     let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.to_string());
     let admin = req.extensions().get::<CurrentAdmin>().cloned();
     match (path, admin) {
@@ -39,7 +42,36 @@ pub async fn require_signed_in_admin(req: Request, next: Next) -> Response {
     }
 }
 
+/// A page's address never carries a form's error: leptos shows `__err` under the field of the
+/// server function `__path` names, so with them anyone could put words on our pages with a link.
+/// (A refused plain post brings its error in the flash cookie, `app::flash`.) The same address
+/// without them, when it had them.
+fn without_action_error(uri: &http::Uri) -> Option<String> {
+    let query = uri.query()?;
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    if !pairs.iter().any(|(k, _)| k == "__err" || k == "__path") {
+        return None;
+    }
+    let kept = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter().filter(|(k, _)| k != "__err" && k != "__path")).finish();
+    Some(if kept.is_empty() { uri.path().to_string() } else { format!("{}?{kept}", uri.path()) })
+}
+
 fn return_to_param(req: &Request) -> Option<String> {
     let query = req.uri().query()?;
     url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "return_to").map(|(_, v)| v.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_action_error;
+
+    #[test]
+    fn a_forms_error_is_dropped_from_a_pages_address_and_nothing_else() {
+        let uri = |s: &str| s.parse::<http::Uri>().unwrap_or_default();
+        assert_eq!(without_action_error(&uri("/settings?__path=%2Frpc%2Fx&__err=Zm9v")).as_deref(), Some("/settings"));
+        assert_eq!(without_action_error(&uri("/users?q=a+b&__err=Zm9v&page=2")).as_deref(), Some("/users?q=a+b&page=2"));
+        assert_eq!(without_action_error(&uri("/users/oidc%7Cacme%7Calice?__path=x")).as_deref(), Some("/users/oidc%7Cacme%7Calice"));
+        assert_eq!(without_action_error(&uri("/users?q=__err")), None);
+        assert_eq!(without_action_error(&uri("/users")), None);
+    }
 }
