@@ -1,5 +1,6 @@
 //! The door in front of every server function (`/rpc/…`): a signed-out request is refused with
-//! 401 before its body is read, unless the function is one of the few that sign in or out; and
+//! 401 before its body is read (a plain form post is sent to sign in), unless the function is one
+//! of the few that sign in or out; and
 //! no body may be larger than 2 MiB (413), so nothing is parsed from an unbounded upload. Each
 //! server function still checks the admin itself; this only stops work before it starts.
 
@@ -26,12 +27,22 @@ fn too_large() -> Response {
     answer(StatusCode::PAYLOAD_TOO_LARGE, error)
 }
 
+/// A browser's own form post (no JavaScript): it asks for HTML, as leptos tells them apart.
+fn is_plain_form_post(req: &Request) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
 pub async fn guard_server_functions(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if !path.starts_with("/rpc/") {
         return next.run(req).await;
     }
     if !OPEN_TO_SIGNED_OUT.contains(&path) && req.extensions().get::<CurrentAdmin>().is_none() {
+        // A page served with no wasm posts its forms here: a browser whose session ended is
+        // sent to sign in, rather than shown a JSON body.
+        if is_plain_form_post(&req) {
+            return axum::response::Redirect::to("/signin").into_response();
+        }
         return answer(StatusCode::UNAUTHORIZED, AppError::Unauthorized);
     }
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());

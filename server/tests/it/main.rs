@@ -15,6 +15,7 @@ mod layers;
 mod management_api;
 mod operations;
 mod organizations;
+mod plain_forms;
 mod provider;
 mod replica_processes;
 mod revocation;
