@@ -35,10 +35,12 @@ async fn a_plain_form_post_is_answered_with_a_redirect_and_what_the_next_page_sh
     assert_eq!(shown.status(), 200);
     assert!(shown.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap_or_default().starts_with("tessera_flash=;")), "the flash is cleared");
     let html = shown.text().await.unwrap_or_default();
-    assert!(html.contains("Role Auditor created"), "{html}");
-XX
+    assert!(html.contains(">Role Auditor created<"), "{html}");
+    assert!(!html.contains("mod.hydrate()"), "a role's page ships no wasm");
+    let hydrating = page(&server, &session, "/applications/new").await.text().await.unwrap_or_default();
+    assert!(hydrating.contains("mod.hydrate()"), "Create Application hydrates: {hydrating}");
     let again = page(&server, &session, &role_page).await.text().await.unwrap_or_default();
-    assert!(!again.contains("Role Auditor created"), "a toast is shown once");
+    assert!(!again.contains(">Role Auditor created<"), "a toast is shown once");
 
     // Refused: back to the form, which shows why under the field.
     let res = plain_post(&server, &session, "/rpc/roles/create", &[("name", "auditor")]).await;
