@@ -16,6 +16,7 @@ test("roles are created, renamed and deleted on their pages", async ({ page }) =
   await expect(page.getByText("Role Auditor created")).toBeVisible();
   await expect(page).toHaveURL(/\/roles\/rol_[A-Za-z0-9]+$/);
   await expect(page.getByRole("heading", { name: "Auditor", level: 1 })).toBeVisible();
+  await page.screenshot({ path: screenshotPath("role-created") });
 
   // A taken name is named under the field, and nothing is created.
   await page.goto("/roles/new");

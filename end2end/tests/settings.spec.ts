@@ -38,6 +38,8 @@ test("session lifetimes are checked and saved, and rotating the signing keys kee
   await expect(page.getByRole("alertdialog")).toHaveCount(0);
   await expect(page.getByText(/^Leaves the JWKS /)).toHaveCount(0);
   await page.getByRole("link", { name: "Rotate signing keys" }).click();
+  await expect(page.getByRole("button", { name: "Rotate now" })).toBeFocused();
+  await page.screenshot({ path: screenshotPath("settings-rotate-confirm"), fullPage: true });
   await page.getByRole("button", { name: "Rotate now" }).click();
   await expect(page.getByText("Signing keys rotated")).toBeVisible();
   await expect(page.getByText(/^Leaves the JWKS /)).toHaveCount(before.length);
