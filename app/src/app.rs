@@ -54,7 +54,10 @@ pub fn App() -> impl IntoView {
     // hydration data), or why it was refused, for the form's `ServerAction`; a refused post
     // always comes back to a page that ships no wasm, so that stays on the server.
     let flash = leptos::server::SharedValue::new(|| {
-        let mut flash = crate::flash::take();
+        #[cfg(feature = "ssr")]
+        let mut flash = crate::api::ssr::take_flash();
+        #[cfg(not(feature = "ssr"))]
+        let mut flash = crate::flash::Flash::default();
         if let Some(refused) = flash.refused.take().filter(|_| ships_no_wasm()) {
             provide_context(leptos::server::ServerActionError::new(&refused.path, &refused.error));
         }

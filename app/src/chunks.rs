@@ -296,7 +296,7 @@ mod tests {
         for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin", "/settings", "/organizations/new", "/users/oidc%7Cacme%7Calice"] {
             assert!(is_plain_page(path), "{path}");
         }
-        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings", "/applications/new", "/users/", "/users/u_1/x", "/organizations/org_1"] {
+        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings/x", "/applications/new", "/users/", "/users/u_1/x", "/organizations/org_1"] {
             assert!(!is_plain_page(path), "{path}");
         }
     }

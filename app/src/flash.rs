@@ -1,9 +1,9 @@
 //! What a plain form post (from a page served with no wasm) leaves for the page the browser is
 //! sent to next: the toast that confirms it ("Role Auditor created"), or, when the server function
 //! refused it, its error, which that page's `ServerAction` shows under the field as it would with
-//! JavaScript. It travels in one short-lived `HttpOnly` cookie (`Cookie::Flash`), never in the
-//! address: an error in the URL (leptos's own `__err`) would let anyone put words on our pages with
-//! a link, so the page guard drops those parameters.
+//! JavaScript. It travels in one short-lived `HttpOnly` cookie (`Cookie::Flash`, written and taken
+//! by `api::ssr`), never in the address: an error in the URL (leptos's own `__err`) would let
+//! anyone put words on our pages with a link, so the page guard drops those parameters.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,44 +28,44 @@ const TOAST_MAX: usize = 200;
 #[cfg(feature = "ssr")]
 const ERROR_MAX: usize = 2_000;
 
-/// Leaves `flash` for the next page the browser loads (a minute at most).
-#[cfg(feature = "ssr")]
-pub fn leave(flash: Flash) {
-    use base64::Engine as _;
-    let Some(state) = use_state() else { return };
-    let flash = bounded(flash);
-    let Ok(json) = serde_json::to_vec(&flash) else { return };
-    let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-    crate::api::ssr::append_set_cookie(crate::backend::cookies::Cookie::Flash.set(&value, 60, state.env.cookies_secure()));
-}
-
-/// The flash this page was sent with, taken: read from the request and cleared in the response.
-/// Empty in the browser.
-pub fn take() -> Flash {
+impl Flash {
+    /// The cookie's value: base64url of its JSON, within the bounds.
     #[cfg(feature = "ssr")]
-    {
+    pub fn to_cookie_value(self) -> Option<String> {
         use base64::Engine as _;
-        use crate::backend::cookies::Cookie;
-        let (Some(state), Some(parts)) = (use_state(), leptos::prelude::use_context::<http::request::Parts>()) else { return Flash::default() };
-        let secure = state.env.cookies_secure();
-        let Some(value) = Cookie::Flash.read(&parts.headers, secure) else { return Flash::default() };
-        crate::api::ssr::append_set_cookie(Cookie::Flash.clear(secure));
-        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).ok();
-        decoded.and_then(|json| serde_json::from_slice::<Flash>(&json).ok()).map(bounded).unwrap_or_default()
+        serde_json::to_vec(&self.bounded()).ok().map(|json| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
     }
-    #[cfg(not(feature = "ssr"))]
-    Flash::default()
+
+    /// Read back from the cookie's value; nothing when it is not one of ours.
+    #[cfg(feature = "ssr")]
+    pub fn from_cookie_value(value: &str) -> Flash {
+        use base64::Engine as _;
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).ok();
+        json.and_then(|json| serde_json::from_slice::<Flash>(&json).ok()).map(Flash::bounded).unwrap_or_default()
+    }
+
+    #[cfg(feature = "ssr")]
+    fn bounded(self) -> Flash {
+        Flash {
+            toast: self.toast.map(|t| t.chars().take(TOAST_MAX).collect()),
+            refused: self.refused.filter(|r| r.path.len() + r.error.len() <= ERROR_MAX),
+        }
+    }
 }
 
-#[cfg(feature = "ssr")]
-fn use_state() -> Option<crate::backend::AppState> {
-    leptos::prelude::use_context::<crate::backend::AppState>()
-}
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::{Flash, Refused};
 
-#[cfg(feature = "ssr")]
-fn bounded(flash: Flash) -> Flash {
-    Flash {
-        toast: flash.toast.map(|t| t.chars().take(TOAST_MAX).collect()),
-        refused: flash.refused.filter(|r| r.path.len() + r.error.len() <= ERROR_MAX),
+    #[test]
+    fn a_flash_survives_its_cookie_and_a_forged_or_oversized_one_carries_nothing() {
+        let flash = Flash { toast: Some("Role Auditor created".into()), refused: Some(Refused { path: "/rpc/roles/create".into(), error: "eyJ9".into() }) };
+        let value = flash.clone().to_cookie_value().unwrap_or_default();
+        assert!(value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{value}");
+        assert_eq!(Flash::from_cookie_value(&value), flash);
+        assert_eq!(Flash::from_cookie_value("not base64!"), Flash::default());
+        let long = Flash { toast: Some("x".repeat(5_000)), refused: Some(Refused { path: "p".into(), error: "e".repeat(5_000) }) };
+        let back = Flash::from_cookie_value(&long.to_cookie_value().unwrap_or_default());
+        assert_eq!((back.toast.map(|t| t.len()), back.refused), (Some(200), None));
     }
 }

@@ -96,8 +96,24 @@ pub(crate) mod ssr {
                 (Flash { toast: None, refused: Some(Refused { path: S::PATH.to_string(), error }) }, back.to_string())
             }
         };
-        crate::flash::leave(flash);
+        leave_flash(flash);
         leptos_axum::redirect(&location);
+    }
+
+    /// Leaves `flash` for the next page the browser loads (a minute at most).
+    fn leave_flash(flash: crate::flash::Flash) {
+        let (Ok(state), Some(value)) = (state(), flash.to_cookie_value()) else { return };
+        append_set_cookie(crate::backend::cookies::Cookie::Flash.set(&value, 60, state.env.cookies_secure()));
+    }
+
+    /// The flash this page was sent with, taken: read from the request and cleared in the response.
+    pub fn take_flash() -> crate::flash::Flash {
+        use crate::backend::cookies::Cookie;
+        let (Ok(state), Ok(parts)) = (state(), parts()) else { return Default::default() };
+        let secure = state.env.cookies_secure();
+        let Some(value) = Cookie::Flash.read(&parts.headers, secure) else { return Default::default() };
+        append_set_cookie(Cookie::Flash.clear(secure));
+        crate::flash::Flash::from_cookie_value(&value)
     }
 
     pub fn set_status(status: http::StatusCode) {
