@@ -23,7 +23,6 @@ pub struct Toaster {
 
 const SHOW_FOR: std::time::Duration = std::time::Duration::from_millis(4_000);
 
-
 impl Toaster {
     /// Called once, by `App`, with the toast a plain form post left for this page (`crate::flash`),
     /// which shows first. The page's hydration data carries it to the browser, so both render the
