@@ -417,6 +417,9 @@ test("the Users and Logs pages show who signed in and why a sign-in failed", asy
   await sessions.getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Session revoked" })).toBeVisible();
   await expect(sessions.getByText("No active sessions.")).toBeVisible();
+  // A cold user's page ships no wasm: Revoke posted the form and came back with the toast.
+  const wasm = await page.evaluate(() => performance.getEntriesByType("resource").filter((r) => r.name.endsWith(".wasm")).length);
+  expect(wasm, "wasm files a cold user's page loaded").toBe(0);
 
   // Delete a user from their page: typed confirmation, a toast, gone from the list.
   await page.goto(`/users/${encodeURIComponent("oidc|e2e-back-basic|bob")}`);
