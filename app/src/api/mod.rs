@@ -107,9 +107,10 @@ pub(crate) mod ssr {
     }
 
     /// The flash this page was sent with, taken: read from the request and cleared in the response.
+    /// Nothing outside a request (the route list is drawn from the app at start-up).
     pub fn take_flash() -> crate::flash::Flash {
         use crate::backend::cookies::Cookie;
-        let (Ok(state), Ok(parts)) = (state(), parts()) else { return Default::default() };
+        let (Some(state), Ok(parts)) = (use_context::<AppState>(), parts()) else { return Default::default() };
         let secure = state.env.cookies_secure();
         let Some(value) = Cookie::Flash.read(&parts.headers, secure) else { return Default::default() };
         append_set_cookie(Cookie::Flash.clear(secure));
