@@ -7,6 +7,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Whether a request is a browser's own form post (no JavaScript), told apart as leptos does: it
+/// asks for HTML. Such a post is answered with a redirect and this flash, never a JSON body.
+#[cfg(feature = "ssr")]
+pub fn is_plain_form_post(headers: &http::HeaderMap) -> bool {
+    headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
 /// What the next page shows once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {

@@ -64,10 +64,7 @@ pub(crate) mod ssr {
 
     /// True for a plain HTML form post (no JavaScript): errors then travel in the URL.
     pub fn is_plain_form_post() -> bool {
-        parts()
-            .ok()
-            .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
-            .unwrap_or(false)
+        parts().is_ok_and(|p| crate::flash::is_plain_form_post(&p.headers))
     }
 
     /// Answers a plain HTML form post (from a page served with no wasm) as a browser expects, with

@@ -61,15 +61,18 @@ pub async fn list_organizations(q: Option<String>) -> Result<Vec<OrganizationRow
     Ok(rows)
 }
 
+/// After Create Organization, with or without wasm: the toast, and the organization's page.
+pub fn organization_created(org: &Organization) -> (String, String) {
+    (format!("Organization {} created", org.label()), format!("/organizations/{}", crate::text::encode_path_segment(&org.id)))
+}
+
 #[server(prefix = "/rpc", endpoint = "organizations/create")]
 pub async fn create_organization(name: String, display_name: Option<String>) -> Result<Organization, AppError> {
     use super::ssr::*;
     require_admin()?;
     let input = crate::organizations::OrganizationInput { name: Some(name), display_name, metadata: None };
     let created = crate::backend::organizations::create(&state()?, input).await.map_err(fail);
-    answer_plain_form::<CreateOrganization, _>(&created, "/organizations/new", |org| {
-        (format!("Organization {} created", org.label()), format!("/organizations/{}", crate::text::encode_path_segment(&org.id)))
-    });
+    answer_plain_form::<CreateOrganization, _>(&created, "/organizations/new", organization_created);
     created
 }
 

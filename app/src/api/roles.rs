@@ -25,7 +25,7 @@ pub async fn create_role(name: String, description: Option<String>) -> Result<Ro
     use super::ssr::*;
     require_admin()?;
     let created = crate::backend::roles::create(&state()?, crate::roles::RoleInput { name: Some(name), description }).await.map_err(fail);
-    answer_plain_form::<CreateRole, _>(&created, "/roles/new", |role| (format!("Role {} created", role.name), role_page(&role.id)));
+    answer_plain_form::<CreateRole, _>(&created, "/roles/new", role_created);
     created
 }
 
@@ -34,7 +34,7 @@ pub async fn update_role(id: String, name: String, description: Option<String>) 
     use super::ssr::*;
     require_admin()?;
     let saved = crate::backend::roles::update(&state()?, &id, crate::roles::RoleInput { name: Some(name), description: Some(description.unwrap_or_default()) }).await.map_err(fail);
-    answer_plain_form::<UpdateRole, _>(&saved, &role_page(&id), |role| (format!("Role {} saved", role.name), role_page(&role.id)));
+    answer_plain_form::<UpdateRole, _>(&saved, &role_page(&id), |role| (role_saved(&role.name), role_page(&role.id)));
     saved
 }
 
@@ -51,14 +51,28 @@ pub async fn delete_role(id: String, confirm_name: String) -> Result<(), AppErro
         Ok(current.name)
     }
     .await;
-    answer_plain_form::<DeleteRole, _>(&deleted, &role_page(&id), |name| (format!("Role {name} deleted"), "/roles".to_string()));
+    answer_plain_form::<DeleteRole, _>(&deleted, &role_page(&id), |name| (role_deleted(name), "/roles".to_string()));
     deleted.map(|_| ())
 }
 
-/// A role's page: where its plain forms come back to.
-#[cfg(feature = "ssr")]
-fn role_page(id: &str) -> String {
+/// A role's page (where its plain forms come back to).
+pub fn role_page(id: &str) -> String {
     format!("/roles/{}", crate::text::encode_path_segment(id))
+}
+
+/// After Create Role, with or without wasm: the toast, and the new role's page.
+pub fn role_created(role: &Role) -> (String, String) {
+    (format!("Role {} created", role.name), role_page(&role.id))
+}
+
+/// The toast after a role's Save.
+pub fn role_saved(name: &str) -> String {
+    format!("Role {name} saved")
+}
+
+/// The toast after "Delete role".
+pub fn role_deleted(name: &str) -> String {
+    format!("Role {name} deleted")
 }
 
 /// The connection's assignments and the roles to choose from.

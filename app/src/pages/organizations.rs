@@ -1,6 +1,6 @@
 //! Organizations: the list and the create page. One organization's page is in `organization`.
 
-use crate::api::organizations::{list_organizations, CreateOrganization};
+use crate::api::organizations::{list_organizations, organization_created, CreateOrganization};
 use crate::components::form::{form_error, open_when_created, CreateButton, field_error, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Building;
 use crate::components::layout::PageHeader;
@@ -64,7 +64,7 @@ pub fn OrganizationsPage() -> impl IntoView {
 #[component]
 pub fn NewOrganizationPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganization>::new();
-    open_when_created(create, |org| (format!("Organization {} created", org.label()), format!("/organizations/{}", org.id)));
+    open_when_created(create, organization_created);
     let other = form_error(create);
     view! {
         <Title text="Create Organization"/>

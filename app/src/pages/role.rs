@@ -1,7 +1,7 @@
 //! One role's page: its Settings (Name, Description) and the Danger zone, where deleting it is
 //! confirmed by typing its name, as for an application.
 
-use crate::api::roles::{get_role, DeleteRole, UpdateRole};
+use crate::api::roles::{get_role, role_deleted, role_saved, DeleteRole, UpdateRole};
 use crate::components::danger::DangerZone;
 use crate::components::form::{form_error, field_error, FieldErrorText, FormAlert, DANGER_BUTTON, INPUT, PRIMARY_BUTTON};
 use crate::components::toast::Toaster;
@@ -37,7 +37,7 @@ fn RoleDetails(role: Role) -> impl IntoView {
     let title = RwSignal::new(role.name.clone());
     Effect::new(move |_| {
         if let Some(Ok(r)) = save.value().get() {
-            toaster.success(format!("Role {} saved", r.name));
+            toaster.success(role_saved(&r.name));
             title.set(r.name);
         }
     });
@@ -75,7 +75,7 @@ fn DeleteRoleZone(id: String, name: Signal<String>) -> impl IntoView {
     let toaster = Toaster::get();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            toaster.success(format!("Role {} deleted", name.get_untracked()));
+            toaster.success(role_deleted(&name.get_untracked()));
             use_navigate()("/roles", Default::default());
         }
     });

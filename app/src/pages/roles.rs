@@ -1,7 +1,7 @@
 //! Roles: the list and the create page; one role's page is in `role`. Which groups get a role is
 //! set on each connection's Provisioning tab ("Groups and role assignments").
 
-use crate::api::roles::{list_roles, CreateRole};
+use crate::api::roles::{list_roles, role_created, role_page, CreateRole};
 use crate::components::form::{form_error, open_when_created, field_error, CreateButton, FieldErrorText, FormAlert, Help, INPUT, LABEL, PRIMARY_BUTTON};
 use crate::components::icons::Shield;
 use crate::components::layout::PageHeader;
@@ -38,7 +38,7 @@ pub fn RolesPage() -> impl IntoView {
                             <tbody class="divide-y divide-gray-100">
                                 {list.into_iter().map(|role| view! {
                                     <tr class="hover:bg-gray-50">
-                                        <td class="px-4 py-3"><A href=format!("/roles/{}", role.id) attr:class="font-medium text-indigo-700 hover:text-indigo-500">{role.name}</A></td>
+                                        <td class="px-4 py-3"><A href=role_page(&role.id) attr:class="font-medium text-indigo-700 hover:text-indigo-500">{role.name}</A></td>
                                         <td class="px-4 py-3 text-gray-600">{role.description}</td>
                                         <td class="px-4 py-3"><code class="text-xs text-gray-500">{role.id}</code></td>
                                     </tr>
@@ -57,7 +57,7 @@ pub fn RolesPage() -> impl IntoView {
 #[component]
 pub fn NewRolePage() -> impl IntoView {
     let create = ServerAction::<CreateRole>::new();
-    open_when_created(create, |role| (format!("Role {} created", role.name), format!("/roles/{}", role.id)));
+    open_when_created(create, role_created);
     let other = form_error(create);
     view! {
         <Title text="Create Role"/>

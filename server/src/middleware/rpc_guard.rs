@@ -27,11 +27,6 @@ fn too_large() -> Response {
     answer(StatusCode::PAYLOAD_TOO_LARGE, error)
 }
 
-/// A browser's own form post (no JavaScript): it asks for HTML, as leptos tells them apart.
-fn is_plain_form_post(req: &Request) -> bool {
-    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
-}
-
 pub async fn guard_server_functions(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if !path.starts_with("/rpc/") {
@@ -40,7 +35,7 @@ pub async fn guard_server_functions(req: Request, next: Next) -> Response {
     if !OPEN_TO_SIGNED_OUT.contains(&path) && req.extensions().get::<CurrentAdmin>().is_none() {
         // A page served with no wasm posts its forms here: a browser whose session ended is
         // sent to sign in, rather than shown a JSON body.
-        if is_plain_form_post(&req) {
+        if app::flash::is_plain_form_post(req.headers()) {
             return axum::response::Redirect::to("/signin").into_response();
         }
         return answer(StatusCode::UNAUTHORIZED, AppError::Unauthorized);
