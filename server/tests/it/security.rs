@@ -239,6 +239,11 @@ async fn tessera_says_an_email_is_verified_only_in_a_domain_the_connection_may_s
     app::backend::organizations::domains::remove(state, &org.id, &pending[0].id).await.unwrap_or_else(|e| panic!("{e}"));
     app::backend::organizations::domains::add(state, &org.id, "example.test", true).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(verified(&flow.tokens_for("alice", "openid email").await), json!(true));
+    // Read with the connection, all of the organization's verified domains count, not the first.
+    for domain in ["a-first.test", "z-last.test"] {
+        app::backend::organizations::domains::add(state, &org.id, domain, true).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(verified(&flow.tokens_for("alice", "openid email").await), json!(true), "one of three verified domains");
     // …and the IdP must still say so.
     flow.idp.set_claims(json!({ "email_verified": false }));
     assert_eq!(verified(&flow.tokens_for("alice", "openid email").await), json!(false));

@@ -324,11 +324,14 @@ pub struct ForSignIn {
     pub row: ConnectionRow,
     /// Whether it assigns roles (mapped groups or a default role).
     pub assigns_roles: bool,
+    /// The email domains its organization verified.
+    pub verified_domains: Vec<String>,
 }
 
 pub async fn for_sign_in(state: &AppState, id: &str) -> Result<ForSignIn> {
     let found = store::find_with_clients(&state.db, store::Key::Id(id)).await?.ok_or_else(not_found)?;
-    Ok(ForSignIn { connection: to_view(&found.row, found.enabled_clients)?, row: found.row, assigns_roles: found.assigns_roles })
+    let connection = to_view(&found.row, found.enabled_clients)?;
+    Ok(ForSignIn { connection, row: found.row, assigns_roles: found.assigns_roles, verified_domains: found.verified_domains })
 }
 
 /// The connection with this name (names are unique regardless of case), if any.

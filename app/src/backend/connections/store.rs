@@ -134,6 +134,8 @@ struct RowWithClients {
     /// Space-separated (client ids are alphanumeric); NULL when none.
     enabled_clients: Option<String>,
     assigns_roles: bool,
+    /// Space-separated (domain names have no spaces); NULL when none.
+    verified_domains: Option<String>,
 }
 
 inline_row!(ConnectionRow {
@@ -143,7 +145,10 @@ inline_row!(ConnectionRow {
 
 impl InlineRow for RowWithClients {
     fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(RowWithClients { row: ConnectionRow::from_inline(row)?, enabled_clients: row.get("enabled_clients")?, assigns_roles: row.get("assigns_roles")? })
+        Ok(RowWithClients { row: ConnectionRow::from_inline(row)?, enabled_clients: row.get("enabled_clients")?,
+            assigns_roles: row.get("assigns_roles")?,
+            verified_domains: row.get("verified_domains")?,
+        })
     }
 }
 
@@ -154,10 +159,13 @@ pub struct Found {
     pub enabled_clients: Vec<String>,
     /// It maps IdP groups to roles or has a default role (else a sign-in need not read them).
     pub assigns_roles: bool,
+    /// The email domains its organization verified (a sign-in's email there is vouched for).
+    pub verified_domains: Vec<String>,
 }
 
-/// A connection's row with the applications it is enabled for and whether it assigns roles, in
-/// one statement: a sign-in reads a connection at `/authorize` and again at the callback.
+/// A connection's row with the applications it is enabled for, whether it assigns roles and the
+/// domains its organization verified, in one statement: a sign-in reads a connection at
+/// `/authorize` and again at the callback.
 /// (`string_agg` is in both PostgreSQL and SQLite since 3.44.)
 pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<Found>> {
     let (filter, value) = match key {
@@ -167,14 +175,17 @@ pub async fn find_with_clients(db: &Db, key: Key<'_>) -> Result<Option<Found>> {
     let sql = format!(
         "SELECT {COLUMNS}, (SELECT string_agg(client_id, ' ') FROM connection_clients WHERE connection_id = connections.id) AS enabled_clients,
            (EXISTS (SELECT 1 FROM connection_group_roles WHERE connection_id = connections.id)
-            OR EXISTS (SELECT 1 FROM connection_default_roles WHERE connection_id = connections.id)) AS assigns_roles
+            OR EXISTS (SELECT 1 FROM connection_default_roles WHERE connection_id = connections.id)) AS assigns_roles,
+           (SELECT string_agg(d.domain, ' ') FROM organization_connections oc JOIN organization_domains d ON d.organization_id = oc.organization_id
+            WHERE oc.connection_id = connections.id AND d.status = 'verified') AS verified_domains
          FROM connections WHERE {filter}"
     );
     let found: Option<RowWithClients> = db.fetch_optional(&sql, &[value.into()]).await?;
     Ok(found.map(|f| {
         let mut enabled_clients: Vec<String> = f.enabled_clients.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
         enabled_clients.sort();
-        Found { row: f.row, enabled_clients, assigns_roles: f.assigns_roles }
+        let verified_domains = f.verified_domains.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
+        Found { row: f.row, enabled_clients, assigns_roles: f.assigns_roles, verified_domains }
     }))
 }
 

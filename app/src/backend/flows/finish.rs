@@ -162,7 +162,7 @@ async fn finish_taken(state: &AppState, taken: &Taken, params: &CallbackParams, 
         Err(reason) => return Ok(Err(reason)),
     };
     let profile = users::map_profile(connection, &claims, userinfo.as_ref());
-    let user = match store_user(state, connection, &sub, claims.get("oid").and_then(Value::as_str), profile).await? {
+    let user = match store_user(state, &taken.found, &sub, claims.get("oid").and_then(Value::as_str), profile).await? {
         Ok(user) => user,
         Err(reason) => return Ok(Err(reason)),
     };
@@ -224,14 +224,15 @@ async fn userinfo_if_needed(state: &AppState, connection: &Connection, claims: &
 }
 
 /// Creates or updates the user, unless SCIM deleted or deactivated them (the refusal's reason).
-async fn store_user(state: &AppState, connection: &Connection, sub: &str, oid: Option<&str>, profile: Map<String, Value>) -> Result<std::result::Result<User, String>> {
+async fn store_user(state: &AppState, found: &ForSignIn, sub: &str, oid: Option<&str>, profile: Map<String, Value>) -> Result<std::result::Result<User, String>> {
     // Back to back on one connection, given back before a refusal is logged on another (so a
     // full pool cannot wait on itself).
     let pinned = state.pinned().await?;
+    let connection = &found.connection;
     if users::deleted_by_scim(&pinned, connection, sub, profile.get("email").and_then(Value::as_str)).await? {
         return Ok(Err("the user was deleted by the identity provider's SCIM provisioning".into()));
     }
-    let trust = users::email_trust(&pinned, connection, &profile).await?;
+    let trust = users::email_trust(connection, &found.verified_domains, &profile);
     let user = users::upsert_on_login(&pinned, connection, sub, oid, profile, trust).await?;
     if !user.active {
         return Ok(Err("the user is deactivated: the identity provider's SCIM provisioning turned them off".into()));

@@ -191,28 +191,19 @@ fn idp_says_verified(profile: &Map<String, Value>) -> bool {
 }
 
 /// How far the email a sign-in through `connection` brings (in `profile`) is trusted: see the
-/// module's rules.
-pub async fn email_trust(state: &AppState, connection: &Connection, profile: &Map<String, Value>) -> Result<EmailTrust> {
-    let Some(email) = profile.get("email").and_then(Value::as_str) else { return Ok(EmailTrust::default()) };
+/// module's rules. `organization_domains` are the domains the connection's organization verified
+/// (read with the connection, so this asks the database nothing).
+pub fn email_trust(connection: &Connection, organization_domains: &[String], profile: &Map<String, Value>) -> EmailTrust {
+    let Some(email) = profile.get("email").and_then(Value::as_str) else { return EmailTrust::default() };
     let one_tenant = !connection.options.issuer.contains("{tenantid}");
     let links = one_tenant && idp_says_verified(profile);
     if !links {
-        return Ok(EmailTrust { links, verified: false });
+        return EmailTrust { links, verified: false };
     }
-    let Some((_, domain)) = email.rsplit_once('@') else { return Ok(EmailTrust { links, verified: false }) };
+    let Some((_, domain)) = email.rsplit_once('@') else { return EmailTrust { links, verified: false } };
     let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    if connection.options.domain_aliases.iter().any(|d| *d == domain) {
-        return Ok(EmailTrust { links, verified: true });
-    }
-    let owned: Option<(String,)> = state
-        .db
-        .fetch_optional(
-            "SELECT d.id FROM organization_connections oc JOIN organization_domains d ON d.organization_id = oc.organization_id
-             WHERE oc.connection_id = $1 AND d.domain = $2 AND d.status = 'verified'",
-            &[connection.id.as_str().into(), domain.into()],
-        )
-        .await?;
-    Ok(EmailTrust { links, verified: owned.is_some() })
+    let verified = connection.options.domain_aliases.iter().chain(organization_domains).any(|d| *d == domain);
+    EmailTrust { links, verified }
 }
 
 /// A user SCIM provisioned who has not signed in yet and is this sign-in's person: by
