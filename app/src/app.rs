@@ -51,7 +51,7 @@ fn plain_forms_script() -> impl IntoView {}
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // What a plain form post left for this page: its toast (carried to the browser with the
-    // hydration data), or why it was refused, for the form's `ServerAction`; a refused post
+    // hydration data), a secret to show once, or why it was refused, for the form's `ServerAction`; a refused post
     // always comes back to a page that ships no wasm, so that stays on the server.
     let flash = leptos::server::SharedValue::new(|| {
         #[cfg(feature = "ssr")]
@@ -64,6 +64,10 @@ pub fn App() -> impl IntoView {
         flash
     })
     .into_inner();
+    // A secret shown once (a new application's Client Secret): for the page that made it.
+    if let Some(shown_once) = flash.shown_once {
+        provide_context(shown_once);
+    }
     let toaster = Toaster::provide(flash.toast);
     view! {
         <Stylesheet id="leptos" href="/pkg/tessera.css"/>

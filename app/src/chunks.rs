@@ -125,10 +125,11 @@ fn manage_view(which: ManageView) -> AnyView {
 ///   when it hydrated; the dashboard's shell alone is 242 KB.)
 /// - `/applications`, `/organizations` and `/roles`: tables of links; "Create" opens its own page.
 /// - `/users` and `/logs`: their search and filters are GET forms and links, and so is their paging.
-/// - `/roles/new`, a role's page (`/roles/{id}`) and `/organizations/new`: their forms post to
+/// - `/roles/new`, a role's page (`/roles/{id}`), `/organizations/new` and `/applications/new`: their forms post to
 ///   their server functions, which answer a plain post with a redirect
 ///   (`api::ssr::answer_plain_form`): to the next page with its toast, or back with the error
-///   shown under the field and what was typed.
+///   shown under the field and what was typed. A new application's Client Secret, shown once,
+///   comes back the same way, in the sealed flash (`crate::flash::ShownOnce`).
 /// - a user's page (`/users/{id}`): Revoke, Disconnect and Delete user answer the same way.
 /// - `/settings`: its three forms answer the same way, and "Rotate signing keys" is a link to its
 ///   confirmation (`?confirm=rotate`).
@@ -143,7 +144,8 @@ pub(crate) fn ships_no_wasm() -> bool {
 }
 
 #[cfg(feature = "ssr")]
-const PLAIN_PAGES: [&str; 9] = ["/signin", "/connections/enterprise", "/applications", "/organizations", "/organizations/new", "/roles", "/users", "/logs", "/settings"];
+const PLAIN_PAGES: [&str; 10] =
+    ["/signin", "/connections/enterprise", "/applications", "/applications/new", "/organizations", "/organizations/new", "/roles", "/users", "/logs", "/settings"];
 
 /// Where one thing's page is plain too: `/roles/new`, `/roles/{id}`, `/users/{id}`.
 #[cfg(feature = "ssr")]
@@ -293,10 +295,10 @@ mod tests {
 
     #[test]
     fn the_lists_settings_a_roles_and_a_users_pages_are_plain_and_nothing_below_them() {
-        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin", "/settings", "/organizations/new", "/users/oidc%7Cacme%7Calice"] {
+        for path in ["/roles", "/roles/new", "/roles/rol_abc", "/users", "/signin", "/settings", "/organizations/new", "/applications/new", "/users/oidc%7Cacme%7Calice"] {
             assert!(is_plain_page(path), "{path}");
         }
-        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings/x", "/applications/new", "/users/", "/users/u_1/x", "/organizations/org_1"] {
+        for path in ["/roles/", "/roles/rol_abc/x", "/rolesx", "/settings/x", "/applications/new/x", "/applications/abc", "/users/", "/users/u_1/x", "/organizations/org_1"] {
             assert!(!is_plain_page(path), "{path}");
         }
     }

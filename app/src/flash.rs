@@ -1,9 +1,11 @@
 //! What a plain form post (from a page served with no wasm) leaves for the page the browser is
 //! sent to next: the toast that confirms it ("Role Auditor created"), or, when the server function
 //! refused it, its error, which that page's `ServerAction` shows under the field as it would with
-//! JavaScript. It travels in one short-lived `HttpOnly` cookie (`Cookie::Flash`, written and taken
-//! by `api::ssr`), never in the address: an error in the URL (leptos's own `__err`) would let
-//! anyone put words on our pages with a link, so the page guard drops those parameters.
+//! JavaScript; and what a page shows once, like a new application's Client Secret. It travels in
+//! one short-lived `HttpOnly` cookie (`Cookie::Flash`), sealed under the master key for the admin's
+//! session by `api::ssr`, so only Tessera writes one and only that session opens it; never in the
+//! address: an error in the URL (leptos's own `__err`) would let anyone put words on our pages
+//! with a link, so the page guard drops those parameters.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +21,20 @@ pub fn is_plain_form_post(headers: &http::HeaderMap) -> bool {
 pub struct Flash {
     pub toast: Option<String>,
     pub refused: Option<Refused>,
+    #[serde(default)]
+    pub shown_once: Option<ShownOnce>,
+}
+
+/// A secret the page that made it shows once and never again (Tessera keeps only its hash): a new
+/// application's Client Secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownOnce {
+    /// What it belongs to: the application's Client ID.
+    pub of: String,
+    /// The title above it ("My App was created").
+    pub title: String,
+    /// None for an application that has no secret (a single page application).
+    pub secret: Option<String>,
 }
 
 /// A refused post: the server function's path and its error as leptos encodes it in `__err`.
@@ -28,51 +44,57 @@ pub struct Refused {
     pub error: String,
 }
 
-/// The longest toast carried, in characters; the longest encoded error, in bytes (a cookie
-/// holds 4 KB).
+/// The longest toast carried, in characters; the longest encoded error and the longest secret
+/// with its title, in bytes. A cookie holds 4 KB, and sealing makes the JSON a third longer.
 #[cfg(feature = "ssr")]
 const TOAST_MAX: usize = 200;
 #[cfg(feature = "ssr")]
 const ERROR_MAX: usize = 2_000;
+#[cfg(feature = "ssr")]
+const SHOWN_ONCE_MAX: usize = 600;
 
 impl Flash {
-    /// The cookie's value: base64url of its JSON, within the bounds.
+    /// What the cookie carries (before sealing): its JSON, within the bounds.
     #[cfg(feature = "ssr")]
-    pub fn to_cookie_value(self) -> Option<String> {
-        use base64::Engine as _;
-        serde_json::to_vec(&self.bounded()).ok().map(|json| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+    pub fn to_json(self) -> Option<String> {
+        serde_json::to_string(&self.bounded()).ok()
     }
 
-    /// Read back from the cookie's value; nothing when it is not one of ours.
+    /// Read back from the cookie's JSON (once opened); nothing when it is not one of ours.
     #[cfg(feature = "ssr")]
-    pub fn from_cookie_value(value: &str) -> Flash {
-        use base64::Engine as _;
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value).ok();
-        json.and_then(|json| serde_json::from_slice::<Flash>(&json).ok()).map(Flash::bounded).unwrap_or_default()
+    pub fn from_json(json: &str) -> Flash {
+        serde_json::from_str::<Flash>(json).ok().map(Flash::bounded).unwrap_or_default()
     }
 
     #[cfg(feature = "ssr")]
     fn bounded(self) -> Flash {
+        let shown_once_len = |s: &ShownOnce| s.of.len() + s.title.len() + s.secret.as_deref().map_or(0, str::len);
         Flash {
             toast: self.toast.map(|t| t.chars().take(TOAST_MAX).collect()),
             refused: self.refused.filter(|r| r.path.len() + r.error.len() <= ERROR_MAX),
+            shown_once: self.shown_once.filter(|s| shown_once_len(s) <= SHOWN_ONCE_MAX),
         }
     }
 }
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use super::{Flash, Refused};
+    use super::{Flash, Refused, ShownOnce};
 
     #[test]
-    fn a_flash_survives_its_cookie_and_a_forged_or_oversized_one_carries_nothing() {
-        let flash = Flash { toast: Some("Role Auditor created".into()), refused: Some(Refused { path: "/rpc/roles/create".into(), error: "eyJ9".into() }) };
-        let value = flash.clone().to_cookie_value().unwrap_or_default();
-        assert!(value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{value}");
-        assert_eq!(Flash::from_cookie_value(&value), flash);
-        assert_eq!(Flash::from_cookie_value("not base64!"), Flash::default());
-        let long = Flash { toast: Some("x".repeat(5_000)), refused: Some(Refused { path: "p".into(), error: "e".repeat(5_000) }) };
-        let back = Flash::from_cookie_value(&long.to_cookie_value().unwrap_or_default());
-        assert_eq!((back.toast.map(|t| t.len()), back.refused), (Some(200), None));
+    fn a_flash_survives_its_json_and_a_malformed_or_oversized_one_carries_nothing() {
+        let shown_once = Some(ShownOnce { of: "abc".into(), title: "My App was created".into(), secret: Some("s3cret".into()) });
+        let flash = Flash { toast: Some("Role Auditor created".into()), refused: Some(Refused { path: "/rpc/roles/create".into(), error: "eyJ9".into() }), shown_once };
+        assert_eq!(Flash::from_json(&flash.clone().to_json().unwrap_or_default()), flash);
+        assert_eq!(Flash::from_json("not json"), Flash::default());
+        // An older cookie, from before secrets were carried, still reads.
+        assert_eq!(Flash::from_json(r#"{"toast":"Saved","refused":null}"#).toast.as_deref(), Some("Saved"));
+        let long = Flash {
+            toast: Some("x".repeat(5_000)),
+            refused: Some(Refused { path: "p".into(), error: "e".repeat(5_000) }),
+            shown_once: Some(ShownOnce { of: "abc".into(), title: "t".repeat(1_000), secret: None }),
+        };
+        let back = Flash::from_json(&long.to_json().unwrap_or_default());
+        assert_eq!((back.toast.map(|t| t.len()), back.refused, back.shown_once), (Some(200), None, None));
     }
 }

@@ -8,20 +8,32 @@ test("an application is created with its secret shown once, and connections are 
   await signIn(page, "/applications");
   await hydrated(page);
   // The list ships no wasm on a cold load: "Create Application" opens its own page.
+  const wasm: string[] = [];
+  page.on("request", (r) => { if (r.url().endsWith(".wasm")) wasm.push(r.url()); });
   await page.getByRole("link", { name: "Create Application" }).click();
   await expect(page.getByRole("heading", { name: "Create Application", level: 1 })).toBeVisible();
   await hydrated(page);
   await page.getByLabel("Name").fill("Acme Portal");
   await page.getByLabel("Allowed Callback URLs").fill("https://portal.acme.example/callback");
   await page.getByRole("button", { name: "Create", exact: true }).click();
+  // Create Application ships no wasm: the post came back as this page, with the secret the
+  // server left for it in the sealed flash.
   await expect(page.getByRole("status").filter({ hasText: "was created" })).toContainText("Acme Portal was created");
+  await expect(page).toHaveURL(/\/applications\/new$/);
   const secret = await page.getByLabel("Client Secret", { exact: true }).inputValue();
   expect(secret).toHaveLength(48);
+  expect(wasm, "Create Application loaded no wasm").toEqual([]);
   await page.screenshot({ path: screenshotPath("application-created"), fullPage: true });
+  // Shown once: the same page again is the empty form.
+  await page.reload();
+  await expect(page.getByLabel("Name")).toHaveValue("");
+  await expect(page.getByLabel("Client Secret", { exact: true })).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret);
+  await page.goto("/applications");
+  await page.getByRole("link", { name: "Acme Portal" }).click();
+  await hydrated(page);
 
   // Its page: settings, and the Connections switches.
-  await page.getByRole("link", { name: "Open its settings" }).click();
-  await hydrated(page);
   await expect(page.getByRole("heading", { name: "Acme Portal" })).toBeVisible();
   expect(await page.content()).not.toContain(secret);
   await page.getByLabel("Description").fill("The customer portal");
@@ -46,13 +58,20 @@ test("an application is created with its secret shown once, and connections are 
   await expect(page.getByRole("switch", { name: "Enable Acme Portal" })).toHaveAttribute("aria-checked", "false");
 });
 
-test("a bad callback URL is named under its field and nothing is created", async ({ page }) => {
+test("a bad callback URL is named under its field, what was typed stays, and nothing is created", async ({ page }) => {
   await signIn(page, "/applications/new");
   await hydrated(page);
   await page.getByLabel("Name").fill("Broken App");
+  await page.getByLabel("Single Page Application").check();
   await page.getByLabel("Allowed Callback URLs").fill("https://portal.example/cb#section");
+  await page.getByLabel("This application is owned by a third party").check();
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByText("must not contain a #fragment")).toBeVisible();
+  // The refused post came back as a fresh page (no wasm), with every field as it was typed.
+  await expect(page.getByLabel("Name")).toHaveValue("Broken App");
+  await expect(page.getByLabel("Single Page Application")).toBeChecked();
+  await expect(page.getByLabel("Allowed Callback URLs")).toHaveValue("https://portal.example/cb#section");
+  await expect(page.getByLabel("This application is owned by a third party")).toBeChecked();
   await page.screenshot({ path: screenshotPath("application-create-error"), fullPage: true });
   await page.goto("/applications");
   await expect(page.getByRole("heading", { name: "Applications", level: 1 })).toBeVisible();
@@ -116,4 +135,37 @@ test("an application's token settings: ID token algorithm, back-channel logout U
   expect(stored).toMatchObject({ id_token_signed_response_alg: "ES256", backchannel_logout_uri: "https://tokens.example/backchannel-logout",
     token_endpoint_auth_method: "private_key_jwt" });
   expect(stored.grant_types).toEqual(expect.arrayContaining(["authorization_code", "refresh_token", "implicit"]));
+});
+
+test("with the dashboard hydrated, an application is created in place, and a single page application is told it has no secret", async ({ page }) => {
+  await signIn(page, "/connections/enterprise/oidc/new");
+  await hydrated(page);
+  await page.evaluate(() => { (window as any).__sameDocument = true; });
+  await page.getByRole("link", { name: "Applications", exact: true }).click();
+  await page.getByRole("link", { name: "Create Application" }).click();
+  await expect(page.getByRole("heading", { name: "Create Application", level: 1 })).toBeVisible();
+  await page.getByLabel("Name").fill("Acme SPA");
+  await page.getByLabel("Single Page Application").check();
+  await page.getByLabel("Allowed Callback URLs").fill("https://spa.acme.example/callback");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const status = page.getByRole("status").filter({ hasText: "was created" });
+  await expect(status).toContainText("Acme SPA was created");
+  await expect(status).toContainText("It has no client secret");
+  await expect(page.getByLabel("Client ID", { exact: true })).toHaveValue(/^[A-Za-z0-9]{32}$/);
+  await expect(page.getByLabel("Client Secret", { exact: true })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__sameDocument), "the page was not loaded again").toBe(true);
+  await page.screenshot({ path: screenshotPath("application-created-spa"), fullPage: true });
+});
+
+test("without JavaScript an application is created and its secret shown once", async ({ page, browser }) => {
+  await signIn(page, "/applications");
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const noScript = await context.newPage();
+  await noScript.goto("/applications/new");
+  await noScript.getByLabel("Name").fill("No Script App");
+  await noScript.getByLabel("Allowed Callback URLs").fill("https://noscript.example/cb");
+  await noScript.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(noScript.getByRole("status")).toContainText("No Script App was created");
+  await expect(noScript.getByLabel("Client Secret", { exact: true })).toHaveValue(/^.{48}$/);
+  await context.close();
 });

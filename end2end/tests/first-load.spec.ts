@@ -15,10 +15,10 @@ import { hydrated } from "../support/tessera";
 const KB = 1000;
 // The issue's budgets: 200 KB for the first load of a dashboard page, and 100 KB for the setup
 // screens. The Enterprise page (where an admin lands after signing in), the Applications,
-// Organizations, Roles, Users and Logs lists, Create Role, a role's page, Create Organization and
-// the setup screens are server-rendered with no wasm on a cold load (467 KB gzip with its HTML when the Enterprise page hydrated, ~835 KB for each of the
+// Organizations, Roles, Users and Logs lists, Create Application, Create Role, a role's page,
+// Create Organization, Settings and the setup screens are server-rendered with no wasm on a cold load (467 KB gzip with its HTML when the Enterprise page hydrated, ~835 KB for each of the
 // lists; 276 KB for a setup screen), as is a cold sign-in page. The dashboard's other pages
-// hydrate, and their ceiling is today's: a cold Create Application page loads ~840 KB gzip with its HTML (the
+// hydrate, and their ceiling is today's: a cold organization's page loads ~840 KB gzip with its HTML (the
 // main module 242 KB, the chunk of the Manage pages 304 KB, their shared chunks), so a change that
 // makes them heavier fails here; the README says what stands between them and 200 KB. (Before the
 // split and the compressed copies every page loaded 4,478 KB as it was.)
@@ -123,8 +123,9 @@ test("a cold first load of the sign-in page, the Enterprise page and the lists, 
     const lists: FirstLoad[] = [];
     // (Their first input is the sidebar's toggle: pointing at or focusing a link prefetches the
     // next page's module, checked below.)
-    // (Create Role, Create Organization and Settings too: their forms post and come back with the answer.)
-    for (const path of ["/applications", "/organizations", "/roles", "/roles/new", "/organizations/new", "/settings"]) {
+    // (Create Application, Create Role, Create Organization and Settings too: their forms post and
+    // come back with the answer.)
+    for (const path of ["/applications", "/applications/new", "/organizations", "/roles", "/roles/new", "/organizations/new", "/settings"]) {
       lists.push(await firstLoad(await coldContext(browser, tessera.baseURL, session), path, site, async (p) => {
         await p.getByRole("button", { name: "Collapse sidebar" }).click();
         await expect(p.getByRole("button", { name: "Expand sidebar" })).toHaveAttribute("aria-expanded", "false");
@@ -136,15 +137,6 @@ test("a cold first load of the sign-in page, the Enterprise page and the lists, 
       await expect(p.getByLabel("Connection", { exact: true })).toBeFocused();
     });
     report(logs);
-
-    // A dashboard page that hydrates, cold.
-    const hydrating = await firstLoad(await coldContext(browser, tessera.baseURL, session), "/applications/new", site, async (p) => {
-      // Blanks pass the browser's `required` and are refused by the server, under the field.
-      await p.getByLabel("Name").fill("   ");
-      await p.getByRole("button", { name: "Create", exact: true }).click();
-      await expect(p.getByText("is required", { exact: true })).toBeVisible();
-    });
-    report(hydrating);
 
     // From the Enterprise page, pointing at a link prefetches what the next dashboard page
     // needs (the main module and the frame's chunk), and that page then finds it in the cache.
@@ -164,8 +156,17 @@ test("a cold first load of the sign-in page, the Enterprise page and the lists, 
     expect(fromCache, "the main module after a prefetch: bytes transferred again").toEqual([0]);
     await warm.context().close();
 
-    // A setup screen, cold, in the IT admin's browser.
+    // A dashboard page that hydrates, cold: an organization's page.
     await createOrganization(page, "sized", "Sized Inc");
+    const organizationPage = new URL(page.url()).pathname;
+    const hydrating = await firstLoad(await coldContext(browser, tessera.baseURL, session), organizationPage, site, async (p) => {
+      const invite = p.getByRole("button", { name: "Invite IT admin" });
+      await invite.click();
+      await expect(invite).toHaveAttribute("aria-expanded", "true");
+    });
+    report(hydrating);
+
+    // A setup screen, cold, in the IT admin's browser.
     await page.getByRole("button", { name: "Invite IT admin" }).click();
     await page.getByRole("button", { name: "Create setup link" }).click();
     const link = page.getByLabel("Setup link", { exact: true });
@@ -188,11 +189,11 @@ test("a cold first load of the sign-in page, the Enterprise page and the lists, 
     // had started.
     expect(hydrating.files.filter((f) => f.path.includes("split_connections_view") || f.path.includes("split_enterprise_view"))).toEqual([]);
     const late = hydrating.files.filter((f) => f.path.endsWith(".wasm") && f.initiator !== "link").map((f) => f.path);
-    expect(late, "wasm files the Create Application page did not preload").toEqual([]);
+    expect(late, "wasm files the organization's page did not preload").toEqual([]);
     // The stylesheet is asked for first: it blocks the page's scripts, and over HTTP/1.1's six
     // connections the chunks asked for before it held it back (hydrated ~160 ms later).
-    expect(hydrating.links[0], `the Create Application page's first Link header (of ${hydrating.links.length})`).toMatch(/^<\/pkg\/tessera\.css>; rel=preload; as=style$/);
-    expect(hydrating.files.some((f) => f.path.endsWith(".wasm")), `the Create Application page loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
+    expect(hydrating.links[0], `the organization's page's first Link header (of ${hydrating.links.length})`).toMatch(/^<\/pkg\/tessera\.css>; rel=preload; as=style$/);
+    expect(hydrating.files.some((f) => f.path.endsWith(".wasm")), `the organization's page loaded no wasm: it did not hydrate from ${site}`).toBeTruthy();
     for (const [load, budget] of [[signIn, BUDGET.setup], [enterprise, BUDGET.dashboard], ...lists.map((l) => [l, BUDGET.dashboard] as const), [users, BUDGET.dashboard], [logs, BUDGET.dashboard], [setup, BUDGET.setup], [hydrating, BUDGET.hydrating]] as const) {
       // What crossed the wire (Brotli, as Chromium asks for it) and the gzip copies of the same files.
       expect(load.transferred, `${load.page}: bytes transferred for HTML, wasm, JS and CSS`).toBeLessThanOrEqual(budget);

@@ -62,7 +62,7 @@ test("an unknown role's page says so", async ({ page }) => {
 });
 
 test("with the dashboard hydrated, a role is created and deleted in place", async ({ page }) => {
-  await signIn(page, "/applications/new");
+  await signIn(page, "/connections/enterprise/oidc/new");
   await hydrated(page);
   // A mark on this document: a page loaded again would not have it.
   await page.evaluate(() => { (window as any).__sameDocument = true; });

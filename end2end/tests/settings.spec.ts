@@ -57,7 +57,7 @@ test("session lifetimes are checked and saved, and rotating the signing keys kee
 });
 
 test("with the dashboard hydrated, Settings saves and rotates in place", async ({ page }) => {
-  await signIn(page, "/applications/new");
+  await signIn(page, "/connections/enterprise/oidc/new");
   await hydrated(page);
   await page.evaluate(() => { (window as any).__sameDocument = true; });
   await page.getByRole("link", { name: "Settings", exact: true }).click();

@@ -58,7 +58,23 @@ pub async fn create_application(name: String, app_type: String, callbacks: Optio
         callbacks: Some(split_urls(&callbacks.unwrap_or_default())),
         ..Default::default()
     };
-    crate::backend::applications::create_application(&state()?, body).await.map_err(fail)
+    let created = crate::backend::applications::create_application(&state()?, body).await.map_err(fail);
+    answer_plain_form_with::<CreateApplication, _>(&created, NEW_APPLICATION, |app| {
+        (crate::flash::Flash { shown_once: Some(application_created(app)), ..Default::default() }, NEW_APPLICATION.to_string())
+    });
+    created
+}
+
+/// The Create Application page, where a new application's secret is shown once (with or without wasm).
+pub const NEW_APPLICATION: &str = "/applications/new";
+
+/// What Create Application shows once, with or without wasm: the Client ID and the Client Secret.
+pub fn application_created(created: &ApplicationWithSecret) -> crate::flash::ShownOnce {
+    crate::flash::ShownOnce {
+        of: created.application.client_id.clone(),
+        title: format!("{} was created", created.application.name),
+        secret: created.client_secret.clone(),
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "applications/save")]

@@ -77,6 +77,18 @@ pub(crate) mod ssr {
     where
         S: leptos::server_fn::ServerFn,
     {
+        answer_plain_form_with::<S, T>(result, back, |value| {
+            let (toast, path) = done(value);
+            (crate::flash::Flash { toast: Some(toast), ..Default::default() }, path)
+        });
+    }
+
+    /// [`answer_plain_form`], where a success leaves more than a toast: `done` gives the whole
+    /// flash (a secret shown once) and the page to go to.
+    pub fn answer_plain_form_with<S, T>(result: &Result<T, AppError>, back: &str, done: impl FnOnce(&T) -> (crate::flash::Flash, String))
+    where
+        S: leptos::server_fn::ServerFn,
+    {
         use crate::flash::{Flash, Refused};
         use base64::Engine as _;
         use leptos::server_fn::error::FromServerFnError as _;
@@ -84,34 +96,43 @@ pub(crate) mod ssr {
             return;
         }
         let (flash, location) = match result {
-            Ok(value) => {
-                let (toast, path) = done(value);
-                (Flash { toast: Some(toast), refused: None }, path)
-            }
+            Ok(value) => done(value),
             Err(e) => {
                 let error = base64::engine::general_purpose::URL_SAFE.encode(e.ser());
-                (Flash { toast: None, refused: Some(Refused { path: S::PATH.to_string(), error }) }, back.to_string())
+                (Flash { refused: Some(Refused { path: S::PATH.to_string(), error }), ..Default::default() }, back.to_string())
             }
         };
         leave_flash(flash);
         leptos_axum::redirect(&location);
     }
 
-    /// Leaves `flash` for the next page the browser loads (a minute at most).
+    /// What a flash is sealed for: this admin session (the hash of its cookie). A flash another
+    /// session left, or anyone wrote, does not open.
+    fn flash_context(parts: &Parts) -> String {
+        let session = parts.extensions.get::<CurrentAdmin>().map(|a| a.token_hash.as_str()).unwrap_or_default();
+        format!("flash:{session}")
+    }
+
+    /// Leaves `flash` for the next page the browser loads (a minute at most), sealed.
     fn leave_flash(flash: crate::flash::Flash) {
-        let (Ok(state), Some(value)) = (state(), flash.to_cookie_value()) else { return };
-        append_set_cookie(crate::backend::cookies::Cookie::Flash.set(&value, 60, state.env.cookies_secure()));
+        let (Ok(state), Ok(parts), Some(json)) = (state(), parts(), flash.to_json()) else { return };
+        let Ok(sealed) = state.env.master_key.encrypt(&flash_context(&parts), &json) else { return };
+        append_set_cookie(crate::backend::cookies::Cookie::Flash.set(&sealed, 60, state.env.cookies_secure()));
     }
 
     /// The flash this page was sent with, taken: read from the request and cleared in the response.
-    /// Nothing outside a request (the route list is drawn from the app at start-up).
+    /// Nothing outside a request (the route list is drawn from the app at start-up), and nothing
+    /// from a cookie that does not open for this session.
     pub fn take_flash() -> crate::flash::Flash {
         use crate::backend::cookies::Cookie;
         let (Some(state), Ok(parts)) = (use_context::<AppState>(), parts()) else { return Default::default() };
         let secure = state.env.cookies_secure();
         let Some(value) = Cookie::Flash.read(&parts.headers, secure) else { return Default::default() };
         append_set_cookie(Cookie::Flash.clear(secure));
-        crate::flash::Flash::from_cookie_value(&value)
+        match state.env.master_key.decrypt(&flash_context(&parts), &value) {
+            Ok(json) => crate::flash::Flash::from_json(json.expose()),
+            Err(_) => Default::default(),
+        }
     }
 
     pub fn set_status(status: http::StatusCode) {

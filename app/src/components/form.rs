@@ -137,10 +137,12 @@ pub fn Checkbox(
     #[prop(optional)] help: Option<&'static str>,
     checked: bool,
     #[prop(optional)] on_change: Option<Callback<bool>>,
+    /// Kept across a refused plain post under this key (`plain_forms.js`).
+    #[prop(optional)] keep_refused: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <div class="flex items-start gap-3">
-            <input id=id name=name type="checkbox" value="true" checked=checked
+            <input id=id name=name type="checkbox" value="true" checked=checked data-keep-refused=keep_refused
                 class="mt-0.5 h-4 w-4 rounded border-gray-300 text-indigo-600 focus:ring-2 focus:ring-indigo-500"
                 aria-describedby=help.map(|_| format!("{id}-help"))
                 on:change=move |ev| if let Some(cb) = on_change { cb.run(event_target_checked(&ev)) }/>

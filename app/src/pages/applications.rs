@@ -3,10 +3,12 @@
 //! the enable switches the connection's Applications tab shares.
 
 use crate::api::applications::{
-    application_connections, get_application, list_applications, management_api_access, CreateApplication, DeleteApplication,
+    application_connections, application_created, get_application, list_applications, management_api_access, CreateApplication, DeleteApplication,
     RotateApplicationSecret, SaveApplication, SaveManagementApiAccess, SetConnectionEnabled, Toggle,
 };
-use crate::applications::{AppType, Application, ApplicationWithSecret, ClientAuthMethod, IdTokenAlg};
+use crate::applications::{AppType, Application, ClientAuthMethod, IdTokenAlg};
+use crate::flash::ShownOnce;
+use crate::text::encode_path_segment;
 use crate::components::form::{CreateButton, field_error, Checkbox, CopyField, FieldErrorText, FormAlert, Help, Section, DANGER_BUTTON, INPUT, LABEL, PRIMARY_BUTTON, SECONDARY_BUTTON, SELECT};
 use crate::components::icons::Squares;
 use crate::components::layout::PageHeader;
@@ -33,19 +35,27 @@ where
     })
 }
 
-/// The client id and the secret, shown once after create or rotate.
+/// The client id and the secret, shown once after create or rotate. An application with no
+/// secret (a single page application) says so instead.
 #[component]
-fn SecretOnce(created: ApplicationWithSecret, #[prop(into)] title: String) -> impl IntoView {
-    let id = created.application.client_id.clone();
-    let secret = created.client_secret.clone().unwrap_or_default();
+fn SecretOnce(shown: ShownOnce) -> impl IntoView {
+    let ShownOnce { of, title, secret } = shown;
     view! {
         <div role="status" class="rounded-xl border border-green-200 bg-green-50 p-5">
             <h3 class="text-sm font-semibold text-green-800">{title}</h3>
-            <p class="mt-1 text-sm text-green-800">"Copy the client secret now: Tessera keeps only a hash of it and cannot show it again."</p>
-            <div class="mt-4 space-y-4">
-                <CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || id.clone())/>
-                <CopyField id="new_client_secret" label="Client Secret" value=Signal::derive(move || secret.clone())/>
-            </div>
+            {match secret {
+                Some(secret) => view! {
+                    <p class="mt-1 text-sm text-green-800">"Copy the client secret now: Tessera keeps only a hash of it and cannot show it again."</p>
+                    <div class="mt-4 space-y-4">
+                        <CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || of.clone())/>
+                        <CopyField id="new_client_secret" label="Client Secret" value=Signal::derive(move || secret.clone())/>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <p class="mt-1 text-sm text-green-800">"It has no client secret: a single page application proves itself with PKCE."</p>
+                    <div class="mt-4"><CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || of.clone())/></div>
+                }.into_any(),
+            }}
         </div>
     }
 }
@@ -94,29 +104,35 @@ pub fn ApplicationsPage() -> impl IntoView {
     }
 }
 
-/// Create Application: the name, type and callbacks; the client secret is shown once after.
+/// Create Application: the name, type and callbacks; the client secret is shown once after, on
+/// this page: from the action (hydrated) or from the flash a plain post left (a cold load ships
+/// no wasm, `chunks::ships_no_wasm`).
 #[component]
 pub fn NewApplicationPage() -> impl IntoView {
     let create = ServerAction::<CreateApplication>::new();
-    let created = create.value();
+    let flashed = use_context::<ShownOnce>();
+    let created = Signal::derive(move || match create.value().get() {
+        Some(Ok(app)) => Some(application_created(&app)),
+        _ => flashed.clone(),
+    });
     view! {
         <Title text="Create Application"/>
         <A href="/applications" attr:class="mb-4 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">"← Back to Applications"</A>
         <PageHeader title="Create Application" description="Name the application, choose its type and where /authorize may send its users back."/>
         <section aria-label="Create Application" class="rounded-xl border border-gray-200 bg-white p-6 shadow-sm">
             {move || match created.get() {
-                Some(Ok(app)) => view! {
+                Some(shown) => view! {
                     <div class="space-y-4">
-                        <SecretOnce created=app.clone() title=format!("{} was created", app.application.name)/>
-                        <A href=format!("/applications/{}", app.application.client_id) attr:class=SECONDARY_BUTTON>"Open its settings"</A>
+                        {let settings = format!("/applications/{}", encode_path_segment(&shown.of));
+                        view! { <SecretOnce shown/><A href=settings attr:class=SECONDARY_BUTTON>"Open its settings"</A> }}
                     </div>
                 }.into_any(),
-                _ => view! {
+                None => view! {
                     <ActionForm action=create attr:class="space-y-5">
                         <FormAlert message=other_error(create, &["name", "app_type", "callbacks"])/>
                         <div>
                             <label for="app_name" class=LABEL>"Name"</label>
-                            <input id="app_name" name="name" type="text" required maxlength="128" class=INPUT placeholder="My App" autofocus/>
+                            <input id="app_name" name="name" type="text" required maxlength="128" class=INPUT placeholder="My App" autofocus data-keep-refused="app_name"/>
                             <FieldErrorText message=field_error(create, "name")/>
                         </div>
                         <fieldset>
@@ -124,7 +140,7 @@ pub fn NewApplicationPage() -> impl IntoView {
                             <div class="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-3">
                                 {AppType::ALL.iter().map(|t| view! {
                                     <label class="flex cursor-pointer items-start gap-2 rounded-lg border border-gray-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50">
-                                        <input type="radio" name="app_type" value=t.as_str() checked=*t == AppType::RegularWeb class="mt-0.5"/>
+                                        <input type="radio" name="app_type" value=t.as_str() checked=*t == AppType::RegularWeb class="mt-0.5" data-keep-refused=format!("app_type_{}", t.as_str())/>
                                         <span class="font-medium text-gray-900">{t.label()}</span>
                                     </label>
                                 }).collect_view()}
@@ -132,11 +148,11 @@ pub fn NewApplicationPage() -> impl IntoView {
                         </fieldset>
                         <div>
                             <label for="app_callbacks" class=LABEL>"Allowed Callback URLs"</label>
-                            <textarea id="app_callbacks" name="callbacks" rows="2" class=INPUT placeholder="https://app.example.com/callback" aria-describedby="app_callbacks-help"></textarea>
+                            <textarea id="app_callbacks" name="callbacks" rows="2" class=INPUT placeholder="https://app.example.com/callback" aria-describedby="app_callbacks-help" data-keep-refused="app_callbacks"></textarea>
                             <Help for_id="app_callbacks">"One per line or separated by commas. /authorize sends users back only to these, matched exactly."</Help>
                             <FieldErrorText message=field_error(create, "callbacks")/>
                         </div>
-                        <Checkbox id="app_third_party" name="third_party" label="This application is owned by a third party" checked=false
+                        <Checkbox id="app_third_party" name="third_party" label="This application is owned by a third party" checked=false keep_refused="app_third_party"
                             help="A partner's or an agent's application: it signs users in only through connections promoted to domain level, and each user consents first. Cannot be changed later."/>
                         <CreateButton pending=create.pending()/>
                     </ActionForm>
@@ -305,7 +321,7 @@ fn ApplicationDetails(app: Application) -> impl IntoView {
         </ActionForm>
         <Section title="Client Secret" description="Rotating makes a new secret at once; the old one stops working.">
             {move || match rotate.value().get() {
-                Some(Ok(rotated)) => view! { <SecretOnce created=rotated title="The client secret was rotated"/> }.into_any(),
+                Some(Ok(rotated)) => view! { <SecretOnce shown=ShownOnce { title: "The client secret was rotated".into(), ..application_created(&rotated) }/> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert" class="text-sm text-red-700">{e.to_string()}</p> }.into_any(),
                 None => view! {
                     <ActionForm action=rotate>

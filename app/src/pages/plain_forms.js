@@ -32,14 +32,21 @@
   // A dashboard form refused by the server comes back as this page with the reason in it (under
   // the field, or above the form: an alert inside the form). What was typed in its
   // data-keep-refused fields comes back too, from this tab's session storage, and only then.
+  // A box or a radio button keeps whether it was ticked; a text field or a text area, its text.
   const refusedKey = (input) => `tessera:refused:${input.dataset.keepRefused}`;
-  for (const input of document.querySelectorAll("input[data-keep-refused]")) {
+  const ticks = (input) => input.type === "checkbox" || input.type === "radio";
+  for (const input of document.querySelectorAll("[data-keep-refused]")) {
     const kept = sessionStorage.getItem(refusedKey(input));
-    if (kept !== null && input.form?.querySelector("[role=alert]")) input.value = kept;
+    if (kept !== null && input.form?.querySelector("[role=alert]")) {
+      if (ticks(input)) input.checked = kept === "on";
+      else input.value = kept;
+    }
     sessionStorage.removeItem(refusedKey(input));
   }
   document.addEventListener("submit", (event) => {
-    for (const input of event.target.querySelectorAll("input[data-keep-refused]")) sessionStorage.setItem(refusedKey(input), input.value);
+    for (const input of event.target.querySelectorAll("[data-keep-refused]")) {
+      sessionStorage.setItem(refusedKey(input), ticks(input) ? (input.checked ? "on" : "off") : input.value);
+    }
   });
 
   // A toast the server rendered (a plain form post's "Role Auditor created") goes after a few
