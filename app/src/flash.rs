@@ -33,8 +33,7 @@ pub struct ShownOnce {
     pub of: String,
     /// The title above it ("My App was created").
     pub title: String,
-    /// None for an application that has no secret (a single page application).
-    pub secret: Option<String>,
+    pub secret: String,
 }
 
 /// A refused post: the server function's path and its error as leptos encodes it in `__err`.
@@ -68,7 +67,7 @@ impl Flash {
 
     #[cfg(feature = "ssr")]
     fn bounded(self) -> Flash {
-        let shown_once_len = |s: &ShownOnce| s.of.len() + s.title.len() + s.secret.as_deref().map_or(0, str::len);
+        let shown_once_len = |s: &ShownOnce| s.of.len() + s.title.len() + s.secret.len();
         Flash {
             toast: self.toast.map(|t| t.chars().take(TOAST_MAX).collect()),
             refused: self.refused.filter(|r| r.path.len() + r.error.len() <= ERROR_MAX),
@@ -83,7 +82,7 @@ mod tests {
 
     #[test]
     fn a_flash_survives_its_json_and_a_malformed_or_oversized_one_carries_nothing() {
-        let shown_once = Some(ShownOnce { of: "abc".into(), title: "My App was created".into(), secret: Some("s3cret".into()) });
+        let shown_once = Some(ShownOnce { of: "abc".into(), title: "My App was created".into(), secret: "s3cret".into() });
         let flash = Flash { toast: Some("Role Auditor created".into()), refused: Some(Refused { path: "/rpc/roles/create".into(), error: "eyJ9".into() }), shown_once };
         assert_eq!(Flash::from_json(&flash.clone().to_json().unwrap_or_default()), flash);
         assert_eq!(Flash::from_json("not json"), Flash::default());
@@ -92,7 +91,7 @@ mod tests {
         let long = Flash {
             toast: Some("x".repeat(5_000)),
             refused: Some(Refused { path: "p".into(), error: "e".repeat(5_000) }),
-            shown_once: Some(ShownOnce { of: "abc".into(), title: "t".repeat(1_000), secret: None }),
+            shown_once: Some(ShownOnce { of: "abc".into(), title: "t".repeat(1_000), secret: String::new() }),
         };
         let back = Flash::from_json(&long.to_json().unwrap_or_default());
         assert_eq!((back.toast.map(|t| t.len()), back.refused, back.shown_once), (Some(200), None, None));

@@ -1,5 +1,5 @@
 // Helpers shared by the tests: the server's state and signing in.
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -43,6 +43,15 @@ export async function signIn(page: Page, returnTo?: string) {
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/** The signed-in admin's session in a new browser context with JavaScript turned off, at `path`. */
+export async function withoutJavaScript(page: Page, browser: Browser, path: string): Promise<Page> {
+  await signIn(page, path);
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const noScript = await context.newPage();
+  await noScript.goto(path);
+  return noScript;
 }
 
 /** Creates a connection through the Management API (for setting the scene quickly). */

@@ -2,7 +2,7 @@
 // where it is renamed and, once its name is typed, deleted. Opened cold they ship no wasm (their
 // forms post and come back); reached from a hydrated page they are the dashboard's own routes.
 import { test, expect } from "@playwright/test";
-import { hydrated, screenshotPath, signIn } from "../support/tessera";
+import { hydrated, screenshotPath, signIn, withoutJavaScript } from "../support/tessera";
 
 test("roles are created, renamed and deleted on their pages", async ({ page }) => {
   await signIn(page, "/roles");
@@ -82,10 +82,7 @@ test("with the dashboard hydrated, a role is created and deleted in place", asyn
 });
 
 test("without JavaScript a role is created, refused with the rule and deleted", async ({ page, browser }) => {
-  await signIn(page, "/roles");
-  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
-  const p = await context.newPage();
-  await p.goto("/roles/new");
+  const p = await withoutJavaScript(page, browser, "/roles/new");
   await p.getByLabel("Name").fill("No Script");
   await p.getByRole("button", { name: "Create", exact: true }).click();
   await expect(p).toHaveURL(/\/roles\/rol_[A-Za-z0-9]+$/);
@@ -98,5 +95,5 @@ test("without JavaScript a role is created, refused with the rule and deleted", 
   await expect(p).toHaveURL(/\/roles$/);
   await expect(p.getByText("Role No Script deleted")).toBeVisible();
   await expect(p.getByRole("link", { name: "No Script", exact: true })).toHaveCount(0);
-  await context.close();
+  await p.context().close();
 });

@@ -73,7 +73,7 @@ pub fn application_created(created: &ApplicationWithSecret) -> crate::flash::Sho
     crate::flash::ShownOnce {
         of: created.application.client_id.clone(),
         title: format!("{} was created", created.application.name),
-        secret: created.client_secret.clone(),
+        secret: created.client_secret.clone().unwrap_or_default(),
     }
 }
 

@@ -35,27 +35,18 @@ where
     })
 }
 
-/// The client id and the secret, shown once after create or rotate. An application with no
-/// secret (a single page application) says so instead.
+/// The client id and the secret, shown once after create or rotate.
 #[component]
 fn SecretOnce(shown: ShownOnce) -> impl IntoView {
     let ShownOnce { of, title, secret } = shown;
     view! {
         <div role="status" class="rounded-xl border border-green-200 bg-green-50 p-5">
             <h3 class="text-sm font-semibold text-green-800">{title}</h3>
-            {match secret {
-                Some(secret) => view! {
-                    <p class="mt-1 text-sm text-green-800">"Copy the client secret now: Tessera keeps only a hash of it and cannot show it again."</p>
-                    <div class="mt-4 space-y-4">
-                        <CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || of.clone())/>
-                        <CopyField id="new_client_secret" label="Client Secret" value=Signal::derive(move || secret.clone())/>
-                    </div>
-                }.into_any(),
-                None => view! {
-                    <p class="mt-1 text-sm text-green-800">"It has no client secret: a single page application proves itself with PKCE."</p>
-                    <div class="mt-4"><CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || of.clone())/></div>
-                }.into_any(),
-            }}
+            <p class="mt-1 text-sm text-green-800">"Copy the client secret now: Tessera keeps only a hash of it and cannot show it again."</p>
+            <div class="mt-4 space-y-4">
+                <CopyField id="new_client_id" label="Client ID" value=Signal::derive(move || of.clone())/>
+                <CopyField id="new_client_secret" label="Client Secret" value=Signal::derive(move || secret.clone())/>
+            </div>
         </div>
     }
 }
