@@ -51,8 +51,9 @@ fn plain_forms_script() -> impl IntoView {}
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // What a plain form post left for this page: its toast (carried to the browser with the
-    // hydration data), a secret to show once, or why it was refused, for the form's `ServerAction`; a refused post
-    // always comes back to a page that ships no wasm, so that stays on the server.
+    // hydration data); why it was refused, for the form's `ServerAction`; a secret to show once
+    // (a new application's Client Secret). A refused post and a secret always come back to a page
+    // that ships no wasm, so those two stay on the server, never in the hydration data.
     let flash = leptos::server::SharedValue::new(|| {
         #[cfg(feature = "ssr")]
         let mut flash = crate::api::ssr::take_flash();
@@ -61,13 +62,12 @@ pub fn App() -> impl IntoView {
         if let Some(refused) = flash.refused.take().filter(|_| ships_no_wasm()) {
             provide_context(leptos::server::ServerActionError::new(&refused.path, &refused.error));
         }
+        if let Some(shown_once) = flash.shown_once.take().filter(|_| ships_no_wasm()) {
+            provide_context(shown_once);
+        }
         flash
     })
     .into_inner();
-    // A secret shown once (a new application's Client Secret): for the page that made it.
-    if let Some(shown_once) = flash.shown_once {
-        provide_context(shown_once);
-    }
     let toaster = Toaster::provide(flash.toast);
     view! {
         <Stylesheet id="leptos" href="/pkg/tessera.css"/>

@@ -98,6 +98,7 @@ async fn a_new_applications_secret_comes_back_once_sealed_for_the_session_that_m
     assert!(!html.contains("mod.hydrate()"), "Create Application ships no wasm");
     let secret = html.split("id=\"new_client_secret\"").nth(1).and_then(|rest| rest.split("value=\"").nth(1)).and_then(|v| v.split('"').next()).unwrap_or_default().to_string();
     assert!(secret.len() >= 32, "the secret is on the page: {html}");
+    assert_eq!(html.matches(&secret).count(), 2, "in its field and its Copy button, not in the hydration data");
     // …and it is the application's secret.
     let res = server.post_form("/oauth/token", &[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)]).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(res.status(), 401, "the secret shown authenticates the application");
