@@ -44,13 +44,15 @@ pub struct Refused {
 }
 
 /// The longest toast carried, in characters; the longest encoded error and the longest secret
-/// with its title, in bytes. A cookie holds 4 KB, and sealing makes the JSON a third longer.
+/// with its title, in bytes. A cookie holds 4 KB, and sealing makes the JSON a third longer. A
+/// secret's title holds an application's name (128 characters, up to 512 bytes), so any real
+/// one fits: a secret dropped here would be lost for good.
 #[cfg(feature = "ssr")]
 const TOAST_MAX: usize = 200;
 #[cfg(feature = "ssr")]
 const ERROR_MAX: usize = 2_000;
 #[cfg(feature = "ssr")]
-const SHOWN_ONCE_MAX: usize = 600;
+const SHOWN_ONCE_MAX: usize = 1_000;
 
 impl Flash {
     /// What the cookie carries (before sealing): its JSON, within the bounds.
@@ -91,9 +93,14 @@ mod tests {
         let long = Flash {
             toast: Some("x".repeat(5_000)),
             refused: Some(Refused { path: "p".into(), error: "e".repeat(5_000) }),
-            shown_once: Some(ShownOnce { of: "abc".into(), title: "t".repeat(1_000), secret: String::new() }),
+            shown_once: Some(ShownOnce { of: "abc".into(), title: "t".repeat(2_000), secret: String::new() }),
         };
         let back = Flash::from_json(&long.to_json().unwrap_or_default());
         assert_eq!((back.toast.map(|t| t.len()), back.refused, back.shown_once), (Some(200), None, None));
+        // The longest application name there is, in four-byte characters, still carries its secret.
+        let name = "🔑".repeat(crate::applications::NAME_MAX);
+        let longest = ShownOnce { of: "a".repeat(32), title: format!("{name} was created"), secret: "s".repeat(48) };
+        let flash = Flash { shown_once: Some(longest.clone()), ..Default::default() };
+        assert_eq!(Flash::from_json(&flash.to_json().unwrap_or_default()).shown_once, Some(longest));
     }
 }

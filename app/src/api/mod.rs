@@ -62,7 +62,8 @@ pub(crate) mod ssr {
             .unwrap_or_else(|| "unknown".to_string())
     }
 
-    /// True for a plain HTML form post (no JavaScript): errors then travel in the URL.
+    /// True for a plain HTML form post (no JavaScript): it is answered with a redirect and the
+    /// flash ([`answer_plain_form`]).
     pub fn is_plain_form_post() -> bool {
         parts().is_ok_and(|p| crate::flash::is_plain_form_post(&p.headers))
     }
